@@ -1,0 +1,37 @@
+# The two commands a new user types: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint locales bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: install
+	$(BIN)/ocop db upgrade
+	$(BIN)/ocop demo load
+	$(BIN)/ocop serve
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check shop admin tests bench migrations
+	$(BIN)/mypy
+
+# Re-extract UI strings and merge them into every catalog (then translate the new entries).
+locales: install
+	$(BIN)/python -m shop.i18n_tools update
+
+bench: install
+	$(BIN)/python bench/catalog.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

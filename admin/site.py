@@ -1,0 +1,129 @@
+"""Piccolo Admin mounted at /admin, bound to the app's database.
+
+Each app builds its own Piccolo classes (generated tables, and subclasses of Piccolo's user
+and session tables) bound to its own engine, so two apps on two databases can live in one
+process (the tests run SQLite and PostgreSQL side by side). No piccolo_conf.py is needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from litestar import asgi
+from litestar.enums import ScopeType
+from litestar.handlers import ASGIRouteHandler
+from litestar.types import Message, Receive, Scope, Send
+from piccolo.apps.user.tables import BaseUser
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table, create_table_class
+from piccolo_admin.endpoints import TableConfig, create_admin
+from piccolo_api.crud.validators import Validators
+from piccolo_api.session_auth.tables import SessionsBase
+from sqlalchemy.engine import make_url
+from starlette.exceptions import HTTPException
+
+from admin.config import TABLES, AdminTable
+from admin.forms import build_forms
+from admin.hooks import hooks_for
+from admin.tables import generate_tables
+from admin.translation_vi import VIETNAMESE
+from shop.db import Database
+from shop.models import Base
+from shop.settings import Settings
+
+
+def piccolo_engine(database_url: str) -> Engine[Any]:
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return SQLiteEngine(path=url.database or ":memory:", timeout=30)
+    dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    return PostgresEngine(config={"dsn": dsn})
+
+
+def _read_only(piccolo_crud: Any, request: Any) -> None:  # keyword names are Piccolo's
+    if request.method.upper() in {"POST", "PUT", "PATCH", "DELETE"}:
+        raise HTTPException(
+            status_code=405,
+            detail="Bảng này chỉ đọc trong trang quản trị: hãy dùng các biểu mẫu.",
+        )
+
+
+READ_ONLY = Validators(
+    post_single=[_read_only],
+    put_single=[_read_only],
+    patch_single=[_read_only],
+    delete_single=[_read_only],
+    delete_all=[_read_only],
+)
+
+
+def _table_config(table: type[Table], config: AdminTable, db: Database) -> TableConfig:
+    return TableConfig(
+        table,
+        menu_group=config.group,
+        validators=None if config.editable else READ_ONLY,
+        hooks=hooks_for(config.table, db),
+    )
+
+
+class AdminSite:
+    """The admin ASGI app and its lifecycle (the PostgreSQL pool opens with the app)."""
+
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.engine = piccolo_engine(settings.database_url)
+        user_table = create_table_class(
+            "AdminUser", bases=(BaseUser,), class_kwargs={"tablename": "piccolo_user"}
+        )
+        session_table = create_table_class(
+            "AdminSession", bases=(SessionsBase,), class_kwargs={"tablename": "sessions"}
+        )
+        self.tables = generate_tables(Base.metadata, TABLES, {"piccolo_user": user_table})
+        for table in [*self.tables.values(), session_table]:
+            table._meta._db = self.engine
+        self._user_table, self._session_table, self._db = user_table, session_table, db
+        self._settings = settings
+        self._app: Any = None  # built on first use: create_admin costs about a second
+        self.mount = self._mount_handler()
+
+    @property
+    def app(self) -> Any:
+        """The Piccolo Admin ASGI app (FastAPI), built once when first asked for."""
+        if self._app is None:
+            configs = {c.table: c for c in TABLES}
+            self._app = create_admin(
+                tables=[_table_config(self.tables[name], configs[name], self._db) for name in configs],
+                forms=build_forms(self._db),
+                auth_table=cast(type[BaseUser], self._user_table),
+                session_table=cast(type[SessionsBase], self._session_table),
+                site_name="OCOP Market",
+                translations=[VIETNAMESE],
+                default_language_code="vi",
+                production=self._settings.secure_cookies,
+                auto_include_related=False,
+            )
+        return self._app
+
+    def _mount_handler(self) -> ASGIRouteHandler:
+        site = self
+
+        @asgi("/admin", is_mount=True, copy_scope=True, include_in_schema=False)
+        async def admin(scope: Scope, receive: Receive, send: Send) -> None:
+            # The SPA loads ./assets/… relatively: /admin must become /admin/.
+            if scope["type"] == ScopeType.HTTP and scope.get("raw_path") == b"/admin":
+                start = {"type": "http.response.start", "status": 307, "headers": [(b"location", b"/admin/")]}
+                await send(cast(Message, start))
+                await send(cast(Message, {"type": "http.response.body", "body": b""}))
+                return
+            await site.app(scope, receive, send)
+
+        return admin
+
+    async def start(self) -> None:
+        if isinstance(self.engine, PostgresEngine):
+            await self.engine.start_connection_pool(min_size=1, max_size=5)
+
+    async def stop(self) -> None:
+        if isinstance(self.engine, PostgresEngine):
+            await self.engine.close_connection_pool()

@@ -1,0 +1,1 @@
+"""OCOP Market: the software that runs Vietnam's OCOP shops."""

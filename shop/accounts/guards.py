@@ -1,0 +1,42 @@
+"""Route guards: small functions Litestar runs before a handler. The server decides, always."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from shop.accounts.models import Role
+from shop.accounts.services import CurrentUser
+from shop.errors import Forbidden, Unauthenticated
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    user = connection.scope.get("user")
+    return user if isinstance(user, CurrentUser) else None
+
+
+def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    if current_user(connection) is None:
+        raise Unauthenticated()
+
+
+def requires_role(*roles: Role) -> Guard:
+    """A guard letting in the given roles (admins always)."""
+    allowed = frozenset(roles) | {Role.admin}
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = current_user(connection)
+        if user is None:
+            raise Unauthenticated()
+        if user.role not in allowed:
+            raise Forbidden()
+
+    return guard
+
+
+requires_admin = requires_role(Role.admin)

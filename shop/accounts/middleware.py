@@ -1,0 +1,60 @@
+"""Who is asking: a bearer token (devices, scripts) or a session cookie (browsers).
+
+Sets ``scope["user"]`` to a :class:`CurrentUser` or None. Cookie-authenticated writes to the
+API must echo the CSRF cookie in ``X-CSRF-Token`` (pages are checked by Litestar's CSRF
+middleware); bearer requests carry no ambient credentials and need no such check.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from litestar import Request
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from shop.accounts.models import TokenKind
+from shop.accounts.services import CurrentUser, user_for_token
+from shop.db import SAFE_METHODS, Database
+from shop.errors import Forbidden, Unauthenticated
+from shop.i18n import N_
+
+SESSION_COOKIE = "ocop_session"
+CSRF_COOKIE = "ocop_csrf"
+CSRF_HEADER = "x-csrf-token"
+
+
+async def _lookup(db: Database, token: str, kind: TokenKind) -> CurrentUser | None:
+    async with db.read_sessions() as session:
+        return await user_for_token(session, token, kind)
+
+
+def _check_api_csrf(request: Request[Any, Any, Any]) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    header = request.headers.get(CSRF_HEADER, "")
+    if not cookie or not hmac.compare_digest(cookie, header):
+        raise Forbidden(N_("Missing or wrong CSRF token: reload the page and try again."))
+
+
+class AuthenticationMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+    exclude_path_pattern = ("^/admin", "^/static", "^/health$", "^/schema")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request: Request[Any, Any, Any] = Request(scope)
+        db: Database = scope["litestar_app"].state.db
+        user: CurrentUser | None = None
+        authorization = request.headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            user = await _lookup(db, authorization[7:].strip(), TokenKind.bearer)
+            if user is None:
+                raise Unauthenticated(N_("The access token is invalid or has expired."))
+        elif token := request.cookies.get(SESSION_COOKIE):
+            user = await _lookup(db, token, TokenKind.session)
+            if user is not None and request.method not in SAFE_METHODS and scope["path"].startswith("/api/"):
+                _check_api_csrf(request)
+        scope["user"] = user
+        scope["auth"] = user.via if user else None
+        await next_app(scope, receive, send)

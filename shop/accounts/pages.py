@@ -1,0 +1,54 @@
+"""The login and logout pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts import sessions
+from shop.accounts.schemas import LoginForm
+from shop.errors import DomainError
+
+Form = Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def safe_next(target: str | None) -> str:
+    """Only local paths: never send a user off-site after logging in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+class LoginPages(Controller):
+    include_in_schema = False
+
+    @get("/login")
+    async def login_page(self, next: str | None = None) -> Template:
+        return Template(
+            "accounts/login.html", context={"next": safe_next(next), "error": None, "username": ""}
+        )
+
+    @post("/login")
+    async def login(
+        self, request: Request[Any, Any, Any], session: AsyncSession, data: Form
+    ) -> Template | Redirect:
+        try:
+            user_id = await sessions.login(session, request, data.username, data.password)
+        except DomainError as error:
+            context = {"next": safe_next(data.next), "error": error.detail, "username": data.username}
+            return Template("accounts/login.html", context=context, status_code=error.status_code)
+        cookies, _csrf = await sessions.start_session(session, request, user_id)
+        await session.commit()
+        return Redirect(path=safe_next(data.next), cookies=cookies, status_code=303)
+
+    @post("/logout")
+    async def logout(self, request: Request[Any, Any, Any], session: AsyncSession) -> Redirect:
+        response = Redirect(path="/", status_code=303)
+        await sessions.end_session(session, request, response)
+        await session.commit()
+        return response

@@ -1,0 +1,47 @@
+"""Login and token shapes (``access_token``/``token_type`` fixed by API.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+
+Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Username
+    password: Password
+
+
+class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Username
+    password: Password
+    name: Annotated[str, msgspec.Meta(max_length=100)] | None = None  # "till 2 at Na Rì"
+
+
+class UserOut(msgspec.Struct):
+    id: int
+    username: str
+    role: str
+    producer_id: int | None
+    location_ids: list[int]
+
+
+class LoginOut(msgspec.Struct):
+    user: UserOut
+    csrf_token: str  # echo it in X-CSRF-Token on cookie-authenticated writes
+
+
+class TokenOut(msgspec.Struct):
+    access_token: str
+    token_type: str
+    expires_at: dt.datetime
+
+
+class LoginForm(msgspec.Struct):
+    username: str = ""
+    password: str = ""
+    next: str = "/"

@@ -1,0 +1,271 @@
+"""Accounts: creating users, logging in (rate-limited), sessions and bearer tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.models import (
+    Account,
+    AccountLocation,
+    AuthToken,
+    LoginFailure,
+    PiccoloUser,
+    Role,
+    TokenKind,
+)
+from shop.accounts.security import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    hash_password,
+    new_token,
+    token_digest,
+    verify_password,
+)
+from shop.catalog.models import Producer
+from shop.db_types import utcnow
+from shop.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated, field_error
+from shop.i18n import N_
+from shop.inventory.models import Location
+
+# Verifying against this when the user does not exist keeps both answers equally slow.
+_DUMMY_HASH = "pbkdf2_sha256$1000$00000000000000000000000000000000$" + "0" * 64
+BEARER_TTL = dt.timedelta(days=365)
+LOCATION_ROLES = frozenset({Role.manager, Role.staff})
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is asking, and what they may touch."""
+
+    id: int
+    username: str
+    role: Role
+    producer_id: int | None
+    location_ids: frozenset[int]
+    via: TokenKind
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    def can_see_location(self, location_id: int) -> bool:
+        return self.is_admin or location_id in self.location_ids
+
+
+def _validate_new_user(
+    username: str, password: str, role: Role, producer_code: str | None, locations: Sequence[str]
+) -> None:
+    errors = []
+    if not 3 <= len(username) <= 100 or not username.replace(".", "").replace("_", "").isalnum():
+        errors.append(field_error("username", N_("Use 3 to 100 letters, digits, dots or underscores.")))
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        errors.append(
+            field_error(
+                "password",
+                N_("Use {min} to {max} characters."),
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+            )
+        )
+    if role is Role.cooperative and not producer_code:
+        errors.append(field_error("producer", N_("A cooperative user needs a producer.")))
+    if role in LOCATION_ROLES and not locations:
+        errors.append(field_error("sales_point", N_("Managers and staff need a sales point.")))
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+async def _producer_id(session: AsyncSession, code: str | None) -> int | None:
+    if not code:
+        return None
+    producer_id = await session.scalar(sa.select(Producer.id).where(Producer.code == code))
+    if producer_id is None:
+        raise InvalidInput(errors=[field_error("producer", N_("No producer with code {code}."), code=code)])
+    return producer_id
+
+
+async def _location_ids(session: AsyncSession, codes: Sequence[str]) -> list[int]:
+    rows = (
+        await session.execute(sa.select(Location.code, Location.id).where(Location.code.in_(codes)))
+    ).all()
+    found = dict(rows)
+    if missing := [c for c in codes if c not in found]:
+        raise InvalidInput(
+            errors=[
+                field_error("sales_point", N_("No sales point with code {code}."), code=", ".join(missing))
+            ]
+        )
+    return [found[c] for c in codes]
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    email: str | None = None,
+    producer_code: str | None = None,
+    location_codes: Sequence[str] = (),
+) -> PiccoloUser:
+    """A user with a role and scope. Admins may also use /admin (as Piccolo superusers)."""
+    _validate_new_user(username, password, role, producer_code, location_codes)
+    if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
+        raise Conflict(N_("The username {username} is taken."), username=username)
+    producer_id = await _producer_id(session, producer_code if role is Role.cooperative else None)
+    location_ids = await _location_ids(session, location_codes) if role in LOCATION_ROLES else []
+    is_admin = role is Role.admin
+    user = PiccoloUser(
+        username=username,
+        password=hash_password(password),
+        email=email or f"{username}@users.ocop.invalid",
+        active=True,
+        admin=is_admin,
+        superuser=is_admin,
+    )
+    session.add(user)
+    await session.flush()
+    account = Account(user_id=user.id, role=role, producer_id=producer_id)
+    session.add(account)
+    await session.flush()
+    session.add_all(AccountLocation(account_id=account.id, location_id=lid) for lid in location_ids)
+    await session.flush()
+    return user
+
+
+async def check_login_allowed(
+    session: AsyncSession, *, username: str, client: str, max_failures: int, window: int
+) -> None:
+    """Refuse a login attempt once a username or a client has failed too often lately."""
+    since = utcnow() - dt.timedelta(seconds=window)
+    by_user = await session.scalar(
+        sa.select(sa.func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+    )
+    by_client = await session.scalar(
+        sa.select(sa.func.count()).where(LoginFailure.client == client, LoginFailure.at >= since)
+    )
+    # A shared office address gets more room than one username.
+    if (by_user or 0) >= max_failures or (by_client or 0) >= max_failures * 4:
+        raise TooManyRequests(retry_after=window)
+
+
+async def record_login_failure(session: AsyncSession, *, username: str, client: str) -> None:
+    session.add(LoginFailure(username=username[:100], client=client[:64]))
+    await session.flush()
+
+
+async def verify_credentials(session: AsyncSession, username: str, password: str) -> int | None:
+    """The user's id when the password is right and the user active and known to us."""
+    row = (
+        await session.execute(
+            sa.select(PiccoloUser.id, PiccoloUser.password, PiccoloUser.active)
+            .join(Account, Account.user_id == PiccoloUser.id)
+            .where(PiccoloUser.username == username)
+        )
+    ).first()
+    if row is None:
+        verify_password(password, _DUMMY_HASH)
+        return None
+    if not verify_password(password, row.password) or not row.active:
+        return None
+    await session.execute(
+        sa.update(PiccoloUser)
+        .where(PiccoloUser.id == row.id)
+        .values(last_login=utcnow().replace(tzinfo=None))
+    )
+    return int(row.id)
+
+
+async def issue_token(
+    session: AsyncSession, user_id: int, kind: TokenKind, ttl: dt.timedelta, name: str | None = None
+) -> str:
+    token = new_token()
+    session.add(
+        AuthToken(
+            token_hash=token_digest(token),
+            kind=kind,
+            user_id=user_id,
+            name=name,
+            expires_at=utcnow() + ttl,
+        )
+    )
+    await session.flush()
+    return token
+
+
+async def revoke_token(session: AsyncSession, token: str) -> None:
+    await session.execute(sa.delete(AuthToken).where(AuthToken.token_hash == token_digest(token)))
+
+
+UserSelect = sa.Select[int, str, int, Role, int | None]
+
+
+async def _load_user(session: AsyncSession, stmt: UserSelect, via: TokenKind) -> CurrentUser | None:
+    row = (await session.execute(stmt)).first()
+    if row is None:
+        return None
+    user_id, username, account_id, role, producer_id = row
+    locations = (
+        await session.scalars(
+            sa.select(AccountLocation.location_id).where(AccountLocation.account_id == account_id)
+        )
+    ).all()
+    return CurrentUser(
+        id=user_id,
+        username=username,
+        role=Role(role),
+        producer_id=producer_id,
+        location_ids=frozenset(locations),
+        via=via,
+    )
+
+
+def _user_select() -> UserSelect:
+    return (
+        sa.select(PiccoloUser.id, PiccoloUser.username, Account.id, Account.role, Account.producer_id)
+        .join(Account, Account.user_id == PiccoloUser.id)
+        .where(PiccoloUser.active.is_(True))
+    )
+
+
+async def load_user(session: AsyncSession, user_id: int, via: TokenKind) -> CurrentUser | None:
+    return await _load_user(session, _user_select().where(PiccoloUser.id == user_id), via)
+
+
+async def user_for_token(session: AsyncSession, token: str, kind: TokenKind) -> CurrentUser | None:
+    """The live user behind a session cookie or bearer token, with their scope."""
+    stmt = (
+        _user_select()
+        .join(AuthToken, AuthToken.user_id == PiccoloUser.id)
+        .where(
+            AuthToken.token_hash == token_digest(token),
+            AuthToken.kind == kind,
+            AuthToken.expires_at > utcnow(),
+        )
+    )
+    return await _load_user(session, stmt, kind)
+
+
+async def authenticate(
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    client: str,
+    max_failures: int,
+    window: int,
+) -> int:
+    """The user id for good credentials; a failure is recorded (the caller commits it)."""
+    await check_login_allowed(
+        session, username=username, client=client, max_failures=max_failures, window=window
+    )
+    user_id = await verify_credentials(session, username, password)
+    if user_id is None:
+        await record_login_failure(session, username=username, client=client)
+        raise Unauthenticated(N_("Wrong username or password."), code="bad_credentials")
+    return user_id

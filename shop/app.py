@@ -1,0 +1,92 @@
+"""The application factory: one explicit list of routes, hooks and plugins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from admin.site import AdminSite
+from shop.accounts import api as accounts_api
+from shop.accounts import pages as accounts_pages
+from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
+from shop.catalog import api as catalog_api
+from shop.catalog import pages as catalog_pages
+from shop.db import Database, provide_session
+from shop.geo import api as geo_api
+from shop.health import health
+from shop.inventory import api as inventory_api
+from shop.problems import exception_handler
+from shop.settings import Settings
+from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
+
+ROUTES: list[ControllerRouterHandler] = [
+    health,
+    accounts_api.AuthController,
+    catalog_api.ProductController,
+    catalog_api.ProducerController,
+    catalog_api.CertificateController,
+    catalog_api.GroupController,
+    geo_api.PlaceController,
+    inventory_api.SalesPointController,
+    accounts_pages.LoginPages,
+    catalog_pages.CatalogPages,
+]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    db = Database.connect(settings.database_url)
+    admin = AdminSite(settings, db)
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await admin.start()
+        try:
+            yield
+        finally:
+            await admin.stop()
+            await db.dispose()
+
+    return Litestar(
+        route_handlers=[
+            *ROUTES,
+            admin.mount,
+            create_static_files_router(path="/static", directories=[SHOP_DIR / "static"]),
+        ],
+        dependencies={"session": Provide(provide_session)},
+        state=State({"db": db, "settings": settings}),
+        lifespan=[lifespan],
+        before_request=set_request_language,
+        before_send=[remember_language],
+        exception_handlers={Exception: exception_handler},
+        middleware=[AuthenticationMiddleware()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["/api/", "/admin"],
+        ),
+        template_config=template_config(),
+        openapi_config=OpenAPIConfig(
+            title="OCOP Market API",
+            version="1",
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer"),
+                }
+            ),
+        ),
+        debug=settings.debug,
+    )

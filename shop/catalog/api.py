@@ -1,0 +1,172 @@
+"""Catalog endpoints under /api/v1: public reads, office (admin) writes."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, get, patch, post
+from litestar.params import Parameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.guards import current_user, requires_admin
+from shop.catalog import certificates, queries, schemas, services
+from shop.catalog.sellability import today
+from shop.i18n import current_language
+
+Sort = Literal["name", "-name", "price", "-price", "stars", "-stars", "newest"]
+PageNumber = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
+PageSize = Annotated[int, Parameter(ge=1, le=queries.MAX_PAGE_SIZE)]
+Text = Annotated[str | None, Parameter(max_length=200)]
+
+
+def _key(value: str) -> int | str:
+    """Producers are addressed by id or by code."""
+    return int(value) if value.isdigit() else value
+
+
+class ProductController(Controller):
+    path = "/api/v1/products"
+    tags = ["catalog"]
+
+    @get("/", operation_id="listProducts", summary="Sellable certified products")
+    async def list_products(
+        self,
+        session: AsyncSession,
+        q: Text = None,
+        province: Text = None,
+        group: Annotated[str | None, Parameter(max_length=40)] = None,
+        min_stars: Annotated[int | None, Parameter(ge=3, le=5)] = None,
+        producer: Annotated[str | None, Parameter(max_length=40)] = None,
+        sort: Sort = "name",
+        page: PageNumber = 1,
+        page_size: PageSize = 24,
+    ) -> schemas.Page[schemas.ProductSummary]:
+        filters = queries.ProductFilter(
+            q=q, province=province, group=group, min_stars=min_stars, producer=producer, sort=sort
+        )
+        return await queries.list_products(
+            session, filters, page=page, page_size=page_size, on=today(), language=current_language()
+        )
+
+    @get("/{product_id:int}", operation_id="getProduct", summary="One product with its certificate")
+    async def get_product(
+        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: int
+    ) -> schemas.ProductDetail:
+        user = current_user(request)
+        return await queries.product_detail(
+            session,
+            product_id,
+            on=today(),
+            language=current_language(),
+            with_history=bool(user and user.is_admin),
+        )
+
+    @post("/", operation_id="createProduct", guards=[requires_admin], security=[{"bearer": []}])
+    async def create_product(self, session: AsyncSession, data: schemas.ProductIn) -> schemas.ProductDetail:
+        product = await services.create_product(session, data)
+        await session.commit()
+        return await queries.product_detail(
+            session, product.id, on=today(), language=current_language(), with_history=True
+        )
+
+    @patch(
+        "/{product_id:int}", operation_id="updateProduct", guards=[requires_admin], security=[{"bearer": []}]
+    )
+    async def update_product(
+        self, session: AsyncSession, product_id: int, data: schemas.ProductPatch
+    ) -> schemas.ProductDetail:
+        await services.update_product(session, product_id, data)
+        await session.commit()
+        return await queries.product_detail(
+            session, product_id, on=today(), language=current_language(), with_history=True
+        )
+
+    @post(
+        "/{product_id:int}/quality-certifications",
+        operation_id="addQualityCertification",
+        guards=[requires_admin],
+        security=[{"bearer": []}],
+    )
+    async def add_quality(
+        self, session: AsyncSession, product_id: int, data: schemas.QualityIn
+    ) -> schemas.ProductDetail:
+        await services.add_quality(session, product_id, data)
+        await session.commit()
+        return await queries.product_detail(
+            session, product_id, on=today(), language=current_language(), with_history=True
+        )
+
+
+class ProducerController(Controller):
+    path = "/api/v1/producers"
+    tags = ["catalog"]
+
+    @get("/", operation_id="listProducers")
+    async def list_producers(
+        self,
+        session: AsyncSession,
+        q: Text = None,
+        kind: Literal["cooperative", "enterprise", "cooperative_group", "household_business"] | None = None,
+        page: PageNumber = 1,
+        page_size: PageSize = 24,
+    ) -> schemas.Page[schemas.ProducerOut]:
+        return await queries.list_producers(
+            session, q=q, kind=kind, page=page, page_size=page_size, on=today()
+        )
+
+    @get("/{key:str}", operation_id="getProducer", summary="A producer (by id or code) and its products")
+    async def get_producer(self, session: AsyncSession, key: str) -> schemas.ProducerDetail:
+        return await queries.producer_detail(session, _key(key), on=today(), language=current_language())
+
+    @post("/", operation_id="createProducer", guards=[requires_admin], security=[{"bearer": []}])
+    async def create_producer(
+        self, session: AsyncSession, data: schemas.ProducerIn
+    ) -> schemas.ProducerDetail:
+        producer = await services.create_producer(session, data)
+        await session.commit()
+        return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
+
+    @patch("/{key:str}", operation_id="updateProducer", guards=[requires_admin], security=[{"bearer": []}])
+    async def update_producer(
+        self, session: AsyncSession, key: str, data: schemas.ProducerPatch
+    ) -> schemas.ProducerDetail:
+        producer = await services.update_producer(session, _key(key), data)
+        await session.commit()
+        return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
+
+
+class CertificateController(Controller):
+    path = "/api/v1/certificates"
+    tags = ["certificates"]
+    guards = [requires_admin]
+    security = [{"bearer": []}]
+
+    @post("/", operation_id="certifyProduct", summary="Record a certification (supersedes the active one)")
+    async def certify(self, session: AsyncSession, data: schemas.CertificateIn) -> schemas.CertificateOut:
+        cert = await certificates.certify(session, data, today=today())
+        await session.commit()
+        return queries.certificate_out(cert)
+
+    @get("/{certificate_id:uuid}", operation_id="getCertificate")
+    async def get_certificate(
+        self, session: AsyncSession, certificate_id: uuid.UUID
+    ) -> schemas.CertificateOut:
+        return queries.certificate_out(await certificates.find_certificate(session, certificate_id))
+
+    @post("/{certificate_id:uuid}/revoke", operation_id="revokeCertificate", status_code=200)
+    async def revoke(
+        self, session: AsyncSession, certificate_id: uuid.UUID, data: schemas.RevocationIn
+    ) -> schemas.CertificateOut:
+        cert = await certificates.revoke(session, certificate_id, data, today=today())
+        await session.commit()
+        return queries.certificate_out(cert)
+
+
+class GroupController(Controller):
+    path = "/api/v1/groups"
+    tags = ["catalog"]
+
+    @get("/", operation_id="listGroups", summary="OCOP product groups and sub-groups")
+    async def list_groups(self, session: AsyncSession) -> list[schemas.GroupOut]:
+        return await queries.list_groups(session)

@@ -1,0 +1,401 @@
+"""Reading the catalog: the product list with its filters, product and producer details.
+
+Every read loads a page of rows, then each related table once for the whole page (producers,
+groups, places, translations), so a page costs the same few statements whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from shop.catalog import schemas
+from shop.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Producer,
+    Product,
+    ProductGroup,
+    ProductTranslation,
+    QualityCertification,
+)
+from shop.catalog.sellability import product_is_sellable, sellable_product_clause
+from shop.errors import InvalidInput, NotFound, field_error
+from shop.geo import services as geo
+from shop.geo.models import Place, PlaceEra
+from shop.i18n import DEFAULT_LANGUAGE, N_
+from shop.text import search_terms
+
+M = TypeVar("M", Producer, ProductGroup, Place)
+SORTS = ("name", "-name", "price", "-price", "stars", "-stars", "newest")
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductFilter:
+    q: str | None = None
+    province: str | None = None
+    group: str | None = None
+    min_stars: int | None = None
+    producer: str | None = None
+    sort: str = "name"
+    include_unsellable: bool = False  # the office sees every product
+
+
+@dataclass(frozen=True)
+class _Related:
+    """What a page of products refers to, each loaded once."""
+
+    producers: dict[int, Producer]
+    groups: dict[int, ProductGroup]
+    places: dict[int, Place]
+    names: dict[int, str]  # product id → name in the wanted language
+
+
+def _order_by(sort: str) -> list[sa.UnaryExpression[Any]]:
+    orders: dict[str, list[sa.UnaryExpression[Any]]] = {
+        "name": [Product.name.asc()],
+        "-name": [Product.name.desc()],
+        "price": [Product.price_vnd.asc()],
+        "-price": [Product.price_vnd.desc()],
+        "stars": [Product.stars.asc()],
+        "-stars": [Product.stars.desc()],
+        "newest": [Product.created_at.desc()],
+    }
+    last = Product.id.desc() if sort.startswith("-") or sort == "newest" else Product.id.asc()
+    return [*orders[sort], last]
+
+
+async def _province_clause(session: AsyncSession, text: str) -> sa.ColumnElement[bool]:
+    provinces = await geo.find_provinces(session, text)
+    if not provinces:
+        raise InvalidInput(errors=[field_error("province", N_("No province named {name}."), name=text)])
+    current = [p.id for p in provinces if p.era == PlaceEra.current]
+    legacy = [p.id for p in provinces if p.era == PlaceEra.legacy]
+    return sa.or_(Product.origin_province_id.in_(current), Product.legacy_province_id.in_(legacy))
+
+
+async def _group_ids(session: AsyncSession, code: str) -> list[int]:
+    rows = (
+        (
+            await session.execute(
+                sa.select(ProductGroup.id).where(
+                    sa.or_(
+                        ProductGroup.code == code,
+                        ProductGroup.parent_id.in_(
+                            sa.select(ProductGroup.id).where(ProductGroup.code == code)
+                        ),
+                    )
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if not rows:
+        raise InvalidInput(errors=[field_error("group", N_("No product group {code}."), code=code)])
+    return list(rows)
+
+
+async def _filtered(session: AsyncSession, filters: ProductFilter, on: dt.date) -> sa.Select[Product]:
+    stmt = sa.select(Product)
+    if not filters.include_unsellable:
+        stmt = stmt.where(sellable_product_clause(on))
+    for term in search_terms(filters.q):
+        stmt = stmt.where(Product.search_text.like(f"%{term}%"))
+    if filters.province:
+        stmt = stmt.where(await _province_clause(session, filters.province))
+    if filters.group:
+        stmt = stmt.where(Product.group_id.in_(await _group_ids(session, filters.group)))
+    if filters.min_stars is not None:
+        stmt = stmt.where(Product.stars >= filters.min_stars)
+    if filters.producer:
+        stmt = stmt.where(
+            Product.producer_id.in_(sa.select(Producer.id).where(Producer.code == filters.producer))
+        )
+    return stmt
+
+
+async def _related(session: AsyncSession, products: Sequence[Product], language: str) -> _Related:
+    producer_ids = {p.producer_id for p in products}
+    group_ids = {p.group_id for p in products}
+    place_ids = {
+        pid
+        for p in products
+        for pid in (
+            p.origin_province_id,
+            p.origin_commune_id,
+            p.legacy_province_id,
+            p.legacy_district_id,
+            p.origin_place_id,
+        )
+        if pid is not None
+    }
+    producers = await _by_id(session, Producer, producer_ids)
+    groups = await _by_id(session, ProductGroup, group_ids)
+    places = await _by_id(session, Place, place_ids)
+    names: dict[int, str] = {}
+    if language != DEFAULT_LANGUAGE and products:
+        rows = await session.execute(
+            sa.select(ProductTranslation.product_id, ProductTranslation.name).where(
+                ProductTranslation.product_id.in_([p.id for p in products]),
+                ProductTranslation.language == language,
+            )
+        )
+        names = {pid: name for pid, name in rows.all()}
+    return _Related(producers, groups, places, names)
+
+
+async def _by_id(session: AsyncSession, model: type[M], ids: Iterable[int]) -> dict[int, M]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    rows = await session.scalars(sa.select(model).where(model.id.in_(wanted)))
+    return {row.id: row for row in rows}
+
+
+def _origin(product: Product, places: dict[int, Place]) -> schemas.Origin:
+    def name(place_id: int | None) -> str | None:
+        return places[place_id].name if place_id is not None and place_id in places else None
+
+    as_certified = places.get(product.origin_place_id) if product.origin_place_id else None
+    return schemas.Origin(
+        province=name(product.origin_province_id),
+        commune=name(product.origin_commune_id),
+        legacy_province=name(product.legacy_province_id),
+        legacy_district=name(product.legacy_district_id),
+        as_certified=as_certified.name if as_certified else None,
+        approximate=bool(as_certified and as_certified.successor_is_default),
+    )
+
+
+def summary(product: Product, related: _Related, on: dt.date, language: str) -> schemas.ProductSummary:
+    producer = related.producers[product.producer_id]
+    group = related.groups[product.group_id]
+    translated = related.names.get(product.id)
+    sellable = product_is_sellable(product, on)
+    return schemas.ProductSummary(
+        id=product.id,
+        slug=product.slug,
+        name=translated or product.name,
+        stars=product.stars if sellable else None,
+        price_vnd=product.price_vnd,
+        producer=schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value),
+        group=schemas.GroupRef(code=group.code, name=group.name if language == "vi" else group.name_en),
+        origin=_origin(product, related.places),
+        trace_code=product.trace_code,
+        sellable=sellable,
+        unit=product.unit,
+        pack_size=product.pack_size,
+        image_url=product.image_url,
+        language=language if translated else DEFAULT_LANGUAGE,
+    )
+
+
+async def list_products(
+    session: AsyncSession,
+    filters: ProductFilter,
+    *,
+    page: int,
+    page_size: int,
+    on: dt.date,
+    language: str,
+) -> schemas.Page[schemas.ProductSummary]:
+    stmt = await _filtered(session, filters, on)
+    total = await session.scalar(stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)) or 0
+    products = list(
+        await session.scalars(
+            stmt.order_by(*_order_by(filters.sort)).limit(page_size).offset((page - 1) * page_size)
+        )
+    )
+    related = await _related(session, products, language)
+    items = [summary(product, related, on, language) for product in products]
+    return schemas.Page(items=items, total=total, page=page, page_size=page_size)
+
+
+def certificate_out(cert: Certificate) -> schemas.CertificateOut:
+    return schemas.CertificateOut(
+        id=cert.id,
+        stars=cert.stars,
+        score=cert.score,
+        council_level=cert.council_level.value,
+        issuer=cert.issuer,
+        decision_number=cert.decision_number,
+        decision_date=cert.decision_date,
+        certificate_number=cert.certificate_number,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+        criteria_version=cert.criteria_version,
+        status=cert.status.value,
+        revoked_on=cert.revoked_on,
+        revocation_reason=cert.revocation_reason,
+    )
+
+
+async def find_product(session: AsyncSession, key: int | str) -> Product:
+    """By id, or by slug for pages."""
+    column = Product.id if isinstance(key, int) else Product.slug
+    product = await session.scalar(sa.select(Product).where(column == key))
+    if product is None:
+        raise NotFound(N_("No product {key}."), key=key)
+    return product
+
+
+async def product_detail(
+    session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
+) -> schemas.ProductDetail:
+    product = await find_product(session, key)
+    certificates = list(
+        await session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.product_id == product.id)
+            .order_by(Certificate.decision_date.desc(), Certificate.created_at.desc())
+        )
+    )
+    current = next((c for c in certificates if c.status == CertificateStatus.active), None)
+    latest = current or (certificates[0] if certificates else None)
+    quality = await session.scalars(
+        sa.select(QualityCertification)
+        .where(QualityCertification.product_id == product.id)
+        .order_by(QualityCertification.kind)
+    )
+    related = await _related(session, [product], language)
+    description = product.description
+    if language != DEFAULT_LANGUAGE:
+        translated = await session.scalar(
+            sa.select(ProductTranslation.description).where(
+                ProductTranslation.product_id == product.id, ProductTranslation.language == language
+            )
+        )
+        description = translated or description
+    base = summary(product, related, on, language)
+    return schemas.ProductDetail(
+        **{f: getattr(base, f) for f in base.__struct_fields__},
+        description=description,
+        gtin=product.gtin,
+        shelf_life_days=product.shelf_life_days,
+        certificate=certificate_out(latest) if latest else None,
+        quality_certifications=[
+            schemas.QualityOut(
+                kind=q.kind.value,
+                number=q.number,
+                issuer=q.issuer,
+                valid_from=q.valid_from,
+                valid_until=q.valid_until,
+            )
+            for q in quality
+        ],
+        certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
+    )
+
+
+async def _producer_outs(
+    session: AsyncSession, producers: Sequence[Producer], on: dt.date
+) -> list[schemas.ProducerOut]:
+    ids = [p.id for p in producers]
+    counts = (
+        dict(
+            (
+                await session.execute(
+                    sa.select(Product.producer_id, sa.func.count())
+                    .where(Product.producer_id.in_(ids), sellable_product_clause(on))
+                    .group_by(Product.producer_id)
+                )
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    places = await _by_id(session, Place, {p.place_id for p in producers if p.place_id})
+    origins = {pid: await geo.origin_of(session, place) for pid, place in places.items()}
+    out = []
+    for p in producers:
+        origin = origins.get(p.place_id) if p.place_id else None
+        out.append(
+            schemas.ProducerOut(
+                id=p.id,
+                code=p.code,
+                name=p.name,
+                kind=p.kind.value,
+                province=origin.current_province.name if origin and origin.current_province else None,
+                commune=origin.current_commune.name if origin and origin.current_commune else None,
+                address=p.address,
+                phone=p.phone,
+                email=p.email,
+                website=p.website,
+                story=p.story,
+                product_count=counts.get(p.id, 0),
+            )
+        )
+    return out
+
+
+async def list_producers(
+    session: AsyncSession, *, q: str | None, kind: str | None, page: int, page_size: int, on: dt.date
+) -> schemas.Page[schemas.ProducerOut]:
+    stmt = sa.select(Producer).where(Producer.is_active.is_(True))
+    for term in search_terms(q):
+        # Producers are few per province; folding in SQL is not portable, so match the
+        # folded names of their products' search text, which includes the producer's name.
+        stmt = stmt.where(
+            Producer.id.in_(sa.select(Product.producer_id).where(Product.search_text.like(f"%{term}%")))
+        )
+    if kind:
+        stmt = stmt.where(Producer.kind == kind)
+    total = await session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    producers = list(
+        await session.scalars(
+            stmt.order_by(Producer.name, Producer.id).limit(page_size).offset((page - 1) * page_size)
+        )
+    )
+    items = await _producer_outs(session, producers, on)
+    return schemas.Page(items=items, total=total, page=page, page_size=page_size)
+
+
+async def producer_detail(
+    session: AsyncSession, key: int | str, *, on: dt.date, language: str
+) -> schemas.ProducerDetail:
+    column = Producer.id if isinstance(key, int) else Producer.code
+    producer = await session.scalar(sa.select(Producer).where(column == key))
+    if producer is None:
+        raise NotFound(N_("No producer {key}."), key=key)
+    (base,) = await _producer_outs(session, [producer], on)
+    products = await list_products(
+        session,
+        ProductFilter(producer=producer.code),
+        page=1,
+        page_size=MAX_PAGE_SIZE,
+        on=on,
+        language=language,
+    )
+    return schemas.ProducerDetail(
+        **{f: getattr(base, f) for f in base.__struct_fields__}, products=products.items
+    )
+
+
+async def list_groups(session: AsyncSession) -> list[schemas.GroupOut]:
+    parent = aliased(ProductGroup)
+    rows = (
+        await session.execute(
+            sa.select(ProductGroup, parent.code)
+            .outerjoin(parent, parent.id == ProductGroup.parent_id)
+            .order_by(ProductGroup.criteria_version, ProductGroup.id)
+        )
+    ).all()
+    return [
+        schemas.GroupOut(
+            id=g.id,
+            code=g.code,
+            name=g.name,
+            name_en=g.name_en,
+            parent_code=parent_code,
+            criteria_version=g.criteria_version,
+        )
+        for g, parent_code in rows
+    ]

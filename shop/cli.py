@@ -1,0 +1,215 @@
+"""The ``ocop`` command: serve, database, demo data, users, imports, background jobs."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import uvicorn
+from rich.console import Console
+from rich.progress import Progress
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop import bootstrap, jobs
+from shop.accounts import services as accounts
+from shop.accounts.models import Role
+from shop.catalog import importer
+from shop.catalog.sellability import today
+from shop.db import Database
+from shop.demo import loader as demo
+from shop.errors import DomainError
+from shop.migrate import schema_differences
+from shop.settings import Settings
+
+console = Console()
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``work`` in one write transaction, committed when it returns."""
+
+    async def main() -> T:
+        db = Database.connect(_settings().database_url)
+        try:
+            async with db.write_sessions() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+@click.group()
+def main() -> None:
+    """OCOP Market: certified OCOP products, sales points, storefront and cooperatives."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the shop, the API and /admin."""
+    uvicorn.run(
+        "shop.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate to the newest schema and load reference data (places, OCOP groups)."""
+    counts = asyncio.run(bootstrap.upgrade_database(_settings().database_url))
+    console.print(f"Database up to date (added {counts['places']} places, {counts['groups']} groups).")
+
+
+@db.command("check")
+def db_check() -> None:
+    """Exit 1 if the database schema differs from the models."""
+
+    async def check() -> list[Any]:
+        database = Database.connect(_settings().database_url)
+        try:
+            return await schema_differences(database.engine)
+        finally:
+            await database.dispose()
+
+    differences = asyncio.run(check())
+    for difference in differences:
+        console.print(f"[red]differs:[/red] {difference}")
+    if differences:
+        sys.exit(1)
+    console.print("Schema matches the models.")
+
+
+@main.command("demo")
+@click.argument("action", type=click.Choice(["load"]))
+@click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True)
+def demo_command(action: str, scale: str) -> None:
+    """``ocop demo load [--scale national]``: idempotent demo (or benchmark-size) data."""
+    summary = _run(lambda session: demo.load(session, scale=scale, today=today(), log=console.print))
+    console.print(summary)
+
+
+@main.group()
+def users() -> None:
+    """User accounts."""
+
+
+@users.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--sales-point", "sales_points", multiple=True, help="Location code (repeatable).")
+@click.option("--producer", default=None, help="Producer code, for a cooperative user.")
+@click.option("--email", default=None)
+def users_create(
+    username: str,
+    password: str,
+    role: str,
+    sales_points: tuple[str, ...],
+    producer: str | None,
+    email: str | None,
+) -> None:
+    """Create a user with a role and scope."""
+    try:
+        _run(
+            lambda session: accounts.create_user(
+                session,
+                username=username,
+                password=password,
+                role=Role(role),
+                email=email,
+                producer_code=producer,
+                location_codes=sales_points,
+            )
+        )
+    except DomainError as error:
+        console.print(f"[red]{error.detail}[/red]")
+        for item in error.errors:
+            console.print(f"  {item['field']}: {item['message']}")
+        sys.exit(2)
+    console.print(f"User {username} created ({role}).")  # never the password
+
+
+@main.group("import")
+def import_group() -> None:
+    """Imports."""
+
+
+@import_group.command("products")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_products(file: Path) -> None:
+    """Import the province's list of certified products (.xlsx or .csv): all or nothing."""
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("Import", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        content = file.read_bytes()
+
+        async def work(session: AsyncSession) -> importer.ImportReport:
+            report = await importer.import_products(
+                session, file.name, content, today=today(), progress=advance
+            )
+            if not report.ok:
+                await session.rollback()
+            return report
+
+        try:
+            report = _run(work)
+        except importer.ImportFileError as error:
+            console.print(f"[red]{error.text('vi')} / {error.text('en')}[/red]")
+            sys.exit(2)
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_report(report: importer.ImportReport) -> None:
+    if not report.ok:
+        bad = len(report.errors)
+        console.print(f"[red]Nothing imported: {bad} bad rows / Không nhập gì: {bad} dòng lỗi[/red]")
+        for error in report.errors:
+            console.print(f"  row/dòng {error.row} [{error.field}]: {error.text('vi')} / {error.text('en')}")
+        return
+    console.print(
+        f"Imported {report.rows} rows: {report.producers_created} producers, "
+        f"{report.products_created} new and {report.products_updated} updated products, "
+        f"{report.certificates_created} new and {report.certificates_updated} updated certificates."
+    )
+
+
+@main.group("jobs")
+def jobs_group() -> None:
+    """Background work."""
+
+
+@jobs_group.command("run")
+def jobs_run() -> None:
+    """Run the work that is due now (expire certificates…)."""
+    results = _run(lambda session: jobs.run_due(session, today=today()))
+    for name, count in results.items():
+        console.print(f"{name}: {count}")

@@ -1,0 +1,79 @@
+"""``ocop demo load``: the demo data (``scale="demo"``) or the benchmark size (``"national"``).
+
+Both are idempotent: a second load finds its marker and does nothing. The caller owns the
+transaction (the CLI commits once at the end), so a failed load leaves nothing behind.
+
+The demo scale goes through the real services; the national scale is bulk-inserted
+(``shop.demo.national``) because 20,000 products one service call at a time would be slow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.models import Producer
+from shop.demo import (
+    fill,
+    national,
+    real_bac_kan,
+    real_north_east,
+    real_quang_nam,
+    sites,
+    users,
+)
+from shop.demo.build import DecisionBook, Tally, add_producers
+from shop.demo.specs import ProducerSpec
+
+Log = Callable[[str], object]
+SCALES = ("demo", "national")
+MARKER = real_bac_kan.TAI_HOAN.code
+FILL_PRODUCERS = 40
+FILL_PRODUCTS = 260
+
+
+def real_producers() -> tuple[ProducerSpec, ...]:
+    """The producers and products named in OCOP.md, province by province."""
+    return (*real_bac_kan.PRODUCERS, *real_north_east.PRODUCERS, *real_quang_nam.PRODUCERS)
+
+
+async def _taken_tax_codes(session: AsyncSession) -> set[str]:
+    return {c for c in await session.scalars(sa.select(Producer.tax_code)) if c}
+
+
+async def load_demo(session: AsyncSession, *, today: dt.date, log: Log) -> str:
+    """Real products and producers of four provinces, a generated fill, sales points, users."""
+    if await session.scalar(sa.select(Producer.id).where(Producer.code == MARKER)) is not None:
+        return f"Demo data is already loaded (producer {MARKER} exists); nothing to do."
+    book = DecisionBook(random.Random(fill.SEED))  # noqa: S311 - reproducible demo data
+    tally = Tally()
+    real = real_producers()
+    log(f"Real OCOP producers: {len(real)}…")
+    await add_producers(session, real, today=today, book=book, tally=tally)
+    taken = await _taken_tax_codes(session)
+    generated = fill.generate(today, producers=FILL_PRODUCERS, products=FILL_PRODUCTS,
+                              taken_tax_codes=taken)
+    log(f"Generated producers: {len(generated)}…")
+    await add_producers(session, generated, today=today, book=book, tally=tally)
+    public = await sites.add_sales_points(session, today=today)
+    warehouses = await sites.add_warehouses(session, real, tally.producer_ids, tally.communes)
+    await users.ensure_demo_users(session)
+    return (
+        f"Demo data loaded: {tally.producers} producers, {tally.products} products, "
+        f"{tally.certificates} certificates ({tally.revoked} revoked), {tally.quality} quality "
+        f"certifications, {len(public)} sales points and fairs, {len(warehouses)} warehouses. "
+        f"Demo users: {users.credentials()}."
+    )
+
+
+async def load(session: AsyncSession, *, scale: str, today: dt.date, log: Log) -> str:
+    """Load demo or national-scale data; returns a one-line summary."""
+    if scale == "demo":
+        return await load_demo(session, today=today, log=log)
+    if scale == "national":
+        return await national.load_national(session, today=today, log=log)
+    raise ValueError(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")

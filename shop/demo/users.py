@@ -1,0 +1,45 @@
+"""The demo's users and their (deliberately printed) demo credentials."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts import services as accounts
+from shop.accounts.models import PiccoloUser, Role
+from shop.demo.real_bac_kan import TAI_HOAN
+from shop.demo.sites import MAIN_SALES_POINT
+
+# (username, password, role, scope: a location code or a producer code).
+DEMO_USERS: tuple[tuple[str, str, Role, str | None], ...] = (
+    ("admin", "admin12345", Role.admin, None),
+    ("manager", "manager12345", Role.manager, MAIN_SALES_POINT),
+    ("staff", "staff12345", Role.staff, MAIN_SALES_POINT),
+    ("taihoan", "coop12345", Role.cooperative, TAI_HOAN.code),
+)
+ADMIN = DEMO_USERS[0]
+
+
+async def ensure_user(session: AsyncSession, username: str, password: str, role: Role,
+                      scope: str | None = None) -> bool:
+    """Create the user through the accounts service unless the username exists."""
+    if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
+        return False
+    await accounts.create_user(
+        session, username=username, password=password, role=role,
+        producer_code=scope if role is Role.cooperative else None,
+        location_codes=[scope] if scope and role in accounts.LOCATION_ROLES else (),
+    )
+    return True
+
+
+async def ensure_demo_users(session: AsyncSession) -> int:
+    """All four demo users; returns how many were created."""
+    created = 0
+    for username, password, role, scope in DEMO_USERS:
+        created += await ensure_user(session, username, password, role, scope)
+    return created
+
+
+def credentials(users: tuple[tuple[str, str, Role, str | None], ...] = DEMO_USERS) -> str:
+    return ", ".join(f"{name}/{password} ({role.value})" for name, password, role, _ in users)

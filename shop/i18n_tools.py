@@ -1,0 +1,84 @@
+"""Catalog maintenance for ``make locales`` and the staleness test.
+
+``extract()`` reads the UI strings from the sources exactly as ``pybabel extract`` would;
+``update()`` writes ``messages.pot`` and merges it into every language's catalog. English
+msgids are the source text, so the English catalog is filled with them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from shop.i18n import LANGUAGES, LOCALES_DIR
+
+ROOT = LOCALES_DIR.parent
+SOURCE_DIRS = ("shop", "admin")
+KEYWORDS = {
+    "_": None,
+    "_l": None,
+    "N_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+}
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+OPTIONS = {"**/templates/**.html": {"encoding": "utf-8", "extensions": "jinja2.ext.i18n"}}
+_SKIP = {"i18n.py", "i18n_tools.py"}  # they define gettext & co., they do not use them
+
+
+def extract() -> Catalog:
+    catalog = Catalog(project="OCOP Market", charset="utf-8")
+    for source in SOURCE_DIRS:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT / source, METHOD_MAP, OPTIONS, KEYWORDS, strip_comment_tags=True
+        ):
+            if Path(filename).name in _SKIP:
+                continue
+            catalog.add(
+                message, None, [(f"{source}/{filename}", lineno)], auto_comments=comments, context=context
+            )
+    return catalog
+
+
+def po_path(lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+def _fill_english(catalog: Catalog) -> None:
+    for message in catalog:
+        if (message.id and not message.string) or message.fuzzy:
+            message.string = message.id
+            message.flags.discard("fuzzy")
+
+
+def update() -> None:
+    template = extract()
+    with (LOCALES_DIR / "messages.pot").open("wb") as pot:
+        write_po(pot, template, omit_header=False, no_location=True, sort_output=True)
+    for lang in LANGUAGES:
+        path = po_path(lang)
+        if path.exists():
+            with path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=lang)
+            catalog.update(template, no_fuzzy_matching=True)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            catalog = Catalog(locale=lang, project="OCOP Market", charset="utf-8")
+            catalog.update(template, no_fuzzy_matching=True)
+        if lang == "en":
+            _fill_english(catalog)
+        with path.open("wb") as po_file:
+            write_po(po_file, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["update"]:
+        update()
+    else:
+        sys.exit("usage: python -m shop.i18n_tools update")

@@ -1,0 +1,54 @@
+"""Running Alembic from code: upgrade, downgrade, and checking the schema against the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shop.models import Base
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Objects outside the models (e.g. PostgreSQL extensions' tables) are not ours to diff."""
+    return not (type_ == "table" and reflected and compare_to is None and name != "alembic_version")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url)
+    config.set_main_option("file_template", "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+async def schema_differences(engine: AsyncEngine) -> list[Any]:
+    """What Alembic would change to make the database match the models ([] when in sync)."""
+
+    def _compare(sync_conn: Any) -> list[Any]:
+        context = MigrationContext.configure(
+            sync_conn,
+            opts={
+                "compare_type": sync_conn.dialect.name != "sqlite",
+                "include_object": include_object,
+            },
+        )
+        return list(compare_metadata(context, Base.metadata))
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(_compare)

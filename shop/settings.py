@@ -1,0 +1,76 @@
+"""Settings read once from ``OCOP_*`` environment variables (see API.md)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VAR_DIR = Path(os.environ.get("OCOP_VAR_DIR", "var"))
+DEFAULT_STRIPE_API_BASE = "https://api.stripe.com"
+
+
+def _secret_key(var_dir: Path) -> str:
+    """The key from the environment, else one generated once into ``var/secret``."""
+    if key := os.environ.get("OCOP_SECRET_KEY"):
+        return key
+    path = var_dir / "secret"
+    if path.exists():
+        return path.read_text().strip()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _default_database_url(var_dir: Path) -> str:
+    return f"sqlite+aiosqlite:///{var_dir / 'ocop.db'}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything the app needs to know about its environment."""
+
+    database_url: str
+    secret_key: str
+    base_url: str = "http://127.0.0.1:8000"
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str = DEFAULT_STRIPE_API_BASE
+    redis_url: str | None = None
+    var_dir: Path = VAR_DIR
+    # Seconds a session cookie lives; tills stay logged in for a working day and more.
+    session_ttl: int = 7 * 24 * 3600
+    # Failed logins per username or client address tolerated in ``login_window`` seconds.
+    login_max_failures: int = 5
+    login_window: int = 15 * 60
+    # Cookies marked Secure when the site is served over HTTPS.
+    secure_cookies: bool = False
+    debug: bool = False
+    default_language: str = "vi"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        var_dir = Path(os.environ.get("OCOP_VAR_DIR", "var"))
+        base_url = os.environ.get("OCOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+        values: dict[str, object] = {
+            "database_url": os.environ.get("OCOP_DATABASE_URL") or _default_database_url(var_dir),
+            "secret_key": _secret_key(var_dir),
+            "base_url": base_url,
+            "stripe_secret_key": os.environ.get("OCOP_STRIPE_SECRET_KEY") or None,
+            "stripe_webhook_secret": os.environ.get("OCOP_STRIPE_WEBHOOK_SECRET") or None,
+            "stripe_api_base": os.environ.get("OCOP_STRIPE_API_BASE") or DEFAULT_STRIPE_API_BASE,
+            "redis_url": os.environ.get("OCOP_REDIS_URL") or None,
+            "var_dir": var_dir,
+            "secure_cookies": base_url.startswith("https://"),
+            "debug": os.environ.get("OCOP_DEBUG", "") == "1",
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

@@ -1,0 +1,66 @@
+"""Server-rendered pages: the Jinja2 environment, the language hook, and page helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from litestar import Request
+from litestar.datastructures import Cookie
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template import TemplateConfig
+from litestar.types import Message, Scope
+
+from shop import i18n
+
+SHOP_DIR = Path(__file__).resolve().parent
+LANG_COOKIE = "lang"
+_DOMAINS = ("catalog", "accounts", "geo", "inventory")
+
+
+def build_environment() -> Environment:
+    """One shared environment; gettext callables read the per-request language."""
+    loaders = [FileSystemLoader(SHOP_DIR / "templates")]
+    loaders += [FileSystemLoader(SHOP_DIR / d / "templates") for d in _DOMAINS]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
+    )
+    env.filters["vnd"] = i18n.format_vnd
+    env.filters["date"] = i18n.format_date
+    env.filters["datetime"] = i18n.format_datetime
+    env.filters["number"] = i18n.format_number
+    env.globals["languages"] = i18n.LANGUAGES
+    env.globals["current_language"] = i18n.current_language
+    return env
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment()))
+
+
+async def set_request_language(request: Request[Any, Any, Any]) -> None:
+    """``?lang=`` → cookie → Accept-Language → Vietnamese (a before_request hook)."""
+    query = request.query_params.get("lang")
+    lang = i18n.pick_language(query, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    i18n.set_language(lang)
+    request.state.language = lang
+    if query and i18n.normalize_language(query) and not request.url.path.startswith("/api/"):
+        request.state.remember_language = lang
+
+
+async def remember_language(message: Message, scope: Scope) -> None:
+    """A before_send hook: keep a language chosen with ``?lang=`` in a cookie."""
+    lang = scope.get("state", {}).get("remember_language")
+    if lang and message["type"] == "http.response.start":
+        cookie = Cookie(key=LANG_COOKIE, value=lang, max_age=365 * 24 * 3600, samesite="lax")
+        headers = list(message.get("headers", []))
+        headers.append((b"set-cookie", cookie.to_header(header="").strip().encode()))
+        message["headers"] = headers

@@ -1,0 +1,150 @@
+"""Piccolo Admin over our tables: it matches the models, logs in, and guards business tables."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from piccolo import columns as pc
+
+from admin.config import TABLES
+from admin.site import AdminSite
+from shop.accounts.models import Role
+from shop.catalog.models import Certificate, CertificateStatus, Producer
+from shop.db import Database
+from shop.models import Base
+from shop.settings import Settings
+from tests import factories as f
+
+_COMPATIBLE = {
+    pc.Serial: (sa.Integer,),
+    pc.BigSerial: (sa.BigInteger,),
+    pc.Integer: (sa.Integer,),
+    pc.BigInt: (sa.BigInteger,),
+    pc.SmallInt: (sa.SmallInteger,),
+    pc.Varchar: (sa.String, sa.Enum),
+    pc.Text: (sa.Text,),
+    pc.Boolean: (sa.Boolean,),
+    pc.Date: (sa.Date,),
+    pc.Timestamptz: (sa.DateTime,),
+    pc.Timestamp: (sa.DateTime,),
+    pc.UUID: (sa.Uuid,),
+    pc.ForeignKey: (sa.Integer, sa.Uuid),
+}
+
+
+def test_the_admin_view_of_every_table_matches_the_models():
+    site = AdminSite(
+        Settings(database_url="sqlite+aiosqlite:///:memory:", secret_key="x"),
+        Database.connect("sqlite+aiosqlite:///:memory:"),
+    )
+    for config in TABLES:
+        table = Base.metadata.tables[config.table]
+        piccolo = site.tables[config.table]
+        for column in piccolo._meta.columns:
+            model_column = table.columns[column._meta.db_column_name]
+            kind = type(column)
+            model_type = model_column.type
+            if isinstance(model_type, sa.TypeDecorator):
+                model_type = model_type.impl
+            assert isinstance(model_type, _COMPATIBLE[kind]), (config.table, column._meta.name)
+            assert column._meta.null == model_column.nullable, (config.table, column._meta.name)
+            if isinstance(column, pc.Varchar) and isinstance(model_column.type, sa.String):
+                assert column.length >= (model_column.type.length or 0)
+            if isinstance(column, pc.ForeignKey):
+                (fk,) = model_column.foreign_keys
+                assert column._foreign_key_meta.resolved_references._meta.tablename == fk.column.table.name
+        mapped = {c._meta.db_column_name for c in piccolo._meta.columns}
+        required = {c.name for c in table.columns if not c.nullable and c.server_default is None}
+        assert required <= mapped, (config.table, required - mapped)
+
+
+async def _admin_login(client, username, password="password123"):
+    await client.get("/admin/")
+    token = client.cookies.get("csrftoken")
+    response = await client.post(
+        "/admin/public/login/",
+        json={"username": username, "password": password},
+        headers={"X-CSRFToken": token},
+    )
+    return response, {"X-CSRFToken": token}
+
+
+async def test_admin_redirects_to_the_slash_and_serves_the_app(client):
+    response = await client.get("/admin", follow_redirects=False)
+    assert response.status_code == 307 and response.headers["location"] == "/admin/"
+    assert (await client.get("/admin/")).status_code == 200
+
+
+async def test_an_office_user_logs_into_admin_with_the_same_password(client, session):
+    name = await f.user(session, Role.admin)
+    await session.commit()
+    response, _ = await _admin_login(client, name)
+    assert response.status_code in (200, 303), response.text
+    tables = await client.get("/admin/api/tables/")
+    assert tables.status_code == 200 and "product" in tables.json()
+
+
+async def test_staff_cannot_log_into_admin(client, session):
+    shop = await f.location(session)
+    name = await f.user(session, Role.staff, location_codes=[shop.code])
+    await session.commit()
+    await _admin_login(client, name)
+    assert (await client.get("/admin/api/tables/")).status_code in (401, 403)
+
+
+async def test_reference_data_is_editable_and_business_tables_are_read_only(client, session):
+    name = await f.user(session, Role.admin)
+    item = await f.certified_product(session, 4)
+    await session.commit()
+    _, headers = await _admin_login(client, name)
+    rows = (await client.get("/admin/api/tables/producer/")).json()["rows"]
+    producer_id = rows[0]["id"]
+    response = await client.patch(
+        f"/admin/api/tables/producer/{producer_id}/", json={"name": "HTX Đổi Tên"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    async with client.app.state.db.read_sessions() as fresh:
+        assert await fresh.scalar(sa.select(Producer.name).where(Producer.id == producer_id)) == "HTX Đổi Tên"
+    found = (await client.get("/api/v1/products", params={"q": "doi ten"})).json()
+    assert [p["id"] for p in found["items"]] == [item.id]
+    cert_id = await session.scalar(sa.select(Certificate.id).where(Certificate.product_id == item.id))
+    response = await client.patch(
+        f"/admin/api/tables/certificate/{cert_id}/", json={"issuer": "Ai đó"}, headers=headers
+    )
+    assert response.status_code == 405, response.text
+
+
+async def test_the_revoke_form_calls_the_service(client, session):
+    name = await f.user(session, Role.admin)
+    item = await f.certified_product(session, 4)
+    cert_id = await session.scalar(sa.select(Certificate.id).where(Certificate.product_id == item.id))
+    await session.commit()
+    _, headers = await _admin_login(client, name)
+    forms = (await client.get("/admin/api/forms/")).json()
+    assert isinstance(forms, list), forms
+    slug = next(form["slug"] for form in forms if "Thu hồi" in form["name"])
+    response = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={"certificate_id": str(cert_id), "reason": "Vi phạm ATTP"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+    async with client.app.state.db.read_sessions() as fresh:
+        status = await fresh.scalar(sa.select(Certificate.status).where(Certificate.id == cert_id))
+    assert status is CertificateStatus.revoked
+    again = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={"certificate_id": str(cert_id), "reason": "Vi phạm ATTP"},
+        headers=headers,
+    )
+    assert again.status_code == 422
+
+
+@pytest.mark.parametrize("table", [c.table for c in TABLES if c.table != "place"])
+async def test_every_admin_table_lists(client, session, table):
+    name = await f.user(session, Role.admin)
+    await f.certified_product(session, 3)
+    await session.commit()
+    await _admin_login(client, name)
+    response = await client.get(f"/admin/api/tables/{table}/?__page_size=5")
+    assert response.status_code == 200, response.text

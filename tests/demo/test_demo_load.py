@@ -1,0 +1,129 @@
+"""``ocop demo load``: the demo catalog is complete, realistic and loads only once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from shop.accounts.models import Account, AccountLocation, PiccoloUser, Role
+from shop.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Producer,
+    ProducerKind,
+    Product,
+    ProductTranslation,
+    QualityCertification,
+)
+from shop.demo import loader
+from shop.geo.models import Place
+from shop.inventory.models import Location, LocationKind
+
+TODAY = dt.date(2026, 11, 23)
+TABLES = (Producer, Product, ProductTranslation, Certificate, QualityCertification, Location,
+          PiccoloUser, Account)
+
+
+async def _load(session: AsyncSession) -> str:
+    summary = await loader.load(session, scale="demo", today=TODAY, log=lambda _: None)
+    await session.commit()
+    return summary
+
+
+async def _count(session: AsyncSession, model: type, *where: sa.ColumnElement[bool]) -> int:
+    return int(await session.scalar(sa.select(sa.func.count()).select_from(model).where(*where)) or 0)
+
+
+async def _names(session: AsyncSession, column: sa.ColumnElement[int | None]) -> set[str]:
+    ids = sa.select(column).distinct().scalar_subquery()
+    return set(await session.scalars(sa.select(Place.short_name).where(Place.id.in_(ids))))
+
+
+async def test_demo_load_fills_four_provinces_with_certified_products(session: AsyncSession) -> None:
+    summary = await _load(session)
+
+    assert "admin/admin12345" in summary
+    assert await _count(session, Producer) >= 60
+    assert await _count(session, Product) >= 300
+    kinds = set(await session.scalars(sa.select(Producer.kind).distinct()))
+    assert kinds == set(ProducerKind)
+    assert await _names(session, Product.origin_province_id) == {
+        "Thái Nguyên", "Tuyên Quang", "Quảng Ninh", "Đà Nẵng"}
+    assert await _names(session, Product.legacy_province_id) == {
+        "Bắc Kạn", "Hà Giang", "Quảng Ninh", "Quảng Nam"}
+    public = Location.kind.in_([LocationKind.sales_point, LocationKind.fair])
+    assert await _count(session, Location, public) == 12
+    fair = (await session.scalars(sa.select(Location).where(Location.kind == LocationKind.fair))).one()
+    assert fair.starts_on is not None and fair.ends_on is not None
+    assert fair.starts_on <= TODAY <= fair.ends_on
+    assert await _count(session, Location, public, Location.area_id.is_(None)) == 0
+
+
+async def test_demo_certificates_have_a_realistic_history(session: AsyncSession) -> None:
+    await _load(session)
+
+    revoked = (await session.scalars(
+        sa.select(Certificate).where(Certificate.status == CertificateStatus.revoked))).all()
+    assert len(revoked) == 1 and revoked[0].revocation_reason
+    assert await _count(session, Certificate, Certificate.status == CertificateStatus.expired) > 0
+    old, new = aliased(Certificate), aliased(Certificate)
+    downgrades = (await session.execute(
+        sa.select(old.stars, new.stars, old.product_id)
+        .join(new, new.id == old.superseded_by_id).where(new.stars < old.stars)
+    )).all()
+    assert [(d[0], d[1]) for d in downgrades] == [(4, 3)]
+    assert await _count(session, Certificate, Certificate.product_id == downgrades[0][2]) == 2
+    stars = dict((await session.execute(
+        sa.select(Certificate.stars, sa.func.count()).where(
+            Certificate.status == CertificateStatus.active).group_by(Certificate.stars)
+    )).all())
+    assert stars[3] > stars[4] > stars[5] > 0
+
+
+async def test_tai_hoan_noodles_are_five_stars_recertified_in_2024(session: AsyncSession) -> None:
+    await _load(session)
+
+    noodles = (await session.scalars(
+        sa.select(Product).where(Product.name == "Miến dong Tài Hoan"))).one()
+    history = (await session.scalars(sa.select(Certificate).where(
+        Certificate.product_id == noodles.id).order_by(Certificate.decision_date))).all()
+    assert [(c.stars, c.status) for c in history] == [
+        (5, CertificateStatus.superseded), (5, CertificateStatus.active)]
+    assert history[1].decision_date.year == 2024
+    assert history[1].valid_from <= TODAY <= history[1].valid_until
+    english = await session.scalar(sa.select(ProductTranslation.name).where(
+        ProductTranslation.product_id == noodles.id, ProductTranslation.language == "en"))
+    assert english == "Tài Hoan arrowroot glass noodles"
+
+
+async def test_demo_users_have_their_roles_and_scopes(session: AsyncSession) -> None:
+    await _load(session)
+
+    rows = (await session.execute(
+        sa.select(PiccoloUser.username, Account.role, Account.producer_id, Account.id)
+        .join(Account, Account.user_id == PiccoloUser.id)
+    )).all()
+    roles = {r.username: r.role for r in rows}
+    assert roles == {"admin": Role.admin, "manager": Role.manager, "staff": Role.staff,
+                     "taihoan": Role.cooperative}
+    tai_hoan = await session.scalar(sa.select(Producer.id).where(Producer.code == "HTX-TAIHOAN"))
+    assert {r.username: r.producer_id for r in rows}["taihoan"] == tai_hoan
+    for name in ("manager", "staff"):
+        account_id = next(r.id for r in rows if r.username == name)
+        codes = set(await session.scalars(
+            sa.select(Location.code).join(AccountLocation, AccountLocation.location_id == Location.id)
+            .where(AccountLocation.account_id == account_id)))
+        assert codes == {"SP-BACKAN"}
+
+
+async def test_loading_the_demo_twice_changes_nothing(session: AsyncSession) -> None:
+    await _load(session)
+    before = [await _count(session, model) for model in TABLES]
+
+    summary = await _load(session)
+
+    assert "already loaded" in summary
+    assert [await _count(session, model) for model in TABLES] == before

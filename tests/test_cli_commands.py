@@ -1,0 +1,59 @@
+"""The ``ocop`` command line against a real database file."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from shop.cli import main
+from tests.catalog.test_product_import import GOOD
+
+
+@pytest.fixture
+def cli_env(database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("OCOP_DATABASE_URL", database_url)
+    monkeypatch.setenv("OCOP_VAR_DIR", str(tmp_path / "var"))
+    return CliRunner()
+
+
+def test_db_upgrade_is_idempotent_and_check_is_clean(cli_env):
+    first = cli_env.invoke(main, ["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert "added 0 places" in first.output
+    check = cli_env.invoke(main, ["db", "check"])
+    assert check.exit_code == 0 and "matches" in check.output
+
+
+def test_users_create_never_prints_the_password(cli_env):
+    result = cli_env.invoke(
+        main, ["users", "create", "--username", "office", "--password", "s3cret-pass", "--role", "admin"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "s3cret-pass" not in result.output
+    again = cli_env.invoke(
+        main, ["users", "create", "--username", "office", "--password", "s3cret-pass", "--role", "admin"]
+    )
+    assert again.exit_code == 2 and "taken" in again.output
+    coop = cli_env.invoke(
+        main, ["users", "create", "--username", "coop", "--password", "s3cret-pass", "--role", "cooperative"]
+    )
+    assert coop.exit_code == 2
+
+
+def test_import_products_all_or_nothing(cli_env, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    result = cli_env.invoke(main, ["import", "products", str(good)])
+    assert result.exit_code == 0, result.output
+    assert "3 new" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "X,Y,HTX,Atlantis,food,3,,9/QĐ,2024-01-01\n", encoding="utf-8")
+    result = cli_env.invoke(main, ["import", "products", str(bad)])
+    assert result.exit_code == 1
+    assert "Atlantis" in result.output and "dòng" in result.output
+
+
+def test_jobs_run_reports_each_job(cli_env):
+    result = cli_env.invoke(main, ["jobs", "run"])
+    assert result.exit_code == 0, result.output
+    assert "certificates expired: 0" in result.output
