@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from piccolo_api.crud.hooks import Hook, HookType
 
-from shop.catalog import services
+from shop.catalog import cache, services
 from shop.catalog.models import Producer, Product
 from shop.db import Database
 from shop.db_types import utcnow
@@ -29,6 +29,7 @@ def _fk(value: Any) -> int:
 
 def _product_hooks(db: Database) -> list[Hook]:
     async def before_insert(row: Any) -> Any:
+        cache.catalog_changed()
         async with db.write_sessions() as session:
             if not row.slug:
                 row.slug = await services.unique_slug(session, row.name)
@@ -48,6 +49,7 @@ def _product_hooks(db: Database) -> list[Hook]:
         return row
 
     async def before_patch(row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+        cache.catalog_changed()
         values["updated_at"] = utcnow()
         async with db.write_sessions() as session:
             if "origin_place_id" in values:
@@ -72,6 +74,7 @@ def _product_hooks(db: Database) -> list[Hook]:
 
 def _producer_hooks(db: Database) -> list[Hook]:
     async def before_patch(row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+        cache.catalog_changed()
         values["updated_at"] = utcnow()
         if "name" in values:
             async with db.write_sessions() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from shop.catalog.sellability import today
 from shop.db import Database
 from shop.demo import loader as demo
 from shop.errors import DomainError
+from shop.i18n import pick_language, set_language
 from shop.migrate import schema_differences
 from shop.settings import Settings
 
@@ -52,6 +54,9 @@ def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
 @click.group()
 def main() -> None:
     """OCOP Market: certified OCOP products, sales points, storefront and cooperatives."""
+    # Messages follow the terminal's language (LANG=en_US.UTF-8 → English), else Vietnamese.
+    locale = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    set_language(pick_language(None, None, locale.split(".", 1)[0]))
 
 
 @main.command()

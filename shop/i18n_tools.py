@@ -51,8 +51,12 @@ def po_path(lang: str) -> Path:
 
 
 def _fill_english(catalog: Catalog) -> None:
+    """English msgids are the English text; plural entries take (singular, plural)."""
     for message in catalog:
-        if (message.id and not message.string) or message.fuzzy:
+        if not message.id:
+            continue
+        translations = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(translations):
             message.string = message.id
             message.flags.discard("fuzzy")
 

@@ -24,7 +24,8 @@ def test_db_upgrade_is_idempotent_and_check_is_clean(cli_env):
     assert check.exit_code == 0 and "matches" in check.output
 
 
-def test_users_create_never_prints_the_password(cli_env):
+def test_users_create_never_prints_the_password(cli_env, monkeypatch):
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
     result = cli_env.invoke(
         main, ["users", "create", "--username", "office", "--password", "s3cret-pass", "--role", "admin"]
     )
@@ -38,6 +39,11 @@ def test_users_create_never_prints_the_password(cli_env):
         main, ["users", "create", "--username", "coop", "--password", "s3cret-pass", "--role", "cooperative"]
     )
     assert coop.exit_code == 2
+    monkeypatch.setenv("LANG", "vi_VN.UTF-8")
+    vietnamese = cli_env.invoke(
+        main, ["users", "create", "--username", "office", "--password", "s3cret-pass", "--role", "admin"]
+    )
+    assert "đã được sử dụng" in vietnamese.output
 
 
 def test_import_products_all_or_nothing(cli_env, tmp_path):

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import schemas
+from shop.catalog import cache, schemas
 from shop.catalog.models import Certificate, CertificateStatus, Product
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
@@ -54,6 +54,7 @@ async def sync_products(session: AsyncSession, product_ids: Iterable[int] | None
             return
         stmt = stmt.where(Product.id.in_(ids))
     await session.execute(stmt.execution_options(synchronize_session=False))
+    cache.catalog_changed()
 
 
 async def find_certificate(session: AsyncSession, certificate_id: uuid.UUID) -> Certificate:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from shop.catalog import schemas
+from shop.catalog import cache, schemas
 from shop.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -54,7 +54,7 @@ class _Related:
 
     producers: dict[int, Producer]
     groups: dict[int, ProductGroup]
-    places: dict[int, Place]
+    places: dict[int, tuple[str, bool]]  # id → (name, mapped to a default successor)
     names: dict[int, str]  # product id → name in the wanted language
 
 
@@ -139,7 +139,7 @@ async def _related(session: AsyncSession, products: Sequence[Product], language:
     }
     producers = await _by_id(session, Producer, producer_ids)
     groups = await _by_id(session, ProductGroup, group_ids)
-    places = await _by_id(session, Place, place_ids)
+    places = await cache.place_names(session, place_ids)
     names: dict[int, str] = {}
     if language != DEFAULT_LANGUAGE and products:
         rows = await session.execute(
@@ -160,9 +160,9 @@ async def _by_id(session: AsyncSession, model: type[M], ids: Iterable[int]) -> d
     return {row.id: row for row in rows}
 
 
-def _origin(product: Product, places: dict[int, Place]) -> schemas.Origin:
+def _origin(product: Product, places: dict[int, tuple[str, bool]]) -> schemas.Origin:
     def name(place_id: int | None) -> str | None:
-        return places[place_id].name if place_id is not None and place_id in places else None
+        return places[place_id][0] if place_id is not None and place_id in places else None
 
     as_certified = places.get(product.origin_place_id) if product.origin_place_id else None
     return schemas.Origin(
@@ -170,8 +170,8 @@ def _origin(product: Product, places: dict[int, Place]) -> schemas.Origin:
         commune=name(product.origin_commune_id),
         legacy_province=name(product.legacy_province_id),
         legacy_district=name(product.legacy_district_id),
-        as_certified=as_certified.name if as_certified else None,
-        approximate=bool(as_certified and as_certified.successor_is_default),
+        as_certified=as_certified[0] if as_certified else None,
+        approximate=bool(as_certified and as_certified[1]),
     )
 
 
@@ -208,7 +208,11 @@ async def list_products(
     language: str,
 ) -> schemas.Page[schemas.ProductSummary]:
     stmt = await _filtered(session, filters, on)
-    total = await session.scalar(stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)) or 0
+    key = (cache.database_key(session), filters, on)
+    total = cache.totals.get(key)
+    if total is None:
+        total = await session.scalar(stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)) or 0
+        cache.totals.put(key, total)
     products = list(
         await session.scalars(
             stmt.order_by(*_order_by(filters.sort)).limit(page_size).offset((page - 1) * page_size)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
-from shop.catalog import schemas
+from shop.catalog import cache, schemas
 from shop.catalog.models import (
     Producer,
     Product,
@@ -260,6 +260,7 @@ def compose_search_text(
 
 async def refresh_search_text(session: AsyncSession, product_ids: Iterable[int] | None = None) -> int:
     """Recompute the folded search column: product, producer, places and translated names."""
+    cache.catalog_changed()
     ids = list(product_ids) if product_ids is not None else None
     stmt = sa.select(
         Product.id,

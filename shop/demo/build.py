@@ -96,30 +96,60 @@ def _units(origin: geo.Origin) -> Units:
     )
 
 
-async def _certify(session: AsyncSession, product_id: int, spec: CertSpec, units: Units,
-                   book: DecisionBook) -> None:
+async def _certify(
+    session: AsyncSession, product_id: int, spec: CertSpec, units: Units, book: DecisionBook
+) -> None:
     day = spec.decided_on if spec.number else DecisionBook.session_day(spec.decided_on)
     draft = issuing(spec.stars, day, units, 0)
     number = spec.number or book.number(draft.issuer, day)
     how = issuing(spec.stars, day, units, number)
     total, a, b, c = scores(book.rng, spec.stars, how.criteria_version)
-    await certificates.certify(session, schemas.CertificateIn(
-        product_id=product_id, stars=spec.stars, council_level=how.council_level,
-        issuer=how.issuer, decision_number=how.decision_number, decision_date=day,
-        score=total, score_a=a, score_b=b, score_c=c, valid_from=spec.valid_from,
-        criteria_version=how.criteria_version,
-    ), today=day)
+    await certificates.certify(
+        session,
+        schemas.CertificateIn(
+            product_id=product_id,
+            stars=spec.stars,
+            council_level=how.council_level,
+            issuer=how.issuer,
+            decision_number=how.decision_number,
+            decision_date=day,
+            score=total,
+            score_a=a,
+            score_b=b,
+            score_c=c,
+            valid_from=spec.valid_from,
+            criteria_version=how.criteria_version,
+        ),
+        today=day,
+    )
 
 
-async def _add_product(session: AsyncSession, producer: Producer, spec: ProductSpec,
-                       units: Units, book: DecisionBook, today: dt.date, tally: Tally) -> None:
-    product = await services.create_product(session, schemas.ProductIn(
-        producer_code=producer.code, group_code=spec.group, name=spec.name, unit=spec.unit,
-        price_vnd=spec.price_vnd, description=spec.description, pack_size=spec.pack_size,
-        gtin=spec.gtin, shelf_life_days=spec.shelf_life_days,
-        translations=[schemas.TranslationIn(language="en", name=spec.name_en,
-                                            description=spec.description_en)],
-    ))
+async def _add_product(
+    session: AsyncSession,
+    producer: Producer,
+    spec: ProductSpec,
+    units: Units,
+    book: DecisionBook,
+    today: dt.date,
+    tally: Tally,
+) -> None:
+    product = await services.create_product(
+        session,
+        schemas.ProductIn(
+            producer_code=producer.code,
+            group_code=spec.group,
+            name=spec.name,
+            unit=spec.unit,
+            price_vnd=spec.price_vnd,
+            description=spec.description,
+            pack_size=spec.pack_size,
+            gtin=spec.gtin,
+            shelf_life_days=spec.shelf_life_days,
+            translations=[
+                schemas.TranslationIn(language="en", name=spec.name_en, description=spec.description_en)
+            ],
+        ),
+    )
     tally.products += 1
     history = [c for c in spec.certs if c.decided_on <= today]
     for cert in history:
@@ -128,30 +158,52 @@ async def _add_product(session: AsyncSession, producer: Producer, spec: ProductS
     if spec.revocation is not None and history:
         newest = await certificates.active_certificate(session, product.id)
         if newest is not None:
-            await certificates.revoke(session, newest.id, schemas.RevocationIn(
-                reason=spec.revocation.reason, revoked_on=spec.revocation.on,
-                decision_number=spec.revocation.decision_number or None,
-            ), today=today)
+            await certificates.revoke(
+                session,
+                newest.id,
+                schemas.RevocationIn(
+                    reason=spec.revocation.reason,
+                    revoked_on=spec.revocation.on,
+                    decision_number=spec.revocation.decision_number or None,
+                ),
+                today=today,
+            )
             tally.revoked += 1
     for q in spec.quality:
         until = add_months(q.valid_from, 12 * q.years) - dt.timedelta(days=1)
-        await services.add_quality(session, product.id, schemas.QualityIn(
-            kind=q.kind, number=q.number, issuer=q.issuer, valid_from=q.valid_from,
-            valid_until=until,
-        ))
+        await services.add_quality(
+            session,
+            product.id,
+            schemas.QualityIn(
+                kind=q.kind,
+                number=q.number,
+                issuer=q.issuer,
+                valid_from=q.valid_from,
+                valid_until=until,
+            ),
+        )
         tally.quality += 1
 
 
-async def add_producers(session: AsyncSession, specs: Sequence[ProducerSpec], *,
-                        today: dt.date, book: DecisionBook, tally: Tally) -> None:
+async def add_producers(
+    session: AsyncSession, specs: Sequence[ProducerSpec], *, today: dt.date, book: DecisionBook, tally: Tally
+) -> None:
     """Create each producer with its products, certificate history and quality marks."""
     for spec in specs:
         place, origin = await _resolve(session, spec.place)
-        producer = await services.create_producer(session, schemas.ProducerIn(
-            code=spec.code, kind=spec.kind, name=spec.name, tax_code=spec.tax_code,
-            place=spec.place, address=spec.address or address_of(place, origin),
-            phone=spec.phone, story=spec.story,
-        ))
+        producer = await services.create_producer(
+            session,
+            schemas.ProducerIn(
+                code=spec.code,
+                kind=spec.kind,
+                name=spec.name,
+                tax_code=spec.tax_code,
+                place=spec.place,
+                address=spec.address or address_of(place, origin),
+                phone=spec.phone,
+                story=spec.story,
+            ),
+        )
         tally.producers += 1
         tally.producer_ids[spec.code] = producer.id
         if origin.current_commune is not None:

@@ -21,8 +21,10 @@ from shop.demo.specs import CertSpec, ProducerSpec, ProductSpec, QualitySpec, Re
 SEED = 20181
 DAY = dt.timedelta(days=1)
 KIND_WEIGHTS = {
-    ProducerKind.cooperative: 50, ProducerKind.household_business: 25,
-    ProducerKind.enterprise: 15, ProducerKind.cooperative_group: 10,
+    ProducerKind.cooperative: 50,
+    ProducerKind.household_business: 25,
+    ProducerKind.enterprise: 15,
+    ProducerKind.cooperative_group: 10,
 }
 QUALITY_BY_GROUP: dict[str, tuple[QualityKind, str]] = {
     "food-fresh": (QualityKind.vietgap, "Trung tâm Chứng nhận phù hợp (QUACERT)"),
@@ -53,34 +55,119 @@ class Region:
 
 
 REGIONS: tuple[Region, ...] = (
-    Region("Bắc Kạn", "47", (
-        ("Chợ Rã", "Ba Bể"), ("Đồng Phúc", "Ba Bể"), ("Phủ Thông", "Bạch Thông"),
-        ("Cẩm Giàng", "Bạch Thông"), ("Bằng Lũng", "Chợ Đồn"), ("Yên Thịnh", "Chợ Đồn"),
-        ("Thanh Mai", "Chợ Mới"), ("Yến Lạc", "Na Rì"), ("Kim Hỷ", "Na Rì"),
-        ("Nà Phặc", "Ngân Sơn"), ("Bộc Bố", "Pác Nặm"), ("Xuất Hóa", "Bắc Kạn"),
-    ), ("food-grain", "food-fresh", "food-processed", "food-tea", "beverage-alcohol",
-        "herbal-raw", "handicraft-textile", "handicraft-wood", "food-honey", "tourism-service")),
-    Region("Hà Giang", "51", (
-        ("Sà Phìn", "Đồng Văn"), ("Phố Bảng", "Đồng Văn"), ("Lũng Phìn", "Đồng Văn"),
-        ("Khâu Vai", "Mèo Vạc"), ("Du Già", "Yên Minh"), ("Tùng Vài", "Quản Bạ"),
-        ("Thanh Vân", "Quản Bạ"), ("Thông Nguyên", "Hoàng Su Phì"), ("Việt Lâm", "Vị Xuyên"),
-        ("Vĩnh Tuy", "Bắc Quang"),
-    ), ("food-tea", "food-honey", "beverage-alcohol", "food-processed", "handicraft-textile",
-        "herbal-raw", "food-fresh", "food-spice", "tourism-service")),
-    Region("Quảng Ninh", "57", (
-        ("Vô Ngại", "Bình Liêu"), ("Húc Động", "Bình Liêu"), ("Hải Lạng", "Tiên Yên"),
-        ("Ba Chẽ", "Ba Chẽ"), ("Đạp Thanh", "Ba Chẽ"), ("Quan Lạn", "Vân Đồn"),
-        ("Hà Tu", "Hạ Long"), ("Mạo Khê", "Đông Triều"), ("Quảng Đức", "Hải Hà"),
-        ("Cô Tô", "Cô Tô"),
-    ), ("food-processed", "food-fresh", "food-spice", "herbal-cosmetic", "food-tea",
-        "beverage-alcohol", "handicraft-other", "ornamental-plant", "ornamental-animal")),
-    Region("Quảng Nam", "40", (
-        ("Trà Mai", "Nam Trà My"), ("Trà Giáp", "Bắc Trà My"), ("Tiên Kỳ", "Tiên Phước"),
-        ("Đại Hiệp", "Đại Lộc"), ("Duy Trinh", "Duy Xuyên"), ("Cẩm Thanh", "Hội An"),
-        ("Tam Thanh", "Tam Kỳ"), ("Bình Triều", "Thăng Bình"), ("Khâm Đức", "Phước Sơn"),
-        ("Thạnh Mỹ", "Nam Giang"), ("Quế Phong", "Quế Sơn"),
-    ), ("herbal-food", "food-processed", "food-spice", "handicraft-other", "handicraft-textile",
-        "food-fresh", "beverage-soft", "tourism-service", "ornamental-plant", "food-coffee")),
+    Region(
+        "Bắc Kạn",
+        "47",
+        (
+            ("Chợ Rã", "Ba Bể"),
+            ("Đồng Phúc", "Ba Bể"),
+            ("Phủ Thông", "Bạch Thông"),
+            ("Cẩm Giàng", "Bạch Thông"),
+            ("Bằng Lũng", "Chợ Đồn"),
+            ("Yên Thịnh", "Chợ Đồn"),
+            ("Thanh Mai", "Chợ Mới"),
+            ("Yến Lạc", "Na Rì"),
+            ("Kim Hỷ", "Na Rì"),
+            ("Nà Phặc", "Ngân Sơn"),
+            ("Bộc Bố", "Pác Nặm"),
+            ("Xuất Hóa", "Bắc Kạn"),
+        ),
+        (
+            "food-grain",
+            "food-fresh",
+            "food-processed",
+            "food-tea",
+            "beverage-alcohol",
+            "herbal-raw",
+            "handicraft-textile",
+            "handicraft-wood",
+            "food-honey",
+            "tourism-service",
+        ),
+    ),
+    Region(
+        "Hà Giang",
+        "51",
+        (
+            ("Sà Phìn", "Đồng Văn"),
+            ("Phố Bảng", "Đồng Văn"),
+            ("Lũng Phìn", "Đồng Văn"),
+            ("Khâu Vai", "Mèo Vạc"),
+            ("Du Già", "Yên Minh"),
+            ("Tùng Vài", "Quản Bạ"),
+            ("Thanh Vân", "Quản Bạ"),
+            ("Thông Nguyên", "Hoàng Su Phì"),
+            ("Việt Lâm", "Vị Xuyên"),
+            ("Vĩnh Tuy", "Bắc Quang"),
+        ),
+        (
+            "food-tea",
+            "food-honey",
+            "beverage-alcohol",
+            "food-processed",
+            "handicraft-textile",
+            "herbal-raw",
+            "food-fresh",
+            "food-spice",
+            "tourism-service",
+        ),
+    ),
+    Region(
+        "Quảng Ninh",
+        "57",
+        (
+            ("Vô Ngại", "Bình Liêu"),
+            ("Húc Động", "Bình Liêu"),
+            ("Hải Lạng", "Tiên Yên"),
+            ("Ba Chẽ", "Ba Chẽ"),
+            ("Đạp Thanh", "Ba Chẽ"),
+            ("Quan Lạn", "Vân Đồn"),
+            ("Hà Tu", "Hạ Long"),
+            ("Mạo Khê", "Đông Triều"),
+            ("Quảng Đức", "Hải Hà"),
+            ("Cô Tô", "Cô Tô"),
+        ),
+        (
+            "food-processed",
+            "food-fresh",
+            "food-spice",
+            "herbal-cosmetic",
+            "food-tea",
+            "beverage-alcohol",
+            "handicraft-other",
+            "ornamental-plant",
+            "ornamental-animal",
+        ),
+    ),
+    Region(
+        "Quảng Nam",
+        "40",
+        (
+            ("Trà Mai", "Nam Trà My"),
+            ("Trà Giáp", "Bắc Trà My"),
+            ("Tiên Kỳ", "Tiên Phước"),
+            ("Đại Hiệp", "Đại Lộc"),
+            ("Duy Trinh", "Duy Xuyên"),
+            ("Cẩm Thanh", "Hội An"),
+            ("Tam Thanh", "Tam Kỳ"),
+            ("Bình Triều", "Thăng Bình"),
+            ("Khâm Đức", "Phước Sơn"),
+            ("Thạnh Mỹ", "Nam Giang"),
+            ("Quế Phong", "Quế Sơn"),
+        ),
+        (
+            "herbal-food",
+            "food-processed",
+            "food-spice",
+            "handicraft-other",
+            "handicraft-textile",
+            "food-fresh",
+            "beverage-soft",
+            "tourism-service",
+            "ornamental-plant",
+            "food-coffee",
+        ),
+    ),
 )
 
 
@@ -133,17 +220,27 @@ def quality(rng: random.Random, group: str, today: dt.date, serial: int) -> tupl
         return ()
     kind, issuer = QUALITY_BY_GROUP[group]
     start = today - rng.randint(60, 1_000) * DAY
-    return (QualitySpec(kind, issuer, f"{kind.value.upper()}-{serial:05d}", start,
-                        rng.choice((2, 3, 5))),)
+    return (QualitySpec(kind, issuer, f"{kind.value.upper()}-{serial:05d}", start, rng.choice((2, 3, 5))),)
 
 
-def _product(rng: random.Random, item: vocab.Item, brand: str, producer: str,
-             where: tuple[str, str], today: dt.date, serial: int) -> ProductSpec:
+def _product(
+    rng: random.Random,
+    item: vocab.Item,
+    brand: str,
+    producer: str,
+    where: tuple[str, str],
+    today: dt.date,
+    serial: int,
+) -> ProductSpec:
     stars = 4 if rng.random() < 0.22 else 3
     blurb_vi, blurb_en = vocab.BLURBS[item.group]
     return ProductSpec(
-        group=item.group, name=f"{item.vi} {brand}", name_en=f"{brand} {item.en}",
-        unit=item.unit, pack_size=rng.choice(item.packs), price_vnd=price(rng, *item.price),
+        group=item.group,
+        name=f"{item.vi} {brand}",
+        name_en=f"{brand} {item.en}",
+        unit=item.unit,
+        pack_size=rng.choice(item.packs),
+        price_vnd=price(rng, *item.price),
         description=f"{item.vi} của {producer}, {where[0]}. {blurb_vi}",
         description_en=f"{item.en.capitalize()} from {producer}, {where[1]}. {blurb_en}",
         certs=certificate_history(rng, stars, today),
@@ -172,8 +269,9 @@ def _groups(rng: random.Random, region: Region, count: int) -> list[str]:
     return groups
 
 
-def _producer(rng: random.Random, region: Region, serial: int, count: int, today: dt.date,
-              tax: Iterator[str]) -> ProducerSpec:
+def _producer(
+    rng: random.Random, region: Region, serial: int, count: int, today: dt.date, tax: Iterator[str]
+) -> ProducerSpec:
     commune, district = rng.choice(region.communes)
     groups = _groups(rng, region, count)
     kind = rng.choices(list(KIND_WEIGHTS), weights=list(KIND_WEIGHTS.values()))[0]
@@ -185,13 +283,15 @@ def _producer(rng: random.Random, region: Region, serial: int, count: int, today
     choices = [item for g in groups for item in catalog[g]]
     items = rng.sample(choices, k=min(count, len(choices)))
     return ProducerSpec(
-        code=f"DEMO-{serial:03d}", kind=kind, name=name, tax_code=next(tax),
+        code=f"DEMO-{serial:03d}",
+        kind=kind,
+        name=name,
+        tax_code=next(tax),
         place=f"{commune}, {district}, {region.province}",
         address="",  # written by the loader from the resolved units' official names
         story=f"{name} sản xuất {', '.join(_lower_first(i.vi) for i in items[:3])} tại {commune}.",
         products=tuple(
-            _product(rng, item, brand, name, where, today, serial * 100 + n)
-            for n, item in enumerate(items)
+            _product(rng, item, brand, name, where, today, serial * 100 + n) for n, item in enumerate(items)
         ),
     )
 
@@ -199,31 +299,30 @@ def _producer(rng: random.Random, region: Region, serial: int, count: int, today
 def _special(products: list[ProductSpec], today: dt.date) -> None:
     """One 5★, one downgrade (4★ → 3★) and one revocation, on fixed positions."""
     first = today - 1_180 * DAY
-    products[3] = replace(products[3], certs=(
-        CertSpec(4, first, 0), CertSpec(3, first + 1_060 * DAY, 0)))
+    products[3] = replace(products[3], certs=(CertSpec(4, first, 0), CertSpec(3, first + 1_060 * DAY, 0)))
     revocation = RevocationSpec(today - 20 * DAY, REVOCATION_REASON, REVOCATION_DECISION)
-    products[11] = replace(products[11], certs=(CertSpec(3, today - 420 * DAY, 0),),
-                           revocation=revocation)
+    products[11] = replace(products[11], certs=(CertSpec(3, today - 420 * DAY, 0),), revocation=revocation)
     star = next(i for i, p in enumerate(products) if i > 11 and p.group in PREMIUM_GROUPS)
     products[star] = replace(products[star], certs=(CertSpec(5, today - 200 * DAY, 0),))
 
 
-def generate(today: dt.date, *, producers: int, products: int,
-             taken_tax_codes: set[str]) -> list[ProducerSpec]:
+def generate(
+    today: dt.date, *, producers: int, products: int, taken_tax_codes: set[str]
+) -> list[ProducerSpec]:
     """``producers`` fictional producers owning ``products`` products in all."""
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
-    counts = [products // producers + (1 if i < products % producers else 0)
-              for i in range(producers)]
+    counts = [products // producers + (1 if i < products % producers else 0) for i in range(producers)]
     taxes = {r.province: tax_codes(rng, r.tax_prefix, taken_tax_codes) for r in REGIONS}
     specs = [
-        _producer(rng, REGIONS[i % len(REGIONS)], i + 1, counts[i], today,
-                  taxes[REGIONS[i % len(REGIONS)].province])
+        _producer(
+            rng, REGIONS[i % len(REGIONS)], i + 1, counts[i], today, taxes[REGIONS[i % len(REGIONS)].province]
+        )
         for i in range(producers)
     ]
     flat = [p for spec in specs for p in spec.products]
     _special(flat, today)
     out, start = [], 0
     for spec in specs:
-        out.append(replace(spec, products=tuple(flat[start:start + len(spec.products)])))
+        out.append(replace(spec, products=tuple(flat[start : start + len(spec.products)])))
         start += len(spec.products)
     return out

@@ -55,8 +55,7 @@ async def load_demo(session: AsyncSession, *, today: dt.date, log: Log) -> str:
     log(f"Real OCOP producers: {len(real)}…")
     await add_producers(session, real, today=today, book=book, tally=tally)
     taken = await _taken_tax_codes(session)
-    generated = fill.generate(today, producers=FILL_PRODUCERS, products=FILL_PRODUCTS,
-                              taken_tax_codes=taken)
+    generated = fill.generate(today, producers=FILL_PRODUCERS, products=FILL_PRODUCTS, taken_tax_codes=taken)
     log(f"Generated producers: {len(generated)}…")
     await add_producers(session, generated, today=today, book=book, tally=tally)
     public = await sites.add_sales_points(session, today=today)

@@ -64,12 +64,13 @@ class Made:
     groups: list[str]
 
 
-async def _batched_insert(session: AsyncSession, table: sa.Table, rows: Sequence[Row],
-                          *, returning: bool = False) -> list[int]:
+async def _batched_insert(
+    session: AsyncSession, table: sa.Table, rows: Sequence[Row], *, returning: bool = False
+) -> list[int]:
     """Insert in batches; with ``returning``, the new ids in the order of ``rows``."""
     ids: list[int] = []
     for start in range(0, len(rows), BATCH):
-        batch = rows[start:start + BATCH]
+        batch = rows[start : start + BATCH]
         if returning:
             stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
             ids.extend((await session.execute(stmt, batch)).scalars().all())
@@ -97,13 +98,32 @@ def _producers(rng: random.Random, places: Map, taken_tax: set[str], now: dt.dat
         mine = rng.sample(groups, k=2)
         brand = rng.choice((origin.short_name, rng.choice(vocab.BRANDS)))
         name = fill.producer_name(rng, kind, vocab.sector_of(mine[0]), brand)
-        out.append(Made(row={
-            "code": f"NAT-{n:06d}", "kind": kind, "name": name, "tax_code": next(taxes),
-            "place_id": origin.place_id, "address": origin.address, "phone": None, "email": None,
-            "website": None, "story": None, "commission_rate_bp": None, "bank_name": None,
-            "bank_account_number": None, "bank_account_name": None, "is_active": True,
-            "created_at": now, "updated_at": now,
-        }, origin=origin, brand=brand, groups=mine))
+        out.append(
+            Made(
+                row={
+                    "code": f"NAT-{n:06d}",
+                    "kind": kind,
+                    "name": name,
+                    "tax_code": next(taxes),
+                    "place_id": origin.place_id,
+                    "address": origin.address,
+                    "phone": None,
+                    "email": None,
+                    "website": None,
+                    "story": None,
+                    "commission_rate_bp": None,
+                    "bank_name": None,
+                    "bank_account_number": None,
+                    "bank_account_name": None,
+                    "is_active": True,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                origin=origin,
+                brand=brand,
+                groups=mine,
+            )
+        )
     return out
 
 
@@ -133,8 +153,14 @@ class ProductRows:
     makers: list[Made]
 
 
-def _products(rng: random.Random, made: list[Made], group_ids: dict[str, int],
-              slugs: set[str], traces: set[str], now: dt.datetime) -> ProductRows:
+def _products(
+    rng: random.Random,
+    made: list[Made],
+    group_ids: dict[str, int],
+    slugs: set[str],
+    traces: set[str],
+    now: dt.datetime,
+) -> ProductRows:
     by_group = fill.items_by_group()
     out = ProductRows([], [], [], [])
     for i in range(PRODUCTS):
@@ -145,62 +171,118 @@ def _products(rng: random.Random, made: list[Made], group_ids: dict[str, int],
         translated = rng.random() < TRANSLATED_SHARE
         name_en = f"{maker.brand} {item.en}"
         blurb_vi, blurb_en = vocab.BLURBS[item.group]
-        out.products.append({
-            "slug": _unique(slugify(name), slugs), "producer_id": maker.row["id"],
-            "group_id": group_ids[item.group], "name": name,
-            "description": f"{item.vi} của {maker.row['name']}. {blurb_vi}", "unit": item.unit,
-            "pack_size": rng.choice(item.packs), "gtin": None,
-            "price_vnd": fill.price(rng, *item.price), "shelf_life_days": item.shelf_life_days,
-            "image_url": None, "trace_code": _trace_code(rng, traces),
-            "origin_place_id": o.place_id, "origin_province_id": o.province_id,
-            "origin_commune_id": o.commune_id, "legacy_province_id": o.legacy_province_id,
-            "legacy_district_id": o.legacy_district_id,
-            "search_text": compose_search_text(name, maker.row["name"], o.search_names,
-                                               [name_en] if translated else []),
-            "is_active": True, "created_at": now, "updated_at": now,
-        })
+        out.products.append(
+            {
+                "slug": _unique(slugify(name), slugs),
+                "producer_id": maker.row["id"],
+                "group_id": group_ids[item.group],
+                "name": name,
+                "description": f"{item.vi} của {maker.row['name']}. {blurb_vi}",
+                "unit": item.unit,
+                "pack_size": rng.choice(item.packs),
+                "gtin": None,
+                "price_vnd": fill.price(rng, *item.price),
+                "shelf_life_days": item.shelf_life_days,
+                "image_url": None,
+                "trace_code": _trace_code(rng, traces),
+                "origin_place_id": o.place_id,
+                "origin_province_id": o.province_id,
+                "origin_commune_id": o.commune_id,
+                "legacy_province_id": o.legacy_province_id,
+                "legacy_district_id": o.legacy_district_id,
+                "search_text": compose_search_text(
+                    name, maker.row["name"], o.search_names, [name_en] if translated else []
+                ),
+                "is_active": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         if translated:
-            out.translations.append((i, {"language": "en", "name": name_en,
-                                         "description": f"{item.en.capitalize()}. {blurb_en}"}))
+            out.translations.append(
+                (i, {"language": "en", "name": name_en, "description": f"{item.en.capitalize()}. {blurb_en}"})
+            )
         out.items.append(item)
         out.makers.append(maker)
     return out
 
 
-def _certificate(rng: random.Random, product_id: int, stars: int, decided: dt.date,
-                 units: Units, today: dt.date, now: dt.datetime) -> Row:
+def _certificate(
+    rng: random.Random,
+    product_id: int,
+    stars: int,
+    decided: dt.date,
+    units: Units,
+    today: dt.date,
+    now: dt.datetime,
+    *,
+    not_number: str = "",
+) -> Row:
     how = issuing(stars, decided, units, rng.randint(100, 4_800))
+    while how.decision_number == not_number:  # one decision number per product, as certify checks
+        how = issuing(stars, decided, units, rng.randint(100, 4_800))
     total, a, b, c = scores(rng, stars, how.criteria_version)
     valid_until = default_valid_until(decided)
     return {
-        "id": uuid.UUID(int=rng.getrandbits(128), version=4), "product_id": product_id,
-        "stars": stars, "score": total, "score_a": a, "score_b": b, "score_c": c,
-        "council_level": how.council_level, "issuer": how.issuer,
-        "decision_number": how.decision_number, "decision_date": decided,
-        "certificate_number": None, "valid_from": decided, "valid_until": valid_until,
+        "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+        "product_id": product_id,
+        "stars": stars,
+        "score": total,
+        "score_a": a,
+        "score_b": b,
+        "score_c": c,
+        "council_level": how.council_level,
+        "issuer": how.issuer,
+        "decision_number": how.decision_number,
+        "decision_date": decided,
+        "certificate_number": None,
+        "valid_from": decided,
+        "valid_until": valid_until,
         "criteria_version": how.criteria_version,
         "status": CertificateStatus.active if valid_until >= today else CertificateStatus.expired,
-        "revoked_on": None, "revocation_decision": None, "revocation_reason": None,
-        "superseded_by_id": None, "created_at": now,
+        "revoked_on": None,
+        "revocation_decision": None,
+        "revocation_reason": None,
+        "superseded_by_id": None,
+        "created_at": now,
     }
 
 
-def _certificates(rng: random.Random, rows: ProductRows, ids: Sequence[int], today: dt.date,
-                  now: dt.datetime) -> list[Row]:
+def _certificates(
+    rng: random.Random, rows: ProductRows, ids: Sequence[int], today: dt.date, now: dt.datetime
+) -> list[Row]:
     out = []
     for product_id, maker in zip(ids, rows.makers, strict=True):
         units = maker.origin.units
         stars = rng.choices(STARS, weights=STAR_WEIGHTS)[0]
         decided = today - rng.randint(20, 1_050) * DAY
-        out.append(_certificate(rng, product_id, stars, decided, units, today, now))
+        current = _certificate(rng, product_id, stars, decided, units, today, now)
+        out.append(current)
         if rng.random() < LAPSED_SHARE:
             older = decided - rng.randint(1_130, 1_400) * DAY
-            out.append(_certificate(rng, product_id, min(stars, 4), older, units, today, now))
+            out.append(
+                _certificate(
+                    rng,
+                    product_id,
+                    min(stars, 4),
+                    older,
+                    units,
+                    today,
+                    now,
+                    not_number=current["decision_number"],
+                )
+            )
     return out
 
 
-async def load_national_stock(session: AsyncSession, *, product_ids: Sequence[int],
-                              location_ids: Sequence[int], today: dt.date, log: Log) -> int:
+async def load_national_stock(
+    session: AsyncSession,
+    *,
+    product_ids: Sequence[int],
+    location_ids: Sequence[int],
+    today: dt.date,
+    log: Log,
+) -> int:
     """Stock for the benchmark: 200,000 stock levels and 5 million movements (issue 3).
 
     The stock ledger is not loaded at this scale yet; this is the one place it goes, after
@@ -228,8 +310,14 @@ async def load_national(session: AsyncSession, *, today: dt.date, log: Log) -> s
         maker.row["id"] = producer_id
     log(f"Producers: {len(made)} ({time.perf_counter() - started:.1f} s)")
     groups = dict((await session.execute(sa.select(ProductGroup.code, ProductGroup.id))).all())
-    rows = _products(rng, made, groups, await _existing(session, Product.slug),
-                     await _existing(session, Product.trace_code), now)
+    rows = _products(
+        rng,
+        made,
+        groups,
+        await _existing(session, Product.slug),
+        await _existing(session, Product.trace_code),
+        now,
+    )
     product_ids = await _batched_insert(session, table_of(Product), rows.products, returning=True)
     translations = [{"product_id": product_ids[i], **row} for i, row in rows.translations]
     await _batched_insert(session, table_of(ProductTranslation), translations)
@@ -239,14 +327,15 @@ async def load_national(session: AsyncSession, *, today: dt.date, log: Log) -> s
     await certificates.sync_products(session)  # the products' copy of their active certificate
     log(f"Certificates: {len(certs)} ({time.perf_counter() - started:.1f} s)")
     location_ids = await national_places.add_locations(
-        session, rng, places, [(m.row, m.origin) for m in made], today=today)
+        session, rng, places, [(m.row, m.origin) for m in made], today=today
+    )
     log(f"Locations: {len(location_ids)} ({time.perf_counter() - started:.1f} s)")
-    stock = await load_national_stock(session, product_ids=product_ids,
-                                      location_ids=location_ids, today=today, log=log)
+    stock = await load_national_stock(
+        session, product_ids=product_ids, location_ids=location_ids, today=today, log=log
+    )
     return (
         f"National data loaded in {time.perf_counter() - started:.0f} s: {len(made)} producers, "
         f"{len(product_ids)} products, {len(certs)} certificates, {len(location_ids)} "
         f"locations in {places.province_count} provinces, {stock} stock levels. "
         f"Admin: {users.credentials(users.DEMO_USERS[:1])}."
     )
-

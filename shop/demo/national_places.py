@@ -29,6 +29,8 @@ Row = dict[str, Any]
 def table_of(model: type[Base]) -> sa.Table:
     """A model's table, typed as one (``__table__`` is declared as a ``FromClause``)."""
     return model.metadata.tables[model.__tablename__]
+
+
 SALES_POINTS, FAIRS, WAREHOUSES = 560, 40, 100  # 700 locations
 LEGACY_SHARE = 0.7  # producers whose address still names the old units
 
@@ -82,13 +84,19 @@ class Map:
         else:
             address += f", {self._lower(province)}"
         return Origin(
-            place_id=place.id, province_id=province.id, commune_id=commune.id,
+            place_id=place.id,
+            province_id=province.id,
+            commune_id=commune.id,
             legacy_province_id=legacy_province.id if legacy_province else None,
             legacy_district_id=legacy_district.id if legacy_district else None,
-            short_name=place.short_name, address=address,
+            short_name=place.short_name,
+            address=address,
             search_names=[p.short_name for p in named if p is not None],
-            units=Units(legacy_province.name if legacy_province else None,
-                        legacy_district.name if legacy_district else None, province.name),
+            units=Units(
+                legacy_province.name if legacy_province else None,
+                legacy_district.name if legacy_district else None,
+                province.name,
+            ),
         )
 
     def random_origin(self, rng: random.Random) -> Origin:
@@ -121,11 +129,20 @@ def _area_for(places: Map, commune: Place, province: Place) -> Row:
     if districts:
         district = places.places[districts[0]]
         kind = district.kind.lower()
-        return {"code": f"NAT-A{district.code}", "name": f"Khu vực {district.short_name} ({kind} cũ)",
-                "province_id": province.id, "legacy_district_id": district.id,
-                "description": None}
-    return {"code": f"NAT-P{province.code}", "name": f"Toàn tỉnh {province.short_name}",
-            "province_id": province.id, "legacy_district_id": None, "description": None}
+        return {
+            "code": f"NAT-A{district.code}",
+            "name": f"Khu vực {district.short_name} ({kind} cũ)",
+            "province_id": province.id,
+            "legacy_district_id": district.id,
+            "description": None,
+        }
+    return {
+        "code": f"NAT-P{province.code}",
+        "name": f"Toàn tỉnh {province.short_name}",
+        "province_id": province.id,
+        "legacy_district_id": None,
+        "description": None,
+    }
 
 
 async def _areas(session: AsyncSession, rows: Sequence[Row]) -> dict[str, int]:
@@ -142,32 +159,56 @@ def _public(rng: random.Random, places: Map, n: int, today: dt.date) -> tuple[Ro
     commune = rng.choice(places.by_province[province.id])
     fair = n >= SALES_POINTS
     starts = today + dt.timedelta(days=rng.randint(-90, 90)) if fair else None
-    name = (f"Hội chợ OCOP {province.short_name} lần {n - SALES_POINTS + 1}" if fair
-            else f"Điểm bán sản phẩm OCOP {commune.short_name}")
+    name = (
+        f"Hội chợ OCOP {province.short_name} lần {n - SALES_POINTS + 1}"
+        if fair
+        else f"Điểm bán sản phẩm OCOP {commune.short_name}"
+    )
     return {
-        "code": f"NAT-L{n + 1:04d}", "name": name,
+        "code": f"NAT-L{n + 1:04d}",
+        "name": name,
         "kind": LocationKind.fair if fair else LocationKind.sales_point,
-        "place_id": commune.id, "address": f"{commune.name}, {province.name}",
-        "opening_hours": "8:00–22:00" if fair else "7:30–21:00 hằng ngày", "phone": None,
-        "starts_on": starts, "ends_on": starts + dt.timedelta(days=rng.randint(2, 6)) if starts else None,
-        "producer_id": None, "is_active": True,
+        "place_id": commune.id,
+        "address": f"{commune.name}, {province.name}",
+        "opening_hours": "8:00–22:00" if fair else "7:30–21:00 hằng ngày",
+        "phone": None,
+        "starts_on": starts,
+        "ends_on": starts + dt.timedelta(days=rng.randint(2, 6)) if starts else None,
+        "producer_id": None,
+        "is_active": True,
     }, _area_for(places, commune, province)
 
 
-async def add_locations(session: AsyncSession, rng: random.Random, places: Map,
-                        producers: Sequence[tuple[Row, Origin]], *, today: dt.date) -> list[int]:
+async def add_locations(
+    session: AsyncSession,
+    rng: random.Random,
+    places: Map,
+    producers: Sequence[tuple[Row, Origin]],
+    *,
+    today: dt.date,
+) -> list[int]:
     """Sales points and fairs in every province, and warehouses of the first cooperatives."""
     public = [_public(rng, places, n, today) for n in range(SALES_POINTS + FAIRS)]
     area_ids = await _areas(session, [area for _, area in public])
     rows = [{**row, "area_id": area_ids[area["code"]]} for row, area in public]
     cooperatives = [(r, o) for r, o in producers if r["kind"] is ProducerKind.cooperative]
     for n, (producer, origin) in enumerate(cooperatives[:WAREHOUSES], start=len(rows) + 1):
-        rows.append({
-            "code": f"NAT-L{n:04d}", "name": f"Kho {producer['name']}", "kind": LocationKind.producer,
-            "area_id": None, "place_id": origin.commune_id, "address": producer["address"],
-            "opening_hours": "7:30–17:00, thứ Hai đến thứ Bảy", "phone": None, "starts_on": None,
-            "ends_on": None, "producer_id": producer["id"], "is_active": True,
-        })
+        rows.append(
+            {
+                "code": f"NAT-L{n:04d}",
+                "name": f"Kho {producer['name']}",
+                "kind": LocationKind.producer,
+                "area_id": None,
+                "place_id": origin.commune_id,
+                "address": producer["address"],
+                "opening_hours": "7:30–17:00, thứ Hai đến thứ Bảy",
+                "phone": None,
+                "starts_on": None,
+                "ends_on": None,
+                "producer_id": producer["id"],
+                "is_active": True,
+            }
+        )
     table = table_of(Location)
     stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list((await session.execute(stmt, rows)).scalars().all())

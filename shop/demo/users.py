@@ -20,13 +20,17 @@ DEMO_USERS: tuple[tuple[str, str, Role, str | None], ...] = (
 ADMIN = DEMO_USERS[0]
 
 
-async def ensure_user(session: AsyncSession, username: str, password: str, role: Role,
-                      scope: str | None = None) -> bool:
+async def ensure_user(
+    session: AsyncSession, username: str, password: str, role: Role, scope: str | None = None
+) -> bool:
     """Create the user through the accounts service unless the username exists."""
     if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
         return False
     await accounts.create_user(
-        session, username=username, password=password, role=role,
+        session,
+        username=username,
+        password=password,
+        role=role,
         producer_code=scope if role is Role.cooperative else None,
         location_codes=[scope] if scope and role in accounts.LOCATION_ROLES else (),
     )

@@ -23,8 +23,16 @@ from shop.geo.models import Place
 from shop.inventory.models import Location, LocationKind
 
 TODAY = dt.date(2026, 11, 23)
-TABLES = (Producer, Product, ProductTranslation, Certificate, QualityCertification, Location,
-          PiccoloUser, Account)
+TABLES = (
+    Producer,
+    Product,
+    ProductTranslation,
+    Certificate,
+    QualityCertification,
+    Location,
+    PiccoloUser,
+    Account,
+)
 
 
 async def _load(session: AsyncSession) -> str:
@@ -42,7 +50,9 @@ async def _names(session: AsyncSession, column: sa.ColumnElement[int | None]) ->
     return set(await session.scalars(sa.select(Place.short_name).where(Place.id.in_(ids))))
 
 
-async def test_demo_load_fills_four_provinces_with_certified_products(session: AsyncSession) -> None:
+async def test_demo_load_fills_four_provinces_with_products_places_and_users(
+    session: AsyncSession,
+) -> None:
     summary = await _load(session)
 
     assert "admin/admin12345" in summary
@@ -51,72 +61,106 @@ async def test_demo_load_fills_four_provinces_with_certified_products(session: A
     kinds = set(await session.scalars(sa.select(Producer.kind).distinct()))
     assert kinds == set(ProducerKind)
     assert await _names(session, Product.origin_province_id) == {
-        "Thái Nguyên", "Tuyên Quang", "Quảng Ninh", "Đà Nẵng"}
+        "Thái Nguyên",
+        "Tuyên Quang",
+        "Quảng Ninh",
+        "Đà Nẵng",
+    }
     assert await _names(session, Product.legacy_province_id) == {
-        "Bắc Kạn", "Hà Giang", "Quảng Ninh", "Quảng Nam"}
+        "Bắc Kạn",
+        "Hà Giang",
+        "Quảng Ninh",
+        "Quảng Nam",
+    }
     public = Location.kind.in_([LocationKind.sales_point, LocationKind.fair])
     assert await _count(session, Location, public) == 12
     fair = (await session.scalars(sa.select(Location).where(Location.kind == LocationKind.fair))).one()
     assert fair.starts_on is not None and fair.ends_on is not None
     assert fair.starts_on <= TODAY <= fair.ends_on
     assert await _count(session, Location, public, Location.area_id.is_(None)) == 0
+    untranslated = sa.select(Product.id).where(
+        ~sa.exists().where(ProductTranslation.product_id == Product.id, ProductTranslation.language == "en")
+    )
+    assert (await session.execute(untranslated)).first() is None
+
+    rows = (
+        await session.execute(
+            sa.select(PiccoloUser.username, Account.role, Account.producer_id, Account.id).join(
+                Account, Account.user_id == PiccoloUser.id
+            )
+        )
+    ).all()
+    roles = {r.username: r.role for r in rows}
+    assert roles == {
+        "admin": Role.admin,
+        "manager": Role.manager,
+        "staff": Role.staff,
+        "taihoan": Role.cooperative,
+    }
+    tai_hoan = await session.scalar(sa.select(Producer.id).where(Producer.code == "HTX-TAIHOAN"))
+    assert {r.username: r.producer_id for r in rows}["taihoan"] == tai_hoan
+    for name in ("manager", "staff"):
+        account_id = next(r.id for r in rows if r.username == name)
+        codes = set(
+            await session.scalars(
+                sa.select(Location.code)
+                .join(AccountLocation, AccountLocation.location_id == Location.id)
+                .where(AccountLocation.account_id == account_id)
+            )
+        )
+        assert codes == {"SP-BACKAN"}
 
 
 async def test_demo_certificates_have_a_realistic_history(session: AsyncSession) -> None:
     await _load(session)
 
-    revoked = (await session.scalars(
-        sa.select(Certificate).where(Certificate.status == CertificateStatus.revoked))).all()
+    revoked = (
+        await session.scalars(sa.select(Certificate).where(Certificate.status == CertificateStatus.revoked))
+    ).all()
     assert len(revoked) == 1 and revoked[0].revocation_reason
     assert await _count(session, Certificate, Certificate.status == CertificateStatus.expired) > 0
     old, new = aliased(Certificate), aliased(Certificate)
-    downgrades = (await session.execute(
-        sa.select(old.stars, new.stars, old.product_id)
-        .join(new, new.id == old.superseded_by_id).where(new.stars < old.stars)
-    )).all()
+    downgrades = (
+        await session.execute(
+            sa.select(old.stars, new.stars, old.product_id)
+            .join(new, new.id == old.superseded_by_id)
+            .where(new.stars < old.stars)
+        )
+    ).all()
     assert [(d[0], d[1]) for d in downgrades] == [(4, 3)]
     assert await _count(session, Certificate, Certificate.product_id == downgrades[0][2]) == 2
-    stars = dict((await session.execute(
-        sa.select(Certificate.stars, sa.func.count()).where(
-            Certificate.status == CertificateStatus.active).group_by(Certificate.stars)
-    )).all())
+    stars = dict(
+        (
+            await session.execute(
+                sa.select(Certificate.stars, sa.func.count())
+                .where(Certificate.status == CertificateStatus.active)
+                .group_by(Certificate.stars)
+            )
+        ).all()
+    )
     assert stars[3] > stars[4] > stars[5] > 0
 
-
-async def test_tai_hoan_noodles_are_five_stars_recertified_in_2024(session: AsyncSession) -> None:
-    await _load(session)
-
-    noodles = (await session.scalars(
-        sa.select(Product).where(Product.name == "Miến dong Tài Hoan"))).one()
-    history = (await session.scalars(sa.select(Certificate).where(
-        Certificate.product_id == noodles.id).order_by(Certificate.decision_date))).all()
+    # Miến dong Tài Hoan: national 5★, re-recognised in 2024 (the older one superseded).
+    noodles = (await session.scalars(sa.select(Product).where(Product.name == "Miến dong Tài Hoan"))).one()
+    history = (
+        await session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.product_id == noodles.id)
+            .order_by(Certificate.decision_date)
+        )
+    ).all()
     assert [(c.stars, c.status) for c in history] == [
-        (5, CertificateStatus.superseded), (5, CertificateStatus.active)]
+        (5, CertificateStatus.superseded),
+        (5, CertificateStatus.active),
+    ]
     assert history[1].decision_date.year == 2024
     assert history[1].valid_from <= TODAY <= history[1].valid_until
-    english = await session.scalar(sa.select(ProductTranslation.name).where(
-        ProductTranslation.product_id == noodles.id, ProductTranslation.language == "en"))
+    english = await session.scalar(
+        sa.select(ProductTranslation.name).where(
+            ProductTranslation.product_id == noodles.id, ProductTranslation.language == "en"
+        )
+    )
     assert english == "Tài Hoan arrowroot glass noodles"
-
-
-async def test_demo_users_have_their_roles_and_scopes(session: AsyncSession) -> None:
-    await _load(session)
-
-    rows = (await session.execute(
-        sa.select(PiccoloUser.username, Account.role, Account.producer_id, Account.id)
-        .join(Account, Account.user_id == PiccoloUser.id)
-    )).all()
-    roles = {r.username: r.role for r in rows}
-    assert roles == {"admin": Role.admin, "manager": Role.manager, "staff": Role.staff,
-                     "taihoan": Role.cooperative}
-    tai_hoan = await session.scalar(sa.select(Producer.id).where(Producer.code == "HTX-TAIHOAN"))
-    assert {r.username: r.producer_id for r in rows}["taihoan"] == tai_hoan
-    for name in ("manager", "staff"):
-        account_id = next(r.id for r in rows if r.username == name)
-        codes = set(await session.scalars(
-            sa.select(Location.code).join(AccountLocation, AccountLocation.location_id == Location.id)
-            .where(AccountLocation.account_id == account_id)))
-        assert codes == {"SP-BACKAN"}
 
 
 async def test_loading_the_demo_twice_changes_nothing(session: AsyncSession) -> None:
