@@ -28,25 +28,30 @@ TARGETS = {
     "filtered": "/api/v1/products?province=" + quote("Hà Giang") + "&min_stars=4&sort=-price",
     "search": "/api/v1/products?q=" + quote("mật ong"),
 }
-_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _millis(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * _UNIT[unit]
+    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    if match is None:
+        raise SystemExit(f"cannot read wrk latency {text!r}")
+    return float(match.group(1)) * _UNIT[match.group(2)]
 
 
 def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
-    out = subprocess.run(
+    completed = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
         timeout=seconds + 60,
-    ).stdout
+    )
+    out = completed.stdout
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk failed on {url}:\n{out}{completed.stderr}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": p50, "p99": p99, "errors": float(errors.group(1)) if errors else 0.0}
 

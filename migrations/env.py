@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import shop.models
-from shop.migrate import include_object
+from shop.migrate import include_object_for
 
 config = context.config
 target_metadata = shop.models.Base.metadata
@@ -28,7 +28,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=is_sqlite,
         # SQLite reflection cannot round-trip our declared types: compare them on PostgreSQL.
         compare_type=not is_sqlite,
-        include_object=include_object,
+        include_object=include_object_for(connection.dialect.name),
         transaction_per_migration=True,
     )
 

@@ -114,7 +114,17 @@ def db_check() -> None:
 def demo_command(action: str, scale: str) -> None:
     """``ocop demo load [--scale national]``: idempotent demo (or benchmark-size) data."""
     summary = _run(lambda session: demo.load(session, scale=scale, today=today(), log=console.print))
+    if scale == "national":
+        asyncio.run(_analyze())
     console.print(summary)
+
+
+async def _analyze() -> None:
+    database = Database.connect(_settings().database_url)
+    try:
+        await database.analyze()
+    finally:
+        await database.dispose()
 
 
 @main.group()

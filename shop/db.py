@@ -97,6 +97,12 @@ class Database:
     async def dispose(self) -> None:
         await self.engine.dispose()
 
+    async def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load they describe empty tables)."""
+        async with self.engine.connect() as conn:
+            await conn.execute(sa.text("ANALYZE"))
+            await conn.commit()
+
 
 async def provide_session(request: Request[Any, Any, Any], state: State) -> AsyncIterator[AsyncSession]:
     """A session for this request; safe methods read, the others write."""

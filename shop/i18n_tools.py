@@ -63,7 +63,13 @@ def _fill_english(catalog: Catalog) -> None:
 
 def update() -> None:
     template = extract()
-    with (LOCALES_DIR / "messages.pot").open("wb") as pot:
+    pot_path = LOCALES_DIR / "messages.pot"
+    if pot_path.exists():
+        with pot_path.open("rb") as pot:
+            current = read_po(pot)
+        if {m.id for m in current if m.id} == {m.id for m in template if m.id}:
+            template.creation_date = current.creation_date  # unchanged strings, unchanged files
+    with pot_path.open("wb") as pot:
         write_po(pot, template, omit_header=False, no_location=True, sort_output=True)
     for lang in LANGUAGES:
         path = po_path(lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,20 @@ from shop.models import Base
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    """Objects outside the models (e.g. PostgreSQL extensions' tables) are not ours to diff."""
-    return not (type_ == "table" and reflected and compare_to is None and name != "alembic_version")
+# Indexes that exist on PostgreSQL only (``ddl_if``): SQLite must not expect them.
+POSTGRES_ONLY_INDEXES = frozenset({"ix_product_search_trgm"})
+
+
+def include_object_for(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
+    """What Alembic compares on ``dialect``."""
+
+    def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        if type_ == "index" and name in POSTGRES_ONLY_INDEXES:
+            return dialect == "postgresql"
+        # Objects outside the models (e.g. extensions' tables) are not ours to diff.
+        return not (type_ == "table" and reflected and compare_to is None and name != "alembic_version")
+
+    return include_object
 
 
 def alembic_config(url: str) -> Config:
@@ -45,7 +57,7 @@ async def schema_differences(engine: AsyncEngine) -> list[Any]:
             sync_conn,
             opts={
                 "compare_type": sync_conn.dialect.name != "sqlite",
-                "include_object": include_object,
+                "include_object": include_object_for(sync_conn.dialect.name),
             },
         )
         return list(compare_metadata(context, Base.metadata))

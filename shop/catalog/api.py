@@ -5,12 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, patch, post
+from litestar.openapi import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import current_user, requires_admin
-from shop.catalog import certificates, queries, schemas, services
+from shop.catalog import cache, certificates, queries, schemas, services
 from shop.catalog.sellability import today
 from shop.i18n import current_language
 
@@ -29,7 +31,12 @@ class ProductController(Controller):
     path = "/api/v1/products"
     tags = ["catalog"]
 
-    @get("/", operation_id="listProducts", summary="Sellable certified products")
+    @get(
+        "/",
+        operation_id="listProducts",
+        summary="Sellable certified products",
+        responses={200: ResponseSpec(data_container=schemas.Page[schemas.ProductSummary])},
+    )
     async def list_products(
         self,
         session: AsyncSession,
@@ -41,13 +48,20 @@ class ProductController(Controller):
         sort: Sort = "name",
         page: PageNumber = 1,
         page_size: PageSize = 24,
-    ) -> schemas.Page[schemas.ProductSummary]:
+    ) -> Response[bytes]:
         filters = queries.ProductFilter(
             q=q, province=province, group=group, min_stars=min_stars, producer=producer, sort=sort
         )
-        return await queries.list_products(
-            session, filters, page=page, page_size=page_size, on=today(), language=current_language()
-        )
+        language, on = current_language(), today()
+
+        async def compute() -> bytes:
+            result = await queries.list_products(
+                session, filters, page=page, page_size=page_size, on=on, language=language
+            )
+            return msgspec.json.encode(result)
+
+        key = (cache.database_key(session), filters, page, page_size, language, on)
+        return Response(await cache.responses.get_or_compute(key, compute), media_type=MediaType.JSON)
 
     @get("/{product_id:int}", operation_id="getProduct", summary="One product with its certificate")
     async def get_product(

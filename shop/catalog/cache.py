@@ -2,15 +2,18 @@
 
 - Place names never change at run time (reference data loaded by ``ocop db upgrade``), so
   they are cached for the life of the process.
-- List totals (a COUNT over the sellable catalog) are cached for ``TOTAL_TTL`` seconds and
-  dropped whenever this process changes the catalog, so a writer sees its own change at
-  once and other processes within seconds. The items of a page are never cached.
+- List totals (a COUNT over the sellable catalog) and whole public list responses are cached
+  for ``TOTAL_TTL`` seconds and dropped whenever this process changes the catalog, so a writer
+  sees its own change at once and other app processes within seconds. Nothing is sold from
+  these caches: checkout and the till check the certificate themselves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Hashable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from typing import Generic, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,29 +21,46 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
-_MAX_TOTALS = 2048
+_MAX_ENTRIES = 2048
+V = TypeVar("V")
 
 
-class _Totals:
+class _Expiring(Generic[V]):
+    """A small dict whose entries live ``TOTAL_TTL`` seconds (cleared whole when full)."""
+
     def __init__(self) -> None:
-        self._entries: dict[Hashable, tuple[float, int]] = {}
+        self._entries: dict[Hashable, tuple[float, V]] = {}
+        self._pending: dict[Hashable, asyncio.Future[V]] = {}
 
-    def get(self, key: Hashable) -> int | None:
+    def get(self, key: Hashable) -> V | None:
         entry = self._entries.get(key)
         if entry is None or time.monotonic() - entry[0] > TOTAL_TTL:
             return None
         return entry[1]
 
-    def put(self, key: Hashable, total: int) -> None:
-        if len(self._entries) >= _MAX_TOTALS:
+    def put(self, key: Hashable, value: V) -> None:
+        if len(self._entries) >= _MAX_ENTRIES:
             self._entries.clear()
-        self._entries[key] = (time.monotonic(), total)
+        self._entries[key] = (time.monotonic(), value)
 
     def clear(self) -> None:
         self._entries.clear()
 
+    async def get_or_compute(self, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
+        """The cached value, else computed once however many requests ask at the same moment."""
+        if (value := self.get(key)) is not None:
+            return value
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = self._pending[key] = asyncio.ensure_future(compute())
+            pending.add_done_callback(lambda _: self._pending.pop(key, None))
+        value = await asyncio.shield(pending)
+        self.put(key, value)
+        return value
 
-totals = _Totals()
+
+totals: _Expiring[int] = _Expiring()
+responses: _Expiring[bytes] = _Expiring()
 # (database URL, place id) → (name, mapped to a default successor)
 _place_names: dict[tuple[str, int], tuple[str, bool]] = {}
 
@@ -48,6 +68,7 @@ _place_names: dict[tuple[str, int], tuple[str, bool]] = {}
 def catalog_changed() -> None:
     """Called by every catalog write in this process."""
     totals.clear()
+    responses.clear()
 
 
 def database_key(session: AsyncSession) -> str:

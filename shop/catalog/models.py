@@ -103,7 +103,13 @@ class Product(Base):
         sa.CheckConstraint("price_vnd >= 0", name="price_not_negative"),
         sa.CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life"),
         sa.CheckConstraint("stars IS NULL OR (stars >= 3 AND stars <= 5)", name="stars_range"),
-        sa.Index("ix_product_search", "search_text"),
+        # Search is LIKE '%word%': a trigram index on PostgreSQL; SQLite (one shop) scans.
+        sa.Index(
+            "ix_product_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         # One per catalog sort order, so a page is read in index order and stops at its limit.
         sa.Index("ix_product_name_id", "name", "id"),
         sa.Index("ix_product_price_id", "price_vnd", "id"),

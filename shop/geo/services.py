@@ -122,8 +122,21 @@ async def communes(session: AsyncSession, province_id: int) -> list[Place]:
     return list(await session.scalars(query.order_by(Place.folded, Place.name)))
 
 
+# Provinces of both maps per database: reference data that never changes while the app runs.
+_PROVINCES: dict[str, tuple[Place, ...]] = {}
+
+
 async def _all_provinces(session: AsyncSession) -> Sequence[Place]:
-    return (await session.scalars(sa.select(Place).where(Place.level == PlaceLevel.province))).all()
+    key = str(session.get_bind().engine.url)
+    if key not in _PROVINCES:
+        rows = await session.scalars(sa.select(Place).where(Place.level == PlaceLevel.province))
+        columns = [c.key for c in sa.inspect(Place).column_attrs]
+        # Detached copies: safe to share between sessions, never flushed anywhere.
+        copies = tuple(Place(**{name: getattr(row, name) for name in columns}) for row in rows)
+        if copies:
+            _PROVINCES[key] = copies
+        return copies
+    return _PROVINCES[key]
 
 
 async def find_provinces(session: AsyncSession, text: str) -> list[Place]:
