@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from piccolo_api.crud.hooks import Hook, HookType
 
 from shop.catalog import cache, services
-from shop.catalog.models import Producer, Product
+from shop.catalog.models import Product
 from shop.db import Database
 from shop.db_types import utcnow
 from shop.geo.models import Place
@@ -27,46 +27,46 @@ def _fk(value: Any) -> int:
     return int(getattr(value, "id", value))
 
 
+async def _derived(session: Any, product_id: int | None, values: dict[str, Any]) -> dict[str, Any]:
+    """Origin columns and search text for a product row as it will be after the write."""
+    current = await session.get(Product, product_id) if product_id is not None else None
+    name = values.get("name", current.name if current else "")
+    producer_id = _fk(values["producer_id"]) if "producer_id" in values else current.producer_id  # type: ignore[union-attr]
+    place_id = values.get("origin_place_id", current.origin_place_id if current else None)
+    origin = Product()
+    place = await session.get(Place, int(place_id)) if place_id else None
+    await services.set_origin(session, origin, place)
+    derived = {column: getattr(origin, column) for column in _ORIGIN_FIELDS}
+    derived["search_text"] = await services.search_text_for(
+        session, name=name, producer_id=producer_id, place_ids=list(derived.values()), product_id=product_id
+    )
+    return derived
+
+
 def _product_hooks(db: Database) -> list[Hook]:
     async def before_insert(row: Any) -> Any:
         cache.catalog_changed()
-        async with db.write_sessions() as session:
+        async with db.read_sessions() as session:
             if not row.slug:
                 row.slug = await services.unique_slug(session, row.name)
             if not row.trace_code:
                 row.trace_code = await services.new_trace_code(session)
-            product = Product(name=row.name)
-            place = await session.get(Place, row.origin_place_id) if row.origin_place_id else None
-            await services.set_origin(session, product, place)
-            for name in _ORIGIN_FIELDS:
-                setattr(row, name, getattr(product, name))
-            producer_name = await session.scalar(
-                sa.select(Producer.name).where(Producer.id == _fk(row.producer_id))
-            )
-            place_ids = [i for i in (getattr(product, n) for n in _ORIGIN_FIELDS) if i]
-            place_names = await session.scalars(sa.select(Place.short_name).where(Place.id.in_(place_ids)))
-            row.search_text = services.compose_search_text(row.name, producer_name or "", place_names)
+            values = {
+                "name": row.name,
+                "producer_id": row.producer_id,
+                "origin_place_id": row.origin_place_id,
+            }
+            for column, value in (await _derived(session, None, values)).items():
+                setattr(row, column, value)
         return row
 
     async def before_patch(row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """Only computes: the row itself is written by Piccolo, so a refused write leaves nothing."""
         cache.catalog_changed()
         values["updated_at"] = utcnow()
-        async with db.write_sessions() as session:
-            if "origin_place_id" in values:
-                product = Product()
-                place_id = values["origin_place_id"]
-                place = await session.get(Place, int(place_id)) if place_id else None
-                await services.set_origin(session, product, place)
-                values.update({name: getattr(product, name) for name in _ORIGIN_FIELDS})
-            if {"name", "producer_id", "origin_place_id"} & values.keys():
-                # Written now so the folded text matches the new values Piccolo is about to save.
-                changes = {k: values[k] for k in ("name", "producer_id", *_ORIGIN_FIELDS) if k in values}
-                await session.execute(sa.update(Product).where(Product.id == int(row_id)).values(**changes))
-                await services.refresh_search_text(session, [int(row_id)])
-                values["search_text"] = await session.scalar(
-                    sa.select(Product.search_text).where(Product.id == int(row_id))
-                )
-                await session.commit()
+        if {"name", "producer_id", "origin_place_id"} & values.keys():
+            async with db.read_sessions() as session:
+                values.update(await _derived(session, int(row_id), values))
         return values
 
     return [Hook(HookType.pre_save, before_insert), Hook(HookType.pre_patch, before_patch)]
@@ -77,14 +77,13 @@ def _producer_hooks(db: Database) -> list[Hook]:
         cache.catalog_changed()
         values["updated_at"] = utcnow()
         if "name" in values:
+            # The products' search text is derived data: refreshed with the new name here, the
+            # producer row itself is left for Piccolo to write.
             async with db.write_sessions() as session:
-                await session.execute(
-                    sa.update(Producer).where(Producer.id == int(row_id)).values(name=values["name"])
-                )
                 ids = list(
                     await session.scalars(sa.select(Product.id).where(Product.producer_id == int(row_id)))
                 )
-                await services.refresh_search_text(session, ids)
+                await services.refresh_search_text(session, ids, producer_names={int(row_id): values["name"]})
                 await session.commit()
         return values
 

@@ -6,7 +6,7 @@ caller (a request handler, the CLI, an admin form) owns the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -258,46 +258,71 @@ def compose_search_text(
     return fold(" ".join([name, producer_name, *translated_names, *place_names]))[:1000]
 
 
-async def refresh_search_text(session: AsyncSession, product_ids: Iterable[int] | None = None) -> int:
-    """Recompute the folded search column: product, producer, places and translated names."""
+async def _place_short_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = await session.execute(sa.select(Place.id, Place.short_name).where(Place.id.in_(wanted)))
+    return {place_id: name for place_id, name in rows.all()}
+
+
+async def _translated_names(session: AsyncSession, product_ids: Iterable[int]) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    rows = await session.execute(
+        sa.select(ProductTranslation.product_id, ProductTranslation.name).where(
+            ProductTranslation.product_id.in_(list(product_ids))
+        )
+    )
+    for product_id, name in rows.all():
+        names.setdefault(product_id, []).append(name)
+    return names
+
+
+async def search_text_for(
+    session: AsyncSession, *, name: str, producer_id: int, place_ids: list[int | None], product_id: int | None
+) -> str:
+    """The search text a product will have with these values (for writes the admin makes)."""
+    producer_name = await session.scalar(sa.select(Producer.name).where(Producer.id == producer_id)) or ""
+    places = await _place_short_names(session, place_ids)
+    translated = (await _translated_names(session, [product_id])).get(product_id, []) if product_id else []
+    return compose_search_text(name, producer_name, places.values(), translated)
+
+
+async def refresh_search_text(
+    session: AsyncSession,
+    product_ids: Iterable[int] | None = None,
+    *,
+    producer_names: Mapping[int, str] | None = None,
+) -> int:
+    """Recompute the folded search column: product, producer, places and translated names.
+
+    ``producer_names`` overrides producers' names (a rename about to be written).
+    """
     cache.catalog_changed()
-    ids = list(product_ids) if product_ids is not None else None
     stmt = sa.select(
         Product.id,
         Product.name,
+        Product.producer_id,
         Producer.name,
         Product.origin_province_id,
         Product.origin_commune_id,
         Product.legacy_province_id,
         Product.legacy_district_id,
     ).join(Producer, Producer.id == Product.producer_id)
-    if ids is not None:
-        stmt = stmt.where(Product.id.in_(ids))
+    if product_ids is not None:
+        stmt = stmt.where(Product.id.in_(list(product_ids)))
     rows = (await session.execute(stmt)).all()
-    place_ids = {pid for row in rows for pid in row[3:] if pid is not None}
-    places = (
-        dict(
-            (
-                await session.execute(sa.select(Place.id, Place.short_name).where(Place.id.in_(place_ids)))
-            ).all()
-        )
-        if place_ids
-        else {}
-    )
-    translations: dict[int, list[str]] = {}
-    for pid, name in (
-        await session.execute(
-            sa.select(ProductTranslation.product_id, ProductTranslation.name).where(
-                ProductTranslation.product_id.in_([r[0] for r in rows])
-            )
-        )
-    ).all():
-        translations.setdefault(pid, []).append(name)
+    places = await _place_short_names(session, (pid for row in rows for pid in row[4:]))
+    translations = await _translated_names(session, (row[0] for row in rows))
+    overrides = producer_names or {}
     updates = [
         {
             "pid": row[0],
             "text": compose_search_text(
-                row[1], row[2], [places[p] for p in row[3:] if p in places], translations.get(row[0], [])
+                row[1],
+                overrides.get(row[2], row[3]),
+                [places[p] for p in row[4:] if p in places],
+                translations.get(row[0], []),
             ),
         }
         for row in rows

@@ -9,8 +9,9 @@ from piccolo import columns as pc
 from admin.config import TABLES
 from admin.site import AdminSite
 from shop.accounts.models import Role
-from shop.catalog.models import Certificate, CertificateStatus, Producer
+from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
 from shop.db import Database
+from shop.geo.models import Place
 from shop.models import Base
 from shop.settings import Settings
 from tests import factories as f
@@ -148,3 +149,36 @@ async def test_every_admin_table_lists(client, session, table):
     await _admin_login(client, name)
     response = await client.get(f"/admin/api/tables/{table}/?__page_size=5")
     assert response.status_code == 200, response.text
+
+
+async def test_a_product_added_and_moved_in_admin_gets_its_derived_columns(client, session):
+    name = await f.user(session, Role.admin)
+    maker = await f.producer(session, code="ADM", name="HTX Quản Trị")
+    await session.commit()
+    _, headers = await _admin_login(client, name)
+    new = (await client.get("/admin/api/tables/product/new/")).json()
+    new.update(
+        producer_id=maker.id,
+        group_id=1,
+        name="Chè Shan Tuyết",
+        unit="gói",
+        price_vnd=90_000,
+        slug="",
+        trace_code="",
+    )
+    response = await client.post("/admin/api/tables/product/", json=new, headers=headers)
+    assert response.status_code == 201, response.text
+    async with client.app.state.db.read_sessions() as fresh:
+        product = await fresh.scalar(sa.select(Product).where(Product.name == "Chè Shan Tuyết"))
+        assert product.slug == "che-shan-tuyet" and len(product.trace_code) == 8
+        assert "quan tri" in product.search_text
+        dong_van = await fresh.scalar(sa.select(Place.id).where(Place.name == "Huyện Đồng Văn"))
+    response = await client.patch(
+        f"/admin/api/tables/product/{product.id}/", json={"origin_place_id": dong_van}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    async with client.app.state.db.read_sessions() as fresh:
+        moved = await fresh.get(Product, product.id)
+        province = await fresh.get(Place, moved.origin_province_id)
+    assert province.name == "Tỉnh Tuyên Quang"
+    assert "dong van" in moved.search_text
