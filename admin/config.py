@@ -179,6 +179,8 @@ TABLES: list[AdminTable] = [
         "account",
         ("user_id", "role", "producer_id", "created_at"),
         group="Người dùng",
+        # piccolo_user.admin/superuser follow the role: roles change through the services.
+        editable=False,
         readable="role",
     ),
     AdminTable("account_location", ("account_id", "location_id"), group="Người dùng"),

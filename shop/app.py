@@ -75,7 +75,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.secure_cookies,
             cookie_samesite="lax",
-            exclude=["/api/", "/admin"],
+            exclude=["^/api/", "^/admin"],
         ),
         template_config=template_config(),
         openapi_config=OpenAPIConfig(

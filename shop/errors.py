@@ -66,6 +66,12 @@ class Conflict(DomainError):
     title = N_("This conflicts with the current state of the data.")
 
 
+class UnsupportedMediaType(DomainError):
+    status_code = 415
+    code = "unsupported_media_type"
+    title = N_("Send the request body as JSON (Content-Type: application/json).")
+
+
 class Unauthenticated(DomainError):
     status_code = 401
     code = "unauthenticated"

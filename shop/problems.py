@@ -15,7 +15,7 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.response import Redirect, Template
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from shop.errors import DomainError, TooManyRequests
 from shop.i18n import N_, gettext
@@ -95,6 +95,9 @@ def describe(exc: Exception) -> Problem:
         return Problem(exc.status_code, exc.code, exc.detail, exc.errors, headers)
     if isinstance(exc, HTTPException):
         return _from_http_exception(exc)
+    if isinstance(exc, OverflowError | DataError):
+        # An id or number too large for its column names nothing that exists.
+        return Problem(404, "not_found", gettext(_STATUS_TITLES[404]))
     if isinstance(exc, IntegrityError):
         # A constraint caught what the services did not: a duplicate or a missing reference.
         log.info("integrity error: %s", exc.orig)

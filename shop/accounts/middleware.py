@@ -13,12 +13,13 @@ from typing import Any
 from litestar import Request
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
+from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from shop.accounts.models import TokenKind
 from shop.accounts.services import CurrentUser, user_for_token
 from shop.db import SAFE_METHODS, Database
-from shop.errors import Forbidden, Unauthenticated
+from shop.errors import Forbidden, Unauthenticated, UnsupportedMediaType
 from shop.i18n import N_
 
 SESSION_COOKIE = "ocop_session"
@@ -31,11 +32,24 @@ async def _lookup(db: Database, token: str, kind: TokenKind) -> CurrentUser | No
         return await user_for_token(session, token, kind)
 
 
-def _check_api_csrf(request: Request[Any, Any, Any]) -> None:
+def _signed(token: str, secret: str) -> bool:
+    """Tokens are Litestar's: random hex followed by its HMAC under our secret."""
+    value, signature = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
+    return bool(value) and hmac.compare_digest(signature, generate_csrf_hash(value, secret))
+
+
+def _check_api_csrf(request: Request[Any, Any, Any], secret: str) -> None:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not hmac.compare_digest(cookie, header):
+    if not cookie or not hmac.compare_digest(cookie, header) or not _signed(cookie, secret):
         raise Forbidden(N_("Missing or wrong CSRF token: reload the page and try again."))
+
+
+def _check_json_body(request: Request[Any, Any, Any]) -> None:
+    """API writes take JSON only: a cross-site form cannot send it without a CORS preflight."""
+    has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    if has_body and request.content_type[0] != "application/json":
+        raise UnsupportedMediaType()
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
@@ -54,7 +68,9 @@ class AuthenticationMiddleware(ASGIMiddleware):
         elif token := request.cookies.get(SESSION_COOKIE):
             user = await _lookup(db, token, TokenKind.session)
             if user is not None and request.method not in SAFE_METHODS and scope["path"].startswith("/api/"):
-                _check_api_csrf(request)
+                _check_api_csrf(request, scope["litestar_app"].state.settings.secret_key)
+        if request.method not in SAFE_METHODS and scope["path"].startswith("/api/"):
+            _check_json_body(request)
         scope["user"] = user
         scope["auth"] = user.via if user else None
         await next_app(scope, receive, send)

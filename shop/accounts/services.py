@@ -27,13 +27,23 @@ from shop.accounts.security import (
     verify_password,
 )
 from shop.catalog.models import Producer
+from shop.db import Database
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated, field_error
 from shop.i18n import N_
 from shop.inventory.models import Location
 
-# Verifying against this when the user does not exist keeps both answers equally slow.
-_DUMMY_HASH = "pbkdf2_sha256$1000$00000000000000000000000000000000$" + "0" * 64
+# Verifying against a hash of the same cost when the user does not exist keeps both answers
+# equally slow (made once, on first use: hashing at import time would slow every start).
+_dummy_hash: list[str] = []
+
+
+def _dummy() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(hash_password(new_token()))
+    return _dummy_hash[0]
+
+
 BEARER_TTL = dt.timedelta(days=365)
 LOCATION_ROLES = frozenset({Role.manager, Role.staff})
 
@@ -169,16 +179,19 @@ async def verify_credentials(session: AsyncSession, username: str, password: str
         )
     ).first()
     if row is None:
-        verify_password(password, _DUMMY_HASH)
+        verify_password(password, _dummy())
         return None
     if not verify_password(password, row.password) or not row.active:
         return None
+    return int(row.id)
+
+
+async def record_login(session: AsyncSession, user_id: int) -> None:
     await session.execute(
         sa.update(PiccoloUser)
-        .where(PiccoloUser.id == row.id)
+        .where(PiccoloUser.id == user_id)
         .values(last_login=utcnow().replace(tzinfo=None))
     )
-    return int(row.id)
 
 
 async def issue_token(
@@ -252,7 +265,7 @@ async def user_for_token(session: AsyncSession, token: str, kind: TokenKind) -> 
 
 
 async def authenticate(
-    session: AsyncSession,
+    db: Database,
     *,
     username: str,
     password: str,
@@ -260,12 +273,20 @@ async def authenticate(
     max_failures: int,
     window: int,
 ) -> int:
-    """The user id for good credentials; a failure is recorded (the caller commits it)."""
-    await check_login_allowed(
-        session, username=username, client=client, max_failures=max_failures, window=window
-    )
-    user_id = await verify_credentials(session, username, password)
+    """The user id for good credentials.
+
+    The slow password check runs in a read transaction (on SQLite a write transaction would
+    hold the database's one write lock for the whole hash); a failure is then recorded in a
+    short write transaction of its own.
+    """
+    async with db.read_sessions() as session:
+        await check_login_allowed(
+            session, username=username, client=client, max_failures=max_failures, window=window
+        )
+        user_id = await verify_credentials(session, username, password)
     if user_id is None:
-        await record_login_failure(session, username=username, client=client)
+        async with db.write_sessions() as session:
+            await record_login_failure(session, username=username, client=client)
+            await session.commit()
         raise Unauthenticated(N_("Wrong username or password."), code="bad_credentials")
     return user_id

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts import services
 from shop.accounts.middleware import CSRF_COOKIE, SESSION_COOKIE
 from shop.accounts.models import TokenKind
-from shop.errors import Unauthenticated
 from shop.settings import Settings
 
 
@@ -22,20 +21,17 @@ def client_address(request: Request[Any, Any, Any]) -> str:
 
 
 async def login(session: AsyncSession, request: Request[Any, Any, Any], username: str, password: str) -> int:
-    """Check the credentials (rate-limited); a failed attempt is committed before raising."""
+    """Check the credentials (rate-limited, failures recorded); note the login in ``session``."""
     settings: Settings = request.app.state.settings
-    try:
-        user_id = await services.authenticate(
-            session,
-            username=username,
-            password=password,
-            client=client_address(request),
-            max_failures=settings.login_max_failures,
-            window=settings.login_window,
-        )
-    except Unauthenticated:
-        await session.commit()
-        raise
+    user_id = await services.authenticate(
+        request.app.state.db,
+        username=username,
+        password=password,
+        client=client_address(request),
+        max_failures=settings.login_max_failures,
+        window=settings.login_window,
+    )
+    await services.record_login(session, user_id)
     return user_id
 
 
@@ -47,7 +43,7 @@ async def start_session(
     token = await services.issue_token(
         session, user_id, TokenKind.session, dt.timedelta(seconds=settings.session_ttl)
     )
-    csrf = request.cookies.get(CSRF_COOKIE) or generate_csrf_token(settings.secret_key)
+    csrf = generate_csrf_token(settings.secret_key)  # a new login never keeps an old token
     cookies = [
         Cookie(
             key=SESSION_COOKIE,

@@ -14,17 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import current_user, requires_admin
 from shop.catalog import cache, certificates, queries, schemas, services
 from shop.catalog.sellability import today
+from shop.db import Database
 from shop.i18n import current_language
 
 Sort = Literal["name", "-name", "price", "-price", "stars", "-stars", "newest"]
 PageNumber = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Parameter(ge=1, le=queries.MAX_PAGE_SIZE)]
 Text = Annotated[str | None, Parameter(max_length=200)]
+# Ids are 32-bit integers in the database: larger numbers name nothing and are refused early.
+Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 
 
 def _key(value: str) -> int | str:
     """Producers are addressed by id or by code."""
-    return int(value) if value.isdigit() else value
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else value
 
 
 class ProductController(Controller):
@@ -39,7 +42,7 @@ class ProductController(Controller):
     )
     async def list_products(
         self,
-        session: AsyncSession,
+        request: Request[Any, Any, Any],
         q: Text = None,
         province: Text = None,
         group: Annotated[str | None, Parameter(max_length=40)] = None,
@@ -53,19 +56,22 @@ class ProductController(Controller):
             q=q, province=province, group=group, min_stars=min_stars, producer=producer, sort=sort
         )
         language, on = current_language(), today()
+        db: Database = request.app.state.db
 
         async def compute() -> bytes:
-            result = await queries.list_products(
-                session, filters, page=page, page_size=page_size, on=on, language=language
-            )
+            # Its own session: other requests may wait on this result after this one is gone.
+            async with db.read_sessions() as own:
+                result = await queries.list_products(
+                    own, filters, page=page, page_size=page_size, on=on, language=language
+                )
             return msgspec.json.encode(result)
 
-        key = (cache.database_key(session), filters, page, page_size, language, on)
+        key = (str(db.engine.url), filters, page, page_size, language, on)
         return Response(await cache.responses.get_or_compute(key, compute), media_type=MediaType.JSON)
 
     @get("/{product_id:int}", operation_id="getProduct", summary="One product with its certificate")
     async def get_product(
-        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: int
+        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: Id
     ) -> schemas.ProductDetail:
         user = current_user(request)
         return await queries.product_detail(
@@ -80,6 +86,7 @@ class ProductController(Controller):
     async def create_product(self, session: AsyncSession, data: schemas.ProductIn) -> schemas.ProductDetail:
         product = await services.create_product(session, data)
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return await queries.product_detail(
             session, product.id, on=today(), language=current_language(), with_history=True
         )
@@ -88,10 +95,11 @@ class ProductController(Controller):
         "/{product_id:int}", operation_id="updateProduct", guards=[requires_admin], security=[{"bearer": []}]
     )
     async def update_product(
-        self, session: AsyncSession, product_id: int, data: schemas.ProductPatch
+        self, session: AsyncSession, product_id: Id, data: schemas.ProductPatch
     ) -> schemas.ProductDetail:
         await services.update_product(session, product_id, data)
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return await queries.product_detail(
             session, product_id, on=today(), language=current_language(), with_history=True
         )
@@ -103,10 +111,11 @@ class ProductController(Controller):
         security=[{"bearer": []}],
     )
     async def add_quality(
-        self, session: AsyncSession, product_id: int, data: schemas.QualityIn
+        self, session: AsyncSession, product_id: Id, data: schemas.QualityIn
     ) -> schemas.ProductDetail:
         await services.add_quality(session, product_id, data)
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return await queries.product_detail(
             session, product_id, on=today(), language=current_language(), with_history=True
         )
@@ -139,6 +148,7 @@ class ProducerController(Controller):
     ) -> schemas.ProducerDetail:
         producer = await services.create_producer(session, data)
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
 
     @patch("/{key:str}", operation_id="updateProducer", guards=[requires_admin], security=[{"bearer": []}])
@@ -147,6 +157,7 @@ class ProducerController(Controller):
     ) -> schemas.ProducerDetail:
         producer = await services.update_producer(session, _key(key), data)
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
 
 
@@ -160,6 +171,7 @@ class CertificateController(Controller):
     async def certify(self, session: AsyncSession, data: schemas.CertificateIn) -> schemas.CertificateOut:
         cert = await certificates.certify(session, data, today=today())
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return queries.certificate_out(cert)
 
     @get("/{certificate_id:uuid}", operation_id="getCertificate")
@@ -174,6 +186,7 @@ class CertificateController(Controller):
     ) -> schemas.CertificateOut:
         cert = await certificates.revoke(session, certificate_id, data, today=today())
         await session.commit()
+        cache.catalog_changed()  # again after the commit: no request caches the old data
         return queries.certificate_out(cert)
 
 

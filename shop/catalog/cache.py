@@ -30,7 +30,7 @@ class _Expiring(Generic[V]):
 
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[float, V]] = {}
-        self._pending: dict[Hashable, asyncio.Future[V]] = {}
+        self._pending: dict[tuple[Hashable, int], asyncio.Future[V]] = {}
 
     def get(self, key: Hashable) -> V | None:
         entry = self._entries.get(key)
@@ -50,12 +50,15 @@ class _Expiring(Generic[V]):
         """The cached value, else computed once however many requests ask at the same moment."""
         if (value := self.get(key)) is not None:
             return value
-        pending = self._pending.get(key)
+        generation = _state.generation
+        flight = (key, generation)
+        pending = self._pending.get(flight)
         if pending is None:
-            pending = self._pending[key] = asyncio.ensure_future(compute())
-            pending.add_done_callback(lambda _: self._pending.pop(key, None))
+            pending = self._pending[flight] = asyncio.ensure_future(compute())
+            pending.add_done_callback(lambda _: self._pending.pop(flight, None))
         value = await asyncio.shield(pending)
-        self.put(key, value)
+        if generation == _state.generation:  # a write meanwhile makes this result old news
+            self.put(key, value)
         return value
 
 
@@ -65,13 +68,22 @@ responses: _Expiring[bytes] = _Expiring()
 _place_names: dict[tuple[str, int], tuple[str, bool]] = {}
 
 
+class _State:
+    generation = 0
+
+
+_state = _State()
+
+
 def catalog_changed() -> None:
-    """Called by every catalog write in this process."""
+    """Called by catalog writes in this process, before and again after they commit."""
+    _state.generation += 1
     totals.clear()
     responses.clear()
 
 
 def database_key(session: AsyncSession) -> str:
+    """The same key as ``str(engine.url)`` of the engine the session is bound to."""
     return str(session.get_bind().engine.url)
 
 

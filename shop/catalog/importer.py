@@ -392,6 +392,8 @@ async def _certificate(
     if existing is not None:
         # The same decision imported again: a correction of the same certificate, not a new one.
         existing.stars, existing.score = row.stars, row.score
+        await session.flush()
+        await certificates.sync_products(session, [product.id])
         report.certificates_updated += 1
         return
     province = await session.get(Place, row.place.province_id) if row.place.province_id else row.place

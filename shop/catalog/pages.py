@@ -12,7 +12,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import queries
-from shop.catalog.api import PageNumber, Sort, Text
+from shop.catalog.api import PageNumber, Sort, Text, _key
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
 from shop.geo import services as geo
@@ -109,7 +109,5 @@ class CatalogPages(Controller):
 
     @get("/producers/{key:str}")
     async def producer(self, session: AsyncSession, key: str) -> Template:
-        detail = await queries.producer_detail(
-            session, int(key) if key.isdigit() else key, on=today(), language=current_language()
-        )
+        detail = await queries.producer_detail(session, _key(key), on=today(), language=current_language())
         return Template("catalog/producer.html", context={"producer": detail, "kinds": producer_kinds()})

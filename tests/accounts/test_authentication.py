@@ -136,3 +136,27 @@ async def test_staff_scope_lists_their_locations(client, session):
     await session.commit()
     me = (await client.get("/api/v1/auth/me", headers=await f.bearer(client, name))).json()
     assert me["role"] == "staff" and me["location_ids"] == [shop.id]
+
+
+async def test_api_writes_take_json_only(client, session):
+    """A cross-site form cannot post to the API (no login CSRF through text/plain bodies)."""
+    name = await f.user(session)
+    await session.commit()
+    body = f'{{"username": "{name}", "password": "password123"}}'
+    response = await client.post("/api/v1/auth/login", content=body, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert "ocop_session" not in response.cookies
+
+
+async def test_a_new_login_gets_a_new_csrf_token(client, session):
+    name = await f.user(session)
+    await session.commit()
+    client.cookies.set("ocop_csrf", "planted-token")
+    login = await client.post("/api/v1/auth/login", json={"username": name, "password": "password123"})
+    assert login.json()["csrf_token"] != "planted-token"
+    forged = await client.post(
+        "/api/v1/auth/logout",
+        headers={"X-CSRF-Token": "planted-token"},
+        cookies={"ocop_csrf": "planted-token"},
+    )
+    assert forged.status_code == 403

@@ -182,3 +182,15 @@ async def test_a_product_added_and_moved_in_admin_gets_its_derived_columns(clien
         province = await fresh.get(Place, moved.origin_province_id)
     assert province.name == "Tỉnh Tuyên Quang"
     assert "dong van" in moved.search_text
+
+
+async def test_roles_cannot_be_changed_in_admin(client, session):
+    """piccolo_user's admin flags follow the role, so roles change only through the services."""
+    name = await f.user(session, Role.admin)
+    await session.commit()
+    _, headers = await _admin_login(client, name)
+    account_id = (await client.get("/admin/api/tables/account/")).json()["rows"][0]["id"]
+    response = await client.patch(
+        f"/admin/api/tables/account/{account_id}/", json={"role": "staff"}, headers=headers
+    )
+    assert response.status_code == 405

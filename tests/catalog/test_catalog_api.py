@@ -244,3 +244,17 @@ async def test_groups_are_listed_with_their_criteria_version(client):
     codes = {g["code"] for g in groups}
     assert {"food", "beverage", "herbal", "handicraft", "ornamental", "tourism"} <= codes
     assert all(g["criteria_version"] == "148/QĐ-TTg" for g in groups)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/products/99999999999999999999",
+        "/api/v1/producers/²",
+        "/api/v1/producers/99999999999999999999",
+    ],
+)
+async def test_absurd_ids_are_404_not_500(client, path):
+    response = await client.get(path)
+    assert response.status_code in (400, 404), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
