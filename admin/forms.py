@@ -14,7 +14,7 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import certificates, importer, schemas
+from shop.catalog import cache, certificates, importer, schemas
 from shop.catalog.models import CouncilLevel
 from shop.catalog.sellability import today
 from shop.db import Database
@@ -60,7 +60,7 @@ def _endpoint(db: Database, action: Action) -> Any:  # Piccolo types the endpoin
             except DomainError as error:
                 details = "; ".join(f"{e['field']}: {e['message']}" for e in error.errors)
                 raise ValueError(f"{error.detail} {details}".strip()) from error
-            await session.commit()
+            await cache.commit(session)
         return message
 
     return endpoint

@@ -85,8 +85,7 @@ class ProductController(Controller):
     @post("/", operation_id="createProduct", guards=[requires_admin], security=[{"bearer": []}])
     async def create_product(self, session: AsyncSession, data: schemas.ProductIn) -> schemas.ProductDetail:
         product = await services.create_product(session, data)
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return await queries.product_detail(
             session, product.id, on=today(), language=current_language(), with_history=True
         )
@@ -98,8 +97,7 @@ class ProductController(Controller):
         self, session: AsyncSession, product_id: Id, data: schemas.ProductPatch
     ) -> schemas.ProductDetail:
         await services.update_product(session, product_id, data)
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return await queries.product_detail(
             session, product_id, on=today(), language=current_language(), with_history=True
         )
@@ -114,8 +112,7 @@ class ProductController(Controller):
         self, session: AsyncSession, product_id: Id, data: schemas.QualityIn
     ) -> schemas.ProductDetail:
         await services.add_quality(session, product_id, data)
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return await queries.product_detail(
             session, product_id, on=today(), language=current_language(), with_history=True
         )
@@ -147,8 +144,7 @@ class ProducerController(Controller):
         self, session: AsyncSession, data: schemas.ProducerIn
     ) -> schemas.ProducerDetail:
         producer = await services.create_producer(session, data)
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
 
     @patch("/{key:str}", operation_id="updateProducer", guards=[requires_admin], security=[{"bearer": []}])
@@ -156,8 +152,7 @@ class ProducerController(Controller):
         self, session: AsyncSession, key: str, data: schemas.ProducerPatch
     ) -> schemas.ProducerDetail:
         producer = await services.update_producer(session, _key(key), data)
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
 
 
@@ -170,8 +165,7 @@ class CertificateController(Controller):
     @post("/", operation_id="certifyProduct", summary="Record a certification (supersedes the active one)")
     async def certify(self, session: AsyncSession, data: schemas.CertificateIn) -> schemas.CertificateOut:
         cert = await certificates.certify(session, data, today=today())
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return queries.certificate_out(cert)
 
     @get("/{certificate_id:uuid}", operation_id="getCertificate")
@@ -185,8 +179,7 @@ class CertificateController(Controller):
         self, session: AsyncSession, certificate_id: uuid.UUID, data: schemas.RevocationIn
     ) -> schemas.CertificateOut:
         cert = await certificates.revoke(session, certificate_id, data, today=today())
-        await session.commit()
-        cache.catalog_changed()  # again after the commit: no request caches the old data
+        await cache.commit(session)
         return queries.certificate_out(cert)
 
 

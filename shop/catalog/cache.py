@@ -82,6 +82,13 @@ def catalog_changed() -> None:
     responses.clear()
 
 
+async def commit(session: AsyncSession) -> None:
+    """Commit a catalog write, then drop the caches again: a request that read between the
+    first drop (at the change) and the commit must not keep serving what it read."""
+    await session.commit()
+    catalog_changed()
+
+
 def database_key(session: AsyncSession) -> str:
     """The same key as ``str(engine.url)`` of the engine the session is bound to."""
     return str(session.get_bind().engine.url)

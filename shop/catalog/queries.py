@@ -317,7 +317,7 @@ async def _producer_outs(
         else {}
     )
     places = await _by_id(session, Place, {p.place_id for p in producers if p.place_id})
-    origins = {pid: await geo.origin_of(session, place) for pid, place in places.items()}
+    origins = await geo.origins_of(session, places.values())
     out = []
     for p in producers:
         origin = origins.get(p.place_id) if p.place_id else None

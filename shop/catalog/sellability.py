@@ -55,13 +55,3 @@ def sellable_product_clause(on: dt.date) -> ColumnElement[bool]:
         Product.certified_from <= on,
         Product.certified_until >= on,
     )
-
-
-def sellable_certificate_clause(on: dt.date, cert: type[Certificate] = Certificate) -> ColumnElement[bool]:
-    """``is_sellable`` as SQL (``cert`` may be an alias of the certificate table)."""
-    return sa.and_(
-        cert.status == CertificateStatus.active,
-        cert.stars >= MIN_STARS,
-        cert.valid_from <= on,
-        cert.valid_until >= on,
-    )

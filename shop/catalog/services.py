@@ -52,9 +52,12 @@ _PRODUCT_FIELDS = (
 )
 
 
-async def find_producer(session: AsyncSession, key: int | str) -> Producer:
+async def find_producer(session: AsyncSession, key: int | str, *, field: str | None = None) -> Producer:
+    """By id or code. With ``field``, a missing producer is that input field's error (422)."""
     column = Producer.id if isinstance(key, int) else Producer.code
     producer = await session.scalar(sa.select(Producer).where(column == key))
+    if producer is None and field:
+        raise InvalidInput(errors=[field_error(field, N_("No producer {key}."), key=key)])
     if producer is None:
         raise NotFound(N_("No producer {key}."), key=key)
     return producer
@@ -183,7 +186,7 @@ async def _replace_translations(
 
 
 async def create_product(session: AsyncSession, data: schemas.ProductIn) -> Product:
-    producer = await find_producer_for_input(session, data.producer_code)
+    producer = await find_producer(session, data.producer_code, field="producer_code")
     group = await find_group(session, data.group_code)
     await _check_unique(session, Product.gtin, data.gtin, "gtin", model_id=Product.id)
     product = Product(
@@ -202,13 +205,6 @@ async def create_product(session: AsyncSession, data: schemas.ProductIn) -> Prod
     await _replace_translations(session, product.id, data.translations)
     await refresh_search_text(session, [product.id])
     return product
-
-
-async def find_producer_for_input(session: AsyncSession, code: str) -> Producer:
-    producer = await session.scalar(sa.select(Producer).where(Producer.code == code))
-    if producer is None:
-        raise InvalidInput(errors=[field_error("producer_code", N_("No producer {key}."), key=code)])
-    return producer
 
 
 async def update_product(session: AsyncSession, product_id: int, patch: schemas.ProductPatch) -> Product:

@@ -201,11 +201,6 @@ async def resolve_place(session: AsyncSession, text: str) -> Place | None:
     return _single(found)
 
 
-async def _get(session: AsyncSession, place_id: int | None) -> Place | None:
-    # session.get answers from the identity map when the place is already loaded.
-    return None if place_id is None else await session.get(Place, place_id)
-
-
 async def _by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, Place]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
@@ -213,13 +208,16 @@ async def _by_id(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, 
     return {p.id: p for p in await session.scalars(sa.select(Place).where(Place.id.in_(wanted)))}
 
 
-async def origin_of(session: AsyncSession, place: Place) -> Origin:
-    """Today's province and commune of a place of either map, and its legacy units."""
+def _related_ids(place: Place) -> tuple[int | None, ...]:
+    return (place.parent_id, place.province_id, place.successor_id)
+
+
+def _origin(place: Place, known: dict[int, Place]) -> Origin:
+    """The origin of ``place`` given its related units (and its successor's province)."""
     if place.era == PlaceEra.current:
         if place.level == PlaceLevel.province:
             return Origin(place, None, None, None, None, approximate=False)
-        return Origin(await _get(session, place.province_id), place, None, None, None, approximate=False)
-    known = await _by_id(session, [place.parent_id, place.province_id, place.successor_id])
+        return Origin(known.get(place.province_id or 0), place, None, None, None, approximate=False)
     successor = known.get(place.successor_id or 0)
     if place.level == PlaceLevel.province:
         return Origin(successor, None, place, None, None, approximate=False)
@@ -227,10 +225,23 @@ async def origin_of(session: AsyncSession, place: Place) -> Origin:
     if place.level == PlaceLevel.district:
         return Origin(successor, None, legacy_province, place, None, approximate=False)
     return Origin(
-        current_province=await _get(session, successor.province_id if successor else None),
+        current_province=known.get(successor.province_id or 0) if successor else None,
         current_commune=successor,
         legacy_province=legacy_province,
         legacy_district=known.get(place.parent_id or 0),
         legacy_commune=place,
         approximate=place.successor_is_default,
     )
+
+
+async def origins_of(session: AsyncSession, places: Iterable[Place]) -> dict[int, Origin]:
+    """Today's province and commune (and legacy units) of many places, in two queries."""
+    places = list(places)
+    known = await _by_id(session, (i for p in places for i in _related_ids(p)))
+    known |= await _by_id(session, (k.province_id for k in known.values() if k.province_id not in known))
+    return {place.id: _origin(place, known) for place in places}
+
+
+async def origin_of(session: AsyncSession, place: Place) -> Origin:
+    """Today's province and commune of a place of either map, and its legacy units."""
+    return (await origins_of(session, [place]))[place.id]
