@@ -106,8 +106,18 @@ def _primary_key(column: sa.Column[Any]) -> pc.Column:
     return pc.Serial(primary_key=True)
 
 
+def _single_key(column: sa.Column[Any]) -> sa.ForeignKey:
+    """The column's own foreign key; a composite key (that only adds a consistency rule) or,
+    failing that, the one whose target is a primary key."""
+    keys = sorted(column.foreign_keys, key=lambda fk: len(fk.constraint.elements) if fk.constraint else 1)
+    for fk in keys:
+        if fk.column.primary_key:
+            return fk
+    raise TypeError(f"{column.table.name}.{column.name} has no foreign key to a primary key")
+
+
 def _foreign_key(column: sa.Column[Any], tables: dict[str, type[Table]]) -> pc.Column:
-    (fk,) = column.foreign_keys
+    fk = _single_key(column)
     target = fk.column.table.name
     if target != column.table.name and target not in tables:
         raise TypeError(f"{column.table.name}.{column.name} refers to {target}, not in the admin")

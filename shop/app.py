@@ -37,6 +37,10 @@ ROUTES: list[ControllerRouterHandler] = [
     catalog_api.GroupController,
     geo_api.PlaceController,
     inventory_api.SalesPointController,
+    inventory_api.StockController,
+    inventory_api.ReceiptController,
+    inventory_api.TransferController,
+    inventory_api.CountController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from shop.db import Database
 from shop.demo import loader as demo
 from shop.errors import DomainError
 from shop.i18n import pick_language, set_language
+from shop.inventory.check import LedgerReport, check_ledger
 from shop.migrate import schema_differences
 from shop.settings import Settings
 
@@ -215,6 +217,39 @@ def _print_report(report: importer.ImportReport) -> None:
         f"{report.products_created} new and {report.products_updated} updated products, "
         f"{report.certificates_created} new and {report.certificates_updated} updated certificates."
     )
+
+
+@main.group("check")
+def check_group() -> None:
+    """Consistency checks."""
+
+
+@check_group.command("ledger")
+def check_ledger_command() -> None:
+    """Exit 1 unless every stock level equals the sum of its movements."""
+
+    async def run() -> LedgerReport:
+        database = Database.connect(_settings().database_url)
+        try:
+            async with database.read_sessions() as session:
+                return await check_ledger(session)
+        finally:
+            await database.dispose()
+
+    started = time.perf_counter()
+    report = asyncio.run(run())
+    elapsed = time.perf_counter() - started
+    for m in report.mismatches:
+        console.print(
+            f"[red]stock level {m.level_id}[/red] ({m.location}, product {m.product_id}): on hand "
+            f"{m.on_hand} but movements sum to {m.ledger_on_hand}; reserved {m.reserved} but "
+            f"movements sum to {m.ledger_reserved}"
+        )
+    summary = f"{report.levels} stock levels, {report.movements} movements checked in {elapsed:.1f} s"
+    if not report.ok:
+        console.print(f"[red]Ledger differs: {len(report.mismatches)} stock levels.[/red] {summary}.")
+        sys.exit(1)
+    console.print(f"Ledger is consistent: {summary}.")
 
 
 @main.group("jobs")

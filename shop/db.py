@@ -104,6 +104,12 @@ class Database:
             await conn.commit()
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """``"postgresql"`` or ``"sqlite"``: the few statements that differ ask this."""
+    bind = session.get_bind()
+    return bind.dialect.name
+
+
 async def provide_session(request: Request[Any, Any, Any], state: State) -> AsyncIterator[AsyncSession]:
     """A session for this request; safe methods read, the others write."""
     db: Database = state.db

@@ -18,7 +18,18 @@ from shop.catalog.models import (
 )
 from shop.db import Base
 from shop.geo.models import Area, Place
-from shop.inventory.models import Location
+from shop.inventory.documents import (
+    ProducerReturn,
+    Receipt,
+    ReceiptLine,
+    StockCount,
+    StockCountLine,
+    Transfer,
+    TransferItem,
+    TransferLine,
+    WriteOff,
+)
+from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
 
 __all__ = [
     "Account",
@@ -26,15 +37,28 @@ __all__ = [
     "Area",
     "AuthToken",
     "Base",
+    "Batch",
     "Certificate",
     "Location",
     "LoginFailure",
+    "Movement",
     "PiccoloSession",
     "PiccoloUser",
     "Place",
     "Producer",
+    "ProducerReturn",
     "Product",
     "ProductGroup",
     "ProductTranslation",
     "QualityCertification",
+    "Receipt",
+    "ReceiptLine",
+    "StockCount",
+    "StockCountLine",
+    "StockLevel",
+    "StockThreshold",
+    "Transfer",
+    "TransferItem",
+    "TransferLine",
+    "WriteOff",
 ]

@@ -1,0 +1,123 @@
+"""Batches (lots): finding or recording them for the lines of a stock document.
+
+A line without a batch uses the product's one unlabelled batch. A batch code is unique per
+product; the same code again must carry the same dates (a label cannot say two things).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db import dialect_of
+from shop.errors import field_error
+from shop.i18n import N_
+from shop.inventory.models import Batch
+from shop.text import random_code
+
+BATCH: sa.Table = Batch.__table__  # type: ignore[assignment]  # declarative tables are Tables
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    product_id: int
+    code: str | None
+
+
+def check_dates(
+    field: str, produced_on: dt.date | None, expires_on: dt.date | None, today: dt.date
+) -> list[dict[str, Any]]:
+    """What is wrong with a new batch's dates (empty when nothing is)."""
+    if produced_on and expires_on and expires_on < produced_on:
+        return [field_error(f"{field}.expires_on", N_("The batch expires before it was produced."))]
+    if produced_on and produced_on > today:
+        return [field_error(f"{field}.produced_on", N_("The production date is in the future."))]
+    if expires_on and expires_on < today:
+        return [field_error(f"{field}.expires_on", N_("These goods are already past their expiry date."))]
+    return []
+
+
+async def find(session: AsyncSession, keys: Sequence[BatchKey]) -> dict[BatchKey, Batch]:
+    """The batches that exist among ``keys`` (one query)."""
+    if not keys:
+        return {}
+    conditions = [
+        sa.and_(
+            Batch.product_id == k.product_id, Batch.code.is_(None) if k.code is None else Batch.code == k.code
+        )
+        for k in set(keys)
+    ]
+    rows = await session.scalars(sa.select(Batch).where(sa.or_(*conditions)))
+    return {BatchKey(b.product_id, b.code): b for b in rows}
+
+
+async def _insert(
+    session: AsyncSession, key: BatchKey, produced_on: dt.date | None, expires_on: dt.date | None
+) -> None:
+    """Insert unless another transaction just did (the unique indexes decide)."""
+    insert: Any = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    where = BATCH.c.code.is_(None) if key.code is None else BATCH.c.code.is_not(None)
+    elements = ["product_id"] if key.code is None else ["product_id", "code"]
+    await session.execute(
+        insert(BATCH)
+        .values(
+            product_id=key.product_id,
+            code=key.code,
+            produced_on=produced_on,
+            expires_on=expires_on,
+            trace_code=random_code(10),
+            created_at=dt.datetime.now(dt.UTC),
+        )
+        .on_conflict_do_nothing(index_elements=elements, index_where=where)
+    )
+
+
+@dataclass(frozen=True)
+class NewBatch:
+    key: BatchKey
+    produced_on: dt.date | None
+    expires_on: dt.date | None
+    field: str  # where it was asked for, for errors ("lines[2].batch")
+
+
+async def find_or_create(
+    session: AsyncSession, wanted: Sequence[NewBatch]
+) -> tuple[dict[BatchKey, Batch], list[dict[str, Any]]]:
+    """The batches for these lines, recording new ones; and the field errors, if any.
+
+    A code already recorded with other dates is an error on that line, never a silent change.
+    """
+    existing = await find(session, [w.key for w in wanted])
+    errors = []
+    for w in wanted:
+        batch = existing.get(w.key)
+        if batch is None:
+            continue
+        if (w.produced_on and batch.produced_on and w.produced_on != batch.produced_on) or (
+            w.expires_on and batch.expires_on and w.expires_on != batch.expires_on
+        ):
+            errors.append(
+                field_error(
+                    w.field,
+                    N_(
+                        "Batch {code} was recorded with other dates (produced {produced}, expires {expires})."
+                    ),
+                    code=w.key.code or "",
+                    produced=batch.produced_on or "?",
+                    expires=batch.expires_on or "?",
+                )
+            )
+    missing = {w.key: w for w in wanted if w.key not in existing}
+    if errors or not missing:
+        return existing, errors
+    for key, w in missing.items():
+        await _insert(session, key, w.produced_on, w.expires_on)
+    existing.update(await find(session, list(missing)))
+    return existing, errors

@@ -1,0 +1,197 @@
+"""Stock counts (kiểm kê): a sheet of what should be there, filled with what is there.
+
+A full count lists every stock level of the location and must be counted completely before
+it is posted; a partial count lists chosen products and posts only the lines counted. A
+blind count hides the expected figures while it is open. Posting compares each counted line
+with the stock on hand at that moment and writes the differences as adjustments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.services import CurrentUser
+from shop.db_types import utcnow
+from shop.errors import Conflict, InvalidInput, NotFound, field_error
+from shop.i18n import N_
+from shop.inventory import access, batches, ledger, lines
+from shop.inventory.documents import CountScope, CountStatus, StockCount, StockCountLine
+from shop.inventory.models import Batch, DocumentKind, Location, MovementKind, Ownership, StockLevel
+from shop.inventory.schemas import CountedLineIn, CountIn
+
+
+async def create(session: AsyncSession, user: CurrentUser, location: Location, data: CountIn) -> StockCount:
+    """Open a count with its sheet; with ``lines`` record them, with ``post`` post at once."""
+    if data.scope == "partial" and not data.product_ids and not data.lines:
+        raise InvalidInput(
+            errors=[field_error("product_ids", N_("A partial count needs the products to count."))]
+        )
+    count = StockCount(
+        location_id=location.id,
+        scope=CountScope(data.scope),
+        blind=data.blind,
+        note=data.note,
+        created_by=user.id,
+    )
+    session.add(count)
+    await session.flush()
+    levels = sa.select(StockLevel).where(StockLevel.location_id == location.id)
+    if data.scope == "full":
+        levels = levels.where(StockLevel.on_hand > 0)
+    else:
+        wanted = set(data.product_ids) | {line.product_id for line in data.lines}
+        levels = levels.where(StockLevel.product_id.in_(wanted))
+    session.add_all(
+        StockCountLine(
+            count_id=count.id, product_id=lv.product_id, batch_id=lv.batch_id, ownership=lv.ownership
+        )
+        for lv in await session.scalars(levels.order_by(StockLevel.product_id, StockLevel.id))
+    )
+    await session.flush()
+    if data.lines:
+        await record(session, user, count.id, data.lines)
+    if data.post:
+        await post(session, user, count.id)
+    return count
+
+
+async def find(session: AsyncSession, user: CurrentUser, count_id: int) -> StockCount:
+    count = await session.get(StockCount, count_id)
+    if count is not None:
+        location = await session.get_one(Location, count.location_id)
+        if access.can_change(user, location):
+            return count
+    raise NotFound(N_("No stock count {id}."), id=count_id)
+
+
+def _require_open(count: StockCount) -> None:
+    if count.status is not CountStatus.open:
+        raise Conflict(N_("Stock count {id} is already {status}."), id=count.id, status=count.status.value)
+
+
+async def _sheet(session: AsyncSession, count_id: int) -> list[tuple[StockCountLine, str | None]]:
+    stmt = (
+        sa.select(StockCountLine, Batch.code)
+        .join(Batch, Batch.id == StockCountLine.batch_id)
+        .where(StockCountLine.count_id == count_id)
+        .order_by(StockCountLine.id)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+def _pick_line(
+    sheet: Sequence[tuple[StockCountLine, str | None]], line: CountedLineIn, field: str
+) -> StockCountLine | dict[str, Any] | None:
+    """The sheet line a counted line fills; None if it is new; an error if it is ambiguous."""
+    mine = [(cl, code) for cl, code in sheet if cl.product_id == line.product_id]
+    if line.batch_code is not None:
+        mine = [(cl, code) for cl, code in mine if code == line.batch_code]
+    if line.ownership is not None:
+        mine = [(cl, code) for cl, code in mine if cl.ownership.value == line.ownership]
+    if len(mine) > 1:
+        return field_error(
+            f"{field}.batch_code", N_("This product is on the sheet more than once: say which batch.")
+        )
+    return mine[0][0] if mine else None
+
+
+async def record(
+    session: AsyncSession, user: CurrentUser, count_id: int, counted: Sequence[CountedLineIn]
+) -> StockCount:
+    """Fill in counted quantities; goods found that were not on the sheet get a line."""
+    count = await find(session, user, count_id)
+    _require_open(count)
+    found = await lines.products(session, (line.product_id for line in counted))
+    lines.raise_if(lines.missing_products(counted, found))
+    sheet = await _sheet(session, count.id)
+    errors, new = [], []
+    for i, line in enumerate(counted):
+        target = _pick_line(sheet, line, f"lines[{i}]")
+        if isinstance(target, dict):
+            errors.append(target)
+        elif target is None:
+            new.append(line)
+        else:
+            target.counted, target.reason = line.counted, line.reason
+    lines.raise_if(errors)
+    if new:
+        wanted = [
+            batches.NewBatch(batches.BatchKey(line.product_id, line.batch_code), None, None, "lines")
+            for line in new
+        ]
+        by_key, _ = await batches.find_or_create(session, wanted)
+        for line, want in zip(new, wanted, strict=True):
+            session.add(
+                StockCountLine(
+                    count_id=count.id,
+                    product_id=line.product_id,
+                    batch_id=by_key[want.key].id,
+                    ownership=Ownership(line.ownership or "owned"),
+                    counted=line.counted,
+                    reason=line.reason,
+                )
+            )
+    await session.flush()
+    return count
+
+
+async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> StockCount:
+    """Write the differences between counted and on hand as adjustments; once only."""
+    count = await find(session, user, count_id)
+    _require_open(count)
+    sheet = [cl for cl, _ in await _sheet(session, count.id)]
+    if count.scope is CountScope.full and (uncounted := [cl for cl in sheet if cl.counted is None]):
+        raise InvalidInput(
+            N_("A full count must count every line before it is posted: {n} left."),
+            n=len(uncounted),
+            errors=[field_error("lines", N_("{n} lines are not counted yet."), n=len(uncounted))],
+        )
+    counted = [cl for cl in sheet if cl.counted is not None]
+    level_ids = {
+        cl.id: await ledger.ensure_level(
+            session,
+            location_id=count.location_id,
+            product_id=cl.product_id,
+            batch_id=cl.batch_id,
+            ownership=cl.ownership,
+        )
+        for cl in counted
+    }
+    levels = await ledger.lock(session, list(level_ids.values()))
+    changes = []
+    for cl in counted:
+        level = levels[level_ids[cl.id]]
+        cl.expected = level.on_hand
+        difference = (cl.counted or 0) - level.on_hand
+        if (cl.counted or 0) < level.reserved:
+            raise Conflict(
+                N_("{n} units counted but {reserved} are reserved for orders: release them first."),
+                n=cl.counted,
+                reserved=level.reserved,
+            )
+        if difference:
+            changes.append(
+                ledger.Change(
+                    level.id,
+                    MovementKind.count_adjustment,
+                    difference,
+                    unit_value=level.unit_cost_vnd,
+                    reason=cl.reason,
+                )
+            )
+    await ledger.apply(session, changes, ledger.Entry(DocumentKind.stock_count, count.id, user.id))
+    count.status, count.posted_at, count.posted_by = CountStatus.posted, utcnow(), user.id
+    await session.flush()
+    return count
+
+
+async def cancel(session: AsyncSession, user: CurrentUser, count_id: int) -> StockCount:
+    count = await find(session, user, count_id)
+    _require_open(count)
+    count.status = CountStatus.cancelled
+    await session.flush()
+    return count

@@ -1,0 +1,215 @@
+"""The one module that changes stock: every change is a conditional update and a movement row.
+
+Callers (receipts, transfers, counts, write-offs, the till, orders) describe what happens;
+this module makes it so in the caller's transaction:
+
+- decrements are ``UPDATE … WHERE on_hand - reserved >= :quantity``, so two buyers of the
+  last unit cannot both succeed, on PostgreSQL (row locks taken in id order by ``lock``)
+  and on SQLite (write transactions begin IMMEDIATE);
+- the CHECK constraints on ``stock_level`` are the last line: nothing goes negative;
+- each change appends one :class:`Movement`, whose ``on_hand_after`` is the balance the
+  update returned, so ``on_hand`` always equals the sum of the level's movements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db import dialect_of
+from shop.db_types import utcnow
+from shop.errors import Conflict
+from shop.i18n import N_
+from shop.inventory.models import DocumentKind, Movement, MovementKind, Ownership, StockLevel
+
+LEVEL: sa.Table = StockLevel.__table__  # type: ignore[assignment]  # declarative tables are Tables
+MOVEMENT: sa.Table = Movement.__table__  # type: ignore[assignment]
+
+
+class InsufficientStock(Conflict):
+    """Fewer units available than asked for; nothing was changed."""
+
+    code = "insufficient_stock"
+    title = N_("Not enough stock.")
+
+    def __init__(self, *, product_id: int, requested: int, available: int, name: str | None = None) -> None:
+        super().__init__(
+            N_("Not enough stock of {product}: {requested} asked for, {available} available."),
+            errors=[
+                {"field": "lines", "product_id": product_id, "requested": requested, "available": available}
+            ],
+            product=name or f"#{product_id}",
+            requested=requested,
+            available=available,
+        )
+        self.product_id, self.requested, self.available = product_id, requested, available
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Why a change happens: its document, who made it, when, and a free-text reason."""
+
+    document_kind: DocumentKind | None
+    document_id: int | None
+    user_id: int | None
+    reason: str | None = None
+    at: dt.datetime = field(default_factory=utcnow)
+
+
+@dataclass
+class Change:
+    """One movement to write: a level, what changes, and what each unit is worth."""
+
+    level_id: int
+    kind: MovementKind
+    quantity: int = 0  # change to on hand
+    reserved: int = 0  # change to reserved
+    unit_value: int | None = None  # what one unit is worth on this movement
+    reason: str | None = None  # overrides the entry's reason for this line
+    # Goods coming in: their cost is folded into the level's weighted average, and a
+    # consignment's commission replaces the level's (the latest agreement applies).
+    unit_cost: int | None = None
+    commission_bp: int | None = None
+
+
+def _insert(session: AsyncSession) -> Any:
+    return pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+
+
+async def ensure_level(
+    session: AsyncSession,
+    *,
+    location_id: int,
+    product_id: int,
+    batch_id: int,
+    ownership: Ownership,
+) -> int:
+    """The id of the stock level, created empty if it did not exist (safe under concurrency)."""
+    insert = _insert(session)
+    await session.execute(
+        insert(LEVEL)
+        .values(
+            location_id=location_id,
+            product_id=product_id,
+            batch_id=batch_id,
+            ownership=ownership.value,
+            on_hand=0,
+            reserved=0,
+            updated_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["location_id", "batch_id", "ownership"])
+    )
+    level_id = await session.scalar(
+        sa.select(LEVEL.c.id).where(
+            LEVEL.c.location_id == location_id,
+            LEVEL.c.batch_id == batch_id,
+            LEVEL.c.ownership == ownership.value,
+        )
+    )
+    assert level_id is not None  # inserted above or already there
+    return int(level_id)
+
+
+async def lock(session: AsyncSession, level_ids: Sequence[int]) -> dict[int, sa.Row[Any]]:
+    """Lock these levels in id order (no deadlocks between two writers) and read them."""
+    if not level_ids:
+        return {}
+    stmt = sa.select(LEVEL).where(LEVEL.c.id.in_(sorted(set(level_ids)))).order_by(LEVEL.c.id)
+    if dialect_of(session) == "postgresql":
+        stmt = stmt.with_for_update()
+    return {row.id: row for row in (await session.execute(stmt)).all()}
+
+
+def _averaged_cost(unit_cost: int, quantity: int) -> sa.ColumnElement[Any]:
+    """The weighted average of what is there and what comes in, rounded down to the đồng."""
+    cost, on_hand = LEVEL.c.unit_cost_vnd, LEVEL.c.on_hand
+    return sa.case(
+        (sa.or_(cost.is_(None), on_hand == 0), sa.literal(unit_cost, sa.BigInteger)),
+        else_=(cost * on_hand + unit_cost * quantity) / (on_hand + quantity),
+    )
+
+
+async def _apply(session: AsyncSession, change: Change) -> int | None:
+    """The conditional update for one change; the new on hand, or None if it would not fit."""
+    on_hand, reserved = LEVEL.c.on_hand, LEVEL.c.reserved
+    stmt = sa.update(LEVEL).where(LEVEL.c.id == change.level_id)
+    # What must be true before: never below zero, never more reserved than on hand.
+    if change.quantity < 0 and change.reserved == 0:
+        stmt = stmt.where(on_hand - reserved >= -change.quantity)
+    elif change.reserved > 0:
+        stmt = stmt.where(on_hand - reserved >= change.reserved)
+    elif change.reserved < 0:
+        stmt = stmt.where(reserved >= -change.reserved, on_hand >= -change.quantity)
+    values: dict[str, Any] = {"on_hand": on_hand + change.quantity, "reserved": reserved + change.reserved}
+    if change.quantity > 0 and change.unit_cost is not None:
+        values["unit_cost_vnd"] = _averaged_cost(change.unit_cost, change.quantity)
+    if change.commission_bp is not None:
+        values["commission_bp"] = change.commission_bp
+    stmt = stmt.values(**values, updated_at=utcnow()).returning(on_hand)
+    result = (await session.execute(stmt)).scalar_one_or_none()
+    return None if result is None else int(result)
+
+
+async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
+    """Apply every change and write its movement; raises InsufficientStock on the first that
+    does not fit (the caller's transaction then rolls back, so it is all or nothing)."""
+    balances: list[int] = []
+    for change in changes:
+        balance = await _apply(session, change)
+        if balance is None:
+            await _raise_insufficient(session, change)
+        balances.append(balance)
+    await _record(session, changes, balances, entry)
+    return balances
+
+
+async def _record(
+    session: AsyncSession, changes: Sequence[Change], balances: Sequence[int], entry: Entry
+) -> None:
+    """Write the movement rows of changes just applied (balances: on hand after each)."""
+    if not changes:
+        return
+    levels = await _level_keys(session, [c.level_id for c in changes])
+    rows = []
+    for change, balance in zip(changes, balances, strict=True):
+        location_id, product_id, ownership = levels[change.level_id]
+        rows.append(
+            {
+                "stock_level_id": change.level_id,
+                "location_id": location_id,
+                "product_id": product_id,
+                "kind": change.kind.value,
+                "quantity": change.quantity,
+                "reserved_change": change.reserved,
+                "on_hand_after": balance,
+                "unit_value_vnd": change.unit_value,
+                "ownership": ownership,
+                "document_kind": entry.document_kind.value if entry.document_kind else None,
+                "document_id": entry.document_id,
+                "reason": change.reason or entry.reason,
+                "user_id": entry.user_id,
+                "at": entry.at,
+            }
+        )
+    await session.execute(sa.insert(MOVEMENT), rows)
+
+
+async def _level_keys(session: AsyncSession, level_ids: Sequence[int]) -> dict[int, tuple[int, int, str]]:
+    stmt = sa.select(LEVEL.c.id, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership).where(
+        LEVEL.c.id.in_(set(level_ids))
+    )
+    return {row.id: (row.location_id, row.product_id, row.ownership) for row in await session.execute(stmt)}
+
+
+async def _raise_insufficient(session: AsyncSession, change: Change) -> NoReturn:
+    """Raise InsufficientStock with what is available now."""
+    row = (await session.execute(sa.select(LEVEL).where(LEVEL.c.id == change.level_id))).one()
+    wanted = change.reserved if change.reserved > 0 else -change.quantity
+    raise InsufficientStock(product_id=row.product_id, requested=wanted, available=row.on_hand - row.reserved)

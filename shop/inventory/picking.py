@@ -1,0 +1,109 @@
+"""Choosing which stock a decrement takes: first expiring, first out (FEFO).
+
+The candidate levels are locked in id order (``ledger.lock``'s rule) and then ordered by
+expiry, so what is picked is what the conditional updates will find.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db import dialect_of
+from shop.inventory.ledger import InsufficientStock
+from shop.inventory.models import Batch, Ownership, StockLevel
+
+FAR_FUTURE = dt.date.max
+
+
+@dataclass(frozen=True)
+class Candidate:
+    level_id: int
+    product_id: int
+    batch_id: int
+    batch_code: str | None
+    expires_on: dt.date | None
+    produced_on: dt.date | None
+    ownership: Ownership
+    on_hand: int
+    reserved: int
+    unit_cost: int | None
+    commission_bp: int | None
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+    def fefo_key(self) -> tuple[dt.date, dt.date, int]:
+        return (self.expires_on or FAR_FUTURE, self.produced_on or FAR_FUTURE, self.level_id)
+
+
+async def candidates(
+    session: AsyncSession, location_id: int, product_ids: Iterable[int]
+) -> dict[int, list[Candidate]]:
+    """Each product's stock levels at the location, locked, in FEFO order."""
+    stmt = (
+        sa.select(StockLevel, Batch)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(set(product_ids)))
+        .order_by(StockLevel.id)
+    )
+    if dialect_of(session) == "postgresql":
+        stmt = stmt.with_for_update(of=StockLevel)
+    out: dict[int, list[Candidate]] = {}
+    for level, batch in await session.execute(stmt):
+        out.setdefault(level.product_id, []).append(
+            Candidate(
+                level_id=level.id,
+                product_id=level.product_id,
+                batch_id=batch.id,
+                batch_code=batch.code,
+                expires_on=batch.expires_on,
+                produced_on=batch.produced_on,
+                ownership=level.ownership,
+                on_hand=level.on_hand,
+                reserved=level.reserved,
+                unit_cost=level.unit_cost_vnd,
+                commission_bp=level.commission_bp,
+            )
+        )
+    for levels in out.values():
+        levels.sort(key=Candidate.fefo_key)
+    return out
+
+
+def allocate(
+    levels: Sequence[Candidate],
+    quantity: int,
+    *,
+    product_id: int,
+    name: str | None = None,
+    batch_id: int | None = None,
+    taken: dict[int, int] | None = None,
+) -> list[tuple[Candidate, int]]:
+    """Take ``quantity`` from ``levels`` in order (one batch only if ``batch_id``).
+
+    ``taken`` counts what earlier lines of the same document already took from each level,
+    so two lines of one product never promise the same units.
+    """
+    taken = taken if taken is not None else {}
+    chosen: list[tuple[Candidate, int]] = []
+    need = quantity
+    for level in levels:
+        if batch_id is not None and level.batch_id != batch_id:
+            continue
+        free = level.available - taken.get(level.level_id, 0)
+        if free <= 0:
+            continue
+        take = min(free, need)
+        chosen.append((level, take))
+        taken[level.level_id] = taken.get(level.level_id, 0) + take
+        need -= take
+        if need == 0:
+            return chosen
+    available = quantity - need
+    raise InsufficientStock(product_id=product_id, requested=quantity, available=available, name=name)

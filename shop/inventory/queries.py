@@ -1,0 +1,364 @@
+"""Reading stock: a location's stock list, its ledger, near-expiry goods, compliance.
+
+Each read is a fixed handful of statements whatever the page size (no N+1): the page's
+products first, then their batches, thresholds and names in one query each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.models import PiccoloUser
+from shop.catalog.models import Producer, Product
+from shop.catalog.schemas import Page
+from shop.catalog.sellability import product_is_sellable, sellable_product_clause
+from shop.geo.models import Place
+from shop.inventory import schemas
+from shop.inventory.models import (
+    Batch,
+    Location,
+    Movement,
+    MovementKind,
+    Ownership,
+    StockLevel,
+    StockThreshold,
+)
+from shop.text import search_terms
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class StockFilter:
+    q: str | None = None
+    producer_id: int | None = None  # a cooperative sees only its own products
+    ownership: Ownership | None = None
+    low: bool = False  # only products at or below their threshold
+    expiring_within: int | None = None  # days
+    product_id: int | None = None
+
+
+def _search(stmt: sa.Select[*tuple[Any, ...]], q: str | None) -> sa.Select[*tuple[Any, ...]]:
+    """Folded words against the product's search text; a scanned barcode matches its GTIN."""
+    if not q:
+        return stmt
+    if q.strip().isdigit():
+        return stmt.where(sa.or_(Product.gtin == q.strip(), Product.id == int(q.strip()[:9])))
+    for term in search_terms(q):
+        stmt = stmt.where(Product.search_text.like(f"%{term}%"))
+    return stmt
+
+
+async def product_refs(
+    session: AsyncSession, ids: Iterable[int], *, on: dt.date
+) -> dict[int, schemas.ProductRef]:
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    stmt = sa.select(Product, Producer.code, Producer.name).join(Producer).where(Product.id.in_(wanted))
+    return {
+        p.id: schemas.ProductRef(
+            id=p.id,
+            name=p.name,
+            slug=p.slug,
+            unit=p.unit,
+            gtin=p.gtin,
+            producer_code=code,
+            producer_name=name,
+            stars=p.stars,
+            sellable=product_is_sellable(p, on),
+        )
+        for p, code, name in (await session.execute(stmt))
+    }
+
+
+def _totals(location_id: int, filters: StockFilter, today: dt.date) -> sa.Select[*tuple[Any, ...]]:
+    """One row per product held here: totals and threshold, filtered."""
+    available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    stmt: sa.Select[*tuple[Any, ...]] = (
+        sa.select(StockLevel.product_id, Product.name, available.label("available"))
+        .join(Product, Product.id == StockLevel.product_id)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .outerjoin(
+            StockThreshold,
+            sa.and_(
+                StockThreshold.location_id == location_id, StockThreshold.product_id == StockLevel.product_id
+            ),
+        )
+        .where(StockLevel.location_id == location_id)
+        .group_by(StockLevel.product_id, Product.name, StockThreshold.minimum)
+    )
+    stmt = _search(stmt, filters.q)
+    if filters.producer_id is not None:
+        stmt = stmt.where(Product.producer_id == filters.producer_id)
+    if filters.product_id is not None:
+        stmt = stmt.where(StockLevel.product_id == filters.product_id)
+    if filters.ownership is not None:
+        stmt = stmt.where(StockLevel.ownership == filters.ownership)
+    if filters.expiring_within is not None:
+        stmt = stmt.where(
+            StockLevel.on_hand > 0, Batch.expires_on <= today + dt.timedelta(days=filters.expiring_within)
+        )
+    if filters.low:
+        return stmt.having(available <= StockThreshold.minimum)
+    return stmt.having(sa.or_(sa.func.sum(StockLevel.on_hand) > 0, StockThreshold.minimum.is_not(None)))
+
+
+async def stock_list(
+    session: AsyncSession,
+    location: Location,
+    filters: StockFilter,
+    *,
+    page: int,
+    page_size: int,
+    today: dt.date,
+) -> Page[schemas.StockOut]:
+    totals = _totals(location.id, filters, today)
+    total = await session.scalar(sa.select(sa.func.count()).select_from(totals.subquery())) or 0
+    rows = (
+        await session.execute(
+            totals.order_by(Product.name, StockLevel.product_id)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
+    ).all()
+    ids = [row.product_id for row in rows]
+    items = await stock_of(session, location.id, ids, today=today, ownership=filters.ownership)
+    return Page(items=[items[i] for i in ids if i in items], total=total, page=page, page_size=page_size)
+
+
+async def stock_of(
+    session: AsyncSession,
+    location_id: int,
+    product_ids: Sequence[int],
+    *,
+    today: dt.date,
+    ownership: Ownership | None = None,
+) -> dict[int, schemas.StockOut]:
+    """The stock of these products at the location, batch by batch, first-expiring first."""
+    if not product_ids:
+        return {}
+    stmt = (
+        sa.select(StockLevel, Batch)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(product_ids))
+    )
+    if ownership is not None:
+        stmt = stmt.where(StockLevel.ownership == ownership)
+    levels = (await session.execute(stmt)).all()
+    minimums = dict(
+        (
+            await session.execute(
+                sa.select(StockThreshold.product_id, StockThreshold.minimum).where(
+                    StockThreshold.location_id == location_id, StockThreshold.product_id.in_(product_ids)
+                )
+            )
+        ).all()
+    )
+    refs = await product_refs(session, product_ids, on=today)
+    grouped: dict[int, list[tuple[StockLevel, Batch]]] = {}
+    for level, batch in levels:
+        grouped.setdefault(level.product_id, []).append((level, batch))
+    return {
+        pid: _stock_out(refs[pid], grouped.get(pid, []), minimums.get(pid))
+        for pid in product_ids
+        if pid in refs
+    }
+
+
+def batch_out(batch: Batch) -> schemas.BatchOut:
+    return schemas.BatchOut(batch.code, batch.produced_on, batch.expires_on, batch.trace_code)
+
+
+def _stock_out(
+    ref: schemas.ProductRef, levels: list[tuple[StockLevel, Batch]], minimum: int | None
+) -> schemas.StockOut:
+    levels.sort(key=lambda lb: (lb[1].expires_on or dt.date.max, lb[0].id))
+    shown = [
+        schemas.StockBatchOut(
+            batch=batch_out(batch),
+            ownership=level.ownership.value,
+            on_hand=level.on_hand,
+            reserved=level.reserved,
+            available=level.on_hand - level.reserved,
+            unit_cost_vnd=level.unit_cost_vnd,
+            commission_bp=level.commission_bp,
+        )
+        for level, batch in levels
+        if level.on_hand or level.reserved
+    ]
+    available = sum(b.available for b in shown)
+    expiries = [b.batch.expires_on for b in shown if b.batch.expires_on and b.on_hand]
+    return schemas.StockOut(
+        product=ref,
+        on_hand=sum(b.on_hand for b in shown),
+        reserved=sum(b.reserved for b in shown),
+        available=available,
+        consigned=sum(b.on_hand for b in shown if b.ownership == Ownership.consigned),
+        value_vnd=sum(b.on_hand * (b.unit_cost_vnd or 0) for b in shown),
+        minimum=minimum,
+        low=minimum is not None and available <= minimum,
+        next_expiry=min(expiries) if expiries else None,
+        batches=shown,
+    )
+
+
+@dataclass(frozen=True)
+class MovementFilter:
+    product_id: int | None = None
+    producer_id: int | None = None
+    kind: MovementKind | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+async def movements(
+    session: AsyncSession, location: Location, filters: MovementFilter, *, page: int, page_size: int
+) -> Page[schemas.MovementOut]:
+    """The location's ledger, newest first."""
+    stmt = sa.select(Movement).where(Movement.location_id == location.id)
+    if filters.product_id is not None:
+        stmt = stmt.where(Movement.product_id == filters.product_id)
+    if filters.producer_id is not None:
+        stmt = stmt.where(
+            Movement.product_id.in_(sa.select(Product.id).where(Product.producer_id == filters.producer_id))
+        )
+    if filters.kind is not None:
+        stmt = stmt.where(Movement.kind == filters.kind)
+    if filters.since is not None:
+        stmt = stmt.where(Movement.at >= dt.datetime.combine(filters.since, dt.time(), dt.UTC))
+    if filters.until is not None:
+        stmt = stmt.where(
+            Movement.at < dt.datetime.combine(filters.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        )
+    total = await session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
+    page_rows = (
+        sa.select(Movement, Product.name, Batch.code, PiccoloUser.username)
+        .join(Product, Product.id == Movement.product_id)
+        .join(StockLevel, StockLevel.id == Movement.stock_level_id)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .outerjoin(PiccoloUser, PiccoloUser.id == Movement.user_id)
+        .where(
+            Movement.id.in_(
+                stmt.with_only_columns(Movement.id)
+                .order_by(Movement.id.desc())
+                .limit(page_size)
+                .offset((page - 1) * page_size)
+            )
+        )
+        .order_by(Movement.id.desc())
+    )
+    items = [
+        schemas.MovementOut(
+            id=m.id,
+            at=m.at,
+            kind=m.kind.value,
+            product_id=m.product_id,
+            product_name=name,
+            batch_code=code,
+            ownership=m.ownership.value,
+            quantity=m.quantity,
+            reserved_change=m.reserved_change,
+            on_hand_after=m.on_hand_after,
+            unit_value_vnd=m.unit_value_vnd,
+            document_kind=m.document_kind.value if m.document_kind else None,
+            document_id=m.document_id,
+            reason=m.reason,
+            user=user,
+        )
+        for m, name, code, user in (await session.execute(page_rows))
+    ]
+    return Page(items=items, total=total, page=page, page_size=page_size)
+
+
+async def expiring(
+    session: AsyncSession, location: Location, *, days: int, today: dt.date, producer_id: int | None = None
+) -> list[schemas.ExpiringOut]:
+    """Batches on hand that expire within ``days`` (or already have), soonest first."""
+    stmt = (
+        sa.select(StockLevel, Batch)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .where(
+            StockLevel.location_id == location.id,
+            StockLevel.on_hand > 0,
+            Batch.expires_on <= today + dt.timedelta(days=days),
+        )
+        .order_by(Batch.expires_on, StockLevel.id)
+    )
+    if producer_id is not None:
+        stmt = stmt.where(
+            StockLevel.product_id.in_(sa.select(Product.id).where(Product.producer_id == producer_id))
+        )
+    rows = (await session.execute(stmt)).all()
+    refs = await product_refs(session, {level.product_id for level, _ in rows}, on=today)
+    return [
+        schemas.ExpiringOut(
+            product=refs[level.product_id],
+            batch=batch_out(batch),
+            ownership=level.ownership.value,
+            on_hand=level.on_hand,
+            days_left=((batch.expires_on or today) - today).days,
+        )
+        for level, batch in rows
+    ]
+
+
+async def province_of(session: AsyncSession, location: Location) -> int | None:
+    if location.place_id is None:
+        return None
+    return await session.scalar(sa.select(Place.province_id).where(Place.id == location.place_id))
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+async def compliance(session: AsyncSession, location: Location, *, today: dt.date) -> schemas.ComplianceOut:
+    """The share of products on hand that are OCOP ≥3★ today, and that come from this province."""
+    province_id = await province_of(session, location)
+    certified = sa.case((sellable_product_clause(today), 1), else_=0)
+    local = sa.case((Product.origin_province_id == province_id, 1), else_=0) if province_id else sa.literal(0)
+    per_product = (
+        sa.select(
+            StockLevel.product_id,
+            sa.func.sum(StockLevel.on_hand).label("units"),
+            sa.func.max(certified).label("certified"),
+            sa.func.max(local).label("local"),
+        )
+        .join(Product, Product.id == StockLevel.product_id)
+        .where(StockLevel.location_id == location.id)
+        .group_by(StockLevel.product_id)
+        .having(sa.func.sum(StockLevel.on_hand) > 0)
+        .subquery()
+    )
+    c = per_product.c
+    row = (
+        await session.execute(
+            sa.select(
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(c.certified), 0),
+                sa.func.coalesce(sa.func.sum(c.local), 0),
+                sa.func.coalesce(sa.func.sum(c.units), 0),
+                sa.func.coalesce(sa.func.sum(c.units * c.certified), 0),
+                sa.func.coalesce(sa.func.sum(c.units * c.local), 0),
+            )
+        )
+    ).one()
+    products, certified_n, local_n, units, certified_units, local_units = (int(v) for v in row)
+    return schemas.ComplianceOut(
+        location=location.code,
+        products_on_hand=products,
+        certified_products=certified_n,
+        own_province_products=local_n,
+        certified_share=_share(certified_n, products),
+        own_province_share=_share(local_n, products),
+        units_on_hand=units,
+        certified_units=certified_units,
+        own_province_units=local_units,
+    )

@@ -1,0 +1,132 @@
+"""Taking goods off a location's books: write-offs (damaged, expired, lost) and returns of
+unsold goods to their producer. Both pick first-expiring first unless a batch is named."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.services import CurrentUser
+from shop.catalog.models import Product
+from shop.errors import Conflict, NotFound, field_error
+from shop.i18n import N_
+from shop.inventory import ledger, lines, picking
+from shop.inventory.documents import ProducerReturn, WriteOff, WriteOffReason
+from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind
+from shop.inventory.schemas import DocumentLineOut, LineIn, ProducerReturnIn, WriteOffIn
+
+
+async def take(
+    session: AsyncSession,
+    location: Location,
+    wanted: Sequence[LineIn],
+    kind: MovementKind,
+    entry: ledger.Entry,
+) -> None:
+    """Decrement each line from the location's stock (FEFO, or the named batch)."""
+    found = await lines.products(session, (line.product_id for line in wanted))
+    lines.raise_if(lines.missing_products(wanted, found))
+    named = await lines.existing_batches(session, wanted)
+    stock = await picking.candidates(session, location.id, found)
+    taken: dict[int, int] = {}
+    changes = []
+    for i, line in enumerate(wanted):
+        batch = named[i]
+        picked = picking.allocate(
+            stock.get(line.product_id, []),
+            line.quantity,
+            product_id=line.product_id,
+            name=found[line.product_id].name,
+            batch_id=batch.id if batch else None,
+            taken=taken,
+        )
+        changes += [ledger.Change(lv.level_id, kind, -q, unit_value=lv.unit_cost) for lv, q in picked]
+    await ledger.apply(session, changes, entry)
+
+
+async def write_off(
+    session: AsyncSession, user: CurrentUser, location: Location, data: WriteOffIn
+) -> WriteOff:
+    if data.client_id is not None:
+        done = await session.scalar(sa.select(WriteOff).where(WriteOff.client_id == data.client_id))
+        if done is not None:
+            return done
+    document = WriteOff(
+        client_id=data.client_id,
+        location_id=location.id,
+        reason=WriteOffReason(data.reason),
+        note=data.note,
+        user_id=user.id,
+    )
+    session.add(document)
+    await session.flush()
+    reason = f"{data.reason}: {data.note}" if data.note else data.reason
+    entry = ledger.Entry(DocumentKind.write_off, document.id, user.id, reason=reason[:300])
+    await take(session, location, data.lines, MovementKind.write_off, entry)
+    return document
+
+
+async def return_to_producer(
+    session: AsyncSession, user: CurrentUser, location: Location, data: ProducerReturnIn
+) -> ProducerReturn:
+    """Hand unsold goods back to their producer (only that producer's products)."""
+    if data.client_id is not None:
+        done = await session.scalar(
+            sa.select(ProducerReturn).where(ProducerReturn.client_id == data.client_id)
+        )
+        if done is not None:
+            return done
+    producer = await lines.producer_by_code(session, data.producer_code)
+    found = await lines.products(session, (line.product_id for line in data.lines))
+    errors = [
+        field_error(
+            f"lines[{i}].product_id",
+            N_("{product} is not made by {producer}."),
+            product=p.name,
+            producer=producer.name,
+        )
+        for i, line in enumerate(data.lines)
+        if (p := found.get(line.product_id)) is not None and p.producer_id != producer.id
+    ]
+    lines.raise_if(errors)
+    if location.producer_id == producer.id:
+        raise Conflict(N_("These goods are already at their producer's warehouse."))
+    document = ProducerReturn(
+        client_id=data.client_id,
+        location_id=location.id,
+        producer_id=producer.id,
+        note=data.note,
+        user_id=user.id,
+    )
+    session.add(document)
+    await session.flush()
+    entry = ledger.Entry(DocumentKind.producer_return, document.id, user.id, reason=data.note)
+    await take(session, location, data.lines, MovementKind.producer_return, entry)
+    return document
+
+
+async def movement_lines(
+    session: AsyncSession, kind: DocumentKind, document_id: int
+) -> list[DocumentLineOut]:
+    """A write-off's or return's lines: its movements, read back."""
+    stmt = (
+        sa.select(Movement, Product.name, Batch.code, Batch.expires_on)
+        .join(Product, Product.id == Movement.product_id)
+        .join(ledger.LEVEL, ledger.LEVEL.c.id == Movement.stock_level_id)
+        .join(Batch, Batch.id == ledger.LEVEL.c.batch_id)
+        .where(Movement.document_kind == kind, Movement.document_id == document_id)
+        .order_by(Movement.id)
+    )
+    return [
+        DocumentLineOut(m.product_id, name, code, -m.quantity, m.unit_value_vnd, expires)
+        for m, name, code, expires in (await session.execute(stmt))
+    ]
+
+
+async def find_write_off(session: AsyncSession, location: Location, write_off_id: int) -> WriteOff:
+    document = await session.get(WriteOff, write_off_id)
+    if document is None or document.location_id != location.id:
+        raise NotFound(N_("No write-off {id}."), id=write_off_id)
+    return document
