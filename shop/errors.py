@@ -24,14 +24,15 @@ class DomainError(Exception):
         message: str | None = None,
         *,
         errors: list[dict[str, Any]] | None = None,
-        code: str | None = None,
+        error_code: str | None = None,
         **params: Any,
     ) -> None:
+        # ``error_code``, not ``code``: messages name codes ("No sales point {code}.").
         self.message = message or self.title
         self.params = params
         self.errors = errors or []
-        if code:
-            self.code = code
+        if error_code:
+            self.code = error_code
         super().__init__(self.message.format(**params) if params else self.message)
 
     @property

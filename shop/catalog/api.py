@@ -48,12 +48,21 @@ class ProductController(Controller):
         group: Annotated[str | None, Parameter(max_length=40)] = None,
         min_stars: Annotated[int | None, Parameter(ge=3, le=5)] = None,
         producer: Annotated[str | None, Parameter(max_length=40)] = None,
+        sales_point: Annotated[
+            str | None, Parameter(max_length=40, description="in stock at this sales point or fair")
+        ] = None,
         sort: Sort = "name",
         page: PageNumber = 1,
         page_size: PageSize = 24,
     ) -> Response[bytes]:
         filters = queries.ProductFilter(
-            q=q, province=province, group=group, min_stars=min_stars, producer=producer, sort=sort
+            q=q,
+            province=province,
+            group=group,
+            min_stars=min_stars,
+            producer=producer,
+            sales_point=sales_point,
+            sort=sort,
         )
         language, on = current_language(), today()
         db: Database = request.app.state.db

@@ -95,7 +95,7 @@ async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: 
         raise Conflict(
             N_("This product already has a certificate from decision {number}."),
             number=data.decision_number,
-            code="duplicate_certificate",
+            error_code="duplicate_certificate",
         )
     valid_from, valid_until = _validity(data)
     current = await active_certificate(session, data.product_id)
@@ -144,7 +144,7 @@ async def revoke(
         raise Conflict(
             N_("Only an active or expired certificate can be revoked; this one is {status}."),
             status=cert.status.value,
-            code="certificate_not_revocable",
+            error_code="certificate_not_revocable",
         )
     revoked_on = data.revoked_on or today
     if revoked_on < cert.decision_date:

@@ -90,12 +90,22 @@ class QualityOut(msgspec.Struct):
     valid_until: dt.date | None
 
 
+class AvailabilityOut(msgspec.Struct):
+    """Units available now at one sales point or open fair."""
+
+    sales_point: str
+    name: str
+    kind: str
+    available: int
+
+
 class ProductDetail(ProductSummary, kw_only=True):
     description: str | None
     gtin: str | None
     shelf_life_days: int | None
     certificate: CertificateOut | None
     quality_certifications: list[QualityOut]
+    availability: list[AvailabilityOut] = []
     certificate_history: list[CertificateOut] | None = None  # for the office only
 
 

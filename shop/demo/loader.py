@@ -24,6 +24,7 @@ from shop.demo import (
     real_north_east,
     real_quang_nam,
     sites,
+    stock,
     users,
 )
 from shop.demo.build import DecisionBook, Tally, add_producers
@@ -61,10 +62,12 @@ async def load_demo(session: AsyncSession, *, today: dt.date, log: Log) -> str:
     public = await sites.add_sales_points(session, today=today)
     warehouses = await sites.add_warehouses(session, real, tally.producer_ids, tally.communes)
     await users.ensure_demo_users(session)
+    held = await stock.add_demo_stock(session, today=today, rng=random.Random(fill.SEED))  # noqa: S311
     return (
         f"Demo data loaded: {tally.producers} producers, {tally.products} products, "
         f"{tally.certificates} certificates ({tally.revoked} revoked), {tally.quality} quality "
-        f"certifications, {len(public)} sales points and fairs, {len(warehouses)} warehouses. "
+        f"certifications, {len(public)} sales points and fairs, {len(warehouses)} warehouses, "
+        f"{held.units} units of stock in {held.receipts} receipts. "
         f"Demo users: {users.credentials()}."
     )
 

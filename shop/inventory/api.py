@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, get, patch, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import current_user, requires_login
+from shop.accounts.guards import current_user, requires_admin, requires_login
 from shop.accounts.services import CurrentUser
 from shop.catalog.schemas import Page
 from shop.catalog.sellability import today
@@ -23,6 +23,7 @@ from shop.inventory import (
     access,
     counts,
     fairs,
+    locations,
     planning,
     queries,
     receipts,
@@ -61,6 +62,23 @@ class SalesPointController(Controller):
     @get("/{code:str}", operation_id="getSalesPoint")
     async def get_sales_point(self, session: AsyncSession, code: str) -> schemas.SalesPointOut:
         return await services.sales_point_detail(session, code)
+
+    @post("/", operation_id="createLocation", guards=[requires_admin], security=[{"bearer": []}])
+    async def create_location(self, session: AsyncSession, data: schemas.LocationIn) -> schemas.SalesPointOut:
+        """A sales point, trade fair or producer warehouse (the office)."""
+        location = await locations.create_location(session, data)
+        (out,) = await services.outs(session, [location])
+        await session.commit()
+        return out
+
+    @patch("/{code:str}", operation_id="updateLocation", guards=[requires_admin], security=[{"bearer": []}])
+    async def update_location(
+        self, session: AsyncSession, code: str, data: schemas.LocationPatch
+    ) -> schemas.SalesPointOut:
+        location = await locations.update_location(session, code, data)
+        (out,) = await services.outs(session, [location])
+        await session.commit()
+        return out
 
 
 class StockController(Controller):

@@ -30,6 +30,14 @@ async def create(session: AsyncSession, user: CurrentUser, location: Location, d
         raise InvalidInput(
             errors=[field_error("product_ids", N_("A partial count needs the products to count."))]
         )
+    found = await lines.products(session, data.product_ids)
+    lines.raise_if(
+        [
+            field_error(f"product_ids[{i}]", N_("No product {id}."), id=product_id)
+            for i, product_id in enumerate(data.product_ids)
+            if product_id not in found
+        ]
+    )
     count = StockCount(
         location_id=location.id,
         scope=CountScope(data.scope),
@@ -92,6 +100,8 @@ def _pick_line(
         mine = [(cl, code) for cl, code in mine if code == line.batch_code]
     if line.ownership is not None:
         mine = [(cl, code) for cl, code in mine if cl.ownership.value == line.ownership]
+    if line.batch_code is None and len(mine) > 1:
+        mine = [(cl, code) for cl, code in mine if code is None] or mine  # no code: the unlabelled lot
     if len(mine) > 1:
         return field_error(
             f"{field}.batch_code", N_("This product is on the sheet more than once: say which batch.")

@@ -27,6 +27,10 @@ class LocationKind(StrEnum):
     producer = "producer"  # a cooperative's own warehouse
 
 
+# The kinds the public sees (a producer's warehouse is not a shop).
+PUBLIC_KINDS = (LocationKind.sales_point, LocationKind.fair)
+
+
 class Ownership(StrEnum):
     owned = "owned"  # belongs to whoever runs the location (bought, or a producer's own stock)
     consigned = "consigned"  # still the product's producer's: settled when sold

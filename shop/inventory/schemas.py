@@ -45,6 +45,38 @@ class SalesPointOut(msgspec.Struct):
     ends_on: dt.date | None = None
 
 
+LocationCode = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
+ShortLine = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class LocationIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A new location (office only). ``place``: "phường Bắc Kạn, Thái Nguyên" (old names too)."""
+
+    code: LocationCode
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)]
+    kind: Literal["sales_point", "fair", "producer"]
+    place: Annotated[str, msgspec.Meta(min_length=2, max_length=300)]
+    address: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    opening_hours: ShortLine | None = None
+    phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    area_code: Code | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    producer_code: Code | None = None  # a producer's warehouse
+
+
+class LocationPatch(msgspec.Struct, forbid_unknown_fields=True):
+    name: Annotated[str, msgspec.Meta(min_length=2, max_length=200)] | None = None
+    place: Annotated[str, msgspec.Meta(min_length=2, max_length=300)] | None = None
+    address: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    opening_hours: ShortLine | None = None
+    phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    area_code: Code | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    is_active: bool | None = None
+
+
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
     code: BatchCode
     produced_on: dt.date | None = None

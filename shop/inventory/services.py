@@ -12,12 +12,10 @@ from shop.errors import NotFound
 from shop.geo.models import Area, Place
 from shop.i18n import N_
 from shop.inventory import schemas
-from shop.inventory.models import Location, LocationKind
-
-PUBLIC_KINDS = (LocationKind.sales_point, LocationKind.fair)
+from shop.inventory.models import PUBLIC_KINDS, Location
 
 
-async def _outs(session: AsyncSession, locations: Sequence[Location]) -> list[schemas.SalesPointOut]:
+async def outs(session: AsyncSession, locations: Sequence[Location]) -> list[schemas.SalesPointOut]:
     area_ids = {loc.area_id for loc in locations if loc.area_id}
     areas = {a.id: a for a in await session.scalars(sa.select(Area).where(Area.id.in_(area_ids)))}
     place_ids = {loc.place_id for loc in locations if loc.place_id}
@@ -56,7 +54,7 @@ async def list_sales_points(
     stmt = sa.select(Location).where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
     if not include_past_fairs:
         stmt = stmt.where(sa.or_(Location.ends_on.is_(None), Location.ends_on >= on))
-    return await _outs(session, list(await session.scalars(stmt.order_by(Location.name))))
+    return await outs(session, list(await session.scalars(stmt.order_by(Location.name))))
 
 
 async def find_location(session: AsyncSession, code: str) -> Location:
@@ -70,5 +68,5 @@ async def sales_point_detail(session: AsyncSession, code: str) -> schemas.SalesP
     location = await find_location(session, code)
     if location.kind not in PUBLIC_KINDS:
         raise NotFound(N_("No sales point {code}."), code=code)
-    (out,) = await _outs(session, [location])
+    (out,) = await outs(session, [location])
     return out

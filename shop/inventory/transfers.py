@@ -48,9 +48,9 @@ async def _destination(session: AsyncSession, code: str) -> Location:
 async def create(session: AsyncSession, user: CurrentUser, data: TransferIn, *, today: dt.date) -> Transfer:
     """A draft transfer (sent at once with ``send``); the same client id is a no-op."""
     if data.client_id is not None:
-        done = await session.scalar(sa.select(Transfer).where(Transfer.client_id == data.client_id))
+        done = await session.scalar(sa.select(Transfer.id).where(Transfer.client_id == data.client_id))
         if done is not None:
-            return done
+            return await find(session, user, done)  # someone else's answers 404, never their document
     source = await access.location(session, user, data.from_location, change=True)
     destination = await _destination(session, data.to_location)
     if destination.id == source.id:
@@ -178,6 +178,8 @@ def _match(
     mine = [i for i in items if i.product_id == line.product_id]
     if line.batch_code is not None:
         mine = [i for i in mine if codes.get(i.batch_id) == line.batch_code]
+    elif len(mine) > 1 and line.quantity != sum(i.quantity_sent for i in mine):
+        mine = [i for i in mine if codes.get(i.batch_id) is None] or mine  # no code: the unlabelled lot
     if not mine:
         raise InvalidInput(
             errors=[field_error(f"{field}.product_id", N_("This product was not sent on this transfer."))]

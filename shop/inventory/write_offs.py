@@ -46,12 +46,19 @@ async def take(
     await ledger.apply(session, changes, entry)
 
 
+def _same_location(location_id: int, location: Location) -> None:
+    """A client id names one document: reused at another location it is a mistake."""
+    if location_id != location.id:
+        raise Conflict(N_("This client id was already used for another document."))
+
+
 async def write_off(
     session: AsyncSession, user: CurrentUser, location: Location, data: WriteOffIn
 ) -> WriteOff:
     if data.client_id is not None:
         done = await session.scalar(sa.select(WriteOff).where(WriteOff.client_id == data.client_id))
         if done is not None:
+            _same_location(done.location_id, location)
             return done
     document = WriteOff(
         client_id=data.client_id,
@@ -77,6 +84,7 @@ async def return_to_producer(
             sa.select(ProducerReturn).where(ProducerReturn.client_id == data.client_id)
         )
         if done is not None:
+            _same_location(done.location_id, location)
             return done
     producer = await lines.producer_by_code(session, data.producer_code)
     found = await lines.products(session, (line.product_id for line in data.lines))

@@ -1,0 +1,108 @@
+"""Browser tests: Debian's chromium, driven by Playwright, against a real ``ocop serve``.
+
+The server runs the demo data on its own SQLite file (a copy of the migrated template).
+Without chromium these tests skip with a message; with ``OCOP_TEST_BROWSER`` set (CI sets
+it) a browser that cannot start is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Page, async_playwright
+
+from shop.catalog.sellability import today
+from shop.db import Database
+from shop.demo import loader
+
+BROWSER_ENV = "OCOP_TEST_BROWSER"
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+
+def _chromium() -> str | None:
+    wanted = os.environ.get(BROWSER_ENV)
+    path = wanted or DEFAULT_CHROMIUM
+    if Path(path).exists():
+        return path
+    if wanted:
+        pytest.fail(f"{BROWSER_ENV}={wanted} but there is no browser there")
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _load_demo(url: str) -> None:
+    db = Database.connect(url)
+    try:
+        async with db.write_sessions() as session:
+            await loader.load(session, scale="demo", today=today(), log=lambda _: None)
+            await session.commit()
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``ocop serve`` on a free port over the demo data; its base URL."""
+    if _chromium() is None:
+        pytest.skip(f"browser tests need chromium at {DEFAULT_CHROMIUM} (apt-get install chromium)")
+    path = tmp_path_factory.mktemp("live") / "live.db"
+    shutil.copyfile(sqlite_template, path)
+    url = f"sqlite+aiosqlite:///{path}"
+    asyncio.run(_load_demo(url))
+    port = _free_port()
+    env = {**os.environ, "OCOP_DATABASE_URL": url, "OCOP_SECRET_KEY": "browser-test-secret"}
+    server = subprocess.Popen(  # noqa: S603 - our own console script
+        [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, server)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"ocop serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("ocop serve did not answer /health within 60 s")
+
+
+@pytest.fixture
+async def page(live_server: str) -> AsyncIterator[Page]:
+    """A fresh browser page (Vietnamese first, as staff use it), on a tablet-sized screen."""
+    chromium = _chromium()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        context = await browser.new_context(
+            base_url=live_server, viewport={"width": 1024, "height": 768}, locale="vi-VN"
+        )
+        yield await context.new_page()
+        await browser.close()
