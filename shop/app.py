@@ -24,6 +24,8 @@ from shop.db import Database, provide_session
 from shop.geo import api as geo_api
 from shop.health import health
 from shop.inventory import api as inventory_api
+from shop.inventory import pages as inventory_pages
+from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
 from shop.problems import exception_handler
 from shop.settings import Settings
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
@@ -43,6 +45,12 @@ ROUTES: list[ControllerRouterHandler] = [
     inventory_api.CountController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
+    inventory_pages.PosPages,
+    pages_documents.ReceivePages,
+    pages_documents.WriteOffPages,
+    pages_transfers.TransferPages,
+    pages_counts.CountPages,
+    pages_planning.PlanningPages,
 ]
 
 

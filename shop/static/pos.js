@@ -1,0 +1,130 @@
+// Sales-point stock screens: lines typed on a tablet or read by a barcode scanner.
+// A scanner acts as a keyboard: it types the digits, then Enter. Everything here is a
+// convenience; without it the forms still work (the server resolves barcodes on submit).
+
+const lineForms = document.querySelectorAll("form[data-lines-form]");
+
+function inputsOf(row) {
+  return [...row.querySelectorAll("input:not([type=hidden]), select")];
+}
+
+function blankRow(table) {
+  return [...table.querySelectorAll("tbody tr[data-line]")].find((row) =>
+    inputsOf(row).every((input) => !input.value),
+  );
+}
+
+function addRow(table) {
+  const template = table.closest("form").querySelector("template");
+  const rows = table.querySelectorAll("tbody tr[data-line]");
+  let row;
+  if (template) {
+    row = template.content.firstElementChild.cloneNode(true);
+  } else if (rows.length) {
+    row = rows[rows.length - 1].cloneNode(true);
+    row.classList.remove("has-errors");
+    row.querySelectorAll(".field-errors").forEach((el) => el.remove());
+    row.querySelectorAll("input").forEach((input) => {
+      input.value = "";
+      input.removeAttribute("aria-invalid");
+    });
+  } else {
+    return null;
+  }
+  table.querySelector("tbody").append(row);
+  return row;
+}
+
+// Enter inside a line moves to the next field instead of submitting the whole form.
+function moveOnEnter(event) {
+  const target = event.target;
+  if (event.key !== "Enter" || !(target instanceof HTMLInputElement)) return;
+  const row = target.closest("tr[data-line]");
+  if (!row) return;
+  event.preventDefault();
+  const table = row.closest("table");
+  const fields = [...table.querySelectorAll("tbody tr[data-line]")].flatMap(inputsOf);
+  const next = fields[fields.indexOf(target) + 1];
+  (next || addRow(table)?.querySelector("input:not([type=hidden])"))?.focus();
+}
+
+function bump(input) {
+  const current = parseInt(input.value, 10);
+  input.value = String(Number.isNaN(current) ? 1 : current + 1);
+}
+
+// Receipts, transfers, write-offs: a scan adds a line (or one more unit on its line).
+function scanIntoLines(table, code) {
+  const same = [...table.querySelectorAll("input[data-product]")].find(
+    (input) => input.value === code || input.value.startsWith(`${code} `),
+  );
+  if (same) {
+    const quantity = same.closest("tr").querySelector("[data-quantity]");
+    if (quantity) bump(quantity);
+    return;
+  }
+  const row = blankRow(table) || addRow(table);
+  if (!row) return;
+  row.querySelector("input[data-product]").value = code;
+  const quantity = row.querySelector("[data-quantity]");
+  if (quantity && !quantity.value) quantity.value = "1";
+}
+
+// A count sheet: a scan counts one more of its line, or adds the goods found.
+function scanIntoCount(table, code) {
+  const row = [...table.querySelectorAll("tbody tr[data-codes]")].find((tr) =>
+    tr.dataset.codes.split(" ").includes(code),
+  );
+  const target = row || addRow(table);
+  if (!target) return;
+  if (!row) target.querySelector("input[data-product]").value = code;
+  const counted = target.querySelector("[data-counted]");
+  bump(counted);
+  counted.focus();
+  counted.select();
+}
+
+function onScan(event) {
+  if (event.key !== "Enter") return;
+  event.preventDefault();
+  const field = event.currentTarget;
+  const code = field.value.trim();
+  const form = document.querySelector("form[data-lines-form]");
+  const table = form?.querySelector("table[data-lines]");
+  if (!code || !table) return;
+  if (field.dataset.scan === "count") scanIntoCount(table, code);
+  else scanIntoLines(table, code);
+  field.value = "";
+  if (field.dataset.scan !== "count") field.focus();
+}
+
+// Receiving a transfer: a quantity that differs from what was sent needs its reason.
+function requireReason(event) {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || input.dataset.sent === undefined) return;
+  const reason = input.closest("tr").querySelector("input[name='line-reason']");
+  if (reason) reason.required = input.value.trim() !== input.dataset.sent;
+}
+
+lineForms.forEach((form) => {
+  form.addEventListener("keydown", moveOnEnter);
+  form.addEventListener("input", requireReason);
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const table = form.querySelector("table[data-lines]");
+    if (button.hasAttribute("data-add-line")) {
+      addRow(table)?.querySelector("input:not([type=hidden])")?.focus();
+    } else if (button.hasAttribute("data-remove-line")) {
+      const rows = table.querySelectorAll("tbody tr[data-line]");
+      const row = button.closest("tr");
+      if (rows.length > 1) row.remove();
+      else inputsOf(row).forEach((input) => { input.value = ""; });
+    }
+  });
+});
+
+document.querySelectorAll("input[data-scan]").forEach((field) => {
+  field.addEventListener("keydown", onScan);
+});
+document.querySelector("input[data-scan]")?.focus();
