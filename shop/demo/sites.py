@@ -22,6 +22,7 @@ from shop.inventory.models import Location, LocationKind
 HOURS = "7:30–21:00 hằng ngày"
 OFFICE_HOURS = "7:30–17:00, thứ Hai đến thứ Bảy"
 MAIN_SALES_POINT = "SP-BACKAN"  # where the demo manager and staff work
+FAIR = "FAIR-OCOP-TN"  # the trade fair open around the day of the load
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ SITES: tuple[SiteSpec, ...] = (
         "0235 3880 015",
     ),
     SiteSpec(
-        "FAIR-OCOP-TN",
+        FAIR,
         "Hội chợ OCOP Thái Nguyên",
         AreaSpec("HOI-CHO-THAI-NGUYEN", "Hội chợ toàn tỉnh Thái Nguyên", None),
         "Thái Nguyên",

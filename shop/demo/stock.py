@@ -21,13 +21,12 @@ from shop.accounts.models import PiccoloUser, Role, TokenKind
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import sellable_product_clause
-from shop.demo.sites import MAIN_SALES_POINT
+from shop.demo.sites import FAIR, MAIN_SALES_POINT
 from shop.geo.models import Place
 from shop.inventory import counts, planning, receipts, transfers, write_offs
 from shop.inventory import schemas as s
 from shop.inventory.models import Location, LocationKind, StockLevel
 
-FAIR = "FAIR-OCOP-TN"
 PRODUCERS_PER_POINT = 5
 PRODUCTS_PER_RECEIPT = 4
 

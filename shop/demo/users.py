@@ -8,12 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts import services as accounts
 from shop.accounts.models import PiccoloUser, Role
 from shop.demo.real_bac_kan import TAI_HOAN
-from shop.demo.sites import MAIN_SALES_POINT
+from shop.demo.sites import FAIR, MAIN_SALES_POINT
 
-# (username, password, role, scope: a location code or a producer code).
-DEMO_USERS: tuple[tuple[str, str, Role, str | None], ...] = (
+Scope = str | tuple[str, ...] | None  # location codes, or a producer code
+DemoUser = tuple[str, str, Role, Scope]
+
+# (username, password, role, scope). The manager also runs the sales point's fair booth.
+DEMO_USERS: tuple[DemoUser, ...] = (
     ("admin", "admin12345", Role.admin, None),
-    ("manager", "manager12345", Role.manager, MAIN_SALES_POINT),
+    ("manager", "manager12345", Role.manager, (MAIN_SALES_POINT, FAIR)),
     ("staff", "staff12345", Role.staff, MAIN_SALES_POINT),
     ("taihoan", "coop12345", Role.cooperative, TAI_HOAN.code),
 )
@@ -21,7 +24,7 @@ ADMIN = DEMO_USERS[0]
 
 
 async def ensure_user(
-    session: AsyncSession, username: str, password: str, role: Role, scope: str | None = None
+    session: AsyncSession, username: str, password: str, role: Role, scope: Scope = None
 ) -> bool:
     """Create the user through the accounts service unless the username exists."""
     if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
@@ -31,10 +34,16 @@ async def ensure_user(
         username=username,
         password=password,
         role=role,
-        producer_code=scope if role is Role.cooperative else None,
-        location_codes=[scope] if scope and role in accounts.LOCATION_ROLES else (),
+        producer_code=scope if role is Role.cooperative and isinstance(scope, str) else None,
+        location_codes=_codes(scope) if role in accounts.LOCATION_ROLES else (),
     )
     return True
+
+
+def _codes(scope: Scope) -> tuple[str, ...]:
+    if scope is None:
+        return ()
+    return (scope,) if isinstance(scope, str) else scope
 
 
 async def ensure_demo_users(session: AsyncSession) -> int:
@@ -45,5 +54,5 @@ async def ensure_demo_users(session: AsyncSession) -> int:
     return created
 
 
-def credentials(users: tuple[tuple[str, str, Role, str | None], ...] = DEMO_USERS) -> str:
+def credentials(users: tuple[DemoUser, ...] = DEMO_USERS) -> str:
     return ", ".join(f"{name}/{password} ({role.value})" for name, password, role, _ in users)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -55,9 +56,15 @@ async def _load_demo(url: str) -> None:
         await db.dispose()
 
 
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    database_url: str
+
+
 @pytest.fixture(scope="session")
-def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``ocop serve`` on a free port over the demo data; its base URL."""
+def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``ocop serve`` on a free port over the demo data."""
     if _chromium() is None:
         pytest.skip(f"browser tests need chromium at {DEFAULT_CHROMIUM} (apt-get install chromium)")
     path = tmp_path_factory.mktemp("live") / "live.db"
@@ -75,7 +82,7 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        yield base
+        yield LiveServer(base, url)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -96,13 +103,13 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-async def page(live_server: str) -> AsyncIterator[Page]:
+async def page(live_server: LiveServer) -> AsyncIterator[Page]:
     """A fresh browser page (Vietnamese first, as staff use it), on a tablet-sized screen."""
     chromium = _chromium()
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         context = await browser.new_context(
-            base_url=live_server, viewport={"width": 1024, "height": 768}, locale="vi-VN"
+            base_url=live_server.base_url, viewport={"width": 1024, "height": 768}, locale="vi-VN"
         )
         yield await context.new_page()
         await browser.close()

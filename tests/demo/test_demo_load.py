@@ -99,7 +99,7 @@ async def test_demo_load_fills_four_provinces_with_products_places_and_users(
     }
     tai_hoan = await session.scalar(sa.select(Producer.id).where(Producer.code == "HTX-TAIHOAN"))
     assert {r.username: r.producer_id for r in rows}["taihoan"] == tai_hoan
-    for name in ("manager", "staff"):
+    for name, scope in (("manager", {"SP-BACKAN", "FAIR-OCOP-TN"}), ("staff", {"SP-BACKAN"})):
         account_id = next(r.id for r in rows if r.username == name)
         codes = set(
             await session.scalars(
@@ -108,7 +108,7 @@ async def test_demo_load_fills_four_provinces_with_products_places_and_users(
                 .where(AccountLocation.account_id == account_id)
             )
         )
-        assert codes == {"SP-BACKAN"}
+        assert codes == scope
 
 
 async def test_demo_certificates_have_a_realistic_history(session: AsyncSession) -> None:
