@@ -35,7 +35,7 @@ from shop.catalog.models import (
 )
 from shop.catalog.services import compose_search_text
 from shop.db_types import utcnow
-from shop.demo import fill, national_places, users, vocab
+from shop.demo import fill, national_places, national_stock, users, vocab
 from shop.demo.councils import Units, issuing, scores
 from shop.demo.national_places import Map, Origin, table_of
 from shop.text import slugify
@@ -282,13 +282,17 @@ async def load_national_stock(
     location_ids: Sequence[int],
     today: dt.date,
     log: Log,
+    scale: national_stock.StockScale | None = None,
 ) -> int:
     """Stock for the benchmark: 200,000 stock levels and 5 million movements (issue 3).
 
-    The stock ledger is not loaded at this scale yet; this is the one place it goes, after
-    products and locations exist. Returns the number of stock levels added (none so far).
+    Batches, stock levels, thresholds, the ledger and its documents, after products and
+    locations exist (``shop.demo.national_stock``); ``scale`` makes it smaller for tests.
+    Returns the number of stock levels added.
     """
-    return 0
+    return await national_stock.load_stock(
+        session, product_ids=product_ids, location_ids=location_ids, today=today, log=log, scale=scale
+    )
 
 
 async def _existing(session: AsyncSession, column: InstrumentedAttribute[Any]) -> set[str]:

@@ -58,25 +58,31 @@ async def find(session: AsyncSession, keys: Sequence[BatchKey]) -> dict[BatchKey
     return {BatchKey(b.product_id, b.code): b for b in rows}
 
 
-async def _insert(
-    session: AsyncSession, key: BatchKey, produced_on: dt.date | None, expires_on: dt.date | None
-) -> None:
-    """Insert unless another transaction just did (the unique indexes decide)."""
+async def _insert(session: AsyncSession, wanted: Sequence[NewBatch]) -> None:
+    """Insert these unless another transaction just did (the unique indexes decide): one
+    multi-row statement for labelled batches and one for unlabelled ones."""
     insert: Any = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
-    where = BATCH.c.code.is_(None) if key.code is None else BATCH.c.code.is_not(None)
-    elements = ["product_id"] if key.code is None else ["product_id", "code"]
-    await session.execute(
-        insert(BATCH)
-        .values(
-            product_id=key.product_id,
-            code=key.code,
-            produced_on=produced_on,
-            expires_on=expires_on,
-            trace_code=random_code(10),
-            created_at=dt.datetime.now(dt.UTC),
+    now = dt.datetime.now(dt.UTC)
+    for labelled in (False, True):
+        rows = [
+            {
+                "product_id": w.key.product_id,
+                "code": w.key.code,
+                "produced_on": w.produced_on,
+                "expires_on": w.expires_on,
+                "trace_code": random_code(10),
+                "created_at": now,
+            }
+            for w in wanted
+            if (w.key.code is not None) is labelled
+        ]
+        if not rows:
+            continue
+        where = BATCH.c.code.is_not(None) if labelled else BATCH.c.code.is_(None)
+        elements = ["product_id", "code"] if labelled else ["product_id"]
+        await session.execute(
+            insert(BATCH).values(rows).on_conflict_do_nothing(index_elements=elements, index_where=where)
         )
-        .on_conflict_do_nothing(index_elements=elements, index_where=where)
-    )
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,6 @@ async def find_or_create(
     missing = {w.key: w for w in wanted if w.key not in existing}
     if errors or not missing:
         return existing, errors
-    for key, w in missing.items():
-        await _insert(session, key, w.produced_on, w.expires_on)
+    await _insert(session, sorted(missing.values(), key=lambda w: (w.key.product_id, w.key.code or "")))
     existing.update(await find(session, list(missing)))
     return existing, errors

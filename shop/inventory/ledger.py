@@ -92,29 +92,52 @@ async def ensure_level(
     ownership: Ownership,
 ) -> int:
     """The id of the stock level, created empty if it did not exist (safe under concurrency)."""
+    key = LevelKey(location_id, product_id, batch_id, ownership)
+    return (await ensure_levels(session, [key]))[key]
+
+
+@dataclass(frozen=True)
+class LevelKey:
+    location_id: int
+    product_id: int
+    batch_id: int
+    ownership: Ownership
+
+
+async def ensure_levels(session: AsyncSession, keys: Sequence[LevelKey]) -> dict[LevelKey, int]:
+    """The ids of these stock levels, the missing ones created empty: two statements however
+    many there are (one multi-row insert that skips those that exist, one read)."""
+    wanted = sorted(set(keys), key=lambda k: (k.location_id, k.batch_id, k.ownership.value))
+    if not wanted:
+        return {}
+    now = utcnow()
+    rows = [
+        {
+            "location_id": k.location_id,
+            "product_id": k.product_id,
+            "batch_id": k.batch_id,
+            "ownership": k.ownership.value,
+            "on_hand": 0,
+            "reserved": 0,
+            "updated_at": now,
+        }
+        for k in wanted
+    ]
     insert = _insert(session)
     await session.execute(
         insert(LEVEL)
-        .values(
-            location_id=location_id,
-            product_id=product_id,
-            batch_id=batch_id,
-            ownership=ownership.value,
-            on_hand=0,
-            reserved=0,
-            updated_at=utcnow(),
-        )
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["location_id", "batch_id", "ownership"])
     )
-    level_id = await session.scalar(
-        sa.select(LEVEL.c.id).where(
-            LEVEL.c.location_id == location_id,
-            LEVEL.c.batch_id == batch_id,
-            LEVEL.c.ownership == ownership.value,
+    found = await session.execute(
+        sa.select(LEVEL.c.id, LEVEL.c.location_id, LEVEL.c.batch_id, LEVEL.c.ownership).where(
+            sa.tuple_(LEVEL.c.location_id, LEVEL.c.batch_id, LEVEL.c.ownership).in_(
+                [(k.location_id, k.batch_id, k.ownership.value) for k in wanted]
+            )
         )
     )
-    assert level_id is not None  # inserted above or already there
-    return int(level_id)
+    ids = {(row.location_id, row.batch_id, str(row.ownership)): int(row.id) for row in found}
+    return {k: ids[(k.location_id, k.batch_id, k.ownership.value)] for k in wanted}
 
 
 async def lock(session: AsyncSession, level_ids: Sequence[int]) -> dict[int, sa.Row[Any]]:

@@ -110,16 +110,15 @@ async def receive(
     session.add(receipt)
     await session.flush()
     ownership = Ownership.owned if own_stock else Ownership.consigned
+    keys = [
+        ledger.LevelKey(location.id, line.product_id, by_key[want.key].id, ownership)
+        for line, want in zip(data.lines, wanted, strict=True)
+    ]
+    level_ids = await ledger.ensure_levels(session, keys)  # two statements for all the lines
     changes = []
-    for line, want in zip(data.lines, wanted, strict=True):
+    for line, want, key in zip(data.lines, wanted, keys, strict=True):
         batch = by_key[want.key]
-        level_id = await ledger.ensure_level(
-            session,
-            location_id=location.id,
-            product_id=line.product_id,
-            batch_id=batch.id,
-            ownership=ownership,
-        )
+        level_id = level_ids[key]
         changes.append(
             ledger.Change(
                 level_id,
