@@ -45,22 +45,23 @@ def check_dates(
 
 
 async def find(session: AsyncSession, keys: Sequence[BatchKey]) -> dict[BatchKey, Batch]:
-    """The batches that exist among ``keys`` (one query)."""
+    """The batches that exist among ``keys`` (one query, compiled once whatever the count)."""
     if not keys:
         return {}
-    conditions = [
-        sa.and_(
-            Batch.product_id == k.product_id, Batch.code.is_(None) if k.code is None else Batch.code == k.code
+    labelled = {(k.product_id, k.code) for k in keys if k.code is not None}
+    unlabelled = {k.product_id for k in keys if k.code is None}
+    stmt = sa.select(Batch).where(
+        sa.or_(
+            sa.tuple_(Batch.product_id, Batch.code).in_(labelled),
+            sa.and_(Batch.product_id.in_(unlabelled), Batch.code.is_(None)),
         )
-        for k in set(keys)
-    ]
-    rows = await session.scalars(sa.select(Batch).where(sa.or_(*conditions)))
-    return {BatchKey(b.product_id, b.code): b for b in rows}
+    )
+    return {BatchKey(b.product_id, b.code): b for b in await session.scalars(stmt)}
 
 
 async def _insert(session: AsyncSession, wanted: Sequence[NewBatch]) -> None:
     """Insert these unless another transaction just did (the unique indexes decide): one
-    multi-row statement for labelled batches and one for unlabelled ones."""
+    batched statement for labelled batches and one for unlabelled ones."""
     insert: Any = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
     now = dt.datetime.now(dt.UTC)
     for labelled in (False, True):
@@ -80,9 +81,8 @@ async def _insert(session: AsyncSession, wanted: Sequence[NewBatch]) -> None:
             continue
         where = BATCH.c.code.is_not(None) if labelled else BATCH.c.code.is_(None)
         elements = ["product_id", "code"] if labelled else ["product_id"]
-        await session.execute(
-            insert(BATCH).values(rows).on_conflict_do_nothing(index_elements=elements, index_where=where)
-        )
+        stmt = insert(BATCH).on_conflict_do_nothing(index_elements=elements, index_where=where)
+        await session.execute(stmt, rows)  # executemany: one compiled statement
 
 
 @dataclass(frozen=True)

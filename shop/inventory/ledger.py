@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,11 +125,8 @@ async def ensure_levels(session: AsyncSession, keys: Sequence[LevelKey]) -> dict
         for k in wanted
     ]
     insert = _insert(session)
-    await session.execute(
-        insert(LEVEL)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["location_id", "batch_id", "ownership"])
-    )
+    stmt = insert(LEVEL).on_conflict_do_nothing(index_elements=["location_id", "batch_id", "ownership"])
+    await session.execute(stmt, rows)  # executemany: one compiled statement
     found = await session.execute(
         sa.select(LEVEL.c.id, LEVEL.c.location_id, LEVEL.c.batch_id, LEVEL.c.ownership).where(
             sa.tuple_(LEVEL.c.location_id, LEVEL.c.batch_id, LEVEL.c.ownership).in_(
@@ -155,12 +153,22 @@ def _averaged_cost(unit_cost: int, quantity: int) -> sa.ColumnElement[Any]:
     cost, on_hand = LEVEL.c.unit_cost_vnd, LEVEL.c.on_hand
     return sa.case(
         (sa.or_(cost.is_(None), on_hand == 0), sa.literal(unit_cost, sa.BigInteger)),
-        else_=(cost * on_hand + unit_cost * quantity) / (on_hand + quantity),
+        else_=(cost * on_hand + unit_cost * quantity) // (on_hand + quantity),
     )
 
 
-async def _apply(session: AsyncSession, change: Change) -> int | None:
-    """The conditional update for one change; the new on hand, or None if it would not fit."""
+@dataclass(frozen=True)
+class Applied:
+    """What a conditional update returned: the level's new balance and its key."""
+
+    on_hand: int
+    location_id: int
+    product_id: int
+    ownership: str
+
+
+async def _apply(session: AsyncSession, change: Change) -> Applied | None:
+    """The conditional update for one change; None if it would not fit."""
     on_hand, reserved = LEVEL.c.on_hand, LEVEL.c.reserved
     stmt = sa.update(LEVEL).where(LEVEL.c.id == change.level_id)
     # What must be true before: never below zero, never more reserved than on hand.
@@ -175,60 +183,121 @@ async def _apply(session: AsyncSession, change: Change) -> int | None:
         values["unit_cost_vnd"] = _averaged_cost(change.unit_cost, change.quantity)
     if change.commission_bp is not None:
         values["commission_bp"] = change.commission_bp
-    stmt = stmt.values(**values, updated_at=utcnow()).returning(on_hand)
-    result = (await session.execute(stmt)).scalar_one_or_none()
-    return None if result is None else int(result)
+    stmt = stmt.values(**values, updated_at=utcnow()).returning(
+        on_hand, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return None if row is None else Applied(int(row[0]), int(row[1]), int(row[2]), str(row[3]))
 
 
 async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
     """Apply every change and write its movement; raises InsufficientStock on the first that
-    does not fit (the caller's transaction then rolls back, so it is all or nothing)."""
-    balances: list[int] = []
-    for change in changes:
-        balance = await _apply(session, change)
-        if balance is None:
-            await _raise_insufficient(session, change)
-        balances.append(balance)
-    await _record(session, changes, balances, entry)
-    return balances
+    does not fit (the caller's transaction then rolls back, so it is all or nothing).
+    Returns the balance (on hand) after each change."""
+    applied: list[Applied] = []
+    if _can_batch(session, changes):
+        applied = await _apply_incoming(session, changes)
+    else:
+        for change in changes:
+            done = await _apply(session, change)
+            if done is None:
+                await _raise_insufficient(session, change)
+            applied.append(done)
+    await _record(session, changes, applied, entry)
+    return [a.on_hand for a in applied]
+
+
+def _can_batch(session: AsyncSession, changes: Sequence[Change]) -> bool:
+    """Goods only coming in, each level once: one UPDATE … FROM (VALUES …) does them all.
+
+    Nothing can fall below zero when stock only comes in, so no condition is lost. PostgreSQL
+    only (SQLite names VALUES columns column1…, and its statements cost no round trip)."""
+    return (
+        len(changes) > 1
+        and dialect_of(session) == "postgresql"
+        and all(c.quantity > 0 and c.reserved == 0 for c in changes)
+        and len({c.level_id for c in changes}) == len(changes)
+    )
+
+
+def _incoming_rows() -> Any:
+    """The changes as a table, from four array parameters: a statement compiled once, however
+    many lines (a VALUES list would be compiled anew for every length)."""
+    arrays = [
+        sa.bindparam("level_ids", type_=ARRAY(sa.Integer)),
+        sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
+        sa.bindparam("unit_costs", type_=ARRAY(sa.BigInteger)),
+        sa.bindparam("commissions", type_=ARRAY(sa.Integer)),
+    ]
+    return (
+        sa.func.unnest(*arrays)
+        .table_valued(
+            sa.column("level_id", sa.Integer),
+            sa.column("quantity", sa.Integer),
+            sa.column("unit_cost", sa.BigInteger),
+            sa.column("commission_bp", sa.Integer),
+        )
+        .render_derived(name="incoming", with_types=False)
+    )
+
+
+async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> list[Applied]:
+    incoming = _incoming_rows()
+    cost, on_hand, q = LEVEL.c.unit_cost_vnd, LEVEL.c.on_hand, incoming.c.quantity
+    new_cost = incoming.c.unit_cost
+    averaged = sa.case(
+        (new_cost.is_(None), cost),
+        (sa.or_(cost.is_(None), on_hand == 0), new_cost),
+        else_=(cost * on_hand + new_cost * q) // (on_hand + q),
+    )
+    stmt = (
+        sa.update(LEVEL)
+        .where(LEVEL.c.id == incoming.c.level_id)
+        .values(
+            on_hand=on_hand + q,
+            unit_cost_vnd=averaged,
+            commission_bp=sa.func.coalesce(incoming.c.commission_bp, LEVEL.c.commission_bp),
+            updated_at=utcnow(),
+        )
+        .returning(LEVEL.c.id, on_hand, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership)
+    )
+    params = {
+        "level_ids": [c.level_id for c in changes],
+        "quantities": [c.quantity for c in changes],
+        "unit_costs": [c.unit_cost for c in changes],
+        "commissions": [c.commission_bp for c in changes],
+    }
+    result = await session.execute(stmt, params)
+    rows = {int(r[0]): Applied(int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in result}
+    return [rows[c.level_id] for c in changes]
 
 
 async def _record(
-    session: AsyncSession, changes: Sequence[Change], balances: Sequence[int], entry: Entry
+    session: AsyncSession, changes: Sequence[Change], applied: Sequence[Applied], entry: Entry
 ) -> None:
-    """Write the movement rows of changes just applied (balances: on hand after each)."""
+    """Write the movement rows of changes just applied, in one statement."""
     if not changes:
         return
-    levels = await _level_keys(session, [c.level_id for c in changes])
-    rows = []
-    for change, balance in zip(changes, balances, strict=True):
-        location_id, product_id, ownership = levels[change.level_id]
-        rows.append(
-            {
-                "stock_level_id": change.level_id,
-                "location_id": location_id,
-                "product_id": product_id,
-                "kind": change.kind.value,
-                "quantity": change.quantity,
-                "reserved_change": change.reserved,
-                "on_hand_after": balance,
-                "unit_value_vnd": change.unit_value,
-                "ownership": ownership,
-                "document_kind": entry.document_kind.value if entry.document_kind else None,
-                "document_id": entry.document_id,
-                "reason": change.reason or entry.reason,
-                "user_id": entry.user_id,
-                "at": entry.at,
-            }
-        )
+    rows = [
+        {
+            "stock_level_id": change.level_id,
+            "location_id": done.location_id,
+            "product_id": done.product_id,
+            "kind": change.kind.value,
+            "quantity": change.quantity,
+            "reserved_change": change.reserved,
+            "on_hand_after": done.on_hand,
+            "unit_value_vnd": change.unit_value,
+            "ownership": done.ownership,
+            "document_kind": entry.document_kind.value if entry.document_kind else None,
+            "document_id": entry.document_id,
+            "reason": change.reason or entry.reason,
+            "user_id": entry.user_id,
+            "at": entry.at,
+        }
+        for change, done in zip(changes, applied, strict=True)
+    ]
     await session.execute(sa.insert(MOVEMENT), rows)
-
-
-async def _level_keys(session: AsyncSession, level_ids: Sequence[int]) -> dict[int, tuple[int, int, str]]:
-    stmt = sa.select(LEVEL.c.id, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership).where(
-        LEVEL.c.id.in_(set(level_ids))
-    )
-    return {row.id: (row.location_id, row.product_id, row.ownership) for row in await session.execute(stmt)}
 
 
 async def _raise_insufficient(session: AsyncSession, change: Change) -> NoReturn:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import PiccoloUser
 from shop.catalog.models import Producer, Product
 from shop.catalog.schemas import Page
-from shop.catalog.sellability import product_is_sellable, sellable_product_clause
+from shop.catalog.sellability import sellable_product_clause
 from shop.geo.models import Place
 from shop.inventory import schemas
 from shop.inventory.models import (
@@ -61,20 +61,35 @@ async def product_refs(
     wanted = set(ids)
     if not wanted:
         return {}
-    stmt = sa.select(Product, Producer.code, Producer.name).join(Producer).where(Product.id.in_(wanted))
-    return {
-        p.id: schemas.ProductRef(
-            id=p.id,
-            name=p.name,
-            slug=p.slug,
-            unit=p.unit,
-            gtin=p.gtin,
-            producer_code=code,
-            producer_name=name,
-            stars=p.stars,
-            sellable=product_is_sellable(p, on),
+    sellable = sa.case((sellable_product_clause(on), True), else_=False)
+    stmt = (
+        sa.select(
+            Product.id,
+            Product.name,
+            Product.slug,
+            Product.unit,
+            Product.gtin,
+            Producer.code,
+            Producer.name.label("producer_name"),
+            Product.stars,
+            sellable.label("sellable"),
         )
-        for p, code, name in (await session.execute(stmt))
+        .join(Producer)
+        .where(Product.id.in_(wanted))
+    )
+    return {
+        r.id: schemas.ProductRef(
+            id=r.id,
+            name=r.name,
+            slug=r.slug,
+            unit=r.unit,
+            gtin=r.gtin,
+            producer_code=r.code,
+            producer_name=r.producer_name,
+            stars=r.stars,
+            sellable=bool(r.sellable),
+        )
+        for r in await session.execute(stmt)
     }
 
 
@@ -132,12 +147,17 @@ async def stock_list(
     today: dt.date,
 ) -> Page[schemas.StockOut]:
     totals, product_id = _totals(location.id, filters, today)
-    total = await session.scalar(sa.select(sa.func.count()).select_from(totals.subquery())) or 0
+    # The total rides along the page (one pass instead of two); past the last page, count.
+    paged = totals.add_columns(sa.func.count().over().label("total"))
     rows = (
         await session.execute(
-            totals.order_by(Product.name, product_id).limit(page_size).offset((page - 1) * page_size)
+            paged.order_by(Product.name, product_id).limit(page_size).offset((page - 1) * page_size)
         )
     ).all()
+    if rows:
+        total = int(rows[0].total)
+    else:
+        total = await session.scalar(sa.select(sa.func.count()).select_from(totals.subquery())) or 0
     ids = [row.product_id for row in rows]
     items = await stock_of(session, location.id, ids, today=today, ownership=filters.ownership)
     return Page(items=[items[i] for i in ids if i in items], total=total, page=page, page_size=page_size)
@@ -151,17 +171,38 @@ async def stock_of(
     today: dt.date,
     ownership: Ownership | None = None,
 ) -> dict[int, schemas.StockOut]:
-    """The stock of these products at the location, batch by batch, first-expiring first."""
+    """The stock of these products at the location, batch by batch, first-expiring first.
+
+    Plain rows, not ORM objects: a page of a busy sales point has hundreds of lots, and
+    building an object per row cost more than the query."""
     if not product_ids:
         return {}
     stmt = (
-        sa.select(StockLevel, Batch)
+        sa.select(
+            StockLevel.id,
+            StockLevel.product_id,
+            StockLevel.ownership,
+            StockLevel.on_hand,
+            StockLevel.reserved,
+            StockLevel.unit_cost_vnd,
+            StockLevel.commission_bp,
+            Batch.code,
+            Batch.produced_on,
+            Batch.expires_on,
+            Batch.trace_code,
+        )
         .join(Batch, Batch.id == StockLevel.batch_id)
-        .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(product_ids))
+        .where(
+            StockLevel.location_id == location_id,
+            StockLevel.product_id.in_(product_ids),
+            sa.or_(StockLevel.on_hand > 0, StockLevel.reserved > 0),
+        )
     )
     if ownership is not None:
         stmt = stmt.where(StockLevel.ownership == ownership)
-    levels = (await session.execute(stmt)).all()
+    grouped: dict[int, list[Any]] = {}
+    for row in await session.execute(stmt):
+        grouped.setdefault(row[1], []).append(row)
     minimums = dict(
         (
             await session.execute(
@@ -172,9 +213,6 @@ async def stock_of(
         ).all()
     )
     refs = await product_refs(session, product_ids, on=today)
-    grouped: dict[int, list[tuple[StockLevel, Batch]]] = {}
-    for level, batch in levels:
-        grouped.setdefault(level.product_id, []).append((level, batch))
     return {
         pid: _stock_out(refs[pid], grouped.get(pid, []), minimums.get(pid))
         for pid in product_ids
@@ -186,34 +224,45 @@ def batch_out(batch: Batch) -> schemas.BatchOut:
     return schemas.BatchOut(batch.code, batch.produced_on, batch.expires_on, batch.trace_code)
 
 
-def _stock_out(
-    ref: schemas.ProductRef, levels: list[tuple[StockLevel, Batch]], minimum: int | None
-) -> schemas.StockOut:
-    levels.sort(key=lambda lb: (lb[1].expires_on or dt.date.max, lb[0].id))
+def _stock_out(ref: schemas.ProductRef, levels: list[Any], minimum: int | None) -> schemas.StockOut:
+    """One product's stock from ``stock_of``'s rows (unpacked by position: it is the hot loop)."""
+    levels.sort(key=lambda r: (r[9] or dt.date.max, r[0]))
     shown = [
         schemas.StockBatchOut(
-            batch=batch_out(batch),
-            ownership=level.ownership.value,
-            on_hand=level.on_hand,
-            reserved=level.reserved,
-            available=level.on_hand - level.reserved,
-            unit_cost_vnd=level.unit_cost_vnd,
-            commission_bp=level.commission_bp,
+            batch=schemas.BatchOut(code, produced_on, expires_on, trace_code),
+            ownership=ownership.value,
+            on_hand=on_hand,
+            reserved=reserved,
+            available=on_hand - reserved,
+            unit_cost_vnd=cost,
+            commission_bp=commission,
         )
-        for level, batch in levels
-        if level.on_hand or level.reserved
+        for (
+            _,
+            _,
+            ownership,
+            on_hand,
+            reserved,
+            cost,
+            commission,
+            code,
+            produced_on,
+            expires_on,
+            trace_code,
+        ) in (levels)
     ]
-    available = sum(b.available for b in shown)
+    on_hand = sum(b.on_hand for b in shown)
+    reserved = sum(b.reserved for b in shown)
     expiries = [b.batch.expires_on for b in shown if b.batch.expires_on and b.on_hand]
     return schemas.StockOut(
         product=ref,
-        on_hand=sum(b.on_hand for b in shown),
-        reserved=sum(b.reserved for b in shown),
-        available=available,
+        on_hand=on_hand,
+        reserved=reserved,
+        available=on_hand - reserved,
         consigned=sum(b.on_hand for b in shown if b.ownership == Ownership.consigned),
         value_vnd=sum(b.on_hand * (b.unit_cost_vnd or 0) for b in shown),
         minimum=minimum,
-        low=minimum is not None and available <= minimum,
+        low=minimum is not None and on_hand - reserved <= minimum,
         next_expiry=min(expiries) if expiries else None,
         batches=shown,
     )

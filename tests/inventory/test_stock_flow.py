@@ -127,3 +127,43 @@ async def test_staff_cannot_see_another_sales_points_stock(client: httpx.AsyncCl
     headers = await factories.bearer(client, world.staff)
     assert (await client.get("/api/v1/sales-points/SP-B/stock", headers=headers)).status_code == 404
     assert (await client.get("/api/v1/sales-points/SP-A/stock", headers=headers)).status_code == 200
+
+
+async def test_a_many_line_receipt_averages_costs_and_records_each_balance(
+    client: httpx.AsyncClient, world, as_manager
+):
+    """Many lines go in as one update on PostgreSQL: the figures are those of one at a time."""
+    first = {
+        "kind": "purchase",
+        "producer_code": "HTX-TH",
+        "lines": [
+            {"product_id": world.noodles.id, "quantity": 10, "batch": _batch("A"), "unit_cost": 30_000}
+        ],
+    }
+    assert (
+        await client.post("/api/v1/sales-points/SP-A/receipts", headers=as_manager, json=first)
+    ).status_code == 201
+    second = {
+        "kind": "purchase",
+        "producer_code": "HTX-TH",
+        "lines": [
+            {"product_id": world.noodles.id, "quantity": 30, "batch": _batch("A"), "unit_cost": 50_000},
+            {"product_id": world.honey.id, "quantity": 4, "batch": _batch("H"), "unit_cost": 120_000},
+            {"product_id": world.noodles.id, "quantity": 5, "batch": _batch("B"), "unit_cost": 41_000},
+        ],
+    }
+    assert (
+        await client.post("/api/v1/sales-points/SP-A/receipts", headers=as_manager, json=second)
+    ).status_code == 201
+
+    stock = (await client.get("/api/v1/sales-points/SP-A/stock", headers=as_manager)).json()
+    lots = {b["batch"]["code"]: b for item in stock["items"] for b in item["batches"]}
+    assert lots["A"]["on_hand"] == 40 and lots["A"]["unit_cost_vnd"] == (10 * 30_000 + 30 * 50_000) // 40
+    assert lots["B"]["unit_cost_vnd"] == 41_000 and lots["H"]["on_hand"] == 4
+    history = (await client.get("/api/v1/sales-points/SP-A/movements", headers=as_manager)).json()["items"]
+    assert sorted((m["batch_code"], m["on_hand_after"]) for m in history) == [
+        ("A", 10),
+        ("A", 40),
+        ("B", 5),
+        ("H", 4),
+    ]
