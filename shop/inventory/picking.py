@@ -47,7 +47,19 @@ async def candidates(
 ) -> dict[int, list[Candidate]]:
     """Each product's stock levels at the location, locked, in FEFO order."""
     stmt = (
-        sa.select(StockLevel, Batch)
+        sa.select(
+            StockLevel.id,
+            StockLevel.product_id,
+            Batch.id,
+            Batch.code,
+            Batch.expires_on,
+            Batch.produced_on,
+            StockLevel.ownership,
+            StockLevel.on_hand,
+            StockLevel.reserved,
+            StockLevel.unit_cost_vnd,
+            StockLevel.commission_bp,
+        )
         .join(Batch, Batch.id == StockLevel.batch_id)
         .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(set(product_ids)))
         .order_by(StockLevel.id)
@@ -55,22 +67,9 @@ async def candidates(
     if dialect_of(session) == "postgresql":
         stmt = stmt.with_for_update(of=StockLevel)
     out: dict[int, list[Candidate]] = {}
-    for level, batch in await session.execute(stmt):
-        out.setdefault(level.product_id, []).append(
-            Candidate(
-                level_id=level.id,
-                product_id=level.product_id,
-                batch_id=batch.id,
-                batch_code=batch.code,
-                expires_on=batch.expires_on,
-                produced_on=batch.produced_on,
-                ownership=level.ownership,
-                on_hand=level.on_hand,
-                reserved=level.reserved,
-                unit_cost=level.unit_cost_vnd,
-                commission_bp=level.commission_bp,
-            )
-        )
+    for row in await session.execute(stmt):
+        level = Candidate(*row)
+        out.setdefault(level.product_id, []).append(level)
     for levels in out.values():
         levels.sort(key=Candidate.fefo_key)
     return out

@@ -4,6 +4,7 @@ unsold goods to their producer. Both pick first-expiring first unless a batch is
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,25 +26,42 @@ async def take(
     kind: MovementKind,
     entry: ledger.Entry,
 ) -> None:
-    """Decrement each line from the location's stock (FEFO, or the named batch)."""
-    found = await lines.products(session, (line.product_id for line in wanted))
-    lines.raise_if(lines.missing_products(wanted, found))
+    """Decrement each line from the location's stock (FEFO, or the named batch).
+
+    The hot path of every sale: the stock is read (and locked) once, and products are read
+    only to explain a refusal (an unknown product, or whose stock is short)."""
     named = await lines.existing_batches(session, wanted)
-    stock = await picking.candidates(session, location.id, found)
+    stock = await picking.candidates(session, location.id, {line.product_id for line in wanted})
     taken: dict[int, int] = {}
     changes = []
     for i, line in enumerate(wanted):
         batch = named[i]
-        picked = picking.allocate(
-            stock.get(line.product_id, []),
-            line.quantity,
-            product_id=line.product_id,
-            name=found[line.product_id].name,
-            batch_id=batch.id if batch else None,
-            taken=taken,
-        )
+        try:
+            picked = picking.allocate(
+                stock.get(line.product_id, []),
+                line.quantity,
+                product_id=line.product_id,
+                batch_id=batch.id if batch else None,
+                taken=taken,
+            )
+        except ledger.InsufficientStock as short:
+            await _explain(session, wanted, short)
         changes += [ledger.Change(lv.level_id, kind, -q, unit_value=lv.unit_cost) for lv, q in picked]
     await ledger.apply(session, changes, entry)
+
+
+async def _explain(
+    session: AsyncSession, wanted: Sequence[LineIn], short: ledger.InsufficientStock
+) -> NoReturn:
+    """A refusal as the person needs it: which product does not exist, or which one is short."""
+    found = await lines.products(session, (line.product_id for line in wanted))
+    lines.raise_if(lines.missing_products(wanted, found))
+    raise ledger.InsufficientStock(
+        product_id=short.product_id,
+        requested=short.requested,
+        available=short.available,
+        name=found[short.product_id].name,
+    ) from None
 
 
 def _same_location(location_id: int, location: Location) -> None:
