@@ -41,7 +41,7 @@ def wrk(url: str, seconds: int, connections: int, token: str | None = None) -> d
     """wrk's req/s, p50 and p99 (ms) and non-2xx count; ``token``: a bearer token to send."""
     auth = ["-H", f"Authorization: Bearer {token}"] if token else []
     completed = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *auth, url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", *auth, url],
         capture_output=True,
         text=True,
         check=True,

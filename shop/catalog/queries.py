@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from shop.catalog import cache, schemas
+from shop.catalog.availability import in_stock_at, where_available
 from shop.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -30,7 +31,6 @@ from shop.errors import InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra
 from shop.i18n import DEFAULT_LANGUAGE, N_
-from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
 from shop.text import search_terms
 
 M = TypeVar("M", Producer, ProductGroup, Place)
@@ -122,24 +122,8 @@ async def _filtered(session: AsyncSession, filters: ProductFilter, on: dt.date) 
             Product.producer_id.in_(sa.select(Producer.id).where(Producer.code == filters.producer))
         )
     if filters.sales_point:
-        stmt = stmt.where(await _in_stock_at(session, filters.sales_point))
+        stmt = stmt.where(await in_stock_at(session, filters.sales_point))
     return stmt
-
-
-async def _in_stock_at(session: AsyncSession, code: str) -> sa.ColumnElement[bool]:
-    """Products with at least one unit available (on hand, not reserved) at a sales point."""
-    location_id = await session.scalar(
-        sa.select(Location.id).where(
-            Location.code == code, Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True)
-        )
-    )
-    if location_id is None:
-        raise InvalidInput(errors=[field_error("sales_point", N_("No sales point {code}."), code=code)])
-    return sa.exists().where(
-        StockLevel.product_id == Product.id,
-        StockLevel.location_id == location_id,
-        StockLevel.on_hand > StockLevel.reserved,
-    )
 
 
 async def _related(session: AsyncSession, products: Sequence[Product], language: str) -> _Related:
@@ -315,34 +299,9 @@ async def product_detail(
             )
             for q in quality
         ],
-        availability=await availability(session, product.id, on=on),
+        availability=await where_available(session, product.id, on=on),
         certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
     )
-
-
-async def availability(
-    session: AsyncSession, product_id: int, *, on: dt.date
-) -> list[schemas.AvailabilityOut]:
-    """Where the product can be bought today: open sales points and fairs holding some."""
-    available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
-    stmt = (
-        sa.select(Location.code, Location.name, Location.kind, available)
-        .join(StockLevel, StockLevel.location_id == Location.id)
-        .where(
-            StockLevel.product_id == product_id,
-            Location.kind.in_(PUBLIC_KINDS),
-            Location.is_active.is_(True),
-            sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
-            sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
-        )
-        .group_by(Location.code, Location.name, Location.kind)
-        .having(available > 0)
-        .order_by(Location.name)
-    )
-    return [
-        schemas.AvailabilityOut(sales_point=code, name=name, kind=kind.value, available=int(n))
-        for code, name, kind, n in await session.execute(stmt)
-    ]
 
 
 async def _producer_outs(

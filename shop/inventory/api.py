@@ -29,6 +29,7 @@ from shop.inventory import (
     receipts,
     schemas,
     services,
+    shelf,
     transfers,
     views,
     write_offs,
@@ -148,14 +149,14 @@ class StockController(Controller):
         user = actor(request)
         location = await access.location(session, user, code)
         producer_id = access.only_producer(user, location)
-        return await queries.expiring(session, location, days=days, today=today(), producer_id=producer_id)
+        return await shelf.expiring(session, location, days=days, today=today(), producer_id=producer_id)
 
     @get("/compliance", operation_id="getCompliance", summary="Share of OCOP-certified and local products")
     async def compliance(
         self, request: Request[Any, Any, Any], session: AsyncSession, code: str
     ) -> schemas.ComplianceOut:
         location = await access.location(session, actor(request), code, change=True)
-        return await queries.compliance(session, location, today=today())
+        return await shelf.compliance(session, location, today=today())
 
     @get("/reorder", operation_id="listReorder", summary="Low stock and reorder suggestions")
     async def reorder(

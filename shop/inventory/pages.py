@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_login
 from shop.catalog.sellability import today
-from shop.inventory import access, queries
+from shop.inventory import access, queries, shelf
 from shop.inventory.api import Id, PageNumber
 from shop.inventory.models import MovementKind, Ownership
 from shop.inventory.pages_base import actor, render
@@ -73,7 +73,7 @@ class PosPages(Controller):
         )
         compliance = None
         if access.can_change(user, location):
-            compliance = await queries.compliance(session, location, today=today())
+            compliance = await shelf.compliance(session, location, today=today())
         params = {"q": q, "ownership": ownership, "low": low, "expiring": expiring}
         return render(
             request,
@@ -163,7 +163,7 @@ class PosPages(Controller):
     ) -> Template:
         user = actor(request)
         location = await access.location(session, user, code)
-        items = await queries.expiring(
+        items = await shelf.expiring(
             session, location, days=days, today=today(), producer_id=access.only_producer(user, location)
         )
         return render(request, "pos/expiring.html", location, items=items, days=days, windows=(30, 60, 90))

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.demo import loader
 from shop.demo.sites import MAIN_SALES_POINT
-from shop.inventory import queries
+from shop.inventory import queries, shelf
 from shop.inventory.check import check_ledger
 from shop.inventory.documents import StockCount, Transfer, TransferStatus
 from shop.inventory.models import Location, Movement, Ownership, StockThreshold
@@ -28,12 +28,12 @@ async def test_demo_stock_is_received_moved_counted_and_consistent(session: Asyn
     stock = await queries.stock_list(session, main, queries.StockFilter(), page=1, page_size=200, today=TODAY)
     assert stock.total >= 5
     assert any(b.ownership == Ownership.consigned for item in stock.items for b in item.batches)
-    assert await queries.expiring(session, main, days=30, today=TODAY)
+    assert await shelf.expiring(session, main, days=30, today=TODAY)
     assert await session.scalar(sa.select(sa.func.count()).select_from(StockThreshold)) == 5
     received = await session.scalar(sa.select(Transfer).where(Transfer.status == TransferStatus.received))
     assert received is not None
     assert await session.scalar(sa.select(StockCount.id).where(StockCount.location_id == main.id))
-    compliance = await queries.compliance(session, main, today=TODAY)
+    compliance = await shelf.compliance(session, main, today=TODAY)
     assert compliance.certified_share == 1.0 and compliance.own_province_share > 0.5
 
     movements = await session.scalar(sa.select(sa.func.count()).select_from(Movement))

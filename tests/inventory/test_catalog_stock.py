@@ -7,7 +7,9 @@ import httpx
 from tests.inventory.conftest import World
 
 
-async def _receive(client: httpx.AsyncClient, headers: dict[str, str], product_id: int, quantity: int) -> None:
+async def _receive(
+    client: httpx.AsyncClient, headers: dict[str, str], product_id: int, quantity: int
+) -> None:
     response = await client.post(
         "/api/v1/sales-points/SP-A/receipts",
         headers=headers,
@@ -35,7 +37,9 @@ async def test_an_unknown_sales_point_filter_is_a_clear_error(client: httpx.Asyn
     assert response.json()["errors"][0]["field"] == "sales_point"
 
 
-async def test_a_product_page_says_where_it_can_be_bought(client: httpx.AsyncClient, world: World, as_manager):
+async def test_a_product_page_says_where_it_can_be_bought(
+    client: httpx.AsyncClient, world: World, as_manager
+):
     await _receive(client, as_manager, world.noodles.id, 4)
 
     detail = (await client.get(f"/api/v1/products/{world.noodles.id}")).json()
