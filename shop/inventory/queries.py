@@ -19,8 +19,10 @@ from shop.catalog.models import Producer, Product
 from shop.catalog.schemas import Page
 from shop.catalog.sellability import sellable_product_clause
 from shop.inventory import schemas
+from shop.inventory.documents import WriteOff
 from shop.inventory.models import (
     Batch,
+    DocumentKind,
     Location,
     Movement,
     MovementKind,
@@ -297,11 +299,15 @@ async def movements(
         )
     total = await session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     page_rows = (
-        sa.select(Movement, Product.name, Batch.code, PiccoloUser.username)
+        sa.select(Movement, Product.name, Batch.code, PiccoloUser.username, WriteOff.reason)
         .join(Product, Product.id == Movement.product_id)
         .join(StockLevel, StockLevel.id == Movement.stock_level_id)
         .join(Batch, Batch.id == StockLevel.batch_id)
         .outerjoin(PiccoloUser, PiccoloUser.id == Movement.user_id)
+        .outerjoin(
+            WriteOff,
+            sa.and_(Movement.document_kind == DocumentKind.write_off, WriteOff.id == Movement.document_id),
+        )
         .where(
             Movement.id.in_(
                 stmt.with_only_columns(Movement.id)
@@ -329,7 +335,8 @@ async def movements(
             document_id=m.document_id,
             reason=m.reason,
             user=user,
+            write_off_reason=why.value if why else None,
         )
-        for m, name, code, user in (await session.execute(page_rows))
+        for m, name, code, user, why in (await session.execute(page_rows))
     ]
     return Page(items=items, total=total, page=page, page_size=page_size)

@@ -224,6 +224,7 @@ class MovementOut(msgspec.Struct):
     document_id: int | None
     reason: str | None
     user: str | None
+    write_off_reason: str | None = None  # damaged | expired | lost | other, for write-offs
 
 
 class DocumentLineOut(msgspec.Struct):

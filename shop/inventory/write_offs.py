@@ -87,8 +87,8 @@ async def write_off(
     )
     session.add(document)
     await session.flush()
-    reason = f"{data.reason}: {data.note}" if data.note else data.reason
-    entry = ledger.Entry(DocumentKind.write_off, document.id, user.id, reason=reason[:300])
+    # The movement carries the person's words; why (damaged, expired…) is on its document.
+    entry = ledger.Entry(DocumentKind.write_off, document.id, user.id, reason=(data.note or "")[:300] or None)
     await take(session, location, data.lines, MovementKind.write_off, entry)
     return document
 

@@ -121,6 +121,7 @@ async def test_a_manager_receives_transfers_counts_and_writes_off(
         "receipt",
     ]
     assert history["items"][0]["on_hand_after"] == 17
+    assert history["items"][0]["write_off_reason"] == "damaged"
 
 
 async def test_staff_cannot_see_another_sales_points_stock(client: httpx.AsyncClient, world):
