@@ -8,19 +8,28 @@ with the stock on hand at that moment and writes the differences as adjustments.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
+from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
 from shop.inventory import access, batches, ledger, lines
 from shop.inventory.documents import CountScope, CountStatus, StockCount, StockCountLine
-from shop.inventory.models import Batch, DocumentKind, Location, MovementKind, Ownership, StockLevel
+from shop.inventory.models import (
+    Batch,
+    DocumentKind,
+    Location,
+    LocationKind,
+    MovementKind,
+    Ownership,
+    StockLevel,
+)
 from shop.inventory.schemas import CountedLineIn, CountIn
 
 
@@ -67,8 +76,9 @@ async def create(session: AsyncSession, user: CurrentUser, location: Location, d
     return count
 
 
-async def find(session: AsyncSession, user: CurrentUser, count_id: int) -> StockCount:
-    count = await session.get(StockCount, count_id)
+async def find(session: AsyncSession, user: CurrentUser, count_id: int, *, lock: bool = False) -> StockCount:
+    """A count at a location the user works at; ``lock`` it when its status may change."""
+    count = await session.get(StockCount, count_id, with_for_update=lock, populate_existing=lock)
     if count is not None:
         location = await session.get_one(Location, count.location_id)
         if access.can_change(user, location):
@@ -113,7 +123,7 @@ async def record(
     session: AsyncSession, user: CurrentUser, count_id: int, counted: Sequence[CountedLineIn]
 ) -> StockCount:
     """Fill in counted quantities; goods found that were not on the sheet get a line."""
-    count = await find(session, user, count_id)
+    count = await find(session, user, count_id, lock=True)
     _require_open(count)
     found = await lines.products(session, (line.product_id for line in counted))
     lines.raise_if(lines.missing_products(counted, found))
@@ -128,6 +138,7 @@ async def record(
         else:
             target.counted, target.reason = line.counted, line.reason
     lines.raise_if(errors)
+    await _own_products_only(session, count, found.values())
     if new:
         wanted = [
             batches.NewBatch(batches.BatchKey(line.product_id, line.batch_code), None, None, "lines")
@@ -146,12 +157,42 @@ async def record(
                 )
             )
     await session.flush()
+    await _stamp_expected(session, count, [line.product_id for line in counted])
     return count
 
 
+async def _own_products_only(session: AsyncSession, count: StockCount, products: Iterable[Product]) -> None:
+    """A producer's warehouse holds only that producer's goods (as its receipts do)."""
+    location = await session.get_one(Location, count.location_id)
+    if location.kind is not LocationKind.producer:
+        return
+    if others := [p.name for p in products if p.producer_id != location.producer_id]:
+        raise InvalidInput(
+            errors=[field_error("lines", N_("Not this producer's goods: {names}."), names=", ".join(others))]
+        )
+
+
+async def _stamp_expected(session: AsyncSession, count: StockCount, product_ids: Sequence[int]) -> None:
+    """Fix what each line just counted should have been: the stock on hand now. Posting later
+    applies only counted − expected, so sales made after the count stay sold."""
+    on_hand = {
+        (batch_id, ownership): n
+        for batch_id, ownership, n in await session.execute(
+            sa.select(StockLevel.batch_id, StockLevel.ownership, StockLevel.on_hand).where(
+                StockLevel.location_id == count.location_id, StockLevel.product_id.in_(set(product_ids))
+            )
+        )
+    }
+    for cl, _ in await _sheet(session, count.id):
+        if cl.product_id in product_ids and cl.counted is not None:
+            cl.expected = on_hand.get((cl.batch_id, cl.ownership), 0)
+    await session.flush()
+
+
 async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> StockCount:
-    """Write the differences between counted and on hand as adjustments; once only."""
-    count = await find(session, user, count_id)
+    """Write the differences between counted and expected (on hand when each line was counted)
+    as adjustments to the stock as it is now; once only."""
+    count = await find(session, user, count_id, lock=True)
     _require_open(count)
     sheet = [cl for cl, _ in await _sheet(session, count.id)]
     if count.scope is CountScope.full and (uncounted := [cl for cl in sheet if cl.counted is None]):
@@ -175,9 +216,10 @@ async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> Stock
     changes = []
     for cl in counted:
         level = levels[level_ids[cl.id]]
-        cl.expected = level.on_hand
-        difference = (cl.counted or 0) - level.on_hand
-        if (cl.counted or 0) < level.reserved:
+        if cl.expected is None:  # counted and posted in one go
+            cl.expected = level.on_hand
+        difference = (cl.counted or 0) - cl.expected
+        if level.on_hand + difference < level.reserved:
             raise Conflict(
                 N_("{n} units counted but {reserved} are reserved for orders: release them first."),
                 n=cl.counted,
@@ -200,7 +242,7 @@ async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> Stock
 
 
 async def cancel(session: AsyncSession, user: CurrentUser, count_id: int) -> StockCount:
-    count = await find(session, user, count_id)
+    count = await find(session, user, count_id, lock=True)
     _require_open(count)
     count.status = CountStatus.cancelled
     await session.flush()

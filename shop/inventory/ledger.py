@@ -195,6 +195,10 @@ async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) 
     does not fit (the caller's transaction then rolls back, so it is all or nothing).
     Returns the balance (on hand) after each change."""
     applied: list[Applied] = []
+    if len(changes) > 1 and dialect_of(session) == "postgresql":
+        # Row locks in id order before any update: two documents touching the same levels
+        # in another order would otherwise deadlock.
+        await lock(session, [c.level_id for c in changes])
     if _can_batch(session, changes):
         applied = await _apply_incoming(session, changes)
     else:

@@ -129,7 +129,7 @@ def integer(row: Row, column: str, *, minimum: int = 0, required: bool = False) 
         if required:
             row.error(column, gettext(N_("Enter a number.")))
         return None
-    if not text.isdigit() or int(text) < minimum or int(text) > 1_000_000_000_000:
+    if not (text.isascii() and text.isdigit()) or int(text) < minimum or int(text) > 1_000_000_000_000:
         row.error(column, gettext(N_("Enter a whole number of at least {n}.")).format(n=minimum))
         return None
     return int(text)
@@ -210,7 +210,7 @@ async def resolve(
             row.error(column, gettext(N_("Scan or type a product.")))
         elif text in coded:
             row.product = coded[text]
-        elif _CODE.match(text) and text.isdigit():
+        elif _CODE.match(text) and (text.isascii() and text.isdigit()):
             row.error(column, gettext(N_("No product with barcode or id {code}.")).format(code=text))
         else:
             named = await _by_name(session, text, producer_id)

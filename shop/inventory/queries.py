@@ -49,7 +49,7 @@ def _search(stmt: sa.Select[*tuple[Any, ...]], q: str | None) -> sa.Select[*tupl
     """Folded words against the product's search text; a scanned barcode matches its GTIN."""
     if not q:
         return stmt
-    if q.strip().isdigit():
+    if q.strip().isascii() and q.strip().isdigit():  # "²".isdigit() is True too
         return stmt.where(sa.or_(Product.gtin == q.strip(), Product.id == int(q.strip()[:9])))
     for term in search_terms(q):
         stmt = stmt.where(Product.search_text.like(f"%{term}%"))

@@ -85,9 +85,12 @@ async def create(session: AsyncSession, user: CurrentUser, data: TransferIn, *, 
     return transfer
 
 
-async def find(session: AsyncSession, user: CurrentUser, transfer_id: int) -> Transfer:
-    """A transfer the user may see: one whose source or destination is theirs."""
-    transfer = await session.get(Transfer, transfer_id)
+async def find(session: AsyncSession, user: CurrentUser, transfer_id: int, *, lock: bool = False) -> Transfer:
+    """A transfer the user may see: one whose source or destination is theirs.
+
+    ``lock``: its status is about to change. The row is locked (PostgreSQL; SQLite's write
+    transactions are serial anyway), so two clicks on "Send" cannot both see a draft."""
+    transfer = await session.get(Transfer, transfer_id, with_for_update=lock, populate_existing=lock)
     if transfer is not None:
         ends = await session.scalars(
             sa.select(Location).where(Location.id.in_([transfer.from_location_id, transfer.to_location_id]))
@@ -115,7 +118,7 @@ def _require(transfer: Transfer, status: TransferStatus) -> None:
 
 async def send(session: AsyncSession, user: CurrentUser, transfer_id: int, *, today: dt.date) -> Transfer:
     """Take the goods off the source, first-expiring first; they are in transit."""
-    transfer = await find(session, user, transfer_id)
+    transfer = await find(session, user, transfer_id, lock=True)
     source = await _end(session, user, transfer.from_location_id)
     _require(transfer, TransferStatus.draft)
     check_open(await session.get_one(Location, transfer.to_location_id), today)
@@ -225,7 +228,7 @@ async def receive(
     session: AsyncSession, user: CurrentUser, transfer_id: int, data: TransferReceiveIn, *, today: dt.date
 ) -> Transfer:
     """Put what arrived into the destination's stock, recording shortages and surpluses."""
-    transfer = await find(session, user, transfer_id)
+    transfer = await find(session, user, transfer_id, lock=True)
     destination = await _end(session, user, transfer.to_location_id)
     _require(transfer, TransferStatus.sent)
     source = await session.get_one(Location, transfer.from_location_id)
@@ -274,7 +277,7 @@ async def receive(
 
 
 async def cancel(session: AsyncSession, user: CurrentUser, transfer_id: int) -> Transfer:
-    transfer = await find(session, user, transfer_id)
+    transfer = await find(session, user, transfer_id, lock=True)
     await _end(session, user, transfer.from_location_id)
     _require(transfer, TransferStatus.draft)
     transfer.status, transfer.cancelled_at = TransferStatus.cancelled, utcnow()

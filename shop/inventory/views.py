@@ -125,7 +125,9 @@ async def count_out(session: AsyncSession, user: CurrentUser, count: StockCount)
     live = await _on_hand(session, location.id, sheet) if is_open and not count.blind else {}
     out_lines = []
     for cl in sheet:
-        expected = cl.expected if not is_open else live.get((cl.batch_id, cl.ownership.value))
+        expected = cl.expected  # fixed when the line was counted
+        if is_open and expected is None:
+            expected = live.get((cl.batch_id, cl.ownership.value))
         if is_open and count.blind:
             expected = None  # a blind count shows no expected figure until it is posted
         difference = cl.counted - expected if cl.counted is not None and expected is not None else None

@@ -1,0 +1,166 @@
+"""Races and edge cases found in review: a document changed twice at once, receipts touching
+the same levels in other orders, sales made while a count is open, odd digits, and a
+cooperative's count of goods that are not its own."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.sellability import today
+from shop.db import Database
+from shop.errors import DomainError
+from shop.inventory import access, receipts, transfers
+from shop.inventory.schemas import ReceiptIn, TransferIn, TransferReceiveIn
+from tests import factories
+from tests.inventory.support import acting, convert, ledger_report, on_hand, receipt_body
+
+Work = Callable[[AsyncSession], Awaitable[Any]]
+
+
+async def _race(url: str, works: list[Work]) -> list[Any]:
+    """Each piece of work in its own transaction on its own engine, released together; what it
+    returned, or the domain error it raised (its transaction rolled back)."""
+    start = asyncio.Event()
+    engines = [Database.connect(url) for _ in works]
+
+    async def one(db: Database, work: Work) -> Any:
+        await start.wait()
+        async with db.write_sessions() as s:
+            try:
+                result = await work(s)
+            except DomainError as error:
+                await s.rollback()
+                return error
+            await s.commit()
+            return result
+
+    try:
+        tasks = [asyncio.create_task(one(db, work)) for db, work in zip(engines, works, strict=True)]
+        await asyncio.sleep(0.05)
+        start.set()
+        return await asyncio.gather(*tasks)
+    finally:
+        for db in engines:
+            await db.dispose()
+
+
+async def _receive(db: Database, world: Any, body: dict[str, Any]) -> None:
+    async with db.write_sessions() as s:
+        user = await acting(s, world.admin)
+        location = await access.location(s, user, "SP-A", change=True)
+        await receipts.receive(s, user, location, convert(body, ReceiptIn), today=today())
+        await s.commit()
+
+
+async def test_a_transfer_received_twice_at_once_puts_the_goods_in_once(database_url, database, world):
+    await _receive(database, world, receipt_body(world.noodles.id, 5))
+    async with database.write_sessions() as s:
+        user = await acting(s, world.admin)
+        data = convert(
+            {
+                "from_location": "SP-A",
+                "to_location": "FAIR-1",
+                "send": True,
+                "lines": [{"product_id": world.noodles.id, "quantity": 5}],
+            },
+            TransferIn,
+        )
+        transfer_id = (await transfers.create(s, user, data, today=today())).id
+        await s.commit()
+
+    async def receive(s: AsyncSession) -> str:
+        user = await acting(s, world.manager)
+        await transfers.receive(s, user, transfer_id, TransferReceiveIn(), today=today())
+        return "received"
+
+    results = await _race(database_url, [receive, receive])
+
+    assert results.count("received") == 1
+    assert [r.status_code for r in results if isinstance(r, DomainError)] == [409]
+    assert await on_hand(database, world.fair.id, world.noodles.id) == (5, 0)
+    assert (await ledger_report(database)).ok
+
+
+async def test_receipts_touching_the_same_levels_in_other_orders_both_go_through(
+    database_url, database, world
+):
+    noodles, honey = world.noodles.id, world.honey.id
+    first = {
+        "kind": "purchase",
+        "producer_code": "HTX-TH",
+        "lines": [{"product_id": p, "quantity": 1, "unit_cost": 1000} for p in (noodles, honey)],
+    }
+    await _receive(database, world, first)
+
+    def receipt(order: list[int]) -> Work:
+        body = {
+            "kind": "purchase",
+            "producer_code": "HTX-TH",
+            "lines": [{"product_id": p, "quantity": 1, "unit_cost": 1000} for p in order],
+        }
+
+        async def work(s: AsyncSession) -> str:
+            user = await acting(s, world.admin)
+            location = await access.location(s, user, "SP-A", change=True)
+            await receipts.receive(s, user, location, convert(body, ReceiptIn), today=today())
+            return "ok"
+
+        return work
+
+    for _ in range(5):
+        results = await _race(database_url, [receipt([honey, noodles, honey]), receipt([noodles, honey])])
+        assert results == ["ok", "ok"]
+    assert await on_hand(database, world.shop.id, noodles) == (1 + 5 * 2, 0)
+    assert await on_hand(database, world.shop.id, honey) == (1 + 5 * 3, 0)
+    assert (await ledger_report(database)).ok
+
+
+async def test_sales_made_after_counting_stay_sold(client: httpx.AsyncClient, world, as_manager):
+    body = receipt_body(world.noodles.id, 10)
+    assert (
+        await client.post("/api/v1/sales-points/SP-A/receipts", headers=as_manager, json=body)
+    ).status_code == 201
+    count = await client.post(
+        "/api/v1/sales-points/SP-A/counts",
+        headers=as_manager,
+        json={
+            "scope": "partial",
+            "product_ids": [world.noodles.id],
+            "lines": [{"product_id": world.noodles.id, "counted": 10}],
+        },
+    )
+    assert count.status_code == 201, count.text
+    sold = {"reason": "lost", "lines": [{"product_id": world.noodles.id, "quantity": 3}]}
+    assert (
+        await client.post("/api/v1/sales-points/SP-A/write-offs", headers=as_manager, json=sold)
+    ).status_code == 201
+
+    posted = await client.post(f"/api/v1/counts/{count.json()['id']}/post", headers=as_manager)
+
+    assert posted.status_code == 200 and posted.json()["adjusted_units"] == 0
+    stock = (await client.get("/api/v1/sales-points/SP-A/stock", headers=as_manager)).json()
+    assert stock["items"][0]["on_hand"] == 7
+
+
+async def test_a_search_for_odd_digits_is_not_an_error(client: httpx.AsyncClient, world, as_manager):
+    response = await client.get("/api/v1/sales-points/SP-A/stock", params={"q": "²"}, headers=as_manager)
+    assert response.status_code == 200 and response.json()["total"] == 0
+
+
+async def test_a_cooperative_cannot_count_another_producers_goods_into_its_warehouse(
+    client: httpx.AsyncClient, world
+):
+    headers = await factories.bearer(client, world.coop)
+    response = await client.post(
+        "/api/v1/sales-points/KHO-TH/counts",
+        headers=headers,
+        json={"scope": "partial", "lines": [{"product_id": world.tea.id, "counted": 50}], "post": True},
+    )
+    assert response.status_code == 422
+    stock = (await client.get("/api/v1/sales-points/KHO-TH/stock", headers=headers)).json()
+    assert stock["total"] == 0
