@@ -128,15 +128,22 @@ async def record(
     found = await lines.products(session, (line.product_id for line in counted))
     lines.raise_if(lines.missing_products(counted, found))
     sheet = await _sheet(session, count.id)
-    errors, new = [], []
+    errors, new, new_at = [], [], []
     for i, line in enumerate(counted):
         target = _pick_line(sheet, line, f"lines[{i}]")
         if isinstance(target, dict):
             errors.append(target)
         elif target is None:
             new.append(line)
+            new_at.append(i)
         else:
             target.counted, target.reason = line.counted, line.reason
+    keys = [(line.product_id, line.batch_code, line.ownership) for line in new]
+    errors += [
+        field_error(f"lines[{new_at[n]}]", N_("This line is given twice: count it once."))
+        for n in range(len(new))
+        if keys.index(keys[n]) != n
+    ]
     lines.raise_if(errors)
     await _own_products_only(session, count, found.values())
     if new:

@@ -74,10 +74,12 @@ class Change:
     reserved: int = 0  # change to reserved
     unit_value: int | None = None  # what one unit is worth on this movement
     reason: str | None = None  # overrides the entry's reason for this line
-    # Goods coming in: their cost is folded into the level's weighted average, and a
-    # consignment's commission replaces the level's (the latest agreement applies).
+    # Goods coming in: their cost is folded into the level's weighted average; or, with
+    # ``agreement`` (consigned goods), price and commission replace the level's, both of
+    # them: the latest agreement with the producer applies to the whole level.
     unit_cost: int | None = None
     commission_bp: int | None = None
+    agreement: bool = False
 
 
 def _insert(session: AsyncSession) -> Any:
@@ -179,10 +181,10 @@ async def _apply(session: AsyncSession, change: Change) -> Applied | None:
     elif change.reserved < 0:
         stmt = stmt.where(reserved >= -change.reserved, on_hand >= -change.quantity)
     values: dict[str, Any] = {"on_hand": on_hand + change.quantity, "reserved": reserved + change.reserved}
-    if change.quantity > 0 and change.unit_cost is not None:
+    if change.agreement:
+        values["unit_cost_vnd"], values["commission_bp"] = change.unit_cost, change.commission_bp
+    elif change.quantity > 0 and change.unit_cost is not None:
         values["unit_cost_vnd"] = _averaged_cost(change.unit_cost, change.quantity)
-    if change.commission_bp is not None:
-        values["commission_bp"] = change.commission_bp
     stmt = stmt.values(**values, updated_at=utcnow()).returning(
         on_hand, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership
     )
@@ -232,6 +234,7 @@ def _incoming_rows() -> Any:
         sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
         sa.bindparam("unit_costs", type_=ARRAY(sa.BigInteger)),
         sa.bindparam("commissions", type_=ARRAY(sa.Integer)),
+        sa.bindparam("agreements", type_=ARRAY(sa.Boolean)),
     ]
     return (
         sa.func.unnest(*arrays)
@@ -240,6 +243,7 @@ def _incoming_rows() -> Any:
             sa.column("quantity", sa.Integer),
             sa.column("unit_cost", sa.BigInteger),
             sa.column("commission_bp", sa.Integer),
+            sa.column("agreement", sa.Boolean),
         )
         .render_derived(name="incoming", with_types=False)
     )
@@ -250,17 +254,19 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
     cost, on_hand, q = LEVEL.c.unit_cost_vnd, LEVEL.c.on_hand, incoming.c.quantity
     new_cost = incoming.c.unit_cost
     averaged = sa.case(
+        (incoming.c.agreement, new_cost),
         (new_cost.is_(None), cost),
         (sa.or_(cost.is_(None), on_hand == 0), new_cost),
         else_=(cost * on_hand + new_cost * q) // (on_hand + q),
     )
+    commission = sa.case((incoming.c.agreement, incoming.c.commission_bp), else_=LEVEL.c.commission_bp)
     stmt = (
         sa.update(LEVEL)
         .where(LEVEL.c.id == incoming.c.level_id)
         .values(
             on_hand=on_hand + q,
             unit_cost_vnd=averaged,
-            commission_bp=sa.func.coalesce(incoming.c.commission_bp, LEVEL.c.commission_bp),
+            commission_bp=commission,
             updated_at=utcnow(),
         )
         .returning(LEVEL.c.id, on_hand, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership)
@@ -270,6 +276,7 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
         "quantities": [c.quantity for c in changes],
         "unit_costs": [c.unit_cost for c in changes],
         "commissions": [c.commission_bp for c in changes],
+        "agreements": [c.agreement for c in changes],
     }
     result = await session.execute(stmt, params)
     rows = {int(r[0]): Applied(int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in result}

@@ -127,6 +127,7 @@ async def receive(
                 unit_value=line.unit_cost,
                 unit_cost=line.unit_cost,
                 commission_bp=None if own_stock else data.commission_rate_bp,
+                agreement=not own_stock,
             )
         )
         session.add(

@@ -129,6 +129,7 @@ class ReceivedLineIn(msgspec.Struct, forbid_unknown_fields=True):
     product_id: ProductId
     quantity: Count
     batch_code: BatchCode | None = None
+    ownership: Literal["owned", "consigned"] | None = None  # where one lot was sent both ways
     reason: Reason | None = None  # required when it differs from what was sent
 
 

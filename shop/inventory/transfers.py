@@ -179,6 +179,8 @@ def _match(
 ) -> list[tuple[TransferItem, int]]:
     """Which items a received line speaks of, and how many of each arrived."""
     mine = [i for i in items if i.product_id == line.product_id]
+    if line.ownership is not None:  # one lot sent both as own stock and on consignment
+        mine = [i for i in mine if i.ownership.value == line.ownership]
     if line.batch_code is not None:
         mine = [i for i in mine if codes.get(i.batch_id) == line.batch_code]
     elif len(mine) > 1 and line.quantity != sum(i.quantity_sent for i in mine):
@@ -268,6 +270,7 @@ async def receive(
                 reason=item.discrepancy_reason,
                 unit_cost=item.unit_cost_vnd,
                 commission_bp=item.commission_bp if ownership is Ownership.consigned else None,
+                agreement=ownership is Ownership.consigned,
             )
         )
     await ledger.apply(session, changes, ledger.Entry(DocumentKind.transfer, transfer.id, user.id))

@@ -164,3 +164,38 @@ async def test_a_cooperative_cannot_count_another_producers_goods_into_its_wareh
     assert response.status_code == 422
     stock = (await client.get("/api/v1/sales-points/KHO-TH/stock", headers=headers)).json()
     assert stock["total"] == 0
+
+
+async def test_the_latest_consignment_agreement_applies_to_the_whole_level(
+    client: httpx.AsyncClient, world, as_manager
+):
+    lot = {"code": "L1"}
+    on_commission = {
+        "kind": "consignment",
+        "producer_code": "HTX-TH",
+        "commission_rate_bp": 2000,
+        "lines": [{"product_id": world.noodles.id, "quantity": 4, "batch": lot}],
+    }
+    at_a_price = {
+        "kind": "consignment",
+        "producer_code": "HTX-TH",
+        "lines": [{"product_id": world.noodles.id, "quantity": 6, "batch": lot, "unit_cost": 45_000}],
+    }
+    for body in (on_commission, at_a_price):
+        response = await client.post("/api/v1/sales-points/SP-A/receipts", headers=as_manager, json=body)
+        assert response.status_code == 201, response.text
+
+    stock = (await client.get("/api/v1/sales-points/SP-A/stock", headers=as_manager)).json()
+    (level,) = stock["items"][0]["batches"]
+    assert (level["on_hand"], level["unit_cost_vnd"], level["commission_bp"]) == (10, 45_000, None)
+
+
+async def test_a_count_refuses_the_same_found_goods_twice(client: httpx.AsyncClient, world, as_manager):
+    line = {"product_id": world.honey.id, "counted": 2, "batch_code": "FOUND"}
+    response = await client.post(
+        "/api/v1/sales-points/SP-A/counts",
+        headers=as_manager,
+        json={"scope": "partial", "lines": [line, line]},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "lines[1]"
