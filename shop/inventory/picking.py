@@ -83,15 +83,19 @@ def allocate(
     name: str | None = None,
     batch_id: int | None = None,
     taken: dict[int, int] | None = None,
+    prefer: Ownership | None = None,
 ) -> list[tuple[Candidate, int]]:
     """Take ``quantity`` from ``levels`` in order (one batch only if ``batch_id``).
 
+    ``prefer``: levels of this ownership first.
     ``taken`` counts what earlier lines of the same document already took from each level,
     so two lines of one product never promise the same units.
     """
     taken = taken if taken is not None else {}
     chosen: list[tuple[Candidate, int]] = []
     need = quantity
+    if prefer is not None:  # e.g. a return to the producer hands back its consigned units first
+        levels = sorted(levels, key=lambda lv: lv.ownership is not prefer)  # stable: FEFO within
     for level in levels:
         if batch_id is not None and level.batch_id != batch_id:
             continue

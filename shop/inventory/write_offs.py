@@ -15,7 +15,7 @@ from shop.errors import Conflict, NotFound, field_error
 from shop.i18n import N_
 from shop.inventory import ledger, lines, picking
 from shop.inventory.documents import ProducerReturn, WriteOff, WriteOffReason
-from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind
+from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind, Ownership
 from shop.inventory.schemas import DocumentLineOut, LineIn, ProducerReturnIn, WriteOffIn
 
 
@@ -25,6 +25,8 @@ async def take(
     wanted: Sequence[LineIn],
     kind: MovementKind,
     entry: ledger.Entry,
+    *,
+    prefer: Ownership | None = None,
 ) -> None:
     """Decrement each line from the location's stock (FEFO, or the named batch).
 
@@ -43,6 +45,7 @@ async def take(
                 product_id=line.product_id,
                 batch_id=batch.id if batch else None,
                 taken=taken,
+                prefer=prefer,
             )
         except ledger.InsufficientStock as short:
             await _explain(session, wanted, short)
@@ -129,7 +132,7 @@ async def return_to_producer(
     session.add(document)
     await session.flush()
     entry = ledger.Entry(DocumentKind.producer_return, document.id, user.id, reason=data.note)
-    await take(session, location, data.lines, MovementKind.producer_return, entry)
+    await take(session, location, data.lines, MovementKind.producer_return, entry, prefer=Ownership.consigned)
     return document
 
 

@@ -199,3 +199,26 @@ async def test_a_count_refuses_the_same_found_goods_twice(client: httpx.AsyncCli
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "lines[1]"
+
+
+async def test_a_return_to_the_producer_hands_back_its_consigned_units_first(
+    client: httpx.AsyncClient, world, as_manager
+):
+    lot = {"code": "L9"}
+    for kind, cost in (("purchase", 30_000), ("consignment", 35_000)):
+        body = {
+            "kind": kind,
+            "producer_code": "HTX-TH",
+            "lines": [{"product_id": world.noodles.id, "quantity": 5, "batch": lot, "unit_cost": cost}],
+        }
+        assert (
+            await client.post("/api/v1/sales-points/SP-A/receipts", headers=as_manager, json=body)
+        ).status_code == 201
+
+    back = {"producer_code": "HTX-TH", "lines": [{"product_id": world.noodles.id, "quantity": 3}]}
+    response = await client.post("/api/v1/sales-points/SP-A/producer-returns", headers=as_manager, json=back)
+
+    assert response.status_code == 201, response.text
+    stock = (await client.get("/api/v1/sales-points/SP-A/stock", headers=as_manager)).json()
+    held = {b["ownership"]: b["on_hand"] for b in stock["items"][0]["batches"]}
+    assert held == {"owned": 5, "consigned": 2}
