@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.models import Producer, Product
+from shop.catalog.models import Product
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory import batches
@@ -35,13 +35,6 @@ def missing_products(
         for i, line in enumerate(lines)
         if line.product_id not in found
     ]
-
-
-async def producer_by_code(session: AsyncSession, code: str, field: str = "producer_code") -> Producer:
-    producer = await session.scalar(sa.select(Producer).where(Producer.code == code))
-    if producer is None:
-        raise InvalidInput(errors=[field_error(field, N_("No producer with code {code}."), code=code)])
-    return producer
 
 
 async def existing_batches(

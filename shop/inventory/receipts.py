@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import PiccoloUser
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Producer, Product
+from shop.catalog.services import find_producer
 from shop.errors import Conflict, NotFound, field_error
 from shop.i18n import N_
 from shop.inventory import access, batches, ledger, lines
@@ -88,7 +89,7 @@ async def receive(
     if (done := await _already(session, data, location)) is not None:
         return done
     check_open(location, today)
-    producer = await lines.producer_by_code(session, data.producer_code)
+    producer = await find_producer(session, data.producer_code, field="producer_code")
     if location.kind is LocationKind.producer and location.producer_id != producer.id:
         raise Conflict(N_("A producer's warehouse receives only that producer's goods."))
     found = await lines.products(session, (line.product_id for line in data.lines))

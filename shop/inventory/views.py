@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
-from shop.inventory import access, schemas
+from shop.inventory import schemas
 from shop.inventory.documents import (
     CountStatus,
     StockCount,
@@ -180,7 +180,3 @@ async def list_counts(
         .limit(limit)
     )
     return [await count_out(session, user, c) for c in await session.scalars(stmt)]
-
-
-def visible(user: CurrentUser, location: Location) -> bool:
-    return access.can_change(user, location)

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
-from shop.errors import Conflict, NotFound, field_error
+from shop.catalog.services import find_producer
+from shop.errors import Conflict, field_error
 from shop.i18n import N_
 from shop.inventory import ledger, lines, picking
 from shop.inventory.documents import ProducerReturn, WriteOff, WriteOffReason
@@ -107,7 +108,7 @@ async def return_to_producer(
         if done is not None:
             _same_location(done.location_id, location)
             return done
-    producer = await lines.producer_by_code(session, data.producer_code)
+    producer = await find_producer(session, data.producer_code, field="producer_code")
     found = await lines.products(session, (line.product_id for line in data.lines))
     errors = [
         field_error(
@@ -152,10 +153,3 @@ async def movement_lines(
         DocumentLineOut(m.product_id, name, code, -m.quantity, m.unit_value_vnd, expires)
         for m, name, code, expires in (await session.execute(stmt))
     ]
-
-
-async def find_write_off(session: AsyncSession, location: Location, write_off_id: int) -> WriteOff:
-    document = await session.get(WriteOff, write_off_id)
-    if document is None or document.location_id != location.id:
-        raise NotFound(N_("No write-off {id}."), id=write_off_id)
-    return document

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from shop.accounts.services import CurrentUser, load_user
 from shop.app import create_app
 from shop.catalog.sellability import today
 from shop.db import Database
+from shop.errors import DomainError
 from shop.inventory import check
 from shop.inventory.models import Movement, StockLevel
 from shop.settings import Settings
@@ -109,3 +111,38 @@ async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
+
+
+Work = Callable[[AsyncSession], Awaitable[Any]]
+
+
+async def race(url: str, works: list[Work]) -> list[Any]:
+    """Run each piece of work in its own transaction on its own engine (as separate app
+    processes would), all released at once.
+
+    Returns what each returned, or the domain error it raised (its transaction rolled back):
+    an InsufficientStock, a Conflict…
+    """
+    start = asyncio.Event()
+    engines = [Database.connect(url) for _ in works]
+
+    async def one(db: Database, work: Work) -> Any:
+        async with db.engine.connect():  # the connection is open before the race starts
+            pass
+        await start.wait()
+        async with db.write_sessions() as s:
+            try:
+                result = await work(s)
+            except DomainError as error:
+                await s.rollback()
+                return error
+            await s.commit()
+            return result
+
+    try:
+        tasks = [asyncio.create_task(one(db, work)) for db, work in zip(engines, works, strict=True)]
+        await asyncio.sleep(0.05)
+        start.set()
+        return await asyncio.gather(*tasks)
+    finally:
+        await asyncio.gather(*(db.dispose() for db in engines))

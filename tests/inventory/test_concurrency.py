@@ -8,7 +8,6 @@ clear "insufficient stock" answer, and the ledger still adds up.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -24,12 +23,14 @@ from shop.inventory.models import Batch, Movement, MovementKind, StockLevel
 from shop.inventory.schemas import ReceiptIn, TransferIn, TransferReceiveIn, WriteOffIn
 from tests import factories
 from tests.inventory.support import (
+    Work,
     acting,
     app_client,
     batch,
     convert,
     ledger_report,
     on_hand,
+    race,
     receipt_body,
     snapshot,
 )
@@ -46,39 +47,6 @@ async def _stock_up(db: Database, world: Any, product_id: int, quantity: int, co
             s, user, location, convert(receipt_body(product_id, quantity), ReceiptIn), today=today()
         )
         await s.commit()
-
-
-Work = Callable[[AsyncSession], Awaitable[Any]]
-
-
-async def _race(url: str, works: list[Work]) -> list[Any]:
-    """Run each piece of work in its own transaction on its own engine, all released at once.
-
-    Returns what each returned, or the InsufficientStock it raised (its transaction rolled back).
-    """
-    start = asyncio.Event()
-    engines = [Database.connect(url) for _ in works]
-
-    async def one(db: Database, work: Work) -> Any:
-        async with db.engine.connect():  # the connection is open before the race starts
-            pass
-        await start.wait()
-        async with db.write_sessions() as s:
-            try:
-                result = await work(s)
-            except InsufficientStock as error:
-                await s.rollback()
-                return error
-            await s.commit()
-            return result
-
-    try:
-        tasks = [asyncio.create_task(one(db, work)) for db, work in zip(engines, works, strict=True)]
-        await asyncio.sleep(0.05)
-        start.set()
-        return await asyncio.gather(*tasks)
-    finally:
-        await asyncio.gather(*(db.dispose() for db in engines))
 
 
 def _write_off_one(world: Any, product_id: int) -> Work:
@@ -104,7 +72,7 @@ async def _movements(db: Database, kind: MovementKind) -> int:
 async def test_fifty_concurrent_decrements_of_ten_units_sell_exactly_ten(database_url, database, world):
     await _stock_up(database, world, world.noodles.id, STOCK)
 
-    results = await _race(database_url, [_write_off_one(world, world.noodles.id) for _ in range(BUYERS)])
+    results = await race(database_url, [_write_off_one(world, world.noodles.id) for _ in range(BUYERS)])
 
     refused = [r for r in results if isinstance(r, InsufficientStock)]
     assert results.count("ok") == STOCK
@@ -150,7 +118,7 @@ async def test_concurrent_reservations_never_promise_the_same_unit_twice(databas
 
         return work
 
-    results = await _race(database_url, [reserve_one(n) for n in range(1, BUYERS + 1)])
+    results = await race(database_url, [reserve_one(n) for n in range(1, BUYERS + 1)])
 
     assert results.count("held") == STOCK
     assert sum(isinstance(r, InsufficientStock) for r in results) == BUYERS - STOCK
@@ -174,7 +142,7 @@ async def test_two_receipts_racing_to_record_the_same_new_batch_make_one_batch_a
 
             return work
 
-        results = await _race(database_url, [receive(4), receive(6)])
+        results = await race(database_url, [receive(4), receive(6)])
 
         assert all(isinstance(r, int) for r in results), results
         async with database.read_sessions() as s:
@@ -218,7 +186,7 @@ async def test_two_transfers_arriving_at_once_fill_one_new_stock_level_at_the_fa
 
         return work
 
-    results = await _race(database_url, [arrive(t) for t in sent])
+    results = await race(database_url, [arrive(t) for t in sent])
 
     assert results == ["received", "received"]
     async with database.read_sessions() as s:

@@ -4,8 +4,6 @@ cooperative's count of goods that are not its own."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -17,36 +15,7 @@ from shop.errors import DomainError
 from shop.inventory import access, receipts, transfers
 from shop.inventory.schemas import ReceiptIn, TransferIn, TransferReceiveIn
 from tests import factories
-from tests.inventory.support import acting, convert, ledger_report, on_hand, receipt_body
-
-Work = Callable[[AsyncSession], Awaitable[Any]]
-
-
-async def _race(url: str, works: list[Work]) -> list[Any]:
-    """Each piece of work in its own transaction on its own engine, released together; what it
-    returned, or the domain error it raised (its transaction rolled back)."""
-    start = asyncio.Event()
-    engines = [Database.connect(url) for _ in works]
-
-    async def one(db: Database, work: Work) -> Any:
-        await start.wait()
-        async with db.write_sessions() as s:
-            try:
-                result = await work(s)
-            except DomainError as error:
-                await s.rollback()
-                return error
-            await s.commit()
-            return result
-
-    try:
-        tasks = [asyncio.create_task(one(db, work)) for db, work in zip(engines, works, strict=True)]
-        await asyncio.sleep(0.05)
-        start.set()
-        return await asyncio.gather(*tasks)
-    finally:
-        for db in engines:
-            await db.dispose()
+from tests.inventory.support import Work, acting, convert, ledger_report, on_hand, race, receipt_body
 
 
 async def _receive(db: Database, world: Any, body: dict[str, Any]) -> None:
@@ -78,7 +47,7 @@ async def test_a_transfer_received_twice_at_once_puts_the_goods_in_once(database
         await transfers.receive(s, user, transfer_id, TransferReceiveIn(), today=today())
         return "received"
 
-    results = await _race(database_url, [receive, receive])
+    results = await race(database_url, [receive, receive])
 
     assert results.count("received") == 1
     assert [r.status_code for r in results if isinstance(r, DomainError)] == [409]
@@ -113,7 +82,7 @@ async def test_receipts_touching_the_same_levels_in_other_orders_both_go_through
         return work
 
     for _ in range(5):
-        results = await _race(database_url, [receipt([honey, noodles, honey]), receipt([noodles, honey])])
+        results = await race(database_url, [receipt([honey, noodles, honey]), receipt([noodles, honey])])
         assert results == ["ok", "ok"]
     assert await on_hand(database, world.shop.id, noodles) == (1 + 5 * 2, 0)
     assert await on_hand(database, world.shop.id, honey) == (1 + 5 * 3, 0)
