@@ -28,6 +28,7 @@ from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
 from shop.problems import exception_handler
 from shop.settings import Settings
+from shop.till import api as till_api
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -43,6 +44,9 @@ ROUTES: list[ControllerRouterHandler] = [
     inventory_api.ReceiptController,
     inventory_api.TransferController,
     inventory_api.CountController,
+    till_api.TillController,
+    till_api.SaleController,
+    till_api.ClearanceController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
     inventory_pages.PosPages,

@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -108,6 +110,11 @@ def dialect_of(session: AsyncSession) -> str:
     """``"postgresql"`` or ``"sqlite"``: the few statements that differ ask this."""
     bind = session.get_bind()
     return bind.dialect.name
+
+
+def insert_for(session: AsyncSession) -> Any:
+    """The dialect's ``insert`` (it has ``on_conflict_do_nothing``, which the generic lacks)."""
+    return pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
 
 
 async def provide_session(request: Request[Any, Any, Any], state: State) -> AsyncIterator[AsyncSession]:

@@ -30,6 +30,17 @@ from shop.inventory.documents import (
     WriteOff,
 )
 from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
+from shop.till.models import (
+    Clearance,
+    Counter,
+    Refund,
+    ReturnLine,
+    Sale,
+    SaleLine,
+    SalePayment,
+    SaleReturn,
+    Shift,
+)
 
 __all__ = [
     "Account",
@@ -39,6 +50,8 @@ __all__ = [
     "Base",
     "Batch",
     "Certificate",
+    "Clearance",
+    "Counter",
     "Location",
     "LoginFailure",
     "Movement",
@@ -53,6 +66,13 @@ __all__ = [
     "QualityCertification",
     "Receipt",
     "ReceiptLine",
+    "Refund",
+    "ReturnLine",
+    "Sale",
+    "SaleLine",
+    "SalePayment",
+    "SaleReturn",
+    "Shift",
     "StockCount",
     "StockCountLine",
     "StockLevel",

@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.db import dialect_of
+from shop.db import insert_for
 from shop.errors import field_error
 from shop.i18n import N_
 from shop.inventory.models import Batch
@@ -62,7 +60,7 @@ async def find(session: AsyncSession, keys: Sequence[BatchKey]) -> dict[BatchKey
 async def _insert(session: AsyncSession, wanted: Sequence[NewBatch]) -> None:
     """Insert these unless another transaction just did (the unique indexes decide): one
     batched statement for labelled batches and one for unlabelled ones."""
-    insert: Any = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    insert = insert_for(session)
     now = dt.datetime.now(dt.UTC)
     for labelled in (False, True):
         rows = [

@@ -244,6 +244,12 @@ async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> Stock
             )
     await ledger.apply(session, changes, ledger.Entry(DocumentKind.stock_count, count.id, user.id))
     count.status, count.posted_at, count.posted_by = CountStatus.posted, utcnow(), user.id
+    if count.scope is CountScope.full:  # the books match the shelves again (rule 7's flag)
+        await session.execute(
+            sa.update(Location)
+            .where(Location.id == count.location_id)
+            .values(count_flagged_at=None, count_flag_reason=None)
+        )
     await session.flush()
     return count
 

@@ -20,11 +20,9 @@ from typing import Any, NoReturn
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.db import dialect_of
+from shop.db import dialect_of, insert_for
 from shop.db_types import utcnow
 from shop.errors import Conflict
 from shop.i18n import N_
@@ -82,10 +80,6 @@ class Change:
     agreement: bool = False
 
 
-def _insert(session: AsyncSession) -> Any:
-    return pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
-
-
 async def ensure_level(
     session: AsyncSession,
     *,
@@ -126,7 +120,7 @@ async def ensure_levels(session: AsyncSession, keys: Sequence[LevelKey]) -> dict
         }
         for k in wanted
     ]
-    insert = _insert(session)
+    insert = insert_for(session)
     stmt = insert(LEVEL).on_conflict_do_nothing(index_elements=["location_id", "batch_id", "ownership"])
     await session.execute(stmt, rows)  # executemany: one compiled statement
     found = await session.execute(

@@ -78,6 +78,9 @@ async def create_location(session: AsyncSession, data: LocationIn) -> Location:
         starts_on=data.starts_on,
         ends_on=data.ends_on,
         producer_id=producer_id,
+        bank_bin=data.bank_bin,
+        bank_account_number=data.bank_account_number,
+        bank_account_name=data.bank_account_name,
     )
     session.add(location)
     await session.flush()
@@ -99,7 +102,18 @@ async def update_location(session: AsyncSession, code: str, patch: LocationPatch
         location.area_id = await _area(session, patch.area_code, errors)
     if errors:
         raise InvalidInput(errors=errors)
-    for field in ("name", "address", "opening_hours", "phone", "starts_on", "ends_on", "is_active"):
+    for field in (
+        "name",
+        "address",
+        "opening_hours",
+        "phone",
+        "starts_on",
+        "ends_on",
+        "is_active",
+        "bank_bin",
+        "bank_account_number",
+        "bank_account_name",
+    ):
         if (value := getattr(patch, field)) is not None:
             setattr(location, field, value)
     await session.flush()

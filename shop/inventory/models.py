@@ -48,6 +48,9 @@ class MovementKind(StrEnum):
     write_off = "write_off"  # damaged, expired or lost
     reservation = "reservation"  # held for an online order (on hand unchanged)
     release = "release"  # a reservation given back (expired, cancelled or fulfilled)
+    # Rule 7: a till sale synced late found too little stock. The goods were sold, so the
+    # shortfall is booked in first (and the location flagged for a count), then the sale.
+    unrecorded_stock = "unrecorded_stock"
 
 
 class DocumentKind(StrEnum):
@@ -59,6 +62,7 @@ class DocumentKind(StrEnum):
     write_off = "write_off"
     producer_return = "producer_return"
     sale = "sale"
+    sale_return = "sale_return"
     order = "order"
 
 
@@ -85,6 +89,13 @@ class Location(Base):
     starts_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     ends_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     producer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("producer.id"), index=True)
+    # The account customers pay by bank transfer (VietQR): NAPAS bank BIN, number, holder.
+    bank_bin: Mapped[str | None] = mapped_column(sa.String(6))
+    bank_account_number: Mapped[str | None] = mapped_column(sa.String(19))
+    bank_account_name: Mapped[str | None] = mapped_column(sa.String(100))
+    # Rule 7: stock turned out wrong (a late sale found too little): count here soon.
+    count_flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    count_flag_reason: Mapped[str | None] = mapped_column(sa.String(300))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -47,6 +47,9 @@ class SalesPointOut(msgspec.Struct):
 
 LocationCode = Annotated[str, msgspec.Meta(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 ShortLine = Annotated[str, msgspec.Meta(max_length=200)]
+BankBin = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{6}$", description="NAPAS bank BIN, e.g. 970436")]
+BankAccount = Annotated[str, msgspec.Meta(pattern=r"^[0-9A-Za-z]{1,19}$")]
+BankHolder = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
 class LocationIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -63,6 +66,9 @@ class LocationIn(msgspec.Struct, forbid_unknown_fields=True):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     producer_code: Code | None = None  # a producer's warehouse
+    bank_bin: BankBin | None = None  # where customers pay by bank transfer (VietQR)
+    bank_account_number: BankAccount | None = None
+    bank_account_name: BankHolder | None = None
 
 
 class LocationPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -75,6 +81,9 @@ class LocationPatch(msgspec.Struct, forbid_unknown_fields=True):
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
     is_active: bool | None = None
+    bank_bin: BankBin | None = None
+    bank_account_number: BankAccount | None = None
+    bank_account_name: BankHolder | None = None
 
 
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -1,0 +1,1 @@
+"""The till (POS) of a sales point: sales, payments, receipts, returns and shifts."""

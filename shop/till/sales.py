@@ -1,0 +1,356 @@
+"""Recording a till sale: once, whatever the network does (DESIGN.md rules 3, 4, 5, 7).
+
+- **Idempotent.** The till names each sale with a UUID. The same id with the same payload
+  answers the sale already recorded; with another payload it is a 409 (a till bug, never
+  a second sale). Twins racing each other meet at the location's receipt counter, whose
+  row lock makes the second wait and then find the first.
+- **Money** is computed here from the lines: prices (the catalog's unless given),
+  discounts (managers only), totals; the payments must add up to the total exactly.
+- **Certificates.** A product that is not sellable as OCOP is refused with the reason,
+  unless the office granted a clearance, which the line records.
+- **Late sales.** A sale queued offline (or sold long before it arrives) is never refused
+  for lack of stock: the shortfall is booked in first as ``unrecorded_stock`` and the
+  location is flagged for a count, so stock still never goes below zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.models import Role
+from shop.accounts.services import CurrentUser
+from shop.catalog.models import Product
+from shop.catalog.sellability import VIETNAM
+from shop.db import dialect_of
+from shop.db_types import utcnow
+from shop.errors import Conflict, Forbidden, InvalidInput, field_error
+from shop.i18n import N_
+from shop.inventory import batches, ledger, picking
+from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
+from shop.till import eligibility, numbering, shifts
+from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment
+from shop.till.schemas import PaymentIn, SaleIn, SaleLineIn
+
+SALE: sa.Table = Sale.__table__  # type: ignore[assignment]
+LINE: sa.Table = SaleLine.__table__  # type: ignore[assignment]
+PAYMENT: sa.Table = SalePayment.__table__  # type: ignore[assignment]
+
+# A sale that reaches the server this long after it was made was sold offline.
+LATE_AFTER = dt.timedelta(minutes=5)
+# Till clocks drift; a sale from further in the future than this is a mistake.
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+class SaleNotSellable(Conflict):
+    code = "not_sellable"
+    title = N_("This product cannot be sold as OCOP.")
+
+
+def payload_hash(data: SaleIn | msgspec.Struct) -> str:
+    """The payload as decoded (defaults filled, times in UTC): equal payloads, equal hashes."""
+    if isinstance(data, SaleIn):
+        data = msgspec.structs.replace(data, sold_at=data.sold_at.astimezone(dt.UTC))
+    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+
+
+async def find(session: AsyncSession, client_id: uuid.UUID) -> Sale | None:
+    return await session.scalar(sa.select(Sale).where(Sale.client_id == client_id))
+
+
+def same_or_conflict(sale: Sale, location: Location, digest: str) -> Sale:
+    """The sale already recorded under this id, if this is the same sale sent again."""
+    if sale.location_id != location.id or sale.payload_hash != digest:
+        raise Conflict(
+            N_("Sale {id} was already recorded with other contents."),
+            id=str(sale.client_id),
+            error_code="client_id_reused",
+        )
+    return sale
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One line as it will be recorded."""
+
+    line: SaleLineIn
+    product: Product
+    unit_price: int
+    total: int
+    clearance: Clearance | None
+
+
+async def record(
+    session: AsyncSession, user: CurrentUser, location: Location, data: SaleIn
+) -> tuple[Sale, bool]:
+    """Record the sale, or find it recorded; returns it and whether it was new."""
+    shifts.require_cashier(user)
+    digest = payload_hash(data)
+    if (done := await find(session, data.id)) is not None:
+        return same_or_conflict(done, location, digest), False
+    now = utcnow()
+    late = _check_time(data, now)
+    shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
+    products = await _products(session, data.lines)
+    priced = await _price(session, user, location, data, products, late=late)
+    _check_payments(data.payments, sum(p.total for p in priced))
+    number = await numbering.take(session, location.id)
+    if dialect_of(session) == "postgresql" and (twin := await find(session, data.id)) is not None:
+        # A twin committed while we waited for the counter: undo ours, answer it.
+        await session.rollback()
+        return same_or_conflict(twin, location, digest), False
+    sale = Sale(
+        client_id=data.id,
+        payload_hash=digest,
+        location_id=location.id,
+        shift_id=shift.id,
+        user_id=user.id,
+        number=number,
+        sold_at=data.sold_at,
+        recorded_at=now,
+        subtotal_vnd=sum(p.unit_price * p.line.quantity for p in priced),
+        discount_vnd=sum(p.line.discount for p in priced),
+        total_vnd=sum(p.total for p in priced),
+        late=late,
+    )
+    session.add(sale)
+    await session.flush()
+    sale.unrecorded_units = await _take_stock(session, user, location, sale, priced, late=late)
+    await _write_lines(session, sale, priced, data.payments)
+    return sale, True
+
+
+def _check_time(data: SaleIn, now: dt.datetime) -> bool:
+    """Whether the sale is late (sold offline); refuses times the till cannot have meant."""
+    if data.sold_at.tzinfo is None:
+        raise InvalidInput(errors=[field_error("sold_at", N_("Give the time with its UTC offset."))])
+    if data.sold_at > now + CLOCK_SKEW:
+        raise InvalidInput(errors=[field_error("sold_at", N_("This time is in the future."))])
+    return data.offline or data.sold_at < now - LATE_AFTER
+
+
+async def _products(session: AsyncSession, lines: Sequence[SaleLineIn]) -> dict[int, Product]:
+    ids = {line.product_id for line in lines}
+    found = {p.id: p for p in await session.scalars(sa.select(Product).where(Product.id.in_(ids)))}
+    errors = [
+        field_error(f"lines[{i}].product_id", N_("No product {id}."), id=line.product_id)
+        for i, line in enumerate(lines)
+        if line.product_id not in found
+    ]
+    if errors:
+        raise InvalidInput(errors=errors)
+    return found
+
+
+async def _price(
+    session: AsyncSession,
+    user: CurrentUser,
+    location: Location,
+    data: SaleIn,
+    products: dict[int, Product],
+    *,
+    late: bool,
+) -> list[Priced]:
+    """Each line's price, discount and total, and its clearance if it needs one."""
+    on = data.sold_at.astimezone(VIETNAM).date()
+    cleared = await _clearances(session, location, products, on, late=late)
+    is_manager = user.role in (Role.admin, Role.manager)
+    errors = []
+    priced = []
+    for i, line in enumerate(data.lines):
+        product = products[line.product_id]
+        price = product.price_vnd if line.unit_price is None else line.unit_price
+        # A till offline kept the price it had; live, only a manager sells at another price.
+        if price != product.price_vnd and not (late or is_manager):
+            errors.append(
+                field_error(
+                    f"lines[{i}].unit_price",
+                    N_("The price of {product} is {price} đồng; only a manager can change it."),
+                    product=product.name,
+                    price=product.price_vnd,
+                )
+            )
+        if line.discount and not is_manager:
+            raise Forbidden(N_("Only a manager can give a discount."), error_code="discount_not_allowed")
+        if line.discount > price * line.quantity:
+            errors.append(field_error(f"lines[{i}].discount", N_("The discount is more than the line.")))
+        priced.append(
+            Priced(line, product, price, price * line.quantity - line.discount, cleared.get(product.id))
+        )
+    if errors:
+        raise InvalidInput(errors=errors)
+    return priced
+
+
+async def _clearances(
+    session: AsyncSession, location: Location, products: dict[int, Product], on: dt.date, *, late: bool
+) -> dict[int, Clearance]:
+    """Clearances for the products that need one; refuses those that have none.
+
+    A late sale is recorded whatever its products' certificates say: it happened, and the
+    till's list said they were sellable when it went offline."""
+    blocked = await eligibility.blocked(session, products.values(), on)
+    if not blocked:
+        return {}
+    cleared = await eligibility.clearances(session, location.id, blocked, on)
+    refused = {pid: reason for pid, reason in blocked.items() if pid not in cleared}
+    if refused and not late:
+        first = next(iter(refused.values()))
+        raise SaleNotSellable(
+            first.message,
+            errors=[{"field": "lines", "product_id": pid, "message": r.detail} for pid, r in refused.items()],
+            **first.params,
+        )
+    return cleared
+
+
+def _check_payments(payments: Sequence[PaymentIn], total: int) -> None:
+    errors = []
+    paid = sum(p.amount for p in payments)
+    if paid != total:
+        errors.append(
+            field_error(
+                "payments",
+                N_("The payments add up to {paid} đồng, the total is {total}."),
+                paid=paid,
+                total=total,
+            )
+        )
+    for i, payment in enumerate(payments):
+        if payment.tendered is not None and payment.method != PaymentMethod.cash:
+            errors.append(field_error(f"payments[{i}].tendered", N_("Only cash is tendered.")))
+        if payment.tendered is not None and payment.tendered < payment.amount:
+            errors.append(field_error(f"payments[{i}].tendered", N_("Less cash was handed over than paid.")))
+        if payment.method == PaymentMethod.card and not payment.reference:
+            errors.append(field_error(f"payments[{i}].reference", N_("A card payment needs its reference.")))
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+async def _take_stock(
+    session: AsyncSession,
+    user: CurrentUser,
+    location: Location,
+    sale: Sale,
+    priced: Sequence[Priced],
+    *,
+    late: bool,
+) -> int:
+    """Decrement the sold units (FEFO); for a late sale, book any shortfall in first.
+    Returns the units booked in as unrecorded stock."""
+    stock = await picking.candidates(session, location.id, {p.product.id for p in priced})
+    taken: dict[int, int] = {}
+    found: list[ledger.Change] = []
+    sold: list[ledger.Change] = []
+    for p in priced:
+        levels = stock.get(p.product.id, [])
+        attempt = dict(taken)  # allocate marks what it takes even when it then gives up
+        try:
+            picked = picking.allocate(levels, p.line.quantity, product_id=p.product.id, taken=attempt)
+            taken = attempt
+        except ledger.InsufficientStock as short:
+            if not late:
+                raise ledger.InsufficientStock(
+                    product_id=short.product_id,
+                    requested=short.requested,
+                    available=short.available,
+                    name=p.product.name,
+                ) from None
+            picked = _all_there_is(levels, taken)
+            missing = p.line.quantity - sum(q for _, q in picked)
+            level_id, unit_value = await _level_for_unrecorded(session, location, p.product.id, levels)
+            found.append(
+                ledger.Change(level_id, MovementKind.unrecorded_stock, missing, unit_value=unit_value)
+            )
+            sold.append(ledger.Change(level_id, MovementKind.sale, -missing, unit_value=unit_value))
+        sold += [
+            ledger.Change(lv.level_id, MovementKind.sale, -q, unit_value=lv.unit_cost) for lv, q in picked
+        ]
+    entry = ledger.Entry(DocumentKind.sale, sale.id, user.id)
+    await ledger.apply(session, [*found, *sold], entry)
+    unrecorded = sum(c.quantity for c in found)
+    if unrecorded:
+        await _flag_for_count(session, location, sale)
+    return unrecorded
+
+
+def _all_there_is(
+    levels: Sequence[picking.Candidate], taken: dict[int, int]
+) -> list[tuple[picking.Candidate, int]]:
+    """Everything still free of these levels (FEFO), marked as taken."""
+    picked = []
+    for level in levels:
+        free = level.available - taken.get(level.level_id, 0)
+        if free > 0:
+            picked.append((level, free))
+            taken[level.level_id] = taken.get(level.level_id, 0) + free
+    return picked
+
+
+async def _level_for_unrecorded(
+    session: AsyncSession, location: Location, product_id: int, levels: Sequence[picking.Candidate]
+) -> tuple[int, int | None]:
+    """Where the unrecorded units are booked: the first-expiring level the location has of the
+    product, else its unlabelled lot (owned: whose goods they were, a count will tell)."""
+    if levels:
+        return levels[0].level_id, levels[0].unit_cost
+    found, _ = await batches.find_or_create(
+        session, [batches.NewBatch(batches.BatchKey(product_id, None), None, None, "lines")]
+    )
+    batch = found[batches.BatchKey(product_id, None)]
+    level_id = await ledger.ensure_level(
+        session, location_id=location.id, product_id=product_id, batch_id=batch.id, ownership=Ownership.owned
+    )
+    return level_id, None
+
+
+async def _flag_for_count(session: AsyncSession, location: Location, sale: Sale) -> None:
+    """Rule 7: the books were short, so the shelves need counting (the first reason stays)."""
+    reason = f"sale {numbering.receipt_number(location.code, sale.number)}: unrecorded stock"
+    await session.execute(
+        sa.update(Location)
+        .where(Location.id == location.id, Location.count_flagged_at.is_(None))
+        .values(count_flagged_at=utcnow(), count_flag_reason=reason)
+    )
+
+
+async def _write_lines(
+    session: AsyncSession, sale: Sale, priced: Sequence[Priced], payments: Sequence[PaymentIn]
+) -> None:
+    """The lines and payments, one statement each."""
+    await session.execute(
+        sa.insert(LINE),
+        [
+            {
+                "sale_id": sale.id,
+                "line_no": i + 1,
+                "product_id": p.product.id,
+                "quantity": p.line.quantity,
+                "unit_price_vnd": p.unit_price,
+                "discount_vnd": p.line.discount,
+                "total_vnd": p.total,
+                "clearance_id": p.clearance.id if p.clearance else None,
+            }
+            for i, p in enumerate(priced)
+        ],
+    )
+    await session.execute(
+        sa.insert(PAYMENT),
+        [
+            {
+                "sale_id": sale.id,
+                "method": p.method,
+                "amount_vnd": p.amount,
+                "tendered_vnd": p.tendered,
+                "reference": p.reference,
+            }
+            for p in payments
+        ],
+    )

@@ -1,0 +1,245 @@
+"""Till documents as the API and the pages show them: sales, returns, shifts, the till's
+product list. Each is a fixed handful of queries whatever its size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.models import PiccoloUser
+from shop.catalog.models import Product, ProductGroup
+from shop.catalog.sellability import product_is_sellable
+from shop.i18n import current_language
+from shop.inventory.models import Location, StockLevel
+from shop.text import fold
+from shop.till import eligibility, numbering, shifts
+from shop.till.models import (
+    Clearance,
+    Refund,
+    ReturnLine,
+    Sale,
+    SaleLine,
+    SalePayment,
+    SaleReturn,
+    Shift,
+)
+from shop.till.schemas import (
+    ClearanceOut,
+    PaymentOut,
+    RefundOut,
+    ReturnLineOut,
+    ReturnOut,
+    SaleLineOut,
+    SaleOut,
+    ShiftOut,
+    TillProductOut,
+)
+
+
+async def _username(session: AsyncSession, user_id: int) -> str:
+    return await session.scalar(sa.select(PiccoloUser.username).where(PiccoloUser.id == user_id)) or "?"
+
+
+async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> SaleOut:
+    lines = (
+        await session.execute(
+            sa.select(SaleLine, Product.name, Product.trace_code, Clearance.reason)
+            .join(Product, Product.id == SaleLine.product_id)
+            .outerjoin(Clearance, Clearance.id == SaleLine.clearance_id)
+            .where(SaleLine.sale_id == sale.id)
+            .order_by(SaleLine.line_no)
+        )
+    ).all()
+    returned = dict(
+        (
+            await session.execute(
+                sa.select(ReturnLine.sale_line_id, sa.func.sum(ReturnLine.quantity))
+                .where(ReturnLine.sale_line_id.in_([line.id for line, *_ in lines]))
+                .group_by(ReturnLine.sale_line_id)
+            )
+        ).all()
+    )
+    payments = list(
+        await session.scalars(
+            sa.select(SalePayment).where(SalePayment.sale_id == sale.id).order_by(SalePayment.id)
+        )
+    )
+    refunded = await session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(SaleReturn.total_vnd), 0)).where(SaleReturn.sale_id == sale.id)
+    )
+    return SaleOut(
+        id=sale.client_id,
+        number=numbering.receipt_number(location.code, sale.number),
+        location=location.code,
+        shift_id=sale.shift_id,
+        cashier=await _username(session, sale.user_id),
+        sold_at=sale.sold_at,
+        recorded_at=sale.recorded_at,
+        subtotal=sale.subtotal_vnd,
+        discount=sale.discount_vnd,
+        total=sale.total_vnd,
+        lines=[
+            SaleLineOut(
+                id=line.id,
+                product_id=line.product_id,
+                name=name,
+                trace_code=trace,
+                quantity=line.quantity,
+                unit_price=line.unit_price_vnd,
+                discount=line.discount_vnd,
+                total=line.total_vnd,
+                returned=int(returned.get(line.id, 0)),
+                as_ocop=line.clearance_id is None,
+                clearance_reason=reason,
+            )
+            for line, name, trace, reason in lines
+        ],
+        payments=[
+            PaymentOut(
+                method=p.method.value,
+                amount=p.amount_vnd,
+                tendered=p.tendered_vnd,
+                change=(p.tendered_vnd or p.amount_vnd) - p.amount_vnd,
+                reference=p.reference,
+            )
+            for p in payments
+        ],
+        late=sale.late,
+        unrecorded_units=sale.unrecorded_units,
+        refunded=int(refunded or 0),
+    )
+
+
+async def return_out(
+    session: AsyncSession, document: SaleReturn, sale: Sale, location: Location
+) -> ReturnOut:
+    lines = (
+        await session.execute(
+            sa.select(ReturnLine, SaleLine.product_id, Product.name)
+            .join(SaleLine, SaleLine.id == ReturnLine.sale_line_id)
+            .join(Product, Product.id == SaleLine.product_id)
+            .where(ReturnLine.return_id == document.id)
+            .order_by(ReturnLine.id)
+        )
+    ).all()
+    refunds = await session.scalars(
+        sa.select(Refund).where(Refund.return_id == document.id).order_by(Refund.id)
+    )
+    return ReturnOut(
+        id=document.client_id,
+        sale=sale.client_id,
+        sale_number=numbering.receipt_number(location.code, sale.number),
+        reason=document.reason,
+        total=document.total_vnd,
+        returned_at=document.returned_at,
+        lines=[
+            ReturnLineOut(
+                product_id=pid, name=name, quantity=rl.quantity, amount=rl.amount_vnd, restock=rl.restock
+            )
+            for rl, pid, name in lines
+        ],
+        refunds=[RefundOut(method=r.method.value, amount=r.amount_vnd) for r in refunds],
+    )
+
+
+async def shift_out(session: AsyncSession, shift: Shift, location: Location) -> ShiftOut:
+    return ShiftOut(
+        id=shift.id,
+        location=location.code,
+        cashier=await _username(session, shift.user_id),
+        status=shift.status.value,
+        opening_float=shift.opening_float_vnd,
+        opened_at=shift.opened_at,
+        closed_at=shift.closed_at,
+        note=shift.note,
+        report=await shifts.report(session, shift),
+    )
+
+
+async def clearance_outs(session: AsyncSession, clearances: Sequence[Clearance]) -> list[ClearanceOut]:
+    names = dict(
+        (
+            await session.execute(
+                sa.select(Product.id, Product.name).where(Product.id.in_({c.product_id for c in clearances}))
+            )
+        ).all()
+    )
+    codes = dict(
+        (
+            await session.execute(
+                sa.select(Location.id, Location.code).where(
+                    Location.id.in_({c.location_id for c in clearances if c.location_id})
+                )
+            )
+        ).all()
+    )
+    return [
+        ClearanceOut(
+            id=c.id,
+            product_id=c.product_id,
+            product=names.get(c.product_id, "?"),
+            location=codes.get(c.location_id) if c.location_id else None,
+            reason=c.reason,
+            starts_on=c.starts_on,
+            until=c.until,
+            granted_at=c.granted_at,
+            revoked_at=c.revoked_at,
+        )
+        for c in clearances
+    ]
+
+
+async def till_products(session: AsyncSession, location: Location, *, on: dt.date) -> list[TillProductOut]:
+    """Everything this location stocks (or stocked): what a till needs to sell it offline."""
+    available = (
+        sa.select(
+            StockLevel.product_id, sa.func.sum(StockLevel.on_hand - StockLevel.reserved).label("available")
+        )
+        .where(StockLevel.location_id == location.id)
+        .group_by(StockLevel.product_id)
+        .subquery()
+    )
+    rows = (
+        await session.execute(
+            sa.select(Product, ProductGroup.name, ProductGroup.name_en, available.c.available)
+            .join(available, available.c.product_id == Product.id)
+            .join(ProductGroup, ProductGroup.id == Product.group_id)
+            .order_by(Product.name)
+        )
+    ).all()
+    products = [row[0] for row in rows]
+    blocked = await eligibility.blocked(session, products, on)
+    cleared = await eligibility.clearances(session, location.id, blocked, on)
+    english = current_language() != "vi"
+    out = []
+    for product, group, group_en, free in rows:
+        reason = blocked.get(product.id)
+        clearance = cleared.get(product.id)
+        out.append(
+            TillProductOut(
+                id=product.id,
+                name=product.name,
+                search=fold(f"{product.name} {product.gtin or ''} {product.trace_code}"),
+                gtin=product.gtin,
+                trace_code=product.trace_code,
+                price=product.price_vnd,
+                unit=product.unit,
+                group=group_en if english else group,
+                available=int(free or 0),
+                sellable=product_is_sellable(product, on) or clearance is not None,
+                blocked=reason.detail if reason else None,
+                clearance=clearance.reason if clearance else None,
+            )
+        )
+    return out
+
+
+async def recent_sales(session: AsyncSession, location: Location, *, q: str | None, limit: int) -> list[Sale]:
+    """The location's latest sales; ``q`` is a receipt number, whole ("SP-A-000042") or not ("42")."""
+    stmt = sa.select(Sale).where(Sale.location_id == location.id).order_by(Sale.id.desc()).limit(limit)
+    if q and (digits := q.strip().rsplit("-", 1)[-1]).isdigit() and len(digits) <= 9:
+        stmt = stmt.where(Sale.number == int(digits))
+    return list(await session.scalars(stmt))
