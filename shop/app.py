@@ -29,6 +29,7 @@ from shop.inventory import pages_counts, pages_documents, pages_planning, pages_
 from shop.problems import exception_handler
 from shop.settings import Settings
 from shop.till import api as till_api
+from shop.till import pages as till_pages
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -55,6 +56,7 @@ ROUTES: list[ControllerRouterHandler] = [
     pages_transfers.TransferPages,
     pages_counts.CountPages,
     pages_planning.PlanningPages,
+    till_pages.TillPages,
 ]
 
 

@@ -16,7 +16,7 @@ from shop import i18n
 
 SHOP_DIR = Path(__file__).resolve().parent
 LANG_COOKIE = "lang"
-_DOMAINS = ("catalog", "accounts", "geo", "inventory")
+_DOMAINS = ("catalog", "accounts", "geo", "inventory", "till")
 
 
 def build_environment() -> Environment:

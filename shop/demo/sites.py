@@ -23,6 +23,7 @@ HOURS = "7:30–21:00 hằng ngày"
 OFFICE_HOURS = "7:30–17:00, thứ Hai đến thứ Bảy"
 MAIN_SALES_POINT = "SP-BACKAN"  # where the demo manager and staff work
 FAIR = "FAIR-OCOP-TN"  # the trade fair open around the day of the load
+DEMO_BANK_BIN = "970405"  # Agribank's NAPAS BIN
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,10 @@ async def add_sales_points(session: AsyncSession, *, today: dt.date) -> list[Loc
                 opening_hours="8:00–22:00 trong những ngày hội chợ" if fair else HOURS,
                 starts_on=today + dt.timedelta(days=starts) if fair else None,
                 ends_on=today + dt.timedelta(days=ends) if fair else None,
+                # A made-up Agribank account so the till can show VietQR codes in the demo.
+                bank_bin=None if fair else DEMO_BANK_BIN,
+                bank_account_number=None if fair else f"88{site.phone[-6:].replace(' ', '')}0001",
+                bank_account_name=None if fair else "DIEM BAN OCOP (DEMO)",
             )
         )
     session.add_all(out)

@@ -33,6 +33,9 @@ DONE = {
     "thresholds": N_("Low-stock thresholds saved."),
     "sent_back": N_("The goods are on their way back."),
     "returned": N_("Goods returned to their producer."),
+    "shift_opened": N_("Shift opened."),
+    "shift_closed": N_("Shift closed: here is its Z-report."),
+    "customer_return": N_("Return recorded; refund as shown."),
 }
 
 
@@ -68,7 +71,10 @@ def labels() -> dict[str, dict[str, str]]:
             "write_off": _("Written off"),
             "reservation": _("Reserved"),
             "release": _("Reservation released"),
+            "unrecorded_stock": _("Unrecorded stock"),
         },
+        "payment": {"cash": _("Cash"), "bank_transfer": _("Bank transfer"), "card": _("Card")},
+        "shift": {"open": _("Open"), "closed": _("Closed")},
         "ownership": {"owned": _("Owned"), "consigned": _("Consigned")},
         "receipt": {"purchase": _("Purchase"), "consignment": _("Consignment")},
         "transfer": {

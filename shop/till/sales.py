@@ -54,11 +54,13 @@ class SaleNotSellable(Conflict):
     title = N_("This product cannot be sold as OCOP.")
 
 
-def payload_hash(data: SaleIn | msgspec.Struct) -> str:
-    """The payload as decoded (defaults filled, times in UTC): equal payloads, equal hashes."""
-    if isinstance(data, SaleIn):
-        data = msgspec.structs.replace(data, sold_at=data.sold_at.astimezone(dt.UTC))
-    return hashlib.sha256(msgspec.json.encode(data)).hexdigest()
+def payload_hash(data: SaleIn) -> str:
+    """The sale as decoded (defaults filled, times in UTC): equal sales, equal hashes.
+
+    ``offline`` is left out: it says how the sale travelled, not what was sold, and a till
+    that lost the answer to its first attempt resends the same sale flagged offline."""
+    same = msgspec.structs.replace(data, sold_at=data.sold_at.astimezone(dt.UTC), offline=False)
+    return hashlib.sha256(msgspec.json.encode(same)).hexdigest()
 
 
 async def find(session: AsyncSession, client_id: uuid.UUID) -> Sale | None:

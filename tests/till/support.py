@@ -23,7 +23,13 @@ def line(product_id: int, quantity: int = 1, **extra: Any) -> dict[str, Any]:
 
 
 def sale(lines: list[dict[str, Any]], payments: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    return {"id": str(uuid.uuid4()), "sold_at": now().isoformat(), "lines": lines, "payments": payments, **extra}
+    return {
+        "id": str(uuid.uuid4()),
+        "sold_at": now().isoformat(),
+        "lines": lines,
+        "payments": payments,
+        **extra,
+    }
 
 
 def cash(amount: int, tendered: int | None = None) -> dict[str, Any]:

@@ -56,11 +56,19 @@ async def test_the_same_sale_sent_again_is_recorded_once(till: Till, database: D
 
 async def test_split_payments_must_add_up_to_the_total(till: Till, database: Database) -> None:
     before = await snapshot(database)
-    wrong = await till.sell(sale([line(till.world.honey.id, 2)], [cash(50_000), {"method": "card", "amount": 40_000, "reference": "A1"}]))
+    wrong = await till.sell(
+        sale(
+            [line(till.world.honey.id, 2)],
+            [cash(50_000), {"method": "card", "amount": 40_000, "reference": "A1"}],
+        )
+    )
     assert wrong.status_code == 422
     assert wrong.json()["errors"][0]["field"] == "payments"
     no_reference = await till.sell(sale([line(till.world.honey.id)], [{"method": "card", "amount": PRICE}]))
-    assert no_reference.status_code == 422 and no_reference.json()["errors"][0]["field"] == "payments[0].reference"
+    assert (
+        no_reference.status_code == 422
+        and no_reference.json()["errors"][0]["field"] == "payments[0].reference"
+    )
     short_cash = await till.sell(sale([line(till.world.honey.id)], [cash(PRICE, tendered=20_000)]))
     assert short_cash.status_code == 422
     assert await snapshot(database) == before
@@ -100,7 +108,9 @@ async def test_a_live_sale_beyond_the_stock_is_refused(till: Till, database: Dat
     assert await snapshot(database) == before
 
 
-async def test_a_late_sale_is_never_refused_rule_7(till: Till, database: Database, session: AsyncSession) -> None:
+async def test_a_late_sale_is_never_refused_rule_7(
+    till: Till, database: Database, session: AsyncSession
+) -> None:
     """Sold offline: 7 teas left the shop, the books said 5. The shortfall is booked in as
     unrecorded stock before the sale, the location is flagged for a count, nothing is negative."""
     tea = till.world.tea.id
@@ -128,7 +138,9 @@ async def test_a_late_sale_is_never_refused_rule_7(till: Till, database: Databas
     assert late.status_code == 201 and late.json()["unrecorded_units"] == 1
 
 
-async def test_a_product_never_stocked_here_sold_offline_gets_its_own_lot(till: Till, session: AsyncSession, database: Database) -> None:
+async def test_a_product_never_stocked_here_sold_offline_gets_its_own_lot(
+    till: Till, session: AsyncSession, database: Database
+) -> None:
     other = await factories.product(session, till.world.maker, name="Bánh gai")
     await factories.certificate(session, other, 3, today=today())
     await session.commit()
@@ -167,7 +179,9 @@ async def test_selling_needs_an_open_shift(till: Till, client, world) -> None:
     assert response.status_code == 409 and response.json()["code"] == "no_open_shift"
 
 
-async def test_a_product_without_an_active_certificate_says_why(till: Till, session: AsyncSession, database: Database) -> None:
+async def test_a_product_without_an_active_certificate_says_why(
+    till: Till, session: AsyncSession, database: Database
+) -> None:
     cert = await session.scalar(sa.select(Certificate).where(Certificate.product_id == till.world.honey.id))
     assert cert is not None
     await certificates.revoke(session, cert.id, schemas.RevocationIn(reason="Vi phạm ATTP"), today=today())
@@ -179,7 +193,8 @@ async def test_a_product_without_an_active_certificate_says_why(till: Till, sess
     assert problem["code"] == "not_sellable"
     assert "revoked on" in problem["detail"] and "Vi phạm ATTP" in problem["detail"]
     vietnamese = await till.client.post(
-        "/api/v1/sales-points/SP-A/sales", json=sale([line(till.world.honey.id)], [cash(PRICE)]),
+        "/api/v1/sales-points/SP-A/sales",
+        json=sale([line(till.world.honey.id)], [cash(PRICE)]),
         headers=till.staff | {"Accept-Language": "vi"},
     )
     assert "thu hồi" in vietnamese.json()["detail"]
@@ -189,7 +204,12 @@ async def test_a_product_without_an_active_certificate_says_why(till: Till, sess
     until = (today() + dt.timedelta(days=30)).isoformat()
     granted = await till.client.post(
         "/api/v1/clearances",
-        json={"product_id": till.world.honey.id, "reason": "Bán hết hàng tồn", "until": until, "location_code": "SP-A"},
+        json={
+            "product_id": till.world.honey.id,
+            "reason": "Bán hết hàng tồn",
+            "until": until,
+            "location_code": "SP-A",
+        },
         headers=admin,
     )
     assert granted.status_code == 201, granted.text
@@ -224,7 +244,9 @@ async def test_the_till_sells_only_where_its_people_work(till: Till, world) -> N
     recorded = await till.sell(body)
     other = await factories.bearer(till.client, world.other_manager)
     assert (await till.client.get(f"/api/v1/sales/{recorded.json()['id']}", headers=other)).status_code == 404
-    assert (await till.client.get(f"/api/v1/sales/{recorded.json()['id']}", headers=till.staff)).status_code == 200
+    assert (
+        await till.client.get(f"/api/v1/sales/{recorded.json()['id']}", headers=till.staff)
+    ).status_code == 200
 
 
 async def test_bad_input_is_a_problem_never_a_500(till: Till, database: Database) -> None:
@@ -237,7 +259,8 @@ async def test_bad_input_is_a_problem_never_a_500(till: Till, database: Database
         sale([line(till.world.noodles.id)], [{"method": "cheque", "amount": PRICE}]),
         sale([line(till.world.noodles.id)], [cash(PRICE)]) | {"id": "not-a-uuid"},
         sale([line(till.world.noodles.id)], [cash(PRICE)]) | {"sold_at": "2026-12-01T10:00:00"},
-        sale([line(till.world.noodles.id)], [cash(PRICE)]) | {"sold_at": (now() + dt.timedelta(days=1)).isoformat()},
+        sale([line(till.world.noodles.id)], [cash(PRICE)])
+        | {"sold_at": (now() + dt.timedelta(days=1)).isoformat()},
         sale([line(till.world.noodles.id)], [cash(PRICE)], shift_id=999_999),
     ]
     for body in bodies:

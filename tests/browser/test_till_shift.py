@@ -1,0 +1,143 @@
+"""Issue 4's "done when", in a real browser on the demo data: a cashier opens a shift,
+sells for cash, keeps selling through a network cut and a reload, sees the queued sales
+sync by themselves, sells by VietQR transfer and by card, takes a return, and closes the
+shift with a Z-report that matches the ledger."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+from playwright.async_api import Page, Route, expect
+
+from shop.catalog.models import Product
+from shop.db import Database
+from shop.inventory.check import check_ledger
+from shop.inventory.models import Location, StockLevel
+from shop.till.models import Sale
+from tests.browser.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+TEA = "Chè xanh Mây Trắng"
+SEARCH = "che xanh may"  # typed without diacritics
+
+
+async def _stock_and_sales(url: str) -> tuple[int, int]:
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            location = await s.scalar(sa.select(Location.id).where(Location.code == "SP-BACKAN"))
+            stock = await s.scalar(
+                sa.select(sa.func.sum(StockLevel.on_hand))
+                .join(Product, Product.id == StockLevel.product_id)
+                .where(StockLevel.location_id == location, Product.name == TEA)
+            )
+            sales = await s.scalar(
+                sa.select(sa.func.count()).select_from(Sale).where(Sale.location_id == location)
+            )
+            return int(stock or 0), int(sales or 0)
+    finally:
+        await db.dispose()
+
+
+async def _log_in(page: Page) -> None:
+    await page.goto("/login?next=/pos/till")
+    await page.fill("#username", "staff")
+    await page.fill("#password", "staff12345")
+    await page.click("form[action='/login'] button[type=submit]")
+    await expect(page).to_have_url(re.compile(r"/pos/SP-BACKAN/till"))
+
+
+async def _sell_for_cash(page: Page, *, tendered: str = "") -> None:
+    await page.fill("#till-search", SEARCH)
+    await page.press("#till-search", "Enter")
+    await expect(page.locator("#cart-lines tr")).to_have_count(1)
+    await page.click("[data-method=cash]")
+    if tendered:
+        await page.fill("#pay-tendered", tendered)
+    await page.click("#pay-add")
+    await page.click("#complete")
+    await expect(page.locator("#cart-lines tr")).to_have_count(0)
+
+
+async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
+    page: Page, live_server: LiveServer
+) -> None:
+    stock_before, sales_before = await _stock_and_sales(live_server.database_url)
+    await _log_in(page)
+    await page.fill("#opening_float", "500.000")
+    await page.click("form[action$='/shifts/open'] button[type=submit]")
+    await expect(page.locator("#till")).to_be_visible()
+
+    for _ in range(3):
+        await _sell_for_cash(page, tendered="200000")
+        await expect(page.locator("#last-sale")).to_contain_text("SP-BACKAN-")
+    await expect(page.locator("#last-sale")).to_contain_text("85.000")  # change from 200 000
+
+    async def cut(route: Route) -> None:
+        await route.abort("internetdisconnected")
+
+    await page.context.route("**/api/v1/**", cut)
+    for _ in range(2):
+        await _sell_for_cash(page)
+    await expect(page.locator("#pending-count")).to_have_text("2")
+    await page.reload()  # the queue lives in IndexedDB, the products too
+    await expect(page.locator("#pending-count")).to_have_text("2")
+    await page.click("#close-link")  # refused while sales wait
+    await expect(page).to_have_url(re.compile(r"/till"))
+    assert (await _stock_and_sales(live_server.database_url))[1] == sales_before + 3
+
+    await page.context.unroute("**/api/v1/**", cut)
+    await expect(page.locator("#pending")).to_be_hidden(timeout=15_000)
+    stock_after, sales_after = await _stock_and_sales(live_server.database_url)
+    assert sales_after == sales_before + 5
+    assert stock_after == stock_before - 5
+
+    # A bank transfer by VietQR, confirmed by the cashier; then a card payment.
+    await page.fill("#till-search", SEARCH)
+    await page.press("#till-search", "Enter")
+    await page.click("[data-method=bank_transfer]")
+    await expect(page.locator("#vietqr-code svg")).to_be_visible()
+    await page.check("#transfer-received")
+    await page.click("#pay-add")
+    await page.click("#complete")
+    await expect(page.locator("#last-sale")).to_contain_text("SP-BACKAN-")
+    await page.fill("#till-search", SEARCH)
+    await page.press("#till-search", "Enter")
+    await page.click("[data-method=card]")
+    await page.fill("#pay-reference", "VISA 0042")
+    await page.click("#pay-add")
+    await page.click("#complete")
+    await expect(page.locator("#last-sale")).to_contain_text("SP-BACKAN-")
+
+    # The customer brings one back: from its receipt (80 mm), a return to the shelf.
+    await page.click("#last-sale a.button >> nth=0")
+    await expect(page.locator("#receipt")).to_contain_text("VISA 0042")
+    assert await page.locator("#receipt .trace-codes svg").count() == 1
+    await page.click("a[href$='/return']")
+    await page.locator("input[name^=qty-]").first.fill("1")
+    await page.fill("input[name=reason]", "Khách đổi ý")
+    await page.click("form[action$='/return'] button[type=submit]")
+    await expect(page.locator(".flash[role=status]")).to_be_visible()
+
+    # Close: count the drawer (float + 5 cash sales of 115 000) and the slips.
+    await page.goto("/pos/SP-BACKAN/till")
+    await page.click("#close-link")
+    await expect(page).to_have_url(re.compile(r"/shifts/\d+"))
+    await page.fill("input[name=cash]", str(500_000 + 5 * 115_000))
+    await page.fill("input[name=bank_transfer]", "115000")
+    await page.fill("input[name=card]", "0")
+    await page.click("#close-submit")
+    await expect(page.locator(".status.closed")).to_be_visible()
+    await expect(page.locator("#ledger-check.flash")).to_contain_text("7")
+    assert await _ledger_ok(live_server.database_url)
+
+
+async def _ledger_ok(url: str) -> bool:
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as session:
+            return (await check_ledger(session)).ok
+    finally:
+        await db.dispose()
