@@ -54,6 +54,14 @@ def _money(form: Form, name: str) -> int:
     return int(text)
 
 
+def _report(form: Form, error: DomainError) -> None:
+    """A refusal on the page: its message and what it says of each field."""
+    form.error("", error.detail)
+    for item in error.errors:
+        if message := item.get("message"):
+            form.error("", str(message))
+
+
 async def _form(request: Request[Any, Any, Any]) -> Form:
     data = await request.form()
     return Form(values={k: str(v).strip() for k, v in data.items() if isinstance(v, str)})
@@ -172,7 +180,8 @@ class TillPages(Controller):
                 )
             except DomainError as error:
                 await session.rollback()
-                form.error("", error.detail)
+                _report(form, error)
+                location = await _till_location(request, session, code)  # reloaded after the rollback
         if not form.ok:
             return await self._shift_page(request, session, location, shift_id, form, status_code=422)
         await session.commit()
@@ -250,11 +259,12 @@ class TillPages(Controller):
                 await returns.record(session, user, location, sale, data)
             except (ValueError, DomainError) as error:
                 await session.rollback()
-                form.error(
-                    "",
-                    error.detail if isinstance(error, DomainError) else _("Reload the page and try again."),
-                )
+                if isinstance(error, DomainError):
+                    _report(form, error)
+                else:
+                    form.error("", _("Reload the page and try again."))
         if not form.ok:
+            location = await _till_location(request, session, code)  # reloaded after a rollback
             sale = await _sale(session, location, sale_id)
             return await self._return_page(request, session, location, sale, form, status_code=422)
         await session.commit()

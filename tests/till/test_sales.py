@@ -126,7 +126,7 @@ async def test_a_late_sale_is_never_refused_rule_7(
             .order_by(Movement.id)
         )
     ).all()
-    assert [(k.value, q) for k, q in kinds][0] == ("unrecorded_stock", 2)
+    assert next((k.value, q) for k, q in kinds) == ("unrecorded_stock", 2)
     assert sum(q for _, q in kinds) == -5
     flagged = await session.scalar(sa.select(Location.count_flag_reason).where(Location.code == "SP-A"))
     assert flagged is not None and "SP-A-000001" in flagged
@@ -187,7 +187,8 @@ async def test_a_product_without_an_active_certificate_says_why(
     await certificates.revoke(session, cert.id, schemas.RevocationIn(reason="Vi phạm ATTP"), today=today())
     await session.commit()
     before = await snapshot(database)
-    response = await till.sell(sale([line(till.world.honey.id)], [cash(PRICE)]))
+    english = till.staff | {"Accept-Language": "en"}
+    response = await till.sell(sale([line(till.world.honey.id)], [cash(PRICE)]), headers=english)
     assert response.status_code == 409
     problem = response.json()
     assert problem["code"] == "not_sellable"
@@ -229,7 +230,8 @@ async def test_an_expired_certificate_gives_its_date(till: Till, session: AsyncS
     await session.flush()
     await certificates.sync_products(session, [till.world.tea.id])
     await session.commit()
-    response = await till.sell(sale([line(till.world.tea.id)], [cash(PRICE)]))
+    english = till.staff | {"Accept-Language": "en"}
+    response = await till.sell(sale([line(till.world.tea.id)], [cash(PRICE)]), headers=english)
     assert response.status_code == 409
     assert f"expired on {cert.valid_until.isoformat()}" in response.json()["detail"]
 

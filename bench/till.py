@@ -1,0 +1,251 @@
+"""Till sale throughput and latency against national data (issue 4's target).
+
+    python bench/till.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/ocop_bench
+
+Needs the national data (``python bench/inventory.py --load`` or ``ocop demo load --scale
+national``). Ten tills at ten sales points: each gets a cashier (``bench-till-N``), its
+products topped up by a receipt, and an open shift. Then ``wrk`` with ten connections posts
+``POST /api/v1/sales-points/{code}/sales`` for a fixed time: new UUIDs, one to three lines
+of that point's products, paid in cash, round-robin over the tills. Prints sales/s, p50
+and p99 and the sales the database gained. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from shop.catalog.models import Product
+from shop.catalog.sellability import sellable_product_clause, today
+from shop.db import Database
+from shop.demo.users import ADMIN
+from shop.inventory.models import Location, LocationKind, StockLevel
+from shop.till.models import Sale
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.catalog import OCOP, wait_until_up
+from bench.inventory import free_port
+
+TILLS, PRODUCTS_EACH, TOP_UP = 10, 8, 100_000
+PASSWORD = "bench-till-12345"
+
+# Each request: a fresh UUID, one to three lines of one till's products, paid exactly in cash.
+LUA = r"""
+local tills = %(tills)s
+local n = 0
+function init(args)
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) %% 100000)
+end
+local function uuid()
+  return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
+    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
+    return string.format("%%x", v)
+  end))
+end
+function request()
+  n = n + 1
+  local till = tills[(n %% #tills) + 1]
+  local lines, total, used = {}, 0, {}
+  for i = 1, math.random(1, 3) do
+    local p = till.products[math.random(1, #till.products)]
+    if not used[p.id] then
+      used[p.id] = true
+      local q = math.random(1, 2)
+      total = total + q * p.price
+      lines[#lines + 1] = string.format('{"product_id":%%d,"quantity":%%d}', p.id, q)
+    end
+  end
+  local body = string.format(
+    '{"id":"%%s","sold_at":"%%s","shift_id":%%d,"lines":[%%s],"payments":[{"method":"cash","amount":%%d}]}',
+    uuid(), os.date("!%%Y-%%m-%%dT%%H:%%M:%%SZ"), till.shift, table.concat(lines, ","), total)
+  return wrk.format("POST", till.path, {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. till.token}, body)
+end
+"""
+
+
+async def pick(url: str) -> list[dict[str, Any]]:
+    """Ten busy sales points and, for each, sellable products with stock there."""
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            busiest = (
+                await s.execute(
+                    sa.select(Location.id, Location.code)
+                    .join(StockLevel, StockLevel.location_id == Location.id)
+                    .where(Location.kind == LocationKind.sales_point)
+                    .group_by(Location.id, Location.code)
+                    .order_by(sa.func.count().desc(), Location.id)
+                    .limit(TILLS)
+                )
+            ).all()
+            out = []
+            for location_id, code in busiest:
+                rows = (
+                    await s.execute(
+                        sa.select(Product.id, Product.price_vnd, Product.producer_id)
+                        .join(StockLevel, StockLevel.product_id == Product.id)
+                        .where(StockLevel.location_id == location_id, sellable_product_clause(today()))
+                        .distinct()
+                        .order_by(Product.id)
+                        .limit(PRODUCTS_EACH)
+                    )
+                ).all()
+                out.append({"code": code, "products": [dict(r._mapping) for r in rows]})
+            return out
+    finally:
+        await db.dispose()
+
+
+async def sales_count(url: str) -> int:
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            return int(await s.scalar(sa.select(sa.func.count()).select_from(Sale)) or 0)
+    finally:
+        await db.dispose()
+
+
+def cashier(env: dict[str, str], n: int, code: str) -> str:
+    name = f"bench_till_{n}"
+    subprocess.run(  # fails harmlessly when the cashier exists from an earlier run
+        [OCOP, "users", "create", "--username", name, "--password", PASSWORD, "--role", "staff", "--sales-point", code],
+        env=env,
+        capture_output=True,
+        check=False,
+    )
+    return name
+
+
+async def prepare(base: str, env: dict[str, str], picked: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Top up each till's products, log its cashier in, open its shift."""
+    producers: dict[int, str] = {}
+    db = Database.connect(env["OCOP_DATABASE_URL"])
+    async with db.read_sessions() as s:
+        from shop.catalog.models import Producer
+
+        ids = {p["producer_id"] for t in picked for p in t["products"]}
+        producers = dict((await s.execute(sa.select(Producer.id, Producer.code).where(Producer.id.in_(ids)))).all())
+    await db.dispose()
+    tills = []
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        admin = await client.post("/api/v1/auth/tokens", json={"username": ADMIN[0], "password": ADMIN[1]})
+        headers = {"Authorization": f"Bearer {admin.json()['access_token']}"}
+        for n, till in enumerate(picked):
+            for producer_id in {p["producer_id"] for p in till["products"]}:
+                lines = [
+                    {"product_id": p["id"], "quantity": TOP_UP, "unit_cost": max(p["price_vnd"] // 2, 1)}
+                    for p in till["products"]
+                    if p["producer_id"] == producer_id
+                ]
+                body = {"kind": "purchase", "producer_code": producers[producer_id], "lines": lines}
+                done = await client.post(f"/api/v1/sales-points/{till['code']}/receipts", json=body, headers=headers)
+                done.raise_for_status()
+            name = cashier(env, n, till["code"])
+            token = await client.post("/api/v1/auth/tokens", json={"username": name, "password": PASSWORD})
+            token.raise_for_status()
+            mine = {"Authorization": f"Bearer {token.json()['access_token']}"}
+            shift = await client.post(f"/api/v1/sales-points/{till['code']}/shifts", json={}, headers=mine)
+            shift.raise_for_status()
+            tills.append(
+                {
+                    "path": f"/api/v1/sales-points/{till['code']}/sales",
+                    "token": token.json()["access_token"],
+                    "shift": shift.json()["id"],
+                    "products": [{"id": p["id"], "price": p["price_vnd"]} for p in till["products"]],
+                }
+            )
+    return tills
+
+
+def lua_table(value: Any) -> str:
+    """JSON as a Lua table literal (arrays and string-keyed objects)."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"[{json.dumps(k)}]={lua_table(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ",".join(lua_table(v) for v in value) + "}"
+    return json.dumps(value)
+
+
+def run_wrk(base: str, tills: list[dict[str, Any]], seconds: int, connections: int) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % {"tills": lua_table(tills)})
+    done = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, base],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
+    os.unlink(script.name)
+    return done.stdout
+
+
+def millis(text: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db"))
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=TILLS, help="concurrent tills")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    env = {**os.environ, "OCOP_DATABASE_URL": args.database_url}
+    picked = asyncio.run(pick(args.database_url))
+    port = free_port()
+    server = subprocess.Popen(
+        [OCOP, "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        tills = asyncio.run(prepare(base, env, picked))
+        run_wrk(base, tills, 3, args.connections)  # warm up
+        before = asyncio.run(sales_count(args.database_url))
+        started = time.monotonic()
+        out = run_wrk(base, tills, args.seconds, args.connections)
+        elapsed = time.monotonic() - started
+        gained = asyncio.run(sales_count(args.database_url)) - before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    db = args.database_url.split(":", 1)[0]
+    print(f"\n{db}, {args.workers} worker(s), {len(tills)} tills, {args.connections} connections, {args.seconds} s")
+    print(f"{'measure':<44}{'value':>14}{'target':>12}")
+    for name, value, target in (
+        ("till sales per second (wrk)", f"{rps:.0f} /s", ">= 200 /s"),
+        ("sales recorded in the database, per second", f"{gained / elapsed:.0f} /s", ""),
+        ("latency p50", f"{p50:.1f} ms", ""),
+        ("latency p99", f"{p99:.1f} ms", "< 50 ms"),
+        ("non-2xx responses", errors.group(1) if errors else "0", "0"),
+    ):
+        print(f"{name:<44}{value:>14}{target:>12}")
+
+
+if __name__ == "__main__":
+    main()
