@@ -38,8 +38,7 @@ VIETNAMESE: Translation = Translation(
         "Export CSV": "Xuất CSV",
         "Filter": "Lọc",
         (
-            "For timestamps which are timezone aware, "
-            "they will be displayed in this timezone by default."
+            "For timestamps which are timezone aware, they will be displayed in this timezone by default."
         ): "Các dấu thời gian có thông tin múi giờ sẽ mặc định được hiển thị theo múi giờ này.",
         "Form submitted": "Đã gửi biểu mẫu",
         "Forms": "Biểu mẫu",

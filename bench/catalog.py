@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -57,6 +59,24 @@ def wrk(url: str, seconds: int, connections: int, token: str | None = None) -> d
     return {"rps": rps, "p50": p50, "p99": p99, "errors": float(errors.group(1)) if errors else 0.0}
 
 
+@contextmanager
+def serving(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
+    """``ocop serve`` in a child process for the duration; yields its base URL once it is up."""
+    server = subprocess.Popen(
+        [OCOP, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def wait_until_up(base: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -90,21 +110,10 @@ def main() -> None:
         started = time.monotonic()
         subprocess.run([OCOP, "demo", "load", "--scale", "national"], env=env, check=True)
         print(f"national load: {time.monotonic() - started:.1f} s")
-    server = subprocess.Popen(
-        [OCOP, "serve", "--port", str(args.port), "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        wait_until_up(base)
+    with serving(env, args.port, args.workers) as base:
         for path in TARGETS.values():  # warm caches and connection pools
             wrk(base + path, 2, args.connections)
         results = {name: wrk(base + path, args.seconds, args.connections) for name, path in TARGETS.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     db = args.database_url.split(":", 1)[0]
     print(f"\n{db}, {args.workers} worker(s), {args.connections} connections, {args.seconds} s per URL")
     print(f"{'url':<12}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")

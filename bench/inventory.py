@@ -42,7 +42,7 @@ from shop.inventory import ledger, schemas, write_offs
 from shop.inventory.models import Batch, Location, LocationKind, MovementKind, StockLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, wait_until_up, wrk
+from bench.catalog import OCOP, serving, wrk
 
 SPREAD_PRODUCERS = 5  # of 4 products each: 20 stock levels for the spread write-offs
 TOP_UP = 200_000  # units received before the write-offs, so none runs out
@@ -310,20 +310,8 @@ def main() -> None:
         subprocess.run([OCOP, "demo", "load", "--scale", "national"], env=env, check=True)
         print(f"national load: {time.monotonic() - started:.1f} s")
     picked = asyncio.run(pick(args.database_url))
-    port = args.port or free_port()
-    server = subprocess.Popen(
-        [OCOP, "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base)
+    with serving(env, args.port or free_port(), args.workers) as base:
         results = asyncio.run(drive(base, args, picked))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     report(args.database_url.split(":", 1)[0], args, results, check_ledger(env))
 
 

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from shop.catalog.models import Product
+from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.db import Database
 from shop.demo.users import ADMIN
@@ -36,11 +36,11 @@ from shop.inventory.models import Location, LocationKind, StockLevel
 from shop.till.models import Sale
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, wait_until_up
+from bench.catalog import OCOP, serving
 from bench.inventory import free_port
 
 TILLS, PRODUCTS_EACH, TOP_UP = 10, 8, 100_000
-PASSWORD = "bench-till-12345"
+PASSWORD = "bench-till-12345"  # noqa: S105 - a benchmark cashier on a local database
 
 # Each request: a fresh UUID, one to three lines of one till's products, paid exactly in cash.
 LUA = r"""
@@ -122,7 +122,19 @@ async def sales_count(url: str) -> int:
 def cashier(env: dict[str, str], n: int, code: str) -> str:
     name = f"bench_till_{n}"
     subprocess.run(  # fails harmlessly when the cashier exists from an earlier run
-        [OCOP, "users", "create", "--username", name, "--password", PASSWORD, "--role", "staff", "--sales-point", code],
+        [
+            OCOP,
+            "users",
+            "create",
+            "--username",
+            name,
+            "--password",
+            PASSWORD,
+            "--role",
+            "staff",
+            "--sales-point",
+            code,
+        ],
         env=env,
         capture_output=True,
         check=False,
@@ -132,13 +144,12 @@ def cashier(env: dict[str, str], n: int, code: str) -> str:
 
 async def prepare(base: str, env: dict[str, str], picked: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Top up each till's products, log its cashier in, open its shift."""
-    producers: dict[int, str] = {}
     db = Database.connect(env["OCOP_DATABASE_URL"])
     async with db.read_sessions() as s:
-        from shop.catalog.models import Producer
-
         ids = {p["producer_id"] for t in picked for p in t["products"]}
-        producers = dict((await s.execute(sa.select(Producer.id, Producer.code).where(Producer.id.in_(ids)))).all())
+        producers = dict(
+            (await s.execute(sa.select(Producer.id, Producer.code).where(Producer.id.in_(ids)))).all()
+        )
     await db.dispose()
     tills = []
     async with httpx.AsyncClient(base_url=base, timeout=60) as client:
@@ -152,7 +163,9 @@ async def prepare(base: str, env: dict[str, str], picked: list[dict[str, Any]]) 
                     if p["producer_id"] == producer_id
                 ]
                 body = {"kind": "purchase", "producer_code": producers[producer_id], "lines": lines}
-                done = await client.post(f"/api/v1/sales-points/{till['code']}/receipts", json=body, headers=headers)
+                done = await client.post(
+                    f"/api/v1/sales-points/{till['code']}/receipts", json=body, headers=headers
+                )
                 done.raise_for_status()
             name = cashier(env, n, till["code"])
             token = await client.post("/api/v1/auth/tokens", json={"username": name, "password": PASSWORD})
@@ -200,8 +213,12 @@ def millis(text: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db"))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
+    )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=TILLS, help="concurrent tills")
     parser.add_argument("--workers", type=int, default=1)
@@ -210,16 +227,7 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     env = {**os.environ, "OCOP_DATABASE_URL": args.database_url}
     picked = asyncio.run(pick(args.database_url))
-    port = free_port()
-    server = subprocess.Popen(
-        [OCOP, "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base)
+    with serving(env, free_port(), args.workers) as base:
         tills = asyncio.run(prepare(base, env, picked))
         run_wrk(base, tills, 3, args.connections)  # warm up
         before = asyncio.run(sales_count(args.database_url))
@@ -227,15 +235,15 @@ def main() -> None:
         out = run_wrk(base, tills, args.seconds, args.connections)
         elapsed = time.monotonic() - started
         gained = asyncio.run(sales_count(args.database_url)) - before
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     p99 = millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     db = args.database_url.split(":", 1)[0]
-    print(f"\n{db}, {args.workers} worker(s), {len(tills)} tills, {args.connections} connections, {args.seconds} s")
+    print(
+        f"\n{db}, {args.workers} worker(s), {len(tills)} tills, "
+        f"{args.connections} connections, {args.seconds} s"
+    )
     print(f"{'measure':<44}{'value':>14}{'target':>12}")
     for name, value, target in (
         ("till sales per second (wrk)", f"{rps:.0f} /s", ">= 200 /s"),

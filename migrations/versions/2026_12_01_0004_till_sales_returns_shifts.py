@@ -5,6 +5,7 @@ Revises: 0003
 Create Date: 2026-12-01 21:38:50.566009
 """
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -60,7 +61,8 @@ def _rebuild_sqlite_ledger(rewrite) -> None:
     ]
     new_sql = rewrite(table_sql)
     assert new_sql != table_sql, "the ledger CHECKs were not found"
-    op.execute(new_sql.replace("CREATE TABLE stock_movement", "CREATE TABLE stock_movement_new", 1))
+    # After a rename SQLite keeps the name quoted ("stock_movement"): match both spellings.
+    op.execute(re.sub(r'^CREATE TABLE\s+"?stock_movement"?', "CREATE TABLE stock_movement_new", new_sql, count=1))
     op.execute("INSERT INTO stock_movement_new SELECT * FROM stock_movement")
     op.execute("DROP TABLE stock_movement")
     op.execute("ALTER TABLE stock_movement_new RENAME TO stock_movement")

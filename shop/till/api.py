@@ -52,10 +52,12 @@ class TillController(Controller):
     ) -> Response[SaleOut]:
         user = actor(request)
         location = await access.location(session, user, code, change=True)
-        sale, new = await sales.record(session, user, location, data)
-        out = await views.sale_out(session, sale, location)
-        await session.commit()
-        return Response(out, status_code=201 if new else 200)
+        done = await sales.record(session, user, location, data)
+        if isinstance(done, sales.Recorded):
+            out = views.recorded_out(done, location, user.username)
+            await session.commit()
+            return Response(out, status_code=201)
+        return Response(await views.sale_out(session, done, location), status_code=200)
 
     @get("/sales", operation_id="listSales", summary="Recent sales, newest first; q finds a receipt number")
     async def list_sales(

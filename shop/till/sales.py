@@ -29,7 +29,7 @@ from shop.accounts.models import Role
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
 from shop.catalog.sellability import VIETNAM
-from shop.db import dialect_of
+from shop.db import insert_for
 from shop.db_types import utcnow
 from shop.errors import Conflict, Forbidden, InvalidInput, field_error
 from shop.i18n import N_
@@ -89,14 +89,23 @@ class Priced:
     clearance: Clearance | None
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """A sale just recorded, with what its receipt needs (no reading it back)."""
+
+    sale: Sale
+    lines: list[tuple[int, Priced]]  # (line id, line)
+    payments: Sequence[PaymentIn]
+
+
 async def record(
     session: AsyncSession, user: CurrentUser, location: Location, data: SaleIn
-) -> tuple[Sale, bool]:
-    """Record the sale, or find it recorded; returns it and whether it was new."""
+) -> Sale | Recorded:
+    """Record the sale (a :class:`Recorded`), or find it recorded before (the :class:`Sale`)."""
     shifts.require_cashier(user)
     digest = payload_hash(data)
     if (done := await find(session, data.id)) is not None:
-        return same_or_conflict(done, location, digest), False
+        return same_or_conflict(done, location, digest)
     now = utcnow()
     late = _check_time(data, now)
     shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
@@ -104,10 +113,6 @@ async def record(
     priced = await _price(session, user, location, data, products, late=late)
     _check_payments(data.payments, sum(p.total for p in priced))
     number = await numbering.take(session, location.id)
-    if dialect_of(session) == "postgresql" and (twin := await find(session, data.id)) is not None:
-        # A twin committed while we waited for the counter: undo ours, answer it.
-        await session.rollback()
-        return same_or_conflict(twin, location, digest), False
     sale = Sale(
         client_id=data.id,
         payload_hash=digest,
@@ -121,12 +126,29 @@ async def record(
         discount_vnd=sum(p.line.discount for p in priced),
         total_vnd=sum(p.total for p in priced),
         late=late,
+        unrecorded_units=0,
     )
-    session.add(sale)
-    await session.flush()
-    sale.unrecorded_units = await _take_stock(session, user, location, sale, priced, late=late)
-    await _write_lines(session, sale, priced, data.payments)
-    return sale, True
+    if (sale_id := await _insert(session, sale)) is None:
+        # A twin was recorded while we waited for the counter: undo ours, answer it.
+        await session.rollback()
+        twin = await find(session, data.id)
+        assert twin is not None
+        return same_or_conflict(twin, location, digest)
+    sale.id = sale_id
+    if unrecorded := await _take_stock(session, user, location, sale, priced, late=late):
+        sale.unrecorded_units = unrecorded
+        await session.execute(sa.update(SALE).where(SALE.c.id == sale_id).values(unrecorded_units=unrecorded))
+    line_ids = await _write_lines(session, sale, priced, data.payments)
+    return Recorded(sale, list(zip(line_ids, priced, strict=True)), data.payments)
+
+
+async def _insert(session: AsyncSession, sale: Sale) -> int | None:
+    """Insert the sale's row unless its client id is taken (then None). One statement, and
+    no unit of work: the hot path keeps ``sale`` as a plain object, never added."""
+    columns = {c.key: getattr(sale, c.key) for c in SALE.columns if c.key != "id"}
+    stmt = insert_for(session)(SALE).values(**columns).on_conflict_do_nothing(index_elements=["client_id"])
+    sale_id = await session.scalar(stmt.returning(SALE.c.id))
+    return None if sale_id is None else int(sale_id)
 
 
 def _check_time(data: SaleIn, now: dt.datetime) -> bool:
@@ -325,10 +347,10 @@ async def _flag_for_count(session: AsyncSession, location: Location, sale: Sale)
 
 async def _write_lines(
     session: AsyncSession, sale: Sale, priced: Sequence[Priced], payments: Sequence[PaymentIn]
-) -> None:
-    """The lines and payments, one statement each."""
-    await session.execute(
-        sa.insert(LINE),
+) -> list[int]:
+    """The lines and payments, one statement each; returns the lines' ids."""
+    ids = await session.scalars(
+        sa.insert(LINE).returning(LINE.c.id, sort_by_parameter_order=True),
         [
             {
                 "sale_id": sale.id,
@@ -356,3 +378,4 @@ async def _write_lines(
             for p in payments
         ],
     )
+    return list(ids)

@@ -26,6 +26,7 @@ from shop.till.models import (
     SaleReturn,
     Shift,
 )
+from shop.till.sales import Recorded
 from shop.till.schemas import (
     ClearanceOut,
     PaymentOut,
@@ -41,6 +42,37 @@ from shop.till.schemas import (
 
 async def _username(session: AsyncSession, user_id: int) -> str:
     return await session.scalar(sa.select(PiccoloUser.username).where(PiccoloUser.id == user_id)) or "?"
+
+
+def _payment(method: str, amount: int, tendered: int | None, reference: str | None) -> PaymentOut:
+    return PaymentOut(method, amount, tendered, (tendered or amount) - amount, reference)
+
+
+def _out(
+    sale: Sale,
+    location: Location,
+    cashier: str,
+    lines: list[SaleLineOut],
+    payments: list[PaymentOut],
+    refunded: int,
+) -> SaleOut:
+    return SaleOut(
+        id=sale.client_id,
+        number=numbering.receipt_number(location.code, sale.number),
+        location=location.code,
+        shift_id=sale.shift_id,
+        cashier=cashier,
+        sold_at=sale.sold_at.astimezone(dt.UTC),
+        recorded_at=sale.recorded_at,
+        subtotal=sale.subtotal_vnd,
+        discount=sale.discount_vnd,
+        total=sale.total_vnd,
+        lines=lines,
+        payments=payments,
+        late=sale.late,
+        unrecorded_units=sale.unrecorded_units,
+        refunded=refunded,
+    )
 
 
 async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> SaleOut:
@@ -70,18 +102,11 @@ async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> Sal
     refunded = await session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(SaleReturn.total_vnd), 0)).where(SaleReturn.sale_id == sale.id)
     )
-    return SaleOut(
-        id=sale.client_id,
-        number=numbering.receipt_number(location.code, sale.number),
-        location=location.code,
-        shift_id=sale.shift_id,
-        cashier=await _username(session, sale.user_id),
-        sold_at=sale.sold_at,
-        recorded_at=sale.recorded_at,
-        subtotal=sale.subtotal_vnd,
-        discount=sale.discount_vnd,
-        total=sale.total_vnd,
-        lines=[
+    return _out(
+        sale,
+        location,
+        await _username(session, sale.user_id),
+        [
             SaleLineOut(
                 id=line.id,
                 product_id=line.product_id,
@@ -97,19 +122,36 @@ async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> Sal
             )
             for line, name, trace, reason in lines
         ],
-        payments=[
-            PaymentOut(
-                method=p.method.value,
-                amount=p.amount_vnd,
-                tendered=p.tendered_vnd,
-                change=(p.tendered_vnd or p.amount_vnd) - p.amount_vnd,
-                reference=p.reference,
+        [_payment(p.method.value, p.amount_vnd, p.tendered_vnd, p.reference) for p in payments],
+        int(refunded or 0),
+    )
+
+
+def recorded_out(recorded: Recorded, location: Location, cashier: str) -> SaleOut:
+    """A sale just recorded, from what recording it knew: the hot path reads nothing back."""
+    sale = recorded.sale
+    return _out(
+        sale,
+        location,
+        cashier,
+        [
+            SaleLineOut(
+                id=line_id,
+                product_id=p.product.id,
+                name=p.product.name,
+                trace_code=p.product.trace_code,
+                quantity=p.line.quantity,
+                unit_price=p.unit_price,
+                discount=p.line.discount,
+                total=p.total,
+                returned=0,
+                as_ocop=p.clearance is None,
+                clearance_reason=p.clearance.reason if p.clearance else None,
             )
-            for p in payments
+            for line_id, p in recorded.lines
         ],
-        late=sale.late,
-        unrecorded_units=sale.unrecorded_units,
-        refunded=int(refunded or 0),
+        [_payment(p.method, p.amount, p.tendered, p.reference) for p in recorded.payments],
+        0,
     )
 
 

@@ -25,6 +25,7 @@ from playwright.async_api import Page, async_playwright
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.demo import loader
+from shop.inventory.check import check_ledger
 
 BROWSER_ENV = "OCOP_TEST_BROWSER"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -52,6 +53,16 @@ async def _load_demo(url: str) -> None:
         async with db.write_sessions() as session:
             await loader.load(session, scale="demo", today=today(), log=lambda _: None)
             await session.commit()
+    finally:
+        await db.dispose()
+
+
+async def ledger_ok(url: str) -> bool:
+    """``ocop check ledger`` on the live server's database."""
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as session:
+            return (await check_ledger(session)).ok
     finally:
         await db.dispose()
 

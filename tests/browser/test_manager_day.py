@@ -11,9 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from shop.catalog.sellability import today
-from shop.db import Database
-from shop.inventory.check import check_ledger
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, ledger_ok
 
 pytestmark = pytest.mark.browser
 NOODLES_GTIN = "8936045200018"  # Miến dong Tài Hoan
@@ -105,13 +103,4 @@ async def test_a_manager_receives_transfers_counts_writes_off_and_reads_the_hist
     newest = await history.first.inner_text()
     assert "12" in newest  # 24 received − 10 sent − 1 short at the count − 1 damaged
 
-    assert await _ledger_ok(live_server.database_url)
-
-
-async def _ledger_ok(url: str) -> bool:
-    db = Database.connect(url)
-    try:
-        async with db.read_sessions() as session:
-            return (await check_ledger(session)).ok
-    finally:
-        await db.dispose()
+    assert await ledger_ok(live_server.database_url)

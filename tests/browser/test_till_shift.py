@@ -13,10 +13,9 @@ from playwright.async_api import Page, Route, expect
 
 from shop.catalog.models import Product
 from shop.db import Database
-from shop.inventory.check import check_ledger
 from shop.inventory.models import Location, StockLevel
 from shop.till.models import Sale
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, ledger_ok
 
 pytestmark = pytest.mark.browser
 TEA = "Chè xanh Mây Trắng"
@@ -131,13 +130,4 @@ async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
     await page.click("#close-submit")
     await expect(page.locator(".status.closed")).to_be_visible()
     await expect(page.locator("#ledger-check.flash")).to_contain_text("7")
-    assert await _ledger_ok(live_server.database_url)
-
-
-async def _ledger_ok(url: str) -> bool:
-    db = Database.connect(url)
-    try:
-        async with db.read_sessions() as session:
-            return (await check_ledger(session)).ok
-    finally:
-        await db.dispose()
+    assert await ledger_ok(live_server.database_url)

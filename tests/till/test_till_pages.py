@@ -50,7 +50,8 @@ async def test_a_return_by_form_and_a_shift_closed_by_form(till: Till, world: Wo
     assert line_id
     too_many = await submit(till.client, form_page, form_page, {f"qty-{line_id[1]}": "3", "reason": "Hỏng"})
     assert too_many.status_code == 422 and "Only 2 can still be returned" in too_many.text
-    done = await submit(till.client, form_page, form_page, {f"qty-{line_id[1]}": "1", "reason": "Hỏng", f"damaged-{line_id[1]}": "on"})
+    damaged = {f"qty-{line_id[1]}": "1", "reason": "Hỏng", f"damaged-{line_id[1]}": "on"}
+    done = await submit(till.client, form_page, form_page, damaged)
     assert done.status_code == 303
     assert await till.stock(world.noodles.id) == 18  # written off, not back on the shelf
     shift_page = f"/pos/SP-A/shifts/{till.shift_id}"
