@@ -5,8 +5,9 @@
 Needs the national data (``python bench/inventory.py --load`` or ``ocop demo load --scale
 national``). Ten tills at ten sales points: each gets a cashier (``bench-till-N``), its
 products topped up by a receipt, and an open shift. Then ``wrk`` with ten connections posts
-``POST /api/v1/sales-points/{code}/sales`` for a fixed time: new UUIDs, one to three lines
-of that point's products, paid in cash, round-robin over the tills. Prints sales/s, p50
+``POST /api/v1/sales-points/{code}/sales`` for a fixed time, one wrk thread and connection
+per till (each till sends its next sale when the last is answered): new UUIDs, one to three
+lines of that point's products, paid in cash. Prints sales/s, p50
 and p99 and the sales the database gained. Nothing is asserted.
 """
 
@@ -45,9 +46,14 @@ PASSWORD = "bench-till-12345"  # noqa: S105 - a benchmark cashier on a local dat
 # Each request: a fresh UUID, one to three lines of one till's products, paid exactly in cash.
 LUA = r"""
 local tills = %(tills)s
-local n = 0
+local threads = 0
+-- One wrk thread, one connection, one till: each till sends its next sale after the last.
+function setup(thread)
+  threads = threads + 1
+  thread:set("till_index", threads)
+end
 function init(args)
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) %% 100000)
+  math.randomseed(os.time() * 100 + till_index)
 end
 local function uuid()
   return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
@@ -56,8 +62,7 @@ local function uuid()
   end))
 end
 function request()
-  n = n + 1
-  local till = tills[(n %% #tills) + 1]
+  local till = tills[((till_index - 1) %% #tills) + 1]
   local lines, total, used = {}, 0, {}
   for i = 1, math.random(1, 3) do
     local p = till.products[math.random(1, #till.products)]
@@ -197,7 +202,7 @@ def run_wrk(base: str, tills: list[dict[str, Any]], seconds: int, connections: i
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % {"tills": lua_table(tills)})
     done = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, base],
+        ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, base],
         capture_output=True,
         text=True,
         check=True,
