@@ -201,8 +201,9 @@ def lua_table(value: Any) -> str:
 def run_wrk(base: str, tills: list[dict[str, Any]], seconds: int, connections: int) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(LUA % {"tills": lua_table(tills)})
+    command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     done = subprocess.run(
-        ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, base],
+        [*command, "-s", script.name, base],
         capture_output=True,
         text=True,
         check=True,
