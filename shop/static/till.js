@@ -73,9 +73,10 @@ function fold(text) {
     .toLowerCase();
 }
 
-async function sync(db, location, onChange) {
+// ``busy``: ids being sent live right now (a live sale must not also go out flagged offline).
+async function sync(db, location, onChange, busy = new Set()) {
   let sent = 0;
-  const waiting = (await all(db, "outbox")).filter((item) => item.location === location);
+  const waiting = (await all(db, "outbox")).filter((item) => item.location === location && !busy.has(item.id));
   waiting.sort((a, b) => a.created.localeCompare(b.created));
   for (const item of waiting) {
     let response;
@@ -147,6 +148,7 @@ class Till {
     this.online = true;
     this.syncing = false;
     this.waiting = 0;
+    this.sending = new Set(); // sales being sent live, which the sync loop leaves alone
     this.$ = (id) => document.getElementById(id);
     this.newSale();
   }
@@ -163,6 +165,7 @@ class Till {
     this.bind();
     this.render();
     await this.showStatus();
+    this.root.dataset.ready = "yes"; // products loaded: scanning works from here
     this.kick();
     setInterval(() => this.kick(), RETRY_MS);
     setInterval(() => this.loadCatalog(), CATALOG_REFRESH_MS);
@@ -387,6 +390,7 @@ class Till {
       payments: this.payments,
       offline: !this.online,
     };
+    if (!body.offline) this.sending.add(body.id); // before it is in the outbox: the loop skips it
     // Durable first: from here on, the sale survives a reload or a crash.
     await put(this.db, "outbox", { id: body.id, location: this.location, body, created: body.sold_at });
     const cart = this.cart;
@@ -399,6 +403,14 @@ class Till {
   }
 
   async sendNow(body, cart) {
+    try {
+      await this.sendLive(body, cart);
+    } finally {
+      this.sending.delete(body.id);
+    }
+  }
+
+  async sendLive(body, cart) {
     let response;
     try {
       response = await call(`/api/v1/sales-points/${this.location}/sales`, body);
@@ -481,7 +493,7 @@ class Till {
         this.setOnline(online);
         if (login) this.$("search-message").textContent = this.text.loginAgain;
         if (synced && this.$("last-sale").dataset.sale === synced.id) this.showReceipt(synced);
-      });
+      }, this.sending);
     } finally {
       this.syncing = false;
       await this.showStatus();

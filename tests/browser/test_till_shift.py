@@ -67,7 +67,7 @@ async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
     await _log_in(page)
     await page.fill("#opening_float", "500.000")
     await page.click("form[action$='/shifts/open'] button[type=submit]")
-    await expect(page.locator("#till")).to_be_visible()
+    await expect(page.locator("#till[data-ready=yes]")).to_be_visible()
 
     for _ in range(3):
         await _sell_for_cash(page, tendered="200000")
@@ -82,6 +82,7 @@ async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
         await _sell_for_cash(page)
     await expect(page.locator("#pending-count")).to_have_text("2")
     await page.reload()  # the queue lives in IndexedDB, the products too
+    await expect(page.locator("#till[data-ready=yes]")).to_be_visible()
     await expect(page.locator("#pending-count")).to_have_text("2")
     await page.click("#close-link")  # refused while sales wait
     await expect(page).to_have_url(re.compile(r"/till"))
@@ -122,6 +123,7 @@ async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
 
     # Close: count the drawer (float + 5 cash sales of 115 000) and the slips.
     await page.goto("/pos/SP-BACKAN/till")
+    await expect(page.locator("#till[data-ready=yes]")).to_be_visible()
     await page.click("#close-link")
     await expect(page).to_have_url(re.compile(r"/shifts/\d+"))
     await page.fill("input[name=cash]", str(500_000 + 5 * 115_000))
