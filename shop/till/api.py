@@ -70,7 +70,7 @@ class TillController(Controller):
     ) -> list[SaleOut]:
         location = await access.location(session, actor(request), code, change=True)
         found = await views.recent_sales(session, location, q=q, limit=limit)
-        return [await views.sale_out(session, sale, location) for sale in found]
+        return await views.sale_outs(session, found, location)
 
     @get("/till/products", operation_id="listTillProducts", summary="What the till sells, for offline use")
     async def till_products(

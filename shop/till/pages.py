@@ -193,7 +193,7 @@ class TillPages(Controller):
     ) -> Template:
         location = await _till_location(request, session, code)
         found = await views.recent_sales(session, location, q=(q or "")[:60] or None, limit=50)
-        outs = [await views.sale_out(session, s, location) for s in found]
+        outs = await views.sale_outs(session, found, location)
         return render(request, "till/sales.html", location, sales=outs, q=q or "")
 
     @get("/{code:str}/sales/{sale_id:uuid}")

@@ -76,13 +76,22 @@ def _out(
 
 
 async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> SaleOut:
+    (out,) = await sale_outs(session, [sale], location)
+    return out
+
+
+async def sale_outs(session: AsyncSession, sales: Sequence[Sale], location: Location) -> list[SaleOut]:
+    """Receipts of these sales at one location: five queries however many there are."""
+    if not sales:
+        return []
+    ids = [sale.id for sale in sales]
     lines = (
         await session.execute(
             sa.select(SaleLine, Product.name, Product.trace_code, Clearance.reason)
             .join(Product, Product.id == SaleLine.product_id)
             .outerjoin(Clearance, Clearance.id == SaleLine.clearance_id)
-            .where(SaleLine.sale_id == sale.id)
-            .order_by(SaleLine.line_no)
+            .where(SaleLine.sale_id.in_(ids))
+            .order_by(SaleLine.sale_id, SaleLine.line_no)
         )
     ).all()
     returned = dict(
@@ -94,19 +103,30 @@ async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> Sal
             )
         ).all()
     )
-    payments = list(
-        await session.scalars(
-            sa.select(SalePayment).where(SalePayment.sale_id == sale.id).order_by(SalePayment.id)
-        )
+    payments = await session.scalars(
+        sa.select(SalePayment).where(SalePayment.sale_id.in_(ids)).order_by(SalePayment.id)
     )
-    refunded = await session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(SaleReturn.total_vnd), 0)).where(SaleReturn.sale_id == sale.id)
+    refunded = dict(
+        (
+            await session.execute(
+                sa.select(SaleReturn.sale_id, sa.func.sum(SaleReturn.total_vnd))
+                .where(SaleReturn.sale_id.in_(ids))
+                .group_by(SaleReturn.sale_id)
+            )
+        ).all()
     )
-    return _out(
-        sale,
-        location,
-        await _username(session, sale.user_id),
-        [
+    names = dict(
+        (
+            await session.execute(
+                sa.select(PiccoloUser.id, PiccoloUser.username).where(
+                    PiccoloUser.id.in_({sale.user_id for sale in sales})
+                )
+            )
+        ).all()
+    )
+    by_sale: dict[int, list[SaleLineOut]] = {i: [] for i in ids}
+    for line, name, trace, reason in lines:
+        by_sale[line.sale_id].append(
             SaleLineOut(
                 id=line.id,
                 product_id=line.product_id,
@@ -120,11 +140,21 @@ async def sale_out(session: AsyncSession, sale: Sale, location: Location) -> Sal
                 as_ocop=line.clearance_id is None,
                 clearance_reason=reason,
             )
-            for line, name, trace, reason in lines
-        ],
-        [_payment(p.method.value, p.amount_vnd, p.tendered_vnd, p.reference) for p in payments],
-        int(refunded or 0),
-    )
+        )
+    paid: dict[int, list[PaymentOut]] = {i: [] for i in ids}
+    for p in payments:
+        paid[p.sale_id].append(_payment(p.method.value, p.amount_vnd, p.tendered_vnd, p.reference))
+    return [
+        _out(
+            sale,
+            location,
+            names.get(sale.user_id, "?"),
+            by_sale[sale.id],
+            paid[sale.id],
+            int(refunded.get(sale.id) or 0),
+        )
+        for sale in sales
+    ]
 
 
 def recorded_out(recorded: Recorded, location: Location, cashier: str) -> SaleOut:

@@ -7,6 +7,7 @@ import datetime as dt
 import uuid
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import certificates, schemas
@@ -271,3 +272,28 @@ async def test_bad_input_is_a_problem_never_a_500(till: Till, database: Database
         assert response.headers["content-type"].startswith("application/problem+json")
     assert (await till.client.get(f"/api/v1/sales/{uuid.uuid4()}", headers=till.staff)).status_code == 404
     assert await snapshot(database) == before
+
+
+async def test_a_sale_costs_a_fixed_handful_of_statements(till: Till) -> None:
+    """The hot path: no query per line, nothing read back to answer."""
+    engine = till.client.app.state.db.engine.sync_engine
+    world = till.world
+    counts = []
+    for lines in (
+        [line(world.noodles.id)],
+        [line(world.noodles.id), line(world.honey.id, 2), line(world.tea.id)],
+    ):
+        total = sum(ln["quantity"] * PRICE for ln in lines)
+        statements: list[int] = []
+
+        def count(*_args, statements=statements) -> None:
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        response = await till.sell(sale(lines, [cash(total)]))
+        event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 201, response.text
+        counts.append(len(statements))
+    # Two more lines cost their conditional updates and one lock of the levels in id order.
+    assert counts[1] - counts[0] <= 3
+    assert counts[0] <= 17, counts  # BEGIN, auth, the sale and its stock, lines, payments
