@@ -112,6 +112,11 @@ def dialect_of(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
+async def mapping(session: AsyncSession, stmt: sa.Select[Any, Any]) -> dict[Any, Any]:
+    """A two-column query as a dict (key → value): totals by method, names by id…"""
+    return {key: value for key, value in (await session.execute(stmt)).all()}
+
+
 def insert_for(session: AsyncSession) -> Any:
     """The dialect's ``insert`` (it has ``on_conflict_do_nothing``, which the generic lacks)."""
     return pg_insert if dialect_of(session) == "postgresql" else sqlite_insert

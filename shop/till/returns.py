@@ -19,8 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
-from shop.catalog.models import Product
-from shop.db import dialect_of
+from shop.db import dialect_of, mapping
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory import ledger
@@ -163,14 +162,11 @@ async def _take(session: AsyncSession, sale: Sale, data: ReturnIn) -> list[Taken
 
 async def _refunds(session: AsyncSession, sale: Sale, total: int) -> list[tuple[PaymentMethod, int]]:
     """Split ``total`` over what each payment method of the sale has not yet had back."""
-    paid = dict(
-        (
-            await session.execute(
-                sa.select(SalePayment.method, sa.func.sum(SalePayment.amount_vnd))
-                .where(SalePayment.sale_id == sale.id)
-                .group_by(SalePayment.method)
-            )
-        ).all()
+    paid = await mapping(
+        session,
+        sa.select(SalePayment.method, sa.func.sum(SalePayment.amount_vnd))
+        .where(SalePayment.sale_id == sale.id)
+        .group_by(SalePayment.method),
     )
     earlier = (
         sa.select(Refund.method, sa.func.sum(Refund.amount_vnd))
@@ -218,7 +214,3 @@ async def _restock(
     await ledger.apply(
         session, changes, ledger.Entry(DocumentKind.sale_return, document.id, user.id, reason=document.reason)
     )
-
-
-async def products_of(session: AsyncSession, ids: set[int]) -> dict[int, Product]:
-    return {p.id: p for p in await session.scalars(sa.select(Product).where(Product.id.in_(ids)))}

@@ -337,7 +337,7 @@ async def _level_for_unrecorded(
 
 async def _flag_for_count(session: AsyncSession, location: Location, sale: Sale) -> None:
     """Rule 7: the books were short, so the shelves need counting (the first reason stays)."""
-    reason = f"sale {numbering.receipt_number(location.code, sale.number)}: unrecorded stock"
+    reason = numbering.receipt_number(location.code, sale.number)  # the page says what it means
     await session.execute(
         sa.update(Location)
         .where(Location.id == location.id, Location.count_flagged_at.is_(None))

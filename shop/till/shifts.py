@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import Role
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product, ProductGroup
-from shop.db import dialect_of
+from shop.db import dialect_of, mapping
 from shop.db_types import utcnow
 from shop.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from shop.i18n import N_
@@ -149,23 +149,17 @@ async def report(session: AsyncSession, shift: Shift) -> ZReport:
             ).where(SaleReturn.shift_id == shift.id)
         )
     ).one()
-    paid = dict(
-        (
-            await session.execute(
-                sa.select(SalePayment.method, sa.func.sum(SalePayment.amount_vnd))
-                .where(SalePayment.sale_id.in_(sales))
-                .group_by(SalePayment.method)
-            )
-        ).all()
+    paid = await mapping(
+        session,
+        sa.select(SalePayment.method, sa.func.sum(SalePayment.amount_vnd))
+        .where(SalePayment.sale_id.in_(sales))
+        .group_by(SalePayment.method),
     )
-    refunded = dict(
-        (
-            await session.execute(
-                sa.select(Refund.method, sa.func.sum(Refund.amount_vnd))
-                .where(Refund.return_id.in_(returns))
-                .group_by(Refund.method)
-            )
-        ).all()
+    refunded = await mapping(
+        session,
+        sa.select(Refund.method, sa.func.sum(Refund.amount_vnd))
+        .where(Refund.return_id.in_(returns))
+        .group_by(Refund.method),
     )
     units_sold = await _sum(
         session, sa.select(sa.func.sum(SaleLine.quantity)).where(SaleLine.sale_id.in_(sales))

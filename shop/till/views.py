@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import PiccoloUser
 from shop.catalog.models import Product, ProductGroup
 from shop.catalog.sellability import product_is_sellable
+from shop.db import mapping
 from shop.i18n import current_language
 from shop.inventory.models import Location, StockLevel
 from shop.text import fold
@@ -94,35 +95,26 @@ async def sale_outs(session: AsyncSession, sales: Sequence[Sale], location: Loca
             .order_by(SaleLine.sale_id, SaleLine.line_no)
         )
     ).all()
-    returned = dict(
-        (
-            await session.execute(
-                sa.select(ReturnLine.sale_line_id, sa.func.sum(ReturnLine.quantity))
-                .where(ReturnLine.sale_line_id.in_([line.id for line, *_ in lines]))
-                .group_by(ReturnLine.sale_line_id)
-            )
-        ).all()
+    returned = await mapping(
+        session,
+        sa.select(ReturnLine.sale_line_id, sa.func.sum(ReturnLine.quantity))
+        .where(ReturnLine.sale_line_id.in_([line.id for line, *_ in lines]))
+        .group_by(ReturnLine.sale_line_id),
     )
     payments = await session.scalars(
         sa.select(SalePayment).where(SalePayment.sale_id.in_(ids)).order_by(SalePayment.id)
     )
-    refunded = dict(
-        (
-            await session.execute(
-                sa.select(SaleReturn.sale_id, sa.func.sum(SaleReturn.total_vnd))
-                .where(SaleReturn.sale_id.in_(ids))
-                .group_by(SaleReturn.sale_id)
-            )
-        ).all()
+    refunded = await mapping(
+        session,
+        sa.select(SaleReturn.sale_id, sa.func.sum(SaleReturn.total_vnd))
+        .where(SaleReturn.sale_id.in_(ids))
+        .group_by(SaleReturn.sale_id),
     )
-    names = dict(
-        (
-            await session.execute(
-                sa.select(PiccoloUser.id, PiccoloUser.username).where(
-                    PiccoloUser.id.in_({sale.user_id for sale in sales})
-                )
-            )
-        ).all()
+    names = await mapping(
+        session,
+        sa.select(PiccoloUser.id, PiccoloUser.username).where(
+            PiccoloUser.id.in_({sale.user_id for sale in sales})
+        ),
     )
     by_sale: dict[int, list[SaleLineOut]] = {i: [] for i in ids}
     for line, name, trace, reason in lines:
@@ -232,21 +224,14 @@ async def shift_out(session: AsyncSession, shift: Shift, location: Location) -> 
 
 
 async def clearance_outs(session: AsyncSession, clearances: Sequence[Clearance]) -> list[ClearanceOut]:
-    names = dict(
-        (
-            await session.execute(
-                sa.select(Product.id, Product.name).where(Product.id.in_({c.product_id for c in clearances}))
-            )
-        ).all()
+    names = await mapping(
+        session, sa.select(Product.id, Product.name).where(Product.id.in_({c.product_id for c in clearances}))
     )
-    codes = dict(
-        (
-            await session.execute(
-                sa.select(Location.id, Location.code).where(
-                    Location.id.in_({c.location_id for c in clearances if c.location_id})
-                )
-            )
-        ).all()
+    codes = await mapping(
+        session,
+        sa.select(Location.id, Location.code).where(
+            Location.id.in_({c.location_id for c in clearances if c.location_id})
+        ),
     )
     return [
         ClearanceOut(
