@@ -20,7 +20,7 @@ run: install
 	$(BIN)/ocop serve
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: install
 	$(BIN)/ruff check shop admin tests bench migrations

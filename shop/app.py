@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from admin.site import AdminSite
+from shop import jobs
 from shop.accounts import api as accounts_api
 from shop.accounts import pages as accounts_pages
 from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
@@ -26,8 +27,12 @@ from shop.health import health
 from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
+from shop.orders import api as orders_api
+from shop.payments import api as payments_api
 from shop.problems import exception_handler
 from shop.settings import Settings
+from shop.storefront import api as storefront_api
+from shop.storefront import pages as storefront_pages
 from shop.till import api as till_api
 from shop.till import pages as till_pages
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
@@ -48,8 +53,14 @@ ROUTES: list[ControllerRouterHandler] = [
     till_api.TillController,
     till_api.SaleController,
     till_api.ClearanceController,
+    storefront_api.CartController,
+    storefront_api.ShippingController,
+    orders_api.CheckoutController,
+    orders_api.OrderController,
+    payments_api.StripeWebhookController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
+    storefront_pages.StorefrontPages,
     inventory_pages.PosPages,
     pages_documents.ReceivePages,
     pages_documents.WriteOffPages,
@@ -69,7 +80,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await admin.start()
         try:
-            yield
+            async with jobs.scheduler(db, settings):
+                yield
         finally:
             await admin.stop()
             await db.dispose()

@@ -259,7 +259,16 @@ def jobs_group() -> None:
 
 @jobs_group.command("run")
 def jobs_run() -> None:
-    """Run the work that is due now (expire certificates…)."""
-    results = _run(lambda session: jobs.run_due(session, today=today()))
+    """Run the work that is due now (expire reservations and certificates, send emails…)."""
+
+    async def work() -> dict[str, int]:
+        settings = _settings()
+        db = Database.connect(settings.database_url)
+        try:
+            return await jobs.run_due(db, settings)
+        finally:
+            await db.dispose()
+
+    results = asyncio.run(work())
     for name, count in results.items():
         console.print(f"{name}: {count}")

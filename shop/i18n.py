@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -107,6 +110,16 @@ def current_language() -> str:
     return _current.get()
 
 
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Speak ``lang`` inside the block (an email in the customer's language), then as before."""
+    token = _current.set(normalize_language(lang) or DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def babel_locale(lang: str | None = None) -> Locale:
     try:
         return Locale.parse(_BABEL_LOCALE[lang or current_language()])
@@ -167,6 +180,14 @@ def format_vnd(amount: int | None, lang: str | None = None) -> str:
     if amount is None:
         return ""
     return format_currency(amount, "VND", locale=babel_locale(lang))
+
+
+# The currency a visitor of each language most likely thinks in (for approximate prices).
+VISITOR_CURRENCY = {"en": "USD", "ko": "KRW", "zh_Hans": "CNY", "ja": "JPY", "fr": "EUR"}
+
+
+def format_money(amount: float | Decimal, currency: str, lang: str | None = None) -> str:
+    return format_currency(amount, currency, locale=babel_locale(lang))
 
 
 def format_number(value: float | int, lang: str | None = None) -> str:

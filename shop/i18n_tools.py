@@ -27,8 +27,9 @@ KEYWORDS = {
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
 }
-METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
-OPTIONS = {"**/templates/**.html": {"encoding": "utf-8", "extensions": "jinja2.ext.i18n"}}
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+_JINJA = {"encoding": "utf-8", "extensions": "jinja2.ext.i18n"}
+OPTIONS = {"**/templates/**.html": _JINJA, "**/templates/**.txt": _JINJA}
 _SKIP = {"i18n.py", "i18n_tools.py"}  # they define gettext & co., they do not use them
 
 

@@ -1,16 +1,92 @@
-"""Background work that is due: run by ``ocop jobs run`` (cron) or an in-app scheduler."""
+"""Background work that is due: run by ``ocop jobs run`` (cron) or the in-app scheduler.
+
+Every job is idempotent: running twice, or in two processes at once, changes nothing the
+second time (expiries are conditional updates; emails are sent from an outbox).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import certificates
+from shop.catalog.sellability import VIETNAM
+from shop.db import Database
+from shop.db_types import utcnow
+from shop.mail import outbox
+from shop.orders import lifecycle
+from shop.orders.models import PaymentMethod
+from shop.payments import stripe_gateway
+from shop.payments.models import Payment, Provider
+from shop.settings import Settings
+
+log = logging.getLogger("shop.jobs")
 
 
-async def run_due(session: AsyncSession, *, today: dt.date) -> dict[str, int]:
-    """Each job is idempotent: running twice changes nothing the second time."""
+async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Run what is due at ``now``; how many things each job did."""
+    now = now or utcnow()
+    async with db.write_sessions() as session:
+        expired_certificates = await certificates.expire_certificates(
+            session, today=now.astimezone(VIETNAM).date()
+        )
+        expired = await lifecycle.expire_due(session, now=now, base_url=settings.base_url)
+        card_orders = [o.id for o in expired if o.payment_method == PaymentMethod.card]
+        sessions = await _stripe_sessions(session, card_orders)
+        await session.commit()
+    closed = 0
+    for session_id in sessions:  # so that no late payment arrives for stock gone back on sale
+        try:
+            await stripe_gateway.expire_checkout_session(settings, session_id)
+            closed += 1
+        except stripe_gateway.StripeUnavailable as failure:
+            log.warning("could not expire Stripe session %s: %s", session_id, failure)
     return {
-        "certificates expired": await certificates.expire_certificates(session, today=today),
+        "certificates expired": expired_certificates,
+        "reservations expired": len(expired),
+        "card sessions closed": closed,
+        "emails sent": await outbox.deliver_pending(db, settings),
     }
+
+
+async def _stripe_sessions(session: AsyncSession, order_ids: list[int]) -> list[str]:
+    if not order_ids:
+        return []
+    found = await session.scalars(
+        sa.select(Payment.external_id).where(
+            Payment.order_id.in_(order_ids),
+            Payment.provider == Provider.stripe,
+            Payment.external_id.is_not(None),
+        )
+    )
+    return [sid for sid in found if sid]
+
+
+@asynccontextmanager
+async def scheduler(db: Database, settings: Settings) -> AsyncIterator[None]:
+    """Run the due work every ``settings.jobs_interval`` seconds while the app is up."""
+    if settings.jobs_interval <= 0:
+        yield
+        return
+
+    async def loop() -> None:
+        while True:
+            await asyncio.sleep(settings.jobs_interval)
+            try:
+                await run_due(db, settings)
+            except Exception:  # one failed round must not stop the next
+                log.exception("scheduled jobs failed")
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task

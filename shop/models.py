@@ -30,6 +30,10 @@ from shop.inventory.documents import (
     WriteOff,
 )
 from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
+from shop.mail.models import OutgoingEmail
+from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
+from shop.payments.models import Payment, WebhookEvent
+from shop.storefront.models import Cart, CartLine, CurrencyRate, ShippingRate
 from shop.till.models import (
     Clearance,
     Counter,
@@ -49,12 +53,22 @@ __all__ = [
     "AuthToken",
     "Base",
     "Batch",
+    "Cart",
+    "CartLine",
     "Certificate",
     "Clearance",
     "Counter",
+    "CurrencyRate",
+    "Fulfilment",
     "Location",
     "LoginFailure",
     "Movement",
+    "Order",
+    "OrderEvent",
+    "OrderHold",
+    "OrderLine",
+    "OutgoingEmail",
+    "Payment",
     "PiccoloSession",
     "PiccoloUser",
     "Place",
@@ -73,6 +87,7 @@ __all__ = [
     "SalePayment",
     "SaleReturn",
     "Shift",
+    "ShippingRate",
     "StockCount",
     "StockCountLine",
     "StockLevel",
@@ -80,5 +95,6 @@ __all__ = [
     "Transfer",
     "TransferItem",
     "TransferLine",
+    "WebhookEvent",
     "WriteOff",
 ]

@@ -35,6 +35,7 @@ _STATUS_TITLES = {
     422: N_("Some fields are not valid."),
     429: N_("Too many attempts. Please wait and try again."),
     500: N_("Something went wrong on our side. Nothing was saved."),
+    502: N_("A payment service did not answer. Please try again."),
     503: N_("The service is unavailable. Please try again shortly."),
 }
 

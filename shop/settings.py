@@ -50,6 +50,23 @@ class Settings:
     secure_cookies: bool = False
     debug: bool = False
     default_language: str = "vi"
+    # Online orders: how long stock waits for a card payment, and for a bank transfer.
+    card_hold_minutes: int = 30
+    transfer_hold_minutes: int = 24 * 60
+    # Stripe refuses charges below about US$0.50; in đồng, with a margin for the exchange rate.
+    stripe_minimum_vnd: int = 15_000
+    # The office's account that VietQR transfers for online orders go to (unset = not offered).
+    bank_bin: str | None = None
+    bank_account_number: str | None = None
+    bank_account_name: str | None = None
+    # Email: SMTP when a host is set, else .eml files under var/mail/.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "OCOP Market <no-reply@ocop.local>"
+    # Seconds between runs of the in-app scheduler (``ocop jobs run``'s work); 0 = off.
+    jobs_interval: int = 60
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -71,6 +88,16 @@ class Settings:
             "var_dir": var_dir,
             "secure_cookies": base_url.startswith("https://"),
             "debug": os.environ.get("OCOP_DEBUG", "") == "1",
+            "card_hold_minutes": int(os.environ.get("OCOP_CARD_HOLD_MINUTES") or 30),
+            "bank_bin": os.environ.get("OCOP_BANK_BIN") or None,
+            "bank_account_number": os.environ.get("OCOP_BANK_ACCOUNT_NUMBER") or None,
+            "bank_account_name": os.environ.get("OCOP_BANK_ACCOUNT_NAME") or None,
+            "smtp_host": os.environ.get("OCOP_SMTP_HOST") or None,
+            "smtp_port": int(os.environ.get("OCOP_SMTP_PORT") or 587),
+            "smtp_user": os.environ.get("OCOP_SMTP_USER") or None,
+            "smtp_password": os.environ.get("OCOP_SMTP_PASSWORD") or None,
+            "mail_from": os.environ.get("OCOP_MAIL_FROM") or "OCOP Market <no-reply@ocop.local>",
+            "jobs_interval": int(os.environ.get("OCOP_JOBS_INTERVAL") or 60),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

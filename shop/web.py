@@ -16,7 +16,7 @@ from shop import i18n
 
 SHOP_DIR = Path(__file__).resolve().parent
 LANG_COOKIE = "lang"
-_DOMAINS = ("catalog", "accounts", "geo", "inventory", "till")
+_DOMAINS = ("catalog", "accounts", "geo", "inventory", "till", "storefront", "orders", "payments")
 
 
 def build_environment() -> Environment:
@@ -25,7 +25,7 @@ def build_environment() -> Environment:
     loaders += [FileSystemLoader(SHOP_DIR / d / "templates") for d in _DOMAINS]
     env = Environment(
         loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html"]),
+        autoescape=select_autoescape(["html"], default_for_string=False),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,

@@ -125,6 +125,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         database_url=database_url,
         secret_key="test-secret-key-not-for-production",
         var_dir=tmp_path / "var",
+        jobs_interval=0,  # tests run the jobs themselves, at the time they choose
     )
 
 

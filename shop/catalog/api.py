@@ -51,6 +51,8 @@ class ProductController(Controller):
         sales_point: Annotated[
             str | None, Parameter(max_length=40, description="in stock at this sales point or fair")
         ] = None,
+        min_price: Annotated[int | None, Parameter(ge=0, le=10**12, description="VND")] = None,
+        max_price: Annotated[int | None, Parameter(ge=0, le=10**12, description="VND")] = None,
         sort: Sort = "name",
         page: PageNumber = 1,
         page_size: PageSize = 24,
@@ -62,6 +64,8 @@ class ProductController(Controller):
             min_stars=min_stars,
             producer=producer,
             sales_point=sales_point,
+            min_price=min_price,
+            max_price=max_price,
             sort=sort,
         )
         language, on = current_language(), today()

@@ -6,6 +6,7 @@ import math
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from litestar import Controller, get
 from litestar.params import Parameter
 from litestar.response import Template
@@ -13,10 +14,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import queries
 from shop.catalog.api import PageNumber, Sort, Text, _key
+from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
 from shop.geo import services as geo
 from shop.i18n import _, current_language
+from shop.inventory.models import PUBLIC_KINDS, Location
+from shop.orders import routing
+from shop.storefront.currency import approximator, rates
 
 PAGE_SIZE = 24
 
@@ -41,10 +46,69 @@ def sort_labels() -> list[tuple[str, str]]:
     ]
 
 
+Price = Annotated[int | None, Parameter(ge=0, le=10**12)]
+
+
+async def listing(session: AsyncSession, filters: queries.ProductFilter, page: int) -> Template:
+    """The product list with its filters (``/products``, and ``/`` when a search is given)."""
+    error = None
+    language = current_language()
+    try:
+        result = await queries.list_products(
+            session, filters, page=page, page_size=PAGE_SIZE, on=today(), language=language
+        )
+    except InvalidInput as invalid:
+        error = "; ".join(e["message"] for e in invalid.errors) or invalid.detail
+        filters = queries.ProductFilter(sort=filters.sort)
+        result = await queries.list_products(
+            session, filters, page=1, page_size=PAGE_SIZE, on=today(), language=language
+        )
+
+    def query(**changes: Any) -> str:
+        params = {
+            "q": filters.q,
+            "province": filters.province,
+            "group": filters.group,
+            "min_stars": filters.min_stars,
+            "min_price": filters.min_price,
+            "max_price": filters.max_price,
+            "sales_point": filters.sales_point,
+            "sort": filters.sort,
+        }
+        params.update(changes)
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+    return Template(
+        "catalog/index.html",
+        context={
+            "page": result,
+            "pages": math.ceil(result.total / PAGE_SIZE),
+            "filters": filters,
+            "groups": await queries.list_groups(session),
+            "provinces": await geo.provinces(session),
+            "sales_points": await public_sales_points(session),
+            "sorts": sort_labels(),
+            "query": query,
+            "error": error,
+            "approx": approximator(await rates(session), language),
+        },
+    )
+
+
+async def public_sales_points(session: AsyncSession) -> list[tuple[str, str]]:
+    """(code, name) of the open sales points and fairs, for the "available at" filter."""
+    rows = await session.execute(
+        sa.select(Location.code, Location.name)
+        .where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
+        .order_by(Location.name)
+    )
+    return [(code, name) for code, name in rows.all()]
+
+
 class CatalogPages(Controller):
     include_in_schema = False
 
-    @get("/")
+    @get("/products")
     async def index(
         self,
         session: AsyncSession,
@@ -52,47 +116,40 @@ class CatalogPages(Controller):
         province: Text = None,
         group: Annotated[str | None, Parameter(max_length=40)] = None,
         min_stars: Annotated[int | None, Parameter(ge=3, le=5)] = None,
+        min_price: Price = None,
+        max_price: Price = None,
+        sales_point: Annotated[str | None, Parameter(max_length=40)] = None,
         sort: Sort = "name",
         page: PageNumber = 1,
     ) -> Template:
         filters = queries.ProductFilter(
-            q=q, province=province, group=group or None, min_stars=min_stars, sort=sort
+            q=q,
+            province=province,
+            group=group or None,
+            min_stars=min_stars,
+            min_price=min_price,
+            max_price=max_price,
+            sales_point=sales_point or None,
+            sort=sort,
         )
-        error = None
-        try:
-            result = await queries.list_products(
-                session, filters, page=page, page_size=PAGE_SIZE, on=today(), language=current_language()
-            )
-        except InvalidInput as invalid:
-            error = "; ".join(e["message"] for e in invalid.errors) or invalid.detail
-            filters = queries.ProductFilter(sort=sort)
-            result = await queries.list_products(
-                session, filters, page=1, page_size=PAGE_SIZE, on=today(), language=current_language()
-            )
-
-        def query(**changes: Any) -> str:
-            params = {"q": q, "province": province, "group": group, "min_stars": min_stars, "sort": sort}
-            params.update(changes)
-            return urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-        return Template(
-            "catalog/index.html",
-            context={
-                "page": result,
-                "pages": math.ceil(result.total / PAGE_SIZE),
-                "filters": filters,
-                "groups": await queries.list_groups(session),
-                "provinces": await geo.provinces(session),
-                "sorts": sort_labels(),
-                "query": query,
-                "error": error,
-            },
-        )
+        return await listing(session, filters, page)
 
     @get("/products/{slug:str}")
     async def product(self, session: AsyncSession, slug: str) -> Template:
-        detail = await queries.product_detail(session, slug, on=today(), language=current_language())
-        return Template("catalog/product.html", context={"product": detail})
+        on, language = today(), current_language()
+        detail = await queries.product_detail(session, slug, on=on, language=language)
+        online = (await routing.available(session, [detail.id], on=on))[detail.id] if detail.sellable else 0
+        return Template(
+            "catalog/product.html",
+            context={
+                "product": detail,
+                "online": online,
+                "story": await session.scalar(
+                    sa.select(Producer.story).where(Producer.code == detail.producer.code)
+                ),
+                "approx": approximator(await rates(session), language),
+            },
+        )
 
     @get("/producers")
     async def producers(self, session: AsyncSession, q: Text = None, page: PageNumber = 1) -> Template:

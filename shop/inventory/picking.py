@@ -43,9 +43,11 @@ class Candidate:
 
 
 async def candidates(
-    session: AsyncSession, location_id: int, product_ids: Iterable[int]
+    session: AsyncSession, location_id: int, product_ids: Iterable[int], *, fresh_on: dt.date | None = None
 ) -> dict[int, list[Candidate]]:
-    """Each product's stock levels at the location, locked, in FEFO order."""
+    """Each product's stock levels at the location, locked, in FEFO order.
+
+    ``fresh_on``: only batches not expired on that day (what may still be sold online)."""
     stmt = (
         sa.select(
             StockLevel.id,
@@ -64,6 +66,8 @@ async def candidates(
         .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(set(product_ids)))
         .order_by(StockLevel.id)
     )
+    if fresh_on is not None:
+        stmt = stmt.where(sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= fresh_on))
     if dialect_of(session) == "postgresql":
         stmt = stmt.with_for_update(of=StockLevel)
     out: dict[int, list[Candidate]] = {}

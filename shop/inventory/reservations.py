@@ -7,6 +7,7 @@ lowers it; fulfilling lowers both, as the goods leave.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -26,11 +27,18 @@ class Held:
 
 
 async def reserve(
-    session: AsyncSession, location_id: int, wanted: Sequence[tuple[int, int]], *, order_id: int
+    session: AsyncSession,
+    location_id: int,
+    wanted: Sequence[tuple[int, int]],
+    *,
+    order_id: int,
+    fresh_on: dt.date | None = None,
 ) -> list[Held]:
-    """Reserve (product id, quantity) pairs, first-expiring first; all or nothing."""
+    """Reserve (product id, quantity) pairs, first-expiring first; all or nothing.
+
+    ``fresh_on``: never batches expired on that day."""
     found = await lines.products(session, (product_id for product_id, _ in wanted))
-    stock = await picking.candidates(session, location_id, found)
+    stock = await picking.candidates(session, location_id, found, fresh_on=fresh_on)
     taken: dict[int, int] = {}
     held, changes = [], []
     for product_id, quantity in wanted:

@@ -1,0 +1,1 @@
+"""Outgoing email: an outbox written in the sender's transaction, delivered after it commits."""

@@ -1,0 +1,103 @@
+"""Queue an email with the change it reports; deliver the queue after the commit.
+
+Queuing is an insert in the caller's transaction, so an email exists exactly when its news
+does, and its ``key`` makes queuing the same news twice a no-op. Delivery sends by SMTP
+when ``OCOP_SMTP_HOST`` is set, else writes ``var/mail/<id>-<key>.eml`` (what the demo and
+the tests read). A failed send stays queued; ``ocop jobs run`` and the scheduler retry it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import smtplib
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db import Database, insert_for
+from shop.db_types import utcnow
+from shop.mail.models import OutgoingEmail
+from shop.settings import Settings
+
+MAX_ATTEMPTS = 10
+
+
+async def queue(
+    session: AsyncSession, *, key: str, to: str, subject: str, text: str, html: str | None = None
+) -> None:
+    insert = insert_for(session)
+    stmt = insert(OutgoingEmail).on_conflict_do_nothing(index_elements=["key"])
+    await session.execute(
+        stmt,
+        [
+            {
+                "key": key,
+                "to": to,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "created_at": utcnow(),
+                "attempts": 0,
+            }
+        ],
+    )
+
+
+def message(email: OutgoingEmail, settings: Settings) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = settings.mail_from
+    msg["To"] = email.to
+    msg["Subject"] = email.subject
+    msg["Date"] = format_datetime(email.created_at)
+    msg["Message-ID"] = make_msgid(idstring=email.key.replace(":", "."), domain="ocop.local")
+    msg.set_content(email.body_text)
+    if email.body_html:
+        msg.add_alternative(email.body_html, subtype="html")
+    return msg
+
+
+def _send(msg: EmailMessage, email: OutgoingEmail, settings: Settings) -> None:
+    if settings.smtp_host:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+            if settings.smtp_user:
+                smtp.starttls()
+                smtp.login(settings.smtp_user, settings.smtp_password or "")
+            smtp.send_message(msg)
+        return
+    folder = settings.var_dir / "mail"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", email.key)
+    (folder / f"{email.id:06d}-{name}.eml").write_bytes(bytes(msg))
+
+
+async def deliver_pending(db: Database, settings: Settings, *, limit: int = 100) -> int:
+    """Send what is queued; the number sent."""
+    async with db.read_sessions() as session:
+        pending = list(
+            await session.scalars(
+                sa.select(OutgoingEmail)
+                .where(OutgoingEmail.sent_at.is_(None), OutgoingEmail.attempts < MAX_ATTEMPTS)
+                .order_by(OutgoingEmail.id)
+                .limit(limit)
+            )
+        )
+    sent = 0
+    for email in pending:
+        error = None
+        try:
+            await asyncio.to_thread(_send, message(email, settings), email, settings)
+        except (OSError, smtplib.SMTPException) as failure:
+            error = str(failure)[:500]
+        async with db.write_sessions() as session:
+            values: dict[str, object] = {"attempts": OutgoingEmail.attempts + 1, "last_error": error}
+            if error is None:
+                values["sent_at"] = utcnow()
+                sent += 1
+            await session.execute(
+                sa.update(OutgoingEmail).where(OutgoingEmail.id == email.id).values(**values)
+            )
+            await session.commit()
+    return sent

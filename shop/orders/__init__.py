@@ -1,0 +1,1 @@
+"""Online orders: checkout, routing to the locations that fulfil them, reservations, tracking."""

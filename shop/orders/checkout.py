@@ -1,0 +1,316 @@
+"""Checkout: a cart becomes an order, its stock reserved where each line will be fulfilled.
+
+One transaction does it all or nothing (rules 1, 3, 4, 5, 6). The idempotency key makes
+a double click, or a retry after a lost answer, return the order already placed; the cart
+is claimed by a conditional update, so one cart is ordered once however many tabs submit it.
+Talking to the payment provider happens after the commit (``payments.start``), never while
+the database is locked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.models import Product
+from shop.catalog.sellability import product_is_sellable
+from shop.errors import Conflict, InvalidInput, NotFound, field_error
+from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.i18n import N_, normalize_language
+from shop.inventory.models import PUBLIC_KINDS, Location
+from shop.orders import holds, lifecycle, notices, routing
+from shop.orders.models import (
+    DeliveryMethod,
+    Fulfilment,
+    FulfilmentStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+)
+from shop.payments import providers
+from shop.settings import Settings
+from shop.storefront import carts, shipping
+from shop.storefront.models import Cart
+from shop.storefront.schemas import CheckoutIn
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[0-9 .()-]{6,40}$")
+
+
+@dataclass(frozen=True)
+class Placed:
+    order: Order
+    created: bool  # False: the same checkout was submitted before, this is its order
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    method: DeliveryMethod
+    province_id: int | None = None
+    commune_id: int | None = None
+    street: str | None = None
+    pickup: Location | None = None
+
+
+def request_hash(data: CheckoutIn) -> str:
+    """What makes two submissions "the same checkout" (the key itself aside)."""
+    body = msgspec.json.encode(msgspec.structs.replace(data, idempotency_key=""))
+    return hashlib.sha256(body).hexdigest()
+
+
+async def by_key(session: AsyncSession, key: str) -> Order | None:
+    return await session.scalar(sa.select(Order).where(Order.idempotency_key == key))
+
+
+async def _replayed(session: AsyncSession, data: CheckoutIn, digest: str) -> Placed | None:
+    order = await by_key(session, data.idempotency_key)
+    if order is None:
+        return None
+    if order.request_hash != digest:
+        raise Conflict(
+            N_("This idempotency key was already used for another checkout."),
+            error_code="idempotency_key_reused",
+        )
+    return Placed(order, created=False)
+
+
+async def _claim_cart(session: AsyncSession, cart_id: uuid.UUID, now: dt.datetime) -> None:
+    """Close the cart to other checkouts (a row lock until this transaction ends)."""
+    claimed = await session.execute(
+        sa.update(Cart)
+        .where(Cart.id == cart_id, Cart.ordered_at.is_(None))
+        .values(ordered_at=now)
+        .returning(Cart.id)
+    )
+    if claimed.first() is None:
+        await carts.find(session, cart_id)  # 404 if there is no such cart
+        raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
+
+
+def _contact_errors(data: CheckoutIn) -> list[dict[str, str]]:
+    errors = []
+    if not EMAIL.match(data.contact.email.strip()):
+        errors.append(field_error("contact.email", N_("Enter a valid email address.")))
+    if not PHONE.match(data.contact.phone.strip()):
+        errors.append(field_error("contact.phone", N_("Enter a valid phone number.")))
+    if not data.contact.name.strip():
+        errors.append(field_error("contact.name", N_("Enter your name.")))
+    return errors
+
+
+async def _place(session: AsyncSession, code: str, level: PlaceLevel, parent_id: int | None) -> Place | None:
+    stmt = sa.select(Place).where(Place.era == PlaceEra.current, Place.level == level, Place.code == code)
+    if parent_id is not None:
+        stmt = stmt.where(Place.province_id == parent_id)
+    return await session.scalar(stmt)
+
+
+async def _delivery(session: AsyncSession, data: CheckoutIn, on: dt.date) -> _Delivery:
+    delivery = data.delivery
+    if delivery.method == "ship":
+        address = delivery.address
+        if address is None or not address.street.strip():
+            raise InvalidInput(errors=[field_error("delivery.address", N_("Enter the delivery address."))])
+        province = await _place(session, address.province_code, PlaceLevel.province, None)
+        if province is None:
+            raise InvalidInput(
+                errors=[field_error("delivery.address.province_code", N_("Choose a province."))]
+            )
+        commune = await _place(session, address.commune_code, PlaceLevel.commune, province.id)
+        if commune is None:
+            raise InvalidInput(
+                errors=[
+                    field_error("delivery.address.commune_code", N_("Choose a commune of this province."))
+                ]
+            )
+        return _Delivery(DeliveryMethod.ship, province.id, commune.id, address.street.strip())
+    location = None
+    if delivery.sales_point_code:
+        location = await session.scalar(
+            sa.select(Location).where(
+                Location.code == delivery.sales_point_code,
+                Location.kind.in_(PUBLIC_KINDS),
+                Location.is_active.is_(True),
+                sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+            )
+        )
+    if location is None:
+        raise InvalidInput(
+            errors=[field_error("delivery.sales_point_code", N_("Choose a sales point to pick up from."))]
+        )
+    return _Delivery(DeliveryMethod.pickup, pickup=location)
+
+
+def _payment(data: CheckoutIn, settings: Settings) -> providers.PaymentProvider:
+    method = PaymentMethod(data.payment.method)
+    if method not in providers.offered(settings):
+        raise InvalidInput(
+            errors=[field_error("payment.method", N_("This payment method is not available."))]
+        )
+    return providers.provider_for(method)
+
+
+async def place(
+    session: AsyncSession,
+    settings: Settings,
+    data: CheckoutIn,
+    *,
+    now: dt.datetime,
+    on: dt.date,
+    language: str,
+) -> Placed:
+    digest = request_hash(data)
+    if replayed := await _replayed(session, data, digest):
+        return replayed
+    await _claim_cart(session, data.cart_id, now)
+    if replayed := await _replayed(session, data, digest):  # a twin committed while we waited
+        return replayed
+    errors = _contact_errors(data)
+    if errors:
+        raise InvalidInput(errors=errors)
+    provider = _payment(data, settings)
+    delivery = await _delivery(session, data, on)
+    lines = await carts.lines_of(session, data.cart_id)
+    if not lines:
+        raise InvalidInput(errors=[field_error("cart_id", N_("The cart is empty."))])
+    products = {
+        p.id: p
+        for p in await session.scalars(
+            sa.select(Product).where(Product.id.in_([ln.product_id for ln in lines]))
+        )
+    }
+    for line in lines:
+        if not product_is_sellable(products[line.product_id], on):
+            raise Conflict(
+                N_("{product} is not on sale: its OCOP certificate is not valid."),
+                error_code="not_sellable",
+                product=products[line.product_id].name,
+            )
+    subtotal = sum(products[ln.product_id].price_vnd * ln.quantity for ln in lines)
+    fee = 0
+    if delivery.province_id is not None:
+        fee = await shipping.fee(session, delivery.province_id, subtotal)
+    total = subtotal + fee
+    if total < provider.minimum_vnd(settings):
+        raise InvalidInput(
+            errors=[
+                field_error(
+                    "payment.method",
+                    N_("Card payments start at {minimum} VND: add products or choose another way to pay."),
+                    minimum=f"{provider.minimum_vnd(settings):,}",
+                )
+            ]
+        )
+    wanted = [(ln.product_id, ln.quantity) for ln in lines]
+    found = await routing.sources(
+        session, products, on=on, pickup_at=delivery.pickup.id if delivery.pickup else None
+    )
+    routes = routing.route(wanted, found, {pid: p.name for pid, p in products.items()})
+    hold = provider.hold_minutes(settings)
+    order = Order(
+        number=f"tmp-{secrets.token_hex(6)}",
+        token=secrets.token_urlsafe(32),
+        idempotency_key=data.idempotency_key,
+        request_hash=digest,
+        cart_id=data.cart_id,
+        language=normalize_language(data.language) or language,
+        contact_name=data.contact.name.strip(),
+        contact_email=data.contact.email.strip(),
+        contact_phone=data.contact.phone.strip(),
+        delivery_method=delivery.method,
+        ship_province_id=delivery.province_id,
+        ship_commune_id=delivery.commune_id,
+        ship_street=delivery.street,
+        pickup_location_id=delivery.pickup.id if delivery.pickup else None,
+        payment_method=provider.method,
+        status=OrderStatus.awaiting_payment if hold is not None else OrderStatus.placed,
+        subtotal_vnd=subtotal,
+        shipping_vnd=fee,
+        total_vnd=total,
+        paid_vnd=0,
+        expires_at=now + dt.timedelta(minutes=hold) if hold is not None else None,
+        created_at=now,
+    )
+    session.add(order)
+    await session.flush()
+    order.number = f"OC{order.id:06d}"  # short enough to read out and to put in a transfer
+    fulfilments = await _fulfilments(session, order, routes)
+    order_lines = {
+        pid: OrderLine(
+            order_id=order.id,
+            fulfilment_id=fulfilments[route.location_id].id,
+            product_id=pid,
+            producer_id=products[pid].producer_id,
+            name=products[pid].name,
+            unit_price_vnd=products[pid].price_vnd,
+            quantity=route.quantity,
+            line_total_vnd=products[pid].price_vnd * route.quantity,
+        )
+        for route in routes
+        for pid in [route.product_id]
+    }
+    session.add_all(order_lines.values())
+    await session.flush()
+    await holds.reserve(session, order.id, routes, order_lines, on=on)
+    lifecycle.record(session, order.id, "placed", actor="customer", status=order.status)
+    for route in routes:
+        lifecycle.record(
+            session,
+            order.id,
+            "routed",
+            actor="system",
+            fulfilment_id=fulfilments[route.location_id].id,
+            detail=f"{order_lines[route.product_id].name} × {route.quantity}: {route.reason}",
+        )
+    await provider.open(session, order)
+    await notices.order_placed(session, order, settings.base_url, lines=list(order_lines.values()))
+    await session.flush()
+    return Placed(order, created=True)
+
+
+async def _fulfilments(
+    session: AsyncSession, order: Order, routes: list[routing.Route]
+) -> dict[int, Fulfilment]:
+    """One fulfilment per location the lines were routed to."""
+    location_ids = sorted({r.location_id for r in routes})
+    owners = dict(
+        (
+            await session.execute(
+                sa.select(Location.id, Location.producer_id).where(Location.id.in_(location_ids))
+            )
+        ).all()
+    )
+    out = {
+        lid: Fulfilment(
+            order_id=order.id, location_id=lid, producer_id=owners.get(lid), status=FulfilmentStatus.new
+        )
+        for lid in location_ids
+    }
+    session.add_all(out.values())
+    await session.flush()
+    return out
+
+
+async def find(session: AsyncSession, number: str, token: str | None) -> Order:
+    """The order behind a tracking link; the same 404 for a wrong number or a wrong token."""
+    order = await session.scalar(sa.select(Order).where(Order.number == number))
+    if order is None or token is None or not secrets.compare_digest(order.token, token):
+        raise NotFound(N_("No order {number} with this link."), error_code="order_not_found", number=number)
+    return order
+
+
+async def find_by_number(session: AsyncSession, number: str) -> Order:
+    """For the office, who needs no link token."""
+    order = await session.scalar(sa.select(Order).where(Order.number == number))
+    if order is None:
+        raise NotFound(N_("No order {number}."), error_code="order_not_found", number=number)
+    return order

@@ -1,0 +1,49 @@
+"""The customer's emails about an order, in the language they ordered in, queued in the outbox."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop import i18n
+from shop.mail import outbox
+from shop.orders.models import Order
+
+
+@cache
+def _environment() -> Environment:
+    from shop.web import build_environment  # the pages' environment: same filters and gettext
+
+    return build_environment()
+
+
+def tracking_url(order: Order, base_url: str) -> str:
+    return f"{base_url}/orders/{order.number}?token={order.token}"
+
+
+async def _queue(session: AsyncSession, order: Order, news: str, base_url: str, **context: object) -> None:
+    with i18n.language(order.language):
+        template = _environment().get_template(f"orders/email_{news}.txt")
+        body = template.render(order=order, url=tracking_url(order, base_url), **context)
+        subject, _, text = body.partition("\n")
+    await outbox.queue(
+        session,
+        key=f"order:{order.id}:{news}",
+        to=order.contact_email,
+        subject=subject.strip(),
+        text=text.strip(),
+    )
+
+
+async def order_placed(session: AsyncSession, order: Order, base_url: str, **context: object) -> None:
+    await _queue(session, order, "placed", base_url, **context)
+
+
+async def order_paid(session: AsyncSession, order: Order, base_url: str) -> None:
+    await _queue(session, order, "paid", base_url)
+
+
+async def order_expired(session: AsyncSession, order: Order, base_url: str) -> None:
+    await _queue(session, order, "expired", base_url)

@@ -1,0 +1,107 @@
+"""Where an order line is served from, and so what the storefront may promise.
+
+For delivery a line is served by its producer's own warehouse; for pickup by the chosen
+sales point if it holds the whole quantity, else by the producer, who sends it there. A line
+comes whole from one location, so what is available to buy is the best single source.
+The cart's "available" and checkout's allocation both come from :func:`sources`: the page
+can never promise what checkout would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.models import Product
+from shop.inventory.models import Batch, Location, LocationKind, StockLevel
+from shop.orders.errors import SoldOut
+
+
+@dataclass(frozen=True)
+class Source:
+    location_id: int
+    available: int
+    is_pickup_point: bool
+
+
+@dataclass(frozen=True)
+class Route:
+    product_id: int
+    quantity: int
+    location_id: int
+    reason: str  # kept in the order's history
+
+
+async def sources(
+    session: AsyncSession, product_ids: Iterable[int], *, on: dt.date, pickup_at: int | None = None
+) -> dict[int, list[Source]]:
+    """Each product's possible sources with what they can give, best first.
+
+    Unexpired units on hand and not reserved, at the product's producer's warehouses and at
+    the pickup point if there is one."""
+    wanted = set(product_ids)
+    if not wanted:
+        return {}
+    serves = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
+    if pickup_at is not None:
+        serves = sa.or_(serves, Location.id == pickup_at)
+    available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    stmt = (
+        sa.select(StockLevel.product_id, StockLevel.location_id, available)
+        .join(Product, Product.id == StockLevel.product_id)
+        .join(Location, Location.id == StockLevel.location_id)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .where(
+            StockLevel.product_id.in_(wanted),
+            Location.is_active.is_(True),
+            serves,
+            sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on),
+        )
+        .group_by(StockLevel.product_id, StockLevel.location_id)
+        .having(available > 0)
+    )
+    out: dict[int, list[Source]] = {}
+    for product_id, location_id, n in await session.execute(stmt):
+        out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at))
+    for found in out.values():
+        # The pickup point first (no parcel to send), then the fullest warehouse.
+        found.sort(key=lambda s: (not s.is_pickup_point, -s.available, s.location_id))
+    return out
+
+
+def best_available(found: Sequence[Source]) -> int:
+    """What one line of this product can have: the most any single source holds."""
+    return max((s.available for s in found), default=0)
+
+
+async def available(
+    session: AsyncSession, product_ids: Iterable[int], *, on: dt.date, pickup_at: int | None = None
+) -> dict[int, int]:
+    """Units of each product a customer can order now (0 for those with none)."""
+    ids = list(product_ids)
+    found = await sources(session, ids, on=on, pickup_at=pickup_at)
+    return {pid: best_available(found.get(pid, [])) for pid in ids}
+
+
+def route(
+    wanted: Sequence[tuple[int, int]], found: dict[int, list[Source]], names: dict[int, str]
+) -> list[Route]:
+    """Each (product id, quantity) to the first source that holds it all; SoldOut if none."""
+    routes = []
+    for product_id, quantity in wanted:
+        options = found.get(product_id, [])
+        source = next((s for s in options if s.available >= quantity), None)
+        if source is None:
+            raise SoldOut(product_id, names.get(product_id, str(product_id)), best_available(options))
+        if source.is_pickup_point:
+            reason = "the pickup point holds it"
+        elif any(s.is_pickup_point for s in options):
+            reason = "the pickup point holds too few: the producer sends it there"
+        else:
+            reason = "the producer ships it from its warehouse"
+        routes.append(Route(product_id, quantity, source.location_id, reason))
+    return routes

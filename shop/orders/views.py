@@ -1,0 +1,97 @@
+"""An order as its customer sees it: lines grouped by who fulfils them, and its history."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.inventory.models import Location
+from shop.orders import schemas
+from shop.orders.models import Fulfilment, Order, OrderEvent, OrderLine
+from shop.orders.notices import tracking_url
+from shop.payments import services as payments
+from shop.payments.providers import Instructions
+from shop.settings import Settings
+
+# The history a customer is shown; routing decisions and office flags stay internal.
+PUBLIC_EVENTS = ("placed", "paid", "payment_failed", "expired", "cancelled", "refunded", "reserved_again")
+
+
+def _transfer(instructions: Instructions | None) -> schemas.TransferOut | None:
+    if instructions is None or instructions.qr_svg is None:
+        return None
+    return schemas.TransferOut(
+        bank_bin=instructions.bank_bin or "",
+        account_number=instructions.account_number or "",
+        account_name=instructions.account_name,
+        amount_vnd=instructions.amount_vnd or 0,
+        reference=instructions.reference or "",
+        qr_svg=instructions.qr_svg,
+    )
+
+
+async def order_out(
+    session: AsyncSession, settings: Settings, order: Order, instructions: Instructions | None = None
+) -> schemas.OrderOut:
+    lines = list(
+        await session.scalars(
+            sa.select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
+        )
+    )
+    rows = (
+        await session.execute(
+            sa.select(Fulfilment, Location.name, Location.kind)
+            .join(Location, Location.id == Fulfilment.location_id)
+            .where(Fulfilment.order_id == order.id)
+            .order_by(Fulfilment.id)
+        )
+    ).all()
+    events = await session.scalars(
+        sa.select(OrderEvent)
+        .where(OrderEvent.order_id == order.id, OrderEvent.kind.in_(PUBLIC_EVENTS))
+        .order_by(OrderEvent.id)
+    )
+    payment = await payments.payment_of(session, order.id)
+    pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
+    return schemas.OrderOut(
+        number=order.number,
+        token=order.token,
+        status=order.status.value,
+        language=order.language,
+        total_vnd=order.total_vnd,
+        subtotal_vnd=order.subtotal_vnd,
+        shipping_vnd=order.shipping_vnd,
+        paid_vnd=order.paid_vnd,
+        payment_method=order.payment_method.value,
+        payment_status=payment.status.value if payment else None,
+        delivery_method=order.delivery_method.value,
+        pickup_sales_point=pickup.code if pickup else None,
+        expires_at=order.expires_at,
+        created_at=order.created_at,
+        fulfilments=[
+            schemas.FulfilmentOut(
+                id=f.id,
+                status=f.status.value,
+                location=name,
+                kind=kind.value,
+                lines=[_line(ln) for ln in lines if ln.fulfilment_id == f.id],
+                carrier=f.carrier,
+                tracking_number=f.tracking_number,
+            )
+            for f, name, kind in rows
+        ],
+        history=[schemas.EventOut(kind=e.kind, status=e.status, at=e.at) for e in events],
+        tracking_url=tracking_url(order, settings.base_url),
+        payment_url=instructions.redirect_url if instructions else None,
+        transfer=_transfer(instructions),
+    )
+
+
+def _line(line: OrderLine) -> schemas.OrderLineOut:
+    return schemas.OrderLineOut(
+        product_id=line.product_id,
+        name=line.name,
+        quantity=line.quantity,
+        unit_price_vnd=line.unit_price_vnd,
+        line_total_vnd=line.line_total_vnd,
+    )

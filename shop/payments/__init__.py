@@ -1,0 +1,1 @@
+"""Payment providers behind one interface: Stripe cards, VietQR bank transfer, cash on delivery."""

@@ -1,0 +1,62 @@
+"""Stripe's webhook: signature verified, each event id processed once, in one transaction.
+
+A bad signature is a 400 and changes nothing. A replayed event answers 200 (Stripe stops
+retrying) without doing anything again. An event and its effects commit together: if the
+handling fails, nothing is stored, Stripe retries, and the retry is processed afresh.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import stripe
+from litestar import Controller, Request, Response, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.sellability import today
+from shop.errors import BadRequest, DomainError
+from shop.i18n import N_
+from shop.orders.api import send_mail
+from shop.payments import services, stripe_gateway
+from shop.payments.models import Provider, WebhookEvent
+from shop.settings import Settings
+
+
+class WebhookNotConfigured(DomainError):
+    status_code = 503
+    code = "webhook_not_configured"
+    title = N_("Card payments are not configured here.")
+
+
+class StripeWebhookController(Controller):
+    path = "/api/v1/payments/stripe"
+    tags = ["payments"]
+
+    @post(
+        "/webhook",
+        operation_id="stripeWebhook",
+        summary="Stripe events (signed; each processed once)",
+        status_code=200,
+    )
+    async def webhook(
+        self, request: Request[Any, Any, Any], session: AsyncSession
+    ) -> Response[dict[str, Any]]:
+        settings: Settings = request.app.state.settings
+        if not settings.stripe_webhook_secret:
+            raise WebhookNotConfigured()
+        payload = await request.body()
+        try:
+            event = stripe_gateway.verify_event(settings, payload, request.headers.get("stripe-signature"))
+        except (stripe.SignatureVerificationError, ValueError) as bad:
+            raise BadRequest(N_("The webhook's signature is not valid."), error_code="bad_signature") from bad
+        data = event.to_dict()
+        stored = await services.remember_event(session, Provider.stripe, data["id"], data["type"])
+        if stored is None:
+            return Response({"received": True, "duplicate": True})
+        outcome = await services.handle_stripe_event(session, settings, data, on=today())
+        await session.execute(
+            sa.update(WebhookEvent).where(WebhookEvent.id == stored).values(outcome=outcome[:300])
+        )
+        await session.commit()
+        return Response({"received": True, "outcome": outcome}, background=send_mail(request))

@@ -1,0 +1,66 @@
+"""One interface for every way to pay, so MoMo or VNPay are one more class each.
+
+Checkout asks a provider whether it is offered, how long stock waits for its money and the
+least it accepts, then ``open``s a payment inside the checkout's transaction. After the
+commit it calls ``start``, which may talk to the provider and must be safe to repeat (a
+double click, a retry after a timeout, the "pay now" button of the tracking page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.orders.models import Order, PaymentMethod
+from shop.payments.models import Payment
+from shop.settings import Settings
+
+
+@dataclass(frozen=True)
+class Instructions:
+    """What the customer does next: go to ``redirect_url``, or transfer with these details."""
+
+    redirect_url: str | None = None
+    qr_svg: str | None = None
+    bank_bin: str | None = None
+    account_number: str | None = None
+    account_name: str | None = None
+    amount_vnd: int | None = None
+    reference: str | None = None
+
+
+class PaymentProvider(Protocol):
+    method: PaymentMethod
+
+    def offered(self, settings: Settings) -> bool: ...
+
+    def hold_minutes(self, settings: Settings) -> int | None:
+        """Minutes stock waits for the money; None: until the order is fulfilled (cash)."""
+        ...
+
+    def minimum_vnd(self, settings: Settings) -> int: ...
+
+    async def open(self, session: AsyncSession, order: Order) -> Payment: ...
+
+    async def start(
+        self, session: AsyncSession, settings: Settings, order: Order, payment: Payment
+    ) -> Instructions: ...
+
+
+def registry() -> dict[PaymentMethod, PaymentProvider]:
+    from shop.payments.card import StripeCard
+    from shop.payments.cash import CashOnDelivery
+    from shop.payments.transfer import VietQrTransfer
+
+    return {p.method: p for p in (StripeCard(), VietQrTransfer(), CashOnDelivery())}
+
+
+def provider_for(method: PaymentMethod | str) -> PaymentProvider:
+    return registry()[PaymentMethod(method)]
+
+
+def offered(settings: Settings) -> list[PaymentMethod]:
+    """The methods a customer can choose now, in the order the checkout shows them."""
+    return [method for method, p in registry().items() if p.offered(settings)]

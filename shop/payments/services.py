@@ -1,0 +1,171 @@
+"""Starting a payment after checkout, and what the providers tell us afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db import insert_for
+from shop.db_types import utcnow
+from shop.errors import Conflict
+from shop.i18n import N_
+from shop.orders import lifecycle
+from shop.orders.models import Order, OrderStatus, PaymentMethod
+from shop.payments import providers
+from shop.payments.models import Payment, PaymentStatus, Provider, WebhookEvent
+from shop.settings import Settings
+
+
+async def payment_of(session: AsyncSession, order_id: int) -> Payment | None:
+    stmt = sa.select(Payment).where(Payment.order_id == order_id).order_by(Payment.id.desc()).limit(1)
+    return await session.scalar(stmt)
+
+
+async def start(session: AsyncSession, settings: Settings, order: Order) -> providers.Instructions | None:
+    """What the customer does to pay, asking the provider if needed; None once nothing is owed."""
+    payment = await payment_of(session, order.id)
+    if payment is None or order.status not in (OrderStatus.awaiting_payment, OrderStatus.placed):
+        return None
+    return await providers.provider_for(order.payment_method).start(session, settings, order, payment)
+
+
+async def remember_event(session: AsyncSession, provider: Provider, event_id: str, type_: str) -> int | None:
+    """Store the event id; None if it was stored before (a replay: do nothing)."""
+    insert = insert_for(session)
+    stmt = (
+        insert(WebhookEvent)
+        .on_conflict_do_nothing(index_elements=["provider", "event_id"])
+        .returning(WebhookEvent.id)
+    )
+    row = (
+        await session.execute(
+            stmt.values(provider=provider, event_id=event_id, type=type_, outcome="", received_at=utcnow())
+        )
+    ).first()
+    return None if row is None else int(row[0])
+
+
+async def _stripe_payment(
+    session: AsyncSession, obj: dict[str, Any], *, session_id: str | None
+) -> Payment | None:
+    """The payment an event is about: by session id, by intent id, else by the order number."""
+    if session_id:
+        found = await session.scalar(sa.select(Payment).where(Payment.external_id == session_id))
+        if found:
+            return found
+    intent = obj.get("payment_intent") if obj.get("object") != "payment_intent" else obj.get("id")
+    if isinstance(intent, str):
+        found = await session.scalar(sa.select(Payment).where(Payment.intent_id == intent))
+        if found:
+            return found
+    number = (obj.get("metadata") or {}).get("order_number") or obj.get("client_reference_id")
+    if not number:
+        return None
+    return await session.scalar(
+        sa.select(Payment)
+        .join(Order, Order.id == Payment.order_id)
+        .where(Order.number == number, Payment.provider == Provider.stripe)
+        .order_by(Payment.id.desc())
+        .limit(1)
+    )
+
+
+async def handle_stripe_event(
+    session: AsyncSession, settings: Settings, event: dict[str, Any], *, on: dt.date
+) -> str:
+    """Apply one verified Stripe event (stored once by the caller); what happened, for the log."""
+    kind, obj = event["type"], event["data"]["object"]
+    session_id = obj.get("id") if obj.get("object") == "checkout.session" else None
+    payment = await _stripe_payment(session, obj, session_id=session_id)
+    if payment is None:
+        return "no such payment: ignored"
+    order = await session.get(Order, payment.order_id)
+    assert order is not None
+    await _note_event_order(session, event["id"], order.id)
+    if isinstance(intent := obj.get("payment_intent"), str):
+        payment.intent_id = intent
+    payment.updated_at = utcnow()
+    if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+        if obj.get("payment_status") not in ("paid", "no_payment_required"):
+            return "completed, payment still pending"
+        return await _paid(session, settings, order, payment, obj, on=on)
+    if kind == "checkout.session.expired":
+        if payment.status in (PaymentStatus.pending, PaymentStatus.failed):
+            payment.status = PaymentStatus.expired
+        expired = await lifecycle.expire(session, order, actor="stripe", base_url=settings.base_url)
+        return "expired" if expired else f"expired event for a {order.status} order: nothing to do"
+    if kind in ("payment_intent.payment_failed", "checkout.session.async_payment_failed"):
+        error = obj.get("last_payment_error") or {}
+        if payment.status == PaymentStatus.pending:
+            payment.status = PaymentStatus.failed
+        payment.failure = (error.get("message") or kind)[:300]
+        lifecycle.record(session, order.id, "payment_failed", actor="stripe", detail=payment.failure)
+        return "payment failed: the customer may try again"
+    if kind == "charge.refunded":
+        return await _refunded(session, settings, order, payment, obj)
+    return f"{kind}: not handled"
+
+
+async def _note_event_order(session: AsyncSession, event_id: str, order_id: int) -> None:
+    await session.execute(
+        sa.update(WebhookEvent)
+        .where(WebhookEvent.provider == Provider.stripe, WebhookEvent.event_id == event_id)
+        .values(order_id=order_id)
+    )
+
+
+async def _paid(
+    session: AsyncSession,
+    settings: Settings,
+    order: Order,
+    payment: Payment,
+    obj: dict[str, Any],
+    *,
+    on: dt.date,
+) -> str:
+    amount = int(obj.get("amount_total") or 0)
+    if (obj.get("currency") or "").lower() != "vnd":
+        payment.status = PaymentStatus.mismatch
+        await lifecycle.flag(session, order, f"paid in {obj.get('currency')}, not VND", actor="stripe")
+        return "currency mismatch: flagged"
+    payment.received_vnd = amount
+    outcome = await lifecycle.mark_paid(
+        session, order, amount, actor="stripe", on=on, base_url=settings.base_url
+    )
+    payment.status = PaymentStatus.succeeded if order.status == OrderStatus.paid else PaymentStatus.mismatch
+    return outcome
+
+
+async def _refunded(
+    session: AsyncSession, settings: Settings, order: Order, payment: Payment, obj: dict[str, Any]
+) -> str:
+    # The charge carries the total refunded so far: taking the largest seen makes events in
+    # any order, and replays, land on the same figure.
+    refunded = int(obj.get("amount_refunded") or 0)
+    if refunded <= payment.refunded_vnd:
+        return "refund already known"
+    payment.refunded_vnd = refunded
+    lifecycle.record(session, order.id, "refunded", actor="stripe", detail=f"{refunded} VND refunded in all")
+    if refunded >= order.paid_vnd > 0 and order.status == OrderStatus.paid:
+        await lifecycle.cancel(session, order, actor="stripe", reason="refunded in full")
+        return "refunded in full: order cancelled"
+    return "partly refunded"
+
+
+async def confirm_transfer(
+    session: AsyncSession, settings: Settings, order: Order, *, amount_vnd: int, by: str, on: dt.date
+) -> str:
+    """The office saw a bank transfer for this order arrive."""
+    if order.payment_method != PaymentMethod.bank_transfer:
+        raise Conflict(N_("This order is not paid by bank transfer."), error_code="not_a_transfer")
+    payment = await payment_of(session, order.id)
+    assert payment is not None
+    payment.received_vnd, payment.confirmed_by, payment.updated_at = amount_vnd, by, utcnow()
+    outcome = await lifecycle.mark_paid(
+        session, order, amount_vnd, actor=by, on=on, base_url=settings.base_url
+    )
+    payment.status = PaymentStatus.succeeded if order.status == OrderStatus.paid else PaymentStatus.mismatch
+    return outcome

@@ -1,0 +1,1 @@
+"""The online storefront: carts, shipping fees, approximate prices, and the tourist's pages."""

@@ -1,0 +1,131 @@
+"""The anonymous cart: lines limited by what can be bought now, priced from the catalog."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog import queries
+from shop.catalog.models import Product
+from shop.catalog.sellability import product_is_sellable
+from shop.db_types import utcnow
+from shop.errors import Conflict, NotFound
+from shop.i18n import N_, gettext
+from shop.orders import routing
+from shop.orders.errors import SoldOut
+from shop.storefront import schemas
+from shop.storefront.models import Cart, CartLine
+
+MAX_LINES = 50
+
+
+async def create(session: AsyncSession) -> Cart:
+    cart = Cart()
+    session.add(cart)
+    await session.flush()
+    return cart
+
+
+async def find(session: AsyncSession, cart_id: uuid.UUID) -> Cart:
+    cart = await session.get(Cart, cart_id)
+    if cart is None:
+        raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
+    return cart
+
+
+def _open(cart: Cart) -> None:
+    if cart.ordered_at is not None:
+        raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
+
+
+async def lines_of(session: AsyncSession, cart_id: uuid.UUID) -> list[CartLine]:
+    stmt = sa.select(CartLine).where(CartLine.cart_id == cart_id).order_by(CartLine.id)
+    return list(await session.scalars(stmt))
+
+
+async def _sellable_product(session: AsyncSession, product_id: int, on: dt.date) -> Product:
+    product = await session.get(Product, product_id)
+    if product is None:
+        raise NotFound(N_("No product {id}."), error_code="product_not_found", id=product_id)
+    if not product_is_sellable(product, on):
+        raise Conflict(
+            N_("{product} is not on sale: its OCOP certificate is not valid."),
+            error_code="not_sellable",
+            product=product.name,
+        )
+    return product
+
+
+async def set_quantity(
+    session: AsyncSession,
+    cart_id: uuid.UUID,
+    product_id: int,
+    quantity: int,
+    *,
+    on: dt.date,
+    add: bool = False,
+) -> None:
+    """The line's quantity (or more of it with ``add``); 0 removes it. Never beyond what is available."""
+    cart = await find(session, cart_id)
+    _open(cart)
+    line = await session.scalar(
+        sa.select(CartLine).where(CartLine.cart_id == cart_id, CartLine.product_id == product_id)
+    )
+    wanted = quantity + (line.quantity if add and line else 0)
+    cart.updated_at = utcnow()
+    if wanted == 0:
+        if line is not None:
+            await session.delete(line)
+        return
+    product = await _sellable_product(session, product_id, on)
+    available = (await routing.available(session, [product_id], on=on))[product_id]
+    if wanted > available:
+        raise SoldOut(product_id, product.name, available)
+    if line is None:
+        count = await session.scalar(sa.select(sa.func.count()).where(CartLine.cart_id == cart_id)) or 0
+        if count >= MAX_LINES:
+            raise Conflict(N_("A cart holds at most {n} products."), error_code="cart_full", n=MAX_LINES)
+        session.add(CartLine(cart_id=cart_id, product_id=product_id, quantity=wanted))
+    else:
+        line.quantity = wanted
+    await session.flush()
+
+
+async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> schemas.CartOut:
+    """The cart as the customer sees it, each line checked against today's stock and certificates."""
+    cart = await find(session, cart_id)
+    lines = await lines_of(session, cart_id)
+    ids = [line.product_id for line in lines]
+    products = await queries.summaries(session, ids, on=on, language=language)
+    available = await routing.available(session, ids, on=on) if cart.ordered_at is None else {}
+    out = []
+    for line in lines:
+        product = products[line.product_id]
+        free = available.get(line.product_id, 0)
+        problem = None
+        if cart.ordered_at is None:
+            if not product.sellable:
+                problem = gettext("No longer on sale: its OCOP certificate is not valid.")
+            elif free == 0:
+                problem = gettext("Sold out.")
+            elif line.quantity > free:
+                problem = gettext("Only {n} left.").format(n=free)
+        out.append(
+            schemas.CartLineOut(
+                product=product,
+                quantity=line.quantity,
+                available=free,
+                line_total_vnd=product.price_vnd * line.quantity,
+                problem=problem,
+            )
+        )
+    return schemas.CartOut(
+        id=cart.id,
+        lines=out,
+        item_count=sum(line.quantity for line in lines),
+        subtotal_vnd=sum(line.line_total_vnd for line in out),
+        ordered=cart.ordered_at is not None,
+    )

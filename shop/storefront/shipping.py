@@ -1,0 +1,26 @@
+"""Delivery fees from the office's table: the province's row, else the default row."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.storefront.models import ShippingRate
+
+
+async def fee(session: AsyncSession, province_id: int, subtotal_vnd: int) -> int:
+    """What shipping to the province costs for an order of ``subtotal_vnd`` (0 when none is set)."""
+    rates = {
+        rate.province_id: rate
+        for rate in await session.scalars(
+            sa.select(ShippingRate).where(
+                sa.or_(ShippingRate.province_id == province_id, ShippingRate.is_default.is_(True))
+            )
+        )
+    }
+    rate = rates.get(province_id) or rates.get(None)
+    if rate is None:
+        return 0
+    if rate.free_from_vnd is not None and subtotal_vnd >= rate.free_from_vnd:
+        return 0
+    return rate.fee_vnd
