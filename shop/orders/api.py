@@ -53,12 +53,13 @@ async def place_order(session: AsyncSession, settings: Settings, data: CheckoutI
 
 async def start_payment(session: AsyncSession, settings: Settings, order: Order) -> Any:
     """Open the provider's payment (after the order's commit); 502 if the provider fails."""
+    number, url = order.number, tracking_url(order, settings.base_url)
     try:
         instructions = await payments.start(session, settings, order)
         await session.commit()
     except StripeUnavailable as failure:
         await session.rollback()
-        raise PaymentUnavailable(order.number, tracking_url(order, settings.base_url)) from failure
+        raise PaymentUnavailable(number, url) from failure
     return instructions
 
 

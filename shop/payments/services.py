@@ -136,6 +136,10 @@ async def _paid(
         session, order, amount, actor="stripe", on=on, base_url=settings.base_url
     )
     payment.status = PaymentStatus.succeeded if order.status == OrderStatus.paid else PaymentStatus.mismatch
+    if order.status == OrderStatus.paid and payment.refunded_vnd >= amount:
+        # The refund's event came first (Stripe does not promise any order).
+        await lifecycle.cancel(session, order, actor="stripe", reason="refunded in full")
+        return "paid, and already refunded in full: order cancelled"
     return outcome
 
 

@@ -71,7 +71,8 @@ async def _client(settings: Settings) -> AsyncIterator[stripe.StripeClient]:
         await http.close_async()  # type: ignore[no-untyped-call]  # the SDK leaves it untyped
 
 
-def _session_out(obj: Any) -> CheckoutSession:
+def _session_out(resource: Any) -> CheckoutSession:
+    obj = resource.to_dict()
     intent = obj.get("payment_intent")
     return CheckoutSession(
         id=obj["id"],
@@ -97,6 +98,7 @@ async def create_checkout_session(
     settings: Settings,
     *,
     order_number: str,
+    order_key: str,
     email: str,
     language: str,
     items: Sequence[LineItem],
@@ -129,7 +131,7 @@ async def create_checkout_session(
     async with _client(settings) as client:
         created = await client.v1.checkout.sessions.create_async(
             params,  # type: ignore[arg-type]  # the SDK's TypedDicts; Stripe validates the rest
-            options={"idempotency_key": f"ocop-checkout-{order_number}"},
+            options={"idempotency_key": f"ocop-checkout-{order_key}"},
         )
     return _session_out(created)
 
@@ -155,7 +157,7 @@ async def refund(settings: Settings, *, payment_intent: str, amount_vnd: int, ke
             {"payment_intent": payment_intent, "amount": amount_vnd},
             options={"idempotency_key": f"ocop-refund-{key}"},
         )
-    return str(created["id"])
+    return str(created.id)
 
 
 def verify_event(settings: Settings, payload: bytes, signature: str | None) -> stripe.Event:
