@@ -74,6 +74,11 @@ def _choice(column: sa.Column[Any], null: bool) -> pc.Column:
     return pc.Varchar(length=length, choices=choices, null=null, default=default)
 
 
+def _numeric(column: sa.Column[Any], null: bool) -> pc.Column:
+    digits = (column.type.precision or 14, column.type.scale or 4)  # type: ignore[attr-defined]
+    return pc.Numeric(digits=digits, **_nullable(null))
+
+
 # Most specific first: Enum is a String, BigInteger an Integer, UTCDateTime a TypeDecorator.
 _BUILDERS: list[tuple[type[Any], Any]] = [
     (sa.Enum, _choice),
@@ -85,6 +90,7 @@ _BUILDERS: list[tuple[type[Any], Any]] = [
     (sa.BigInteger, _number(pc.BigInt)),
     (sa.SmallInteger, _number(pc.SmallInt)),
     (sa.Integer, _number(pc.Integer)),
+    (sa.Numeric, _numeric),
     (sa.String, _text),
 ]
 

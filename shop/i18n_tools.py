@@ -47,6 +47,29 @@ def extract() -> Catalog:
     return catalog
 
 
+# What a tourist sees: these sources' strings must be translated in every language.
+STOREFRONT_SOURCES = (
+    "shop/templates/",
+    "shop/catalog/templates/",
+    "shop/catalog/pages.py",
+    "shop/catalog/availability.py",
+    "shop/storefront/",
+    "shop/orders/",
+    "shop/payments/",
+    "shop/problems.py",
+    "shop/errors.py",
+)
+
+
+def storefront_ids(catalog: Catalog) -> set[str]:
+    """The msgids that appear in the storefront's sources."""
+    return {
+        m.id if isinstance(m.id, str) else m.id[0]
+        for m in catalog
+        if m.id and any(path.startswith(STOREFRONT_SOURCES) for path, _ in m.locations)
+    }
+
+
 def po_path(lang: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
 

@@ -51,13 +51,13 @@ def test_language_is_query_then_cookie_then_header(query, cookie, header, expect
 async def test_catalog_page_renders_in_both_languages_and_remembers_the_choice(client, session):
     await f.certified_product(session, 4, name="Mật ong bạc hà")
     await session.commit()
-    vi = await client.get("/")
+    vi = await client.get("/")  # the home page features 4★ and 5★ products
     assert vi.status_code == 200 and "Mật ong bạc hà" in vi.text and "Sản phẩm OCOP" in vi.text
-    en = await client.get("/?lang=en")
+    en = await client.get("/products?lang=en")
     assert "Certified OCOP products" in en.text
     assert client.cookies.get("lang") == "en"
     again = await client.get("/")
-    assert "Certified OCOP products" in again.text
+    assert "OCOP products of Vietnam" in again.text
 
 
 async def test_product_page_and_search_page(client, session):

@@ -25,6 +25,7 @@ from shop.demo import (
     real_quang_nam,
     sites,
     stock,
+    storefront,
     users,
 )
 from shop.demo.build import DecisionBook, Tally, add_producers
@@ -63,6 +64,7 @@ async def load_demo(session: AsyncSession, *, today: dt.date, log: Log) -> str:
     warehouses = await sites.add_warehouses(session, real, tally.producer_ids, tally.communes)
     await users.ensure_demo_users(session)
     held = await stock.add_demo_stock(session, today=today, rng=random.Random(fill.SEED))  # noqa: S311
+    await storefront.add_storefront_settings(session)
     return (
         f"Demo data loaded: {tally.producers} producers, {tally.products} products, "
         f"{tally.certificates} certificates ({tally.revoked} revoked), {tally.quality} quality "

@@ -23,6 +23,7 @@ _COMPATIBLE = {
     pc.SmallInt: (sa.SmallInteger,),
     pc.Varchar: (sa.String, sa.Enum),
     pc.Text: (sa.Text,),
+    pc.Numeric: (sa.Numeric,),
     pc.Boolean: (sa.Boolean,),
     pc.Date: (sa.Date,),
     pc.Timestamptz: (sa.DateTime,),

@@ -1,0 +1,86 @@
+"""The tourist's pages over HTTP like a browser (cookies, CSRF): browse, cart, checkout by
+cash on delivery, the tracking page, languages and approximate prices."""
+
+from __future__ import annotations
+
+import re
+
+from tests.inventory.test_pos_pages import _token
+from tests.storefront.conftest import Shop
+from tests.storefront.support import stock
+
+
+def _key(html: str) -> str:
+    match = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    assert match, "no idempotency key on the checkout form"
+    return match.group(1)
+
+
+async def test_a_visitor_buys_with_cash_on_delivery_through_the_pages(shop: Shop, database_url):
+    client, w = shop.client, shop.world
+    home = await client.get("/?lang=en")
+    assert home.status_code == 200 and "Featured: 5★ and 4★ products" in home.text
+    listing = await client.get("/products", params={"q": "mat ong", "max_price": 60_000})
+    assert "Mật ong bạc hà" in listing.text and "≈ $1.92" in listing.text  # 50 000 ₫ at 26 000 ₫/US$
+    assert 'name="max_price" min="0" step="1000" inputmode="numeric" value="60000"' in listing.text
+    product = await client.get(f"/products/{w.honey.slug}")
+    assert "Add to cart" in product.text and "10 available online" in product.text
+    assert f'href="/t/{w.honey.trace_code}"' in product.text
+
+    added = await client.post(
+        "/cart/lines", data={"_csrf_token": _token(product.text), "product_id": w.honey.id, "quantity": 2}
+    )
+    assert added.status_code == 303 and added.headers["location"] == "/cart"
+    assert "cart" in client.cookies
+    cart = await client.get("/cart")
+    assert "Mật ong bạc hà" in cart.text and 'data-subtotal="100000"' in cart.text
+    too_many = await client.post(
+        "/cart/lines", data={"_csrf_token": _token(cart.text), "product_id": w.honey.id, "quantity": 20}
+    )
+    assert too_many.status_code == 409 and "Only 10 of Mật ong bạc hà left." in too_many.text
+
+    form = await client.get("/checkout")
+    assert form.status_code == 200 and "Cash on delivery" in form.text
+    fields = {
+        "_csrf_token": _token(form.text),
+        "idempotency_key": _key(form.text),
+        "name": "Jane Tourist",
+        "email": "jane@example.com",
+        "phone": "0912345678",
+        "delivery": "ship",
+        "province_code": shop.province,
+        "commune_code": "",
+        "street": "1 Lê Lợi",
+        "payment": "cod",
+    }
+    missing = await client.post("/checkout", data=fields)
+    assert missing.status_code == 422 and "Choose a commune of this province." in missing.text
+    assert 'value="Jane Tourist"' in missing.text  # nothing typed is lost
+    assert f'<option value="{shop.commune}"' in missing.text  # the province's communes, without JS
+    placed = await client.post("/checkout", data=fields | {"commune_code": shop.commune})
+    assert placed.status_code == 303 and "placed=1" in placed.headers["location"]
+    twice = await client.post("/checkout", data=fields | {"commune_code": shop.commune})  # a double click
+    assert (
+        twice.status_code == 303
+        and twice.headers["location"].split("&")[0] == placed.headers["location"].split("&")[0]
+    )
+    page = await client.get(placed.headers["location"])
+    assert page.status_code == 200 and "Thank you! Your order is placed" in page.text
+    assert "Waiting for the producer" in page.text and "Kho Tài Hoan" in page.text
+    assert await stock(database_url, w.honey.id, w.warehouse.id) == (10, 2)
+    emptied = await client.get("/cart")
+    assert "Your cart is empty." in emptied.text  # the ordered cart is closed
+
+
+async def test_pages_speak_the_visitors_language_and_keep_the_page(shop: Shop):
+    client, w = shop.client, shop.world
+    korean = await client.get("/products", params={"q": "mat ong", "lang": "ko"})
+    assert korean.status_code == 200 and '<html lang="ko">' in korean.text
+    # The switcher keeps the search: its form carries the query's fields.
+    assert '<input type="hidden" name="q" value="mat ong">' in korean.text
+    product = await client.get(f"/products/{w.honey.slug}", params={"lang": "fr"})
+    assert "vietnamien" in product.text and "Ajouter au panier" in product.text
+    point = await client.get("/sales-points/SP-A", params={"lang": "en"})
+    assert point.status_code == 200 and "Open in a map" in point.text
+    missing = await client.get("/orders/OC999999", params={"token": "x", "lang": "en"})
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
