@@ -395,3 +395,25 @@ class FakeStripe:
 
     def last(self, type_: str) -> Event:
         return next(e for e in reversed(self.events) if e.type == type_)
+
+
+def main() -> None:
+    """Serve a local Stripe for trying card payments by hand (see README)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--webhook-url", default="http://127.0.0.1:8000/api/v1/payments/stripe/webhook")
+    args = parser.parse_args()
+    fake = FakeStripe(webhook_url=args.webhook_url).start()
+    print(f"OCOP_STRIPE_API_BASE={fake.base_url}")
+    print(f"OCOP_STRIPE_SECRET_KEY={fake.api_key}")
+    print(f"OCOP_STRIPE_WEBHOOK_SECRET={fake.webhook_secret}")
+    print("Serving; Ctrl-C stops.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -233,6 +233,19 @@ async def list_products(
     return schemas.Page(items=items, total=total, page=page, page_size=page_size)
 
 
+async def translated_names(session: AsyncSession, ids: Iterable[int], language: str) -> dict[int, str]:
+    """Product names in ``language`` where a translation exists (none asked for Vietnamese)."""
+    wanted = set(ids)
+    if language == DEFAULT_LANGUAGE or not wanted:
+        return {}
+    rows = await session.execute(
+        sa.select(ProductTranslation.product_id, ProductTranslation.name).where(
+            ProductTranslation.product_id.in_(wanted), ProductTranslation.language == language
+        )
+    )
+    return {pid: name for pid, name in rows.all()}
+
+
 async def summaries(
     session: AsyncSession, ids: Iterable[int], *, on: dt.date, language: str
 ) -> dict[int, schemas.ProductSummary]:

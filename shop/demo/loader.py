@@ -61,7 +61,7 @@ async def load_demo(session: AsyncSession, *, today: dt.date, log: Log) -> str:
     log(f"Generated producers: {len(generated)}…")
     await add_producers(session, generated, today=today, book=book, tally=tally)
     public = await sites.add_sales_points(session, today=today)
-    warehouses = await sites.add_warehouses(session, real, tally.producer_ids, tally.communes)
+    warehouses = await sites.add_warehouses(session, [*real, *generated], tally.producer_ids, tally.communes)
     await users.ensure_demo_users(session)
     held = await stock.add_demo_stock(session, today=today, rng=random.Random(fill.SEED))  # noqa: S311
     await storefront.add_storefront_settings(session)

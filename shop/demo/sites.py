@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.models import ProducerKind
 from shop.demo.specs import ProducerSpec
 from shop.geo import services as geo
 from shop.geo.models import Area, Place, PlaceEra, PlaceLevel
@@ -240,7 +239,8 @@ async def add_warehouses(
     producer_ids: Mapping[str, int],
     communes: Mapping[str, int],
 ) -> list[Location]:
-    """One ``producer`` location (the warehouse online orders ship from) per cooperative."""
+    """One ``producer`` location (the warehouse online orders ship from) per producer: a
+    household business ships its honey too, so every producer can sell online."""
     out = [
         Location(
             code=f"KHO-{spec.code}",
@@ -253,7 +253,6 @@ async def add_warehouses(
             opening_hours=OFFICE_HOURS,
         )
         for spec in specs
-        if spec.kind is ProducerKind.cooperative
     ]
     session.add_all(out)
     await session.flush()

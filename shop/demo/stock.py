@@ -117,8 +117,10 @@ async def _stock_point(
     today: dt.date,
     tally: StockTally,
 ) -> None:
+    # A producer's own warehouse holds its whole range (online orders ship from there).
+    per_receipt = None if location.kind is LocationKind.producer else PRODUCTS_PER_RECEIPT
     for producer in makers:
-        products = catalog.get(producer.id, [])[:PRODUCTS_PER_RECEIPT]
+        products = catalog.get(producer.id, [])[:per_receipt]
         if not products:
             continue
         consigned = location.kind is not LocationKind.producer and rng.random() < 0.7

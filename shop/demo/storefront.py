@@ -21,6 +21,8 @@ async def add_storefront_settings(session: AsyncSession) -> None:
         session.add(ShippingRate(is_default=True, fee_vnd=DEFAULT_FEE_VND, free_from_vnd=FREE_FROM_VND))
     known = set(await session.scalars(sa.select(CurrencyRate.currency)))
     session.add_all(
-        CurrencyRate(currency=code, vnd_per_unit=Decimal(rate)) for code, rate in RATES.items() if code not in known
+        CurrencyRate(currency=code, vnd_per_unit=Decimal(rate))
+        for code, rate in RATES.items()
+        if code not in known
     )
     await session.flush()

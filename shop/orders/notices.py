@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
 from shop.mail import outbox
-from shop.orders.models import Order
+from shop.catalog import queries
+from shop.orders.models import Order, OrderLine
 
 
 @cache
@@ -37,8 +38,9 @@ async def _queue(session: AsyncSession, order: Order, news: str, base_url: str, 
     )
 
 
-async def order_placed(session: AsyncSession, order: Order, base_url: str, **context: object) -> None:
-    await _queue(session, order, "placed", base_url, **context)
+async def order_placed(session: AsyncSession, order: Order, base_url: str, lines: list[OrderLine]) -> None:
+    names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
+    await _queue(session, order, "placed", base_url, lines=lines, names=names)
 
 
 async def order_paid(session: AsyncSession, order: Order, base_url: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import queries
+from shop.i18n import current_language
 from shop.inventory.models import Location
 from shop.orders import schemas
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderLine
@@ -51,6 +53,7 @@ async def order_out(
         .where(OrderEvent.order_id == order.id, OrderEvent.kind.in_(PUBLIC_EVENTS))
         .order_by(OrderEvent.id)
     )
+    names = await queries.translated_names(session, [ln.product_id for ln in lines], current_language())
     payment = await payments.payment_of(session, order.id)
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
     return schemas.OrderOut(
@@ -74,7 +77,7 @@ async def order_out(
                 status=f.status.value,
                 location=name,
                 kind=kind.value,
-                lines=[_line(ln) for ln in lines if ln.fulfilment_id == f.id],
+                lines=[_line(ln, names) for ln in lines if ln.fulfilment_id == f.id],
                 carrier=f.carrier,
                 tracking_number=f.tracking_number,
             )
@@ -87,10 +90,10 @@ async def order_out(
     )
 
 
-def _line(line: OrderLine) -> schemas.OrderLineOut:
+def _line(line: OrderLine, names: dict[int, str]) -> schemas.OrderLineOut:
     return schemas.OrderLineOut(
         product_id=line.product_id,
-        name=line.name,
+        name=names.get(line.product_id, line.name),
         quantity=line.quantity,
         unit_price_vnd=line.unit_price_vnd,
         line_total_vnd=line.line_total_vnd,

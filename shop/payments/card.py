@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import queries
 from shop.db_types import utcnow
 from shop.i18n import translate_in
 from shop.orders.models import Order, OrderLine, PaymentMethod
@@ -45,7 +46,12 @@ class StripeCard:
         if payment.redirect_url and payment.status in (PaymentStatus.pending, PaymentStatus.failed):
             return Instructions(redirect_url=payment.redirect_url)
         lines = list(await session.scalars(sa.select(OrderLine).where(OrderLine.order_id == order.id)))
-        items = [stripe_gateway.LineItem(line.name, line.unit_price_vnd, line.quantity) for line in lines]
+        # Stripe's page shows the names in the customer's language.
+        names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
+        items = [
+            stripe_gateway.LineItem(names.get(ln.product_id, ln.name), ln.unit_price_vnd, ln.quantity)
+            for ln in lines
+        ]
         if order.shipping_vnd:
             shipping = translate_in(order.language, "Shipping")
             items.append(stripe_gateway.LineItem(shipping, order.shipping_vnd, 1))

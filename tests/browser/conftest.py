@@ -26,6 +26,7 @@ from shop.catalog.sellability import today
 from shop.db import Database
 from shop.demo import loader
 from shop.inventory.check import check_ledger
+from tests.stripe_server import FakeStripe
 
 BROWSER_ENV = "OCOP_TEST_BROWSER"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -67,10 +68,15 @@ async def ledger_ok(url: str) -> bool:
         await db.dispose()
 
 
+ARTIFACTS = Path(os.environ.get("OCOP_TEST_ARTIFACTS", "test-artifacts"))
+
+
 @dataclass(frozen=True)
 class LiveServer:
     base_url: str
     database_url: str
+    stripe: FakeStripe  # the Stripe-compatible server the live app's SDK talks to
+    mail_dir: Path
 
 
 @pytest.fixture(scope="session")
@@ -83,20 +89,33 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
     url = f"sqlite+aiosqlite:///{path}"
     asyncio.run(_load_demo(url))
     port = _free_port()
-    env = {**os.environ, "OCOP_DATABASE_URL": url, "OCOP_SECRET_KEY": "browser-test-secret"}
+    base = f"http://127.0.0.1:{port}"
+    stripe = FakeStripe().start()
+    stripe.webhook_url = f"{base}/api/v1/payments/stripe/webhook"
+    var_dir = tmp_path_factory.mktemp("live-var")
+    env = {
+        **os.environ,
+        "OCOP_DATABASE_URL": url,
+        "OCOP_SECRET_KEY": "browser-test-secret",
+        "OCOP_BASE_URL": base,
+        "OCOP_VAR_DIR": str(var_dir),
+        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
+        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
+        "OCOP_STRIPE_API_BASE": stripe.base_url,
+    }
     server = subprocess.Popen(  # noqa: S603 - our own console script
         [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        yield LiveServer(base, url)
+        yield LiveServer(base, url, stripe, var_dir / "mail")
     finally:
         server.terminate()
         server.wait(timeout=20)
+        stripe.stop()
 
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
