@@ -28,6 +28,7 @@ from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
 from shop.orders import api as orders_api
+from shop.orders import pages as orders_pages
 from shop.payments import api as payments_api
 from shop.problems import exception_handler
 from shop.settings import Settings
@@ -61,6 +62,7 @@ ROUTES: list[ControllerRouterHandler] = [
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
     storefront_pages.StorefrontPages,
+    orders_pages.OfficeOrderPages,
     inventory_pages.PosPages,
     pages_documents.ReceivePages,
     pages_documents.WriteOffPages,

@@ -8,8 +8,8 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
-from shop.mail import outbox
 from shop.catalog import queries
+from shop.mail import outbox
 from shop.orders.models import Order, OrderLine
 
 

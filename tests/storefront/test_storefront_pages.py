@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from tests.inventory.test_pos_pages import _token
+from tests.inventory.test_pos_pages import _token, login
 from tests.storefront.conftest import Shop
-from tests.storefront.support import stock
+from tests.storefront.support import cart_with, checkout_body, stock
 
 
 def _key(html: str) -> str:
@@ -84,3 +84,34 @@ async def test_pages_speak_the_visitors_language_and_keep_the_page(shop: Shop):
     assert point.status_code == 200 and "Open in a map" in point.text
     missing = await client.get("/orders/OC999999", params={"token": "x", "lang": "en"})
     assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+
+
+async def test_the_office_confirms_a_bank_transfer_on_its_page(shop: Shop):
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.tea.id, 1))
+    body = checkout_body(cart, payment="bank_transfer", pickup="SP-A")
+    placed = (await client.post("/api/v1/checkout", json=body)).json()
+    tracking = await client.get(
+        f"/orders/{placed['number']}", params={"token": placed["token"], "lang": "en"}
+    )
+    assert "Pay by bank transfer" in tracking.text and "<svg" in tracking.text
+
+    anonymous = await client.get("/office/orders/", follow_redirects=False)
+    assert anonymous.status_code in (302, 303, 401)
+    await login(client, w.admin)
+    page = await client.get("/office/orders/?lang=en")
+    assert placed["number"] in page.text and "Confirm transfer received" in page.text
+    wrong = await client.post(
+        f"/office/orders/{placed['number']}/transfer-received",
+        data={"_csrf_token": _token(page.text), "amount_vnd": "x"},
+    )
+    assert wrong.status_code == 422 and "Enter the amount received." in wrong.text
+    confirmed = await client.post(
+        f"/office/orders/{placed['number']}/transfer-received",
+        data={"_csrf_token": _token(page.text), "amount_vnd": str(placed["total_vnd"])},
+    )
+    assert confirmed.status_code == 303
+    after = await client.get(confirmed.headers["location"])
+    assert f"Transfer confirmed for order {placed['number']}." in after.text
+    status = await client.get(f"/api/v1/orders/{placed['number']}", params={"token": placed["token"]})
+    assert status.json()["status"] == "paid"

@@ -1,0 +1,102 @@
+"""The office's view of online orders: bank transfers to confirm, flagged orders to check.
+
+Admins only. Confirming a transfer calls the same service as
+``POST /api/v1/orders/{number}/transfer-received``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.guards import requires_admin
+from shop.catalog.sellability import today
+from shop.errors import DomainError
+from shop.i18n import gettext
+from shop.inventory.pages_base import actor
+from shop.orders import checkout
+from shop.orders.api import send_mail
+from shop.orders.models import Order, OrderStatus, PaymentMethod
+from shop.payments import services as payments
+from shop.settings import Settings
+
+View = Literal["to_confirm", "flagged", "recent"]
+
+
+def _query(view: View) -> sa.Select[Any]:
+    stmt = sa.select(Order)
+    if view == "to_confirm":
+        stmt = stmt.where(
+            Order.payment_method == PaymentMethod.bank_transfer, Order.status == OrderStatus.awaiting_payment
+        )
+    elif view == "flagged":
+        stmt = stmt.where(Order.flag.is_not(None))
+    return stmt.order_by(Order.id.desc()).limit(200)
+
+
+class OfficeOrderPages(Controller):
+    path = "/office/orders"
+    include_in_schema = False
+    guards = [requires_admin]
+
+    @get("/")
+    async def orders(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        view: Annotated[View, Parameter()] = "to_confirm",
+    ) -> Template:
+        return await self._page(request, session, view)
+
+    async def _page(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        view: View,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        orders = list(await session.scalars(_query(view)))
+        done = request.query_params.get("done")
+        return Template(
+            "orders/office_orders.html",
+            context={
+                "orders": orders,
+                "view": view,
+                "error": error,
+                "done": gettext("Transfer confirmed for order %(number)s.") % {"number": done}
+                if done
+                else None,
+            },
+            status_code=status,
+        )
+
+    @post("/{number:str}/transfer-received")
+    async def transfer_received(
+        self, request: Request[Any, Any, Any], session: AsyncSession, number: str
+    ) -> Template | Redirect:
+        settings: Settings = request.app.state.settings
+        form = await request.form()
+        try:
+            amount = int(str(form.get("amount_vnd", "")).replace(".", "").replace(",", "").strip())
+            if amount <= 0:
+                raise ValueError(amount)
+        except ValueError:
+            return await self._page(
+                request, session, "to_confirm", gettext("Enter the amount received."), 422
+            )
+        try:
+            order = await checkout.find_by_number(session, number)
+            await payments.confirm_transfer(
+                session, settings, order, amount_vnd=amount, by=actor(request).username, on=today()
+            )
+        except DomainError as refused:
+            await session.rollback()
+            return await self._page(request, session, "to_confirm", refused.detail, refused.status_code)
+        await session.commit()
+        return Redirect(path=f"/office/orders/?done={number}", status_code=303, background=send_mail(request))
