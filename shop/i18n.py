@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +121,13 @@ def language(lang: str) -> Iterator[None]:
 
 
 def babel_locale(lang: str | None = None) -> Locale:
+    return _locale(lang or current_language())
+
+
+@cache
+def _locale(lang: str) -> Locale:
     try:
-        return Locale.parse(_BABEL_LOCALE[lang or current_language()])
+        return Locale.parse(_BABEL_LOCALE[lang])
     except (KeyError, UnknownLocaleError):
         return Locale.parse(_BABEL_LOCALE[DEFAULT_LANGUAGE])
 
@@ -179,6 +184,12 @@ def translate_in(lang: str, message: str) -> str:
 def format_vnd(amount: int | None, lang: str | None = None) -> str:
     if amount is None:
         return ""
+    return _vnd(amount, lang or current_language())
+
+
+@lru_cache(maxsize=8192)
+def _vnd(amount: int, lang: str) -> str:
+    """Babel takes ~80 µs per amount; a page of prices repeats the same few (cached)."""
     return format_currency(amount, "VND", locale=babel_locale(lang))
 
 

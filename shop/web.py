@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ def build_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the code: no file stat per include (set OCOP_DEBUG=1 to edit live).
+        auto_reload=os.environ.get("OCOP_DEBUG") == "1",
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext

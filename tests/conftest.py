@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from shop.app import create_app
 from shop.bootstrap import REFERENCE_TABLES, upgrade_database
+from shop.catalog import cache
 from shop.db import Database
 from shop.models import Base
 from shop.settings import Settings
@@ -95,6 +96,8 @@ async def _empty_tables(url: str) -> None:
 
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    # In-process read caches are keyed by database URL; PostgreSQL tests reuse one URL.
+    cache.catalog_changed()
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         path = tmp_path / "test.db"

@@ -47,6 +47,7 @@ def upgrade() -> None:
     sa.Column('sent_at', shop.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('claimed_at', shop.db_types.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outgoing_email')),
     sa.UniqueConstraint('key', name=op.f('uq_outgoing_email_key'))
     )

@@ -4,7 +4,8 @@
   they are cached for the life of the process.
 - List totals (a COUNT over the sellable catalog) and whole public list responses are cached
   for ``TOTAL_TTL`` seconds and dropped whenever this process changes the catalog, so a writer
-  sees its own change at once and other app processes within seconds. Nothing is sold from
+  sees its own change at once and other app processes within seconds. So is what the public
+  pages read (stock shown there may lag as much; checkout reads stock afresh). Nothing is sold from
   these caches: checkout and the till check the certificate themselves.
 """
 
@@ -64,6 +65,9 @@ class _Expiring(Generic[V]):
 
 totals: _Expiring[int] = _Expiring()
 responses: _Expiring[bytes] = _Expiring()
+# What the public pages show (a listing's products and filters, a product with its stock),
+# for ``TOTAL_TTL`` seconds: the page is rendered per request, its reads are shared.
+pages: _Expiring[object] = _Expiring()
 # (database URL, place id) → (name, mapped to a default successor)
 _place_names: dict[tuple[str, int], tuple[str, bool]] = {}
 
@@ -80,6 +84,7 @@ def catalog_changed() -> None:
     _state.generation += 1
     totals.clear()
     responses.clear()
+    pages.clear()
 
 
 async def commit(session: AsyncSession) -> None:

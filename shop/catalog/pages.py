@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -12,12 +16,14 @@ from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop import i18n
+from shop.catalog import cache, queries, schemas
 from shop.catalog.api import PageNumber, Sort, Text, _key
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
 from shop.geo import services as geo
+from shop.geo.models import Area, Place
 from shop.i18n import _, current_language
 from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
@@ -49,8 +55,33 @@ def sort_labels() -> list[tuple[str, str]]:
 Price = Annotated[int | None, Parameter(ge=0, le=10**12)]
 
 
-async def listing(session: AsyncSession, filters: queries.ProductFilter, page: int) -> Template:
-    """The product list with its filters (``/products``, and ``/`` when a search is given)."""
+async def shared(
+    session: AsyncSession, key: Hashable, compute: Callable[[AsyncSession], Awaitable[object]]
+) -> object:
+    """What a public page reads, computed once for all the visitors asking at that moment
+    (in its own session: the first visitor may be gone before the others are answered)."""
+    language = current_language()
+
+    async def run() -> object:
+        async with AsyncSession(session.bind, expire_on_commit=False) as own:
+            with i18n.language(language):
+                return await compute(own)
+
+    return await cache.pages.get_or_compute(key, run)
+
+
+@dataclass(frozen=True)
+class _Listing:
+    result: schemas.Page[schemas.ProductSummary]
+    filters: queries.ProductFilter
+    error: str | None
+    groups: list[schemas.GroupOut]
+    provinces: list[Place]
+    sales_points: list[tuple[str, str]] | None
+    rates: dict[str, Decimal]
+
+
+async def _listing_data(session: AsyncSession, filters: queries.ProductFilter, page: int) -> _Listing:
     error = None
     language = current_language()
     try:
@@ -63,17 +94,34 @@ async def listing(session: AsyncSession, filters: queries.ProductFilter, page: i
         result = await queries.list_products(
             session, filters, page=1, page_size=PAGE_SIZE, on=today(), language=language
         )
+    return _Listing(
+        result=result,
+        filters=filters,
+        error=error,
+        groups=await queries.list_groups(session),
+        provinces=await geo.provinces(session),
+        sales_points=await public_sales_points(session, filters.province),
+        rates=await rates(session),
+    )
+
+
+async def listing(session: AsyncSession, filters: queries.ProductFilter, page: int) -> Template:
+    """The product list with its filters (``/products``, and ``/`` when a search is given)."""
+    key = ("listing", cache.database_key(session), filters, page, current_language(), today())
+    data = await shared(session, key, lambda own: _listing_data(own, filters, page))
+    assert isinstance(data, _Listing)
+    shown = data.filters
 
     def query(**changes: Any) -> str:
         params = {
-            "q": filters.q,
-            "province": filters.province,
-            "group": filters.group,
-            "min_stars": filters.min_stars,
-            "min_price": filters.min_price,
-            "max_price": filters.max_price,
-            "sales_point": filters.sales_point,
-            "sort": filters.sort,
+            "q": shown.q,
+            "province": shown.province,
+            "group": shown.group,
+            "min_stars": shown.min_stars,
+            "min_price": shown.min_price,
+            "max_price": shown.max_price,
+            "sales_point": shown.sales_point,
+            "sort": shown.sort,
         }
         params.update(changes)
         return urlencode({k: v for k, v in params.items() if v not in (None, "")})
@@ -81,28 +129,54 @@ async def listing(session: AsyncSession, filters: queries.ProductFilter, page: i
     return Template(
         "catalog/index.html",
         context={
-            "page": result,
-            "pages": math.ceil(result.total / PAGE_SIZE),
-            "filters": filters,
-            "groups": await queries.list_groups(session),
-            "provinces": await geo.provinces(session),
-            "sales_points": await public_sales_points(session),
+            "page": data.result,
+            "pages": math.ceil(data.result.total / PAGE_SIZE),
+            "filters": shown,
+            "groups": data.groups,
+            "provinces": data.provinces,
+            "sales_points": data.sales_points,
             "sorts": sort_labels(),
             "query": query,
-            "error": error,
-            "approx": approximator(await rates(session), language),
+            "error": data.error,
+            "approx": approximator(data.rates, current_language()),
         },
     )
 
 
-async def public_sales_points(session: AsyncSession) -> list[tuple[str, str]]:
-    """(code, name) of the open sales points and fairs, for the "available at" filter."""
-    rows = await session.execute(
-        sa.select(Location.code, Location.name)
-        .where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
-        .order_by(Location.name)
+# Beyond this many sales points the "available at" list shows those of the chosen province:
+# seven hundred options would weigh more than the page's products.
+SHORT_LIST = 60
+
+
+async def public_sales_points(session: AsyncSession, province: str | None) -> list[tuple[str, str]] | None:
+    """(code, name) of the open sales points and fairs for the "available at" filter; None
+    when there are too many to list and no province narrows them."""
+    stmt = sa.select(Location.code, Location.name).where(
+        Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True)
     )
+    count = await session.scalar(stmt.with_only_columns(sa.func.count()).order_by(None)) or 0
+    if count > SHORT_LIST:
+        if not province:
+            return None
+        ids = [p.id for p in await geo.find_provinces(session, province)]
+        stmt = stmt.join(Area, Area.id == Location.area_id).where(Area.province_id.in_(ids))
+    rows = await session.execute(stmt.order_by(Location.name))
     return [(code, name) for code, name in rows.all()]
+
+
+@dataclass(frozen=True)
+class _Product:
+    detail: schemas.ProductDetail
+    online: int  # units one order line can have now
+    story: str | None
+    rates: dict[str, Decimal]
+
+
+async def _product_data(session: AsyncSession, slug: str, on: dt.date, language: str) -> _Product:
+    detail = await queries.product_detail(session, slug, on=on, language=language)
+    online = (await routing.available(session, [detail.id], on=on))[detail.id] if detail.sellable else 0
+    story = await session.scalar(sa.select(Producer.story).where(Producer.code == detail.producer.code))
+    return _Product(detail, online, story, await rates(session))
 
 
 class CatalogPages(Controller):
@@ -137,17 +211,16 @@ class CatalogPages(Controller):
     @get("/products/{slug:str}")
     async def product(self, session: AsyncSession, slug: str) -> Template:
         on, language = today(), current_language()
-        detail = await queries.product_detail(session, slug, on=on, language=language)
-        online = (await routing.available(session, [detail.id], on=on))[detail.id] if detail.sellable else 0
+        key = ("product", cache.database_key(session), slug, language, on)
+        data = await shared(session, key, lambda own: _product_data(own, slug, on, language))
+        assert isinstance(data, _Product)
         return Template(
             "catalog/product.html",
             context={
-                "product": detail,
-                "online": online,
-                "story": await session.scalar(
-                    sa.select(Producer.story).where(Producer.code == detail.producer.code)
-                ),
-                "approx": approximator(await rates(session), language),
+                "product": data.detail,
+                "online": data.online,
+                "story": data.story,
+                "approx": approximator(data.rates, language),
             },
         )
 

@@ -26,3 +26,5 @@ class OutgoingEmail(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    # Taken by a sender (so two senders never send it twice); retried if not sent in time.
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

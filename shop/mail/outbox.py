@@ -9,6 +9,7 @@ the tests read). A failed send stays queued; ``ocop jobs run`` and the scheduler
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 import smtplib
 from email.message import EmailMessage
@@ -23,6 +24,7 @@ from shop.mail.models import OutgoingEmail
 from shop.settings import Settings
 
 MAX_ATTEMPTS = 10
+CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # a sender that died: its emails go out again after this
 
 
 async def queue(
@@ -73,17 +75,35 @@ def _send(msg: EmailMessage, email: OutgoingEmail, settings: Settings) -> None:
     (folder / f"{email.id:06d}-{name}.eml").write_bytes(bytes(msg))
 
 
+async def _claim(db: Database, limit: int) -> list[OutgoingEmail]:
+    """Take up to ``limit`` unsent emails for this sender: a conditional update, so two
+    senders at once (two requests' background tasks, the scheduler) never share one."""
+    now = utcnow()
+    free = sa.or_(OutgoingEmail.claimed_at.is_(None), OutgoingEmail.claimed_at < now - CLAIM_TIMEOUT)
+    due = (
+        sa.select(OutgoingEmail.id)
+        .where(OutgoingEmail.sent_at.is_(None), OutgoingEmail.attempts < MAX_ATTEMPTS, free)
+        .order_by(OutgoingEmail.id)
+        .limit(limit)
+    )
+    async with db.write_sessions() as session:
+        ids = list(await session.scalars(due))
+        if not ids:
+            return []
+        claimed = await session.scalars(
+            sa.update(OutgoingEmail)
+            .where(OutgoingEmail.id.in_(ids), OutgoingEmail.sent_at.is_(None), free)
+            .values(claimed_at=now, attempts=OutgoingEmail.attempts + 1)
+            .returning(OutgoingEmail)
+        )
+        taken = list(claimed)
+        await session.commit()
+        return taken
+
+
 async def deliver_pending(db: Database, settings: Settings, *, limit: int = 100) -> int:
     """Send what is queued; the number sent."""
-    async with db.read_sessions() as session:
-        pending = list(
-            await session.scalars(
-                sa.select(OutgoingEmail)
-                .where(OutgoingEmail.sent_at.is_(None), OutgoingEmail.attempts < MAX_ATTEMPTS)
-                .order_by(OutgoingEmail.id)
-                .limit(limit)
-            )
-        )
+    pending = await _claim(db, limit)
     sent = 0
     for email in pending:
         error = None
@@ -92,7 +112,7 @@ async def deliver_pending(db: Database, settings: Settings, *, limit: int = 100)
         except (OSError, smtplib.SMTPException) as failure:
             error = str(failure)[:500]
         async with db.write_sessions() as session:
-            values: dict[str, object] = {"attempts": OutgoingEmail.attempts + 1, "last_error": error}
+            values: dict[str, object] = {"last_error": error, "claimed_at": None}
             if error is None:
                 values["sent_at"] = utcnow()
                 sent += 1

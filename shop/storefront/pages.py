@@ -19,10 +19,10 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop.catalog import cache, queries
 from shop.catalog.api import Text
 from shop.catalog.models import Product
-from shop.catalog.pages import listing
+from shop.catalog.pages import listing, shared
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
@@ -86,6 +86,18 @@ async def _featured_provinces(session: AsyncSession) -> list[tuple[Place, int]]:
     return [(place, int(n)) for place, n in rows.all()]
 
 
+async def _home_data(session: AsyncSession, language: str) -> tuple[Any, ...]:
+    featured = await queries.list_products(
+        session,
+        queries.ProductFilter(min_stars=4, sort="-stars"),
+        page=1,
+        page_size=12,
+        on=today(),
+        language=language,
+    )
+    return (featured.items, await _featured_provinces(session), await rates(session))
+
+
 class StorefrontPages(Controller):
     include_in_schema = False
 
@@ -103,20 +115,16 @@ class StorefrontPages(Controller):
             filters = queries.ProductFilter(q=q, province=province, group=group, min_stars=min_stars)
             return await listing(session, filters, page)
         language = current_language()
-        featured = await queries.list_products(
-            session,
-            queries.ProductFilter(min_stars=4, sort="-stars"),
-            page=1,
-            page_size=12,
-            on=today(),
-            language=language,
-        )
+        key = ("home", cache.database_key(session), language, today())
+        data = await shared(session, key, lambda own: _home_data(own, language))
+        assert isinstance(data, tuple)
+        items, provinces, known_rates = data
         return Template(
             "storefront/home.html",
             context={
-                "featured": featured.items,
-                "provinces": await _featured_provinces(session),
-                "approx": approximator(await rates(session), language),
+                "featured": items,
+                "provinces": provinces,
+                "approx": approximator(known_rates, language),
             },
         )
 
