@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
+# The demo offers VietQR transfers to a made-up office account (set your own to change it).
+run: export OCOP_BANK_BIN ?= 970405
+run: export OCOP_BANK_ACCOUNT_NUMBER ?= 1234567890123
+run: export OCOP_BANK_ACCOUNT_NAME ?= SO CONG THUONG DEMO
 run: install
 	$(BIN)/ocop db upgrade
 	$(BIN)/ocop demo load

@@ -89,6 +89,7 @@ class Settings:
             "secure_cookies": base_url.startswith("https://"),
             "debug": os.environ.get("OCOP_DEBUG", "") == "1",
             "card_hold_minutes": int(os.environ.get("OCOP_CARD_HOLD_MINUTES") or 30),
+            "transfer_hold_minutes": int(os.environ.get("OCOP_TRANSFER_HOLD_MINUTES") or 24 * 60),
             "bank_bin": os.environ.get("OCOP_BANK_BIN") or None,
             "bank_account_number": os.environ.get("OCOP_BANK_ACCOUNT_NUMBER") or None,
             "bank_account_name": os.environ.get("OCOP_BANK_ACCOUNT_NAME") or None,

@@ -143,3 +143,45 @@ async def test_fifty_buyers_of_ten_units_make_exactly_ten_orders(shop: Shop, dat
     async with database.read_sessions() as s:
         assert await s.scalar(sa.select(sa.func.count(Order.id))) == 10
         assert (await check_ledger(s)).ok
+
+
+async def test_without_a_stripe_key_card_payment_is_not_offered(shop: Shop, settings):
+    import dataclasses
+
+    app = shop.client.app  # type: ignore[attr-defined]
+    app.state.settings = dataclasses.replace(settings, stripe_secret_key=None)
+    cart = await cart_with(shop.client, (shop.world.honey.id, 1))
+    refused = await shop.client.post(
+        "/api/v1/checkout", json=checkout_body(cart, payment="card", pickup="SP-A"), headers=EN
+    )
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "payment.method"
+    page = await shop.client.get("/checkout", cookies={"cart": cart})
+    assert 'value="card"' not in page.text and 'value="cod"' in page.text
+
+
+def seen_statements(seen: list[str]):
+    def listener(*args):
+        seen.append(args[2])
+
+    return listener
+
+
+async def test_the_cart_reads_a_fixed_number_of_statements_however_many_lines(shop: Shop, database):
+    from sqlalchemy import event
+
+    counts = []
+    for lines in (
+        [(shop.world.honey.id, 1)],
+        [(shop.world.honey.id, 1), (shop.world.tea.id, 2), (shop.world.noodles.id, 1)],
+    ):
+        cart = await cart_with(shop.client, *lines)
+        seen: list[str] = []
+        engine = shop.client.app.state.db.engine.sync_engine  # type: ignore[attr-defined]
+        listener = seen_statements(seen)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert (await shop.client.get(f"/api/v1/carts/{cart}")).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        counts.append(len(seen))
+    assert counts[0] == counts[1] and counts[0] <= 10, counts
