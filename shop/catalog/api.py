@@ -21,6 +21,8 @@ Sort = Literal["name", "-name", "price", "-price", "stars", "-stars", "newest"]
 PageNumber = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Parameter(ge=1, le=queries.MAX_PAGE_SIZE)]
 Text = Annotated[str | None, Parameter(max_length=200)]
+Code = Annotated[str | None, Parameter(max_length=40)]  # a group, producer or sales point code
+Stars = Annotated[int | None, Parameter(ge=3, le=5)]
 # Ids are 32-bit integers in the database: larger numbers name nothing and are refused early.
 Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 
@@ -45,9 +47,9 @@ class ProductController(Controller):
         request: Request[Any, Any, Any],
         q: Text = None,
         province: Text = None,
-        group: Annotated[str | None, Parameter(max_length=40)] = None,
-        min_stars: Annotated[int | None, Parameter(ge=3, le=5)] = None,
-        producer: Annotated[str | None, Parameter(max_length=40)] = None,
+        group: Code = None,
+        min_stars: Stars = None,
+        producer: Code = None,
         sales_point: Annotated[
             str | None, Parameter(max_length=40, description="in stock at this sales point or fair")
         ] = None,

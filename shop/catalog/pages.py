@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
 from shop.catalog import cache, queries, schemas
-from shop.catalog.api import PageNumber, Sort, Text, _key
+from shop.catalog.api import Code, PageNumber, Sort, Stars, Text, _key
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
@@ -188,11 +188,11 @@ class CatalogPages(Controller):
         session: AsyncSession,
         q: Text = None,
         province: Text = None,
-        group: Annotated[str | None, Parameter(max_length=40)] = None,
-        min_stars: Annotated[int | None, Parameter(ge=3, le=5)] = None,
+        group: Code = None,
+        min_stars: Stars = None,
         min_price: Price = None,
         max_price: Price = None,
-        sales_point: Annotated[str | None, Parameter(max_length=40)] = None,
+        sales_point: Code = None,
         sort: Sort = "name",
         page: PageNumber = 1,
     ) -> Template:

@@ -12,7 +12,7 @@ from shop.orders.models import Order, OrderLine, PaymentMethod
 from shop.orders.notices import tracking_url
 from shop.payments import stripe_gateway
 from shop.payments.models import Payment, PaymentStatus, Provider
-from shop.payments.providers import Instructions
+from shop.payments.providers import Instructions, open_payment
 from shop.settings import Settings
 
 
@@ -29,15 +29,7 @@ class StripeCard:
         return settings.stripe_minimum_vnd
 
     async def open(self, session: AsyncSession, order: Order) -> Payment:
-        payment = Payment(
-            order_id=order.id,
-            provider=Provider.stripe,
-            status=PaymentStatus.pending,
-            amount_vnd=order.total_vnd,
-        )
-        session.add(payment)
-        await session.flush()
-        return payment
+        return await open_payment(session, order, Provider.stripe)
 
     async def start(
         self, session: AsyncSession, settings: Settings, order: Order, payment: Payment

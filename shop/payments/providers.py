@@ -14,7 +14,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.orders.models import Order, PaymentMethod
-from shop.payments.models import Payment
+from shop.payments.models import Payment, PaymentStatus, Provider
 from shop.settings import Settings
 
 
@@ -47,6 +47,16 @@ class PaymentProvider(Protocol):
     async def start(
         self, session: AsyncSession, settings: Settings, order: Order, payment: Payment
     ) -> Instructions: ...
+
+
+async def open_payment(session: AsyncSession, order: Order, provider: Provider) -> Payment:
+    """A pending payment of the whole order (what most providers' ``open`` does)."""
+    payment = Payment(
+        order_id=order.id, provider=provider, status=PaymentStatus.pending, amount_vnd=order.total_vnd
+    )
+    session.add(payment)
+    await session.flush()
+    return payment
 
 
 def registry() -> dict[PaymentMethod, PaymentProvider]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.orders.models import Order, PaymentMethod
-from shop.payments.models import Payment, PaymentStatus, Provider
-from shop.payments.providers import Instructions
+from shop.payments.models import Payment, Provider
+from shop.payments.providers import Instructions, open_payment
 from shop.settings import Settings
 from shop.till import vietqr
 
@@ -25,15 +25,7 @@ class VietQrTransfer:
         return 1
 
     async def open(self, session: AsyncSession, order: Order) -> Payment:
-        payment = Payment(
-            order_id=order.id,
-            provider=Provider.vietqr,
-            status=PaymentStatus.pending,
-            amount_vnd=order.total_vnd,
-        )
-        session.add(payment)
-        await session.flush()
-        return payment
+        return await open_payment(session, order, Provider.vietqr)
 
     async def start(
         self, session: AsyncSession, settings: Settings, order: Order, payment: Payment

@@ -20,7 +20,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache, queries
-from shop.catalog.api import Text
+from shop.catalog.api import Code, Stars, Text
 from shop.catalog.models import Product
 from shop.catalog.pages import listing, shared
 from shop.catalog.sellability import sellable_product_clause, today
@@ -30,7 +30,7 @@ from shop.geo.models import Place
 from shop.i18n import N_, current_language, gettext
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
 from shop.orders import checkout, views
-from shop.orders.api import place_order, send_mail, start_payment
+from shop.orders.api import Token, place_order, send_mail, start_payment
 from shop.orders.models import OrderStatus
 from shop.payments import providers
 from shop.payments import services as payments
@@ -107,8 +107,8 @@ class StorefrontPages(Controller):
         session: AsyncSession,
         q: Text = None,
         province: Text = None,
-        group: Annotated[str | None, Parameter(max_length=40)] = None,
-        min_stars: Annotated[int | None, Parameter(ge=3, le=5)] = None,
+        group: Code = None,
+        min_stars: Stars = None,
         page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
     ) -> Template:
         if q or province or group or min_stars or page > 1:  # an old search link: the listing
@@ -320,7 +320,7 @@ class StorefrontPages(Controller):
         request: Request[Any, Any, Any],
         session: AsyncSession,
         number: str,
-        token: Annotated[str | None, Parameter(max_length=64)] = None,
+        token: Token = None,
     ) -> Template:
         settings: Settings = request.app.state.settings
         order = await checkout.find(session, number, token)
@@ -346,7 +346,7 @@ class StorefrontPages(Controller):
         request: Request[Any, Any, Any],
         session: AsyncSession,
         number: str,
-        token: Annotated[str | None, Parameter(max_length=64)] = None,
+        token: Token = None,
     ) -> Redirect:
         settings: Settings = request.app.state.settings
         order = await checkout.find(session, number, token)
