@@ -103,12 +103,15 @@ async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
     await page.click("#pay-add")
     await page.click("#complete")
     await expect(page.locator("#last-sale")).to_contain_text("SP-BACKAN-")
+    transfer_receipt = await page.locator("#last-sale").inner_text()
     await page.fill("#till-search", SEARCH)
     await page.press("#till-search", "Enter")
     await page.click("[data-method=card]")
     await page.fill("#pay-reference", "VISA 0042")
     await page.click("#pay-add")
     await page.click("#complete")
+    # Wait for the card sale's own receipt, not the transfer's still on screen.
+    await expect(page.locator("#last-sale")).not_to_have_text(transfer_receipt)
     await expect(page.locator("#last-sale")).to_contain_text("SP-BACKAN-")
 
     # The customer brings one back: from its receipt (80 mm), a return to the shelf.
