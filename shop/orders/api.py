@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.db_types import utcnow
-from shop.i18n import current_language
+from shop.errors import Conflict
+from shop.i18n import N_, current_language
 from shop.inventory.api import actor
 from shop.mail import outbox
 from shop.orders import checkout, views
@@ -45,8 +46,13 @@ async def place_order(session: AsyncSession, settings: Settings, data: CheckoutI
         # PostgreSQL: a twin inserted the same idempotency key first; answer its order.
         await session.rollback()
         found = await checkout.by_key(session, data.idempotency_key)
-        if found is None or found.request_hash != checkout.request_hash(data):
+        if found is None:
             raise
+        if found.request_hash != checkout.request_hash(data):
+            raise Conflict(
+                N_("This idempotency key was already used for another checkout."),
+                error_code="idempotency_key_reused",
+            ) from None
         return checkout.Placed(found, created=False)
     return placed
 

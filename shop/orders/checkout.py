@@ -39,7 +39,7 @@ from shop.orders.models import (
 from shop.payments import providers
 from shop.settings import Settings
 from shop.storefront import carts, shipping
-from shop.storefront.models import Cart
+from shop.storefront.models import Cart, CartLine
 from shop.storefront.schemas import CheckoutIn
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,17 +83,16 @@ async def _replayed(session: AsyncSession, data: CheckoutIn, digest: str) -> Pla
     return Placed(order, created=False)
 
 
-async def _claim_cart(session: AsyncSession, cart_id: uuid.UUID, now: dt.datetime) -> None:
-    """Close the cart to other checkouts (a row lock until this transaction ends)."""
+async def _claim_cart(session: AsyncSession, cart_id: uuid.UUID, now: dt.datetime) -> bool:
+    """Close the cart to other checkouts (a row lock until this transaction ends); False if
+    it was closed already."""
     claimed = await session.execute(
         sa.update(Cart)
         .where(Cart.id == cart_id, Cart.ordered_at.is_(None))
         .values(ordered_at=now)
         .returning(Cart.id)
     )
-    if claimed.first() is None:
-        await carts.find(session, cart_id)  # 404 if there is no such cart
-        raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
+    return claimed.first() is not None
 
 
 def _contact_errors(data: CheckoutIn) -> list[dict[str, str]]:
@@ -159,6 +158,22 @@ def _payment(data: CheckoutIn, settings: Settings) -> providers.PaymentProvider:
     return providers.provider_for(method)
 
 
+async def _sellable(session: AsyncSession, lines: list[CartLine], on: dt.date) -> dict[int, Product]:
+    """The cart's products, each still sellable as OCOP today (rule 5)."""
+    if not lines:
+        raise InvalidInput(errors=[field_error("cart_id", N_("The cart is empty."))])
+    wanted = [ln.product_id for ln in lines]
+    products = {p.id: p for p in await session.scalars(sa.select(Product).where(Product.id.in_(wanted)))}
+    for line in lines:
+        if not product_is_sellable(products[line.product_id], on):
+            raise Conflict(
+                N_("{product} is not on sale: its OCOP certificate is not valid."),
+                error_code="not_sellable",
+                product=products[line.product_id].name,
+            )
+    return products
+
+
 async def place(
     session: AsyncSession,
     settings: Settings,
@@ -171,30 +186,19 @@ async def place(
     digest = request_hash(data)
     if replayed := await _replayed(session, data, digest):
         return replayed
-    await _claim_cart(session, data.cart_id, now)
+    claimed = await _claim_cart(session, data.cart_id, now)
     if replayed := await _replayed(session, data, digest):  # a twin committed while we waited
         return replayed
+    if not claimed:
+        await carts.find(session, data.cart_id)  # 404 if there is no such cart
+        raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
     errors = _contact_errors(data)
     if errors:
         raise InvalidInput(errors=errors)
     provider = _payment(data, settings)
     delivery = await _delivery(session, data, on)
     lines = await carts.lines_of(session, data.cart_id)
-    if not lines:
-        raise InvalidInput(errors=[field_error("cart_id", N_("The cart is empty."))])
-    products = {
-        p.id: p
-        for p in await session.scalars(
-            sa.select(Product).where(Product.id.in_([ln.product_id for ln in lines]))
-        )
-    }
-    for line in lines:
-        if not product_is_sellable(products[line.product_id], on):
-            raise Conflict(
-                N_("{product} is not on sale: its OCOP certificate is not valid."),
-                error_code="not_sellable",
-                product=products[line.product_id].name,
-            )
+    products = await _sellable(session, lines, on)
     subtotal = sum(products[ln.product_id].price_vnd * ln.quantity for ln in lines)
     fee = 0
     if delivery.province_id is not None:

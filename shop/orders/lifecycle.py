@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db import dialect_of
 from shop.db_types import utcnow
 from shop.orders import holds, notices
 from shop.orders.errors import SoldOut
@@ -64,6 +65,19 @@ async def _move(
     return moved
 
 
+async def locked(session: AsyncSession, order_id: int) -> Order:
+    """The order, read afresh and locked until the transaction ends (PostgreSQL; SQLite's
+    write transactions are serial already). Everything that changes an order's life (a
+    webhook, the expiry job, the office) starts here, so each decides on the current state
+    and two of them never interleave."""
+    stmt = sa.select(Order).where(Order.id == order_id).execution_options(populate_existing=True)
+    if dialect_of(session) == "postgresql":
+        stmt = stmt.with_for_update()
+    order = await session.scalar(stmt)
+    assert order is not None
+    return order
+
+
 async def flag(session: AsyncSession, order: Order, reason: str, *, actor: str) -> None:
     """Ask the office to look at the order (the reason is kept, in English, for the office)."""
     order.flag = reason[:300]
@@ -74,7 +88,8 @@ async def flag(session: AsyncSession, order: Order, reason: str, *, actor: str) 
 async def mark_paid(
     session: AsyncSession, order: Order, amount_vnd: int, *, actor: str, on: dt.date, base_url: str
 ) -> str:
-    """The money arrived. Paid if it is the amount owed; otherwise the order is flagged, not paid."""
+    """The money arrived. Paid if it is the amount owed; otherwise the order is flagged, not paid.
+    The caller holds the order's lock (:func:`locked`)."""
     if order.status == OrderStatus.paid:
         return "already paid"
     if amount_vnd != order.total_vnd:
@@ -97,9 +112,8 @@ async def mark_paid(
             return "paid after expiry, stock gone: flagged"
         record(session, order.id, "reserved_again", actor=actor, detail="paid after the reservation expired")
     now = utcnow()
-    frm = (OrderStatus.awaiting_payment, OrderStatus.placed, OrderStatus.expired, OrderStatus.cancelled)
     if not await _move(
-        session, order, OrderStatus.paid, frm, paid_vnd=amount_vnd, paid_at=now, expires_at=None
+        session, order, OrderStatus.paid, (order.status,), paid_vnd=amount_vnd, paid_at=now, expires_at=None
     ):
         return "status changed meanwhile"
     record(session, order.id, "paid", actor=actor, status=OrderStatus.paid, detail=f"{amount_vnd} VND")
@@ -178,4 +192,9 @@ async def expire_due(
             .limit(limit)
         )
     )
-    return [order for order in due if await expire(session, order, actor="system", base_url=base_url)]
+    expired = []
+    for order in due:
+        current = await locked(session, order.id)  # a payment may have arrived meanwhile
+        if current.flag is None and await expire(session, current, actor="system", base_url=base_url):
+            expired.append(current)
+    return expired

@@ -48,6 +48,10 @@ class StripeCard:
             shipping = translate_in(order.language, "Shipping")
             items.append(stripe_gateway.LineItem(shipping, order.shipping_vnd, 1))
         url = tracking_url(order, settings.base_url)
+        # End the transaction before the HTTP call: waiting on Stripe must not hold SQLite's
+        # write lock, nor leave a PostgreSQL connection idle in a transaction. Nothing was
+        # written yet; what is read above stays usable (sessions do not expire on commit).
+        await session.commit()
         created = await stripe_gateway.create_checkout_session(
             settings,
             order_number=order.number,

@@ -79,11 +79,11 @@ async def handle_stripe_event(
     """Apply one verified Stripe event (stored once by the caller); what happened, for the log."""
     kind, obj = event["type"], event["data"]["object"]
     session_id = obj.get("id") if obj.get("object") == "checkout.session" else None
-    payment = await _stripe_payment(session, obj, session_id=session_id)
-    if payment is None:
+    found = await _stripe_payment(session, obj, session_id=session_id)
+    if found is None:
         return "no such payment: ignored"
-    order = await session.get(Order, payment.order_id)
-    assert order is not None
+    order = await lifecycle.locked(session, found.order_id)  # one event of an order at a time
+    payment = await _fresh(session, found.id)
     await _note_event_order(session, event["id"], order.id)
     if isinstance(intent := obj.get("payment_intent"), str):
         payment.intent_id = intent
@@ -107,6 +107,14 @@ async def handle_stripe_event(
     if kind == "charge.refunded":
         return await _refunded(session, settings, order, payment, obj)
     return f"{kind}: not handled"
+
+
+async def _fresh(session: AsyncSession, payment_id: int) -> Payment:
+    """The payment as committed now (read after taking the order's lock)."""
+    stmt = sa.select(Payment).where(Payment.id == payment_id).execution_options(populate_existing=True)
+    payment = await session.scalar(stmt)
+    assert payment is not None
+    return payment
 
 
 async def _note_event_order(session: AsyncSession, event_id: str, order_id: int) -> None:
@@ -165,11 +173,14 @@ async def confirm_transfer(
     """The office saw a bank transfer for this order arrive."""
     if order.payment_method != PaymentMethod.bank_transfer:
         raise Conflict(N_("This order is not paid by bank transfer."), error_code="not_a_transfer")
+    order = await lifecycle.locked(session, order.id)  # two clicks, two staff: one decides
+    if order.status == OrderStatus.paid:
+        return "already paid"
     payment = await payment_of(session, order.id)
     assert payment is not None
     payment.received_vnd, payment.confirmed_by, payment.updated_at = amount_vnd, by, utcnow()
     outcome = await lifecycle.mark_paid(
         session, order, amount_vnd, actor=by, on=on, base_url=settings.base_url
     )
-    payment.status = PaymentStatus.succeeded if order.status == OrderStatus.paid else PaymentStatus.mismatch
+    payment.status = PaymentStatus.succeeded if outcome == "paid" else PaymentStatus.mismatch
     return outcome

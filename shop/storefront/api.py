@@ -14,6 +14,7 @@ from shop.catalog.sellability import today
 from shop.errors import InvalidInput, field_error
 from shop.geo import services as geo
 from shop.i18n import N_, current_language
+from shop.inventory.api import Id
 from shop.storefront import carts, shipping
 from shop.storefront.schemas import CartLineIn, CartLineOut, CartLinePatch, CartOut
 
@@ -50,7 +51,7 @@ class CartController(Controller):
 
     @patch("/{cart_id:uuid}/lines/{product_id:int}", operation_id="setCartLine", summary="Set a quantity")
     async def set_line(
-        self, session: AsyncSession, cart_id: uuid.UUID, product_id: int, data: CartLinePatch
+        self, session: AsyncSession, cart_id: uuid.UUID, product_id: Id, data: CartLinePatch
     ) -> CartOut:
         await carts.set_quantity(session, cart_id, product_id, data.quantity, on=today())
         await session.commit()
@@ -62,7 +63,7 @@ class CartController(Controller):
         summary="Remove a product",
         status_code=200,
     )
-    async def remove(self, session: AsyncSession, cart_id: uuid.UUID, product_id: int) -> CartOut:
+    async def remove(self, session: AsyncSession, cart_id: uuid.UUID, product_id: Id) -> CartOut:
         await carts.set_quantity(session, cart_id, product_id, 0, on=today())
         await session.commit()
         return await _view(session, cart_id)

@@ -28,6 +28,7 @@ from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import N_, current_language, gettext
+from shop.inventory.api import Id
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
 from shop.orders import checkout, views
 from shop.orders.api import Token, place_order, send_mail, start_payment
@@ -41,6 +42,7 @@ from shop.storefront.models import Cart
 from shop.storefront.schemas import CheckoutIn
 
 CART_COOKIE = "cart"
+MAX_ID = 2_147_483_647
 CART_DAYS = 30
 
 
@@ -191,6 +193,8 @@ class StorefrontPages(Controller):
         settings: Settings = request.app.state.settings
         try:
             product_id, quantity = int(form.get("product_id", "")), int(form.get("quantity") or 1)
+            if not 1 <= product_id <= MAX_ID:
+                raise ValueError(product_id)
         except ValueError:
             return await self._cart_page(request, session, error=_invalid_quantity(), status=422)
         cart_id = await _open_cart(request, session)
@@ -206,7 +210,7 @@ class StorefrontPages(Controller):
 
     @post("/cart/lines/{product_id:int}")
     async def set_line(
-        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: int
+        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: Id
     ) -> Template | Redirect:
         form = await request.form()
         cart_id = cart_id_of(request)

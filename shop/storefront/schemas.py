@@ -10,10 +10,11 @@ import msgspec
 from shop.catalog.schemas import ProductSummary
 
 Quantity = Annotated[int, msgspec.Meta(ge=1, le=99)]
+ProductId = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]  # the database's integer range
 
 
 class CartLineIn(msgspec.Struct, forbid_unknown_fields=True):
-    product_id: int
+    product_id: ProductId
     quantity: Quantity = 1
 
 

@@ -185,3 +185,41 @@ async def test_the_cart_reads_a_fixed_number_of_statements_however_many_lines(sh
             event.remove(engine, "before_cursor_execute", listener)
         counts.append(len(seen))
     assert counts[0] == counts[1] and counts[0] <= 10, counts
+
+
+async def test_a_double_click_at_the_same_moment_makes_one_order(shop: Shop, database_url):
+    cart = await cart_with(shop.client, (shop.world.honey.id, 2))
+    body = checkout_body(cart, pickup="SP-B")
+    first, second = await asyncio.gather(*(shop.client.post("/api/v1/checkout", json=body) for _ in range(2)))
+    assert sorted([first.status_code, second.status_code]) == [200, 201], (first.text, second.text)
+    assert first.json()["number"] == second.json()["number"]
+    assert await stock(database_url, shop.world.honey.id, shop.world.warehouse.id) == (10, 2)
+
+
+async def test_two_confirmations_of_an_expired_transfer_hold_the_stock_once(shop: Shop, database_url):
+    import datetime as dt
+
+    from shop import jobs
+    from shop.db_types import utcnow
+
+    client, w = shop.client, shop.world
+    body = checkout_body(await cart_with(client, (w.tea.id, 2)), payment="bank_transfer", pickup="SP-B")
+    placed = (await client.post("/api/v1/checkout", json=body)).json()
+    app = client.app  # type: ignore[attr-defined]
+    done = await jobs.run_due(app.state.db, app.state.settings, now=utcnow() + dt.timedelta(hours=25))
+    assert done["reservations expired"] == 1
+    assert await stock(database_url, w.tea.id, shop.other_warehouse.id) == (10, 0)
+    confirm = {"amount_vnd": placed["total_vnd"]}
+    path = f"/api/v1/orders/{placed['number']}/transfer-received"
+    answers = await asyncio.gather(*(client.post(path, json=confirm, headers=shop.admin) for _ in range(2)))
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all(a.json()["status"] == "paid" for a in answers)
+    assert await stock(database_url, w.tea.id, shop.other_warehouse.id) == (10, 2)  # re-held once
+
+
+async def test_an_impossible_product_id_is_refused_not_a_crash(shop: Shop):
+    cart = await cart_with(shop.client)
+    huge = await shop.client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": 2**40, "quantity": 1})
+    assert huge.status_code == 400
+    patch = await shop.client.patch(f"/api/v1/carts/{cart}/lines/{2**40}", json={"quantity": 1})
+    assert patch.status_code in (400, 404)
