@@ -35,6 +35,7 @@ from shop.problems import exception_handler
 from shop.settings import Settings
 from shop.storefront import api as storefront_api
 from shop.storefront import pages as storefront_pages
+from shop.storefront import pages_cart as storefront_pages_cart
 from shop.till import api as till_api
 from shop.till import pages as till_pages
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
@@ -63,6 +64,8 @@ ROUTES: list[ControllerRouterHandler] = [
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
     storefront_pages.StorefrontPages,
+    storefront_pages_cart.CartPages,
+    orders_pages.OrderPages,
     orders_pages.OfficeOrderPages,
     inventory_pages.PosPages,
     pages_documents.ReceivePages,

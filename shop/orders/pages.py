@@ -1,8 +1,6 @@
-"""The office's view of online orders: bank transfers to confirm, flagged orders to check.
-
-Admins only. Confirming a transfer calls the same service as
-``POST /api/v1/orders/{number}/transfer-received``.
-"""
+"""Order pages: the customer's tracking page (by its link token) and the office's view of
+online orders (bank transfers to confirm, flagged orders; admins only). Both call the same
+services as ``/api/v1/orders/…``."""
 
 from __future__ import annotations
 
@@ -19,11 +17,63 @@ from shop.catalog.sellability import today
 from shop.errors import DomainError
 from shop.i18n import gettext
 from shop.inventory.pages_base import actor
-from shop.orders import checkout
-from shop.orders.api import send_mail
+from shop.orders import checkout, views
+from shop.orders.api import Token, send_mail, start_payment
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.payments import services as payments
 from shop.settings import Settings
+
+
+class OrderPages(Controller):
+    """The tracking page: status, each fulfilment's state, the way to pay what is owed."""
+
+    include_in_schema = False
+
+    @get("/orders/{number:str}")
+    async def order(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        number: str,
+        token: Token = None,
+    ) -> Template:
+        settings: Settings = request.app.state.settings
+        order = await checkout.find(session, number, token)
+        instructions = None
+        if order.payment_method.value == "bank_transfer" and order.status == OrderStatus.awaiting_payment:
+            instructions = await payments.start(session, settings, order)
+        out = await views.order_out(session, settings, order, instructions)
+        return Template(
+            "orders/order.html",
+            context={
+                "order": out,
+                "placed": request.query_params.get("placed") == "1",
+                "returned_paid": request.query_params.get("paid") == "1",
+                "payment_unavailable": request.query_params.get("payment") == "unavailable",
+                "can_pay": order.payment_method.value == "card"
+                and order.status == OrderStatus.awaiting_payment,
+            },
+        )
+
+    @post("/orders/{number:str}/pay")
+    async def pay(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        number: str,
+        token: Token = None,
+    ) -> Redirect:
+        settings: Settings = request.app.state.settings
+        order = await checkout.find(session, number, token)
+        track = f"/orders/{order.number}?token={order.token}"
+        try:
+            instructions = await start_payment(session, settings, order)
+        except DomainError:
+            return Redirect(path=track + "&payment=unavailable", status_code=303)
+        if instructions and instructions.redirect_url:
+            return Redirect(path=instructions.redirect_url, status_code=303)
+        return Redirect(path=track, status_code=303)
+
 
 View = Literal["to_confirm", "flagged", "recent"]
 
