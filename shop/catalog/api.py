@@ -12,7 +12,7 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import current_user, requires_admin
-from shop.catalog import cache, certificates, queries, schemas, services
+from shop.catalog import cache, certificates, producer_queries, queries, schemas, services
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.i18n import current_language
@@ -146,13 +146,15 @@ class ProducerController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = 24,
     ) -> schemas.Page[schemas.ProducerOut]:
-        return await queries.list_producers(
+        return await producer_queries.list_producers(
             session, q=q, kind=kind, page=page, page_size=page_size, on=today()
         )
 
     @get("/{key:str}", operation_id="getProducer", summary="A producer (by id or code) and its products")
     async def get_producer(self, session: AsyncSession, key: str) -> schemas.ProducerDetail:
-        return await queries.producer_detail(session, _key(key), on=today(), language=current_language())
+        return await producer_queries.producer_detail(
+            session, _key(key), on=today(), language=current_language()
+        )
 
     @post("/", operation_id="createProducer", guards=[requires_admin], security=[{"bearer": []}])
     async def create_producer(
@@ -160,7 +162,9 @@ class ProducerController(Controller):
     ) -> schemas.ProducerDetail:
         producer = await services.create_producer(session, data)
         await cache.commit(session)
-        return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
+        return await producer_queries.producer_detail(
+            session, producer.id, on=today(), language=current_language()
+        )
 
     @patch("/{key:str}", operation_id="updateProducer", guards=[requires_admin], security=[{"bearer": []}])
     async def update_producer(
@@ -168,7 +172,9 @@ class ProducerController(Controller):
     ) -> schemas.ProducerDetail:
         producer = await services.update_producer(session, _key(key), data)
         await cache.commit(session)
-        return await queries.producer_detail(session, producer.id, on=today(), language=current_language())
+        return await producer_queries.producer_detail(
+            session, producer.id, on=today(), language=current_language()
+        )
 
 
 class CertificateController(Controller):

@@ -17,7 +17,7 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
-from shop.catalog import cache, queries, schemas
+from shop.catalog import cache, producer_queries, queries, schemas
 from shop.catalog.api import Code, PageNumber, Sort, Stars, Text, _key
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
@@ -226,7 +226,9 @@ class CatalogPages(Controller):
 
     @get("/producers")
     async def producers(self, session: AsyncSession, q: Text = None, page: PageNumber = 1) -> Template:
-        result = await queries.list_producers(session, q=q, kind=None, page=page, page_size=50, on=today())
+        result = await producer_queries.list_producers(
+            session, q=q, kind=None, page=page, page_size=50, on=today()
+        )
         return Template(
             "catalog/producers.html",
             context={
@@ -239,5 +241,7 @@ class CatalogPages(Controller):
 
     @get("/producers/{key:str}")
     async def producer(self, session: AsyncSession, key: str) -> Template:
-        detail = await queries.producer_detail(session, _key(key), on=today(), language=current_language())
+        detail = await producer_queries.producer_detail(
+            session, _key(key), on=today(), language=current_language()
+        )
         return Template("catalog/producer.html", context={"producer": detail, "kinds": producer_kinds()})

@@ -62,6 +62,8 @@ async def _take(
     if line_ids is not None:
         stmt = stmt.where(OrderHold.order_line_id.in_(line_ids))
     rows = (await session.execute(stmt)).all()
+    # ``Held`` names a product; releasing and committing only need the level and the units,
+    # so the order line's id stands in for it here.
     return [reservations.Held(level_id, line_id, quantity) for level_id, line_id, quantity in rows]
 
 
