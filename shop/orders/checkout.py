@@ -139,6 +139,7 @@ async def _delivery(session: AsyncSession, data: CheckoutIn, on: dt.date) -> _De
                 Location.code == delivery.sales_point_code,
                 Location.kind.in_(PUBLIC_KINDS),
                 Location.is_active.is_(True),
+                sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),  # a fair not open yet
                 sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
             )
         )

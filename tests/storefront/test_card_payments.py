@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import httpx
+
 from shop import jobs
 from shop.db_types import utcnow
 from tests.storefront.conftest import Shop
@@ -188,3 +190,26 @@ async def test_webhook_without_a_secret_or_with_garbage_changes_nothing(shop: Sh
     )
     unsigned = await shop.client.post("/api/v1/payments/stripe/webhook", json={"id": "evt_1"})
     assert unsigned.status_code == 400
+
+
+async def test_the_in_app_scheduler_releases_an_expired_hold_by_itself(shop: Shop, settings, database_url):
+    """The scheduler runs in the app (here every second) without anyone calling a job."""
+    import asyncio
+
+    from shop.app import create_app
+
+    quick = dataclasses.replace(settings, jobs_interval=1, card_hold_minutes=0)
+    app = create_app(quick)
+    async with app.lifespan():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            order = await _card_order(dataclasses.replace(shop, client=client), (shop.world.honey.id, 1))
+            for _ in range(50):
+                await asyncio.sleep(0.2)
+                tracked = await client.get(
+                    f"/api/v1/orders/{order['number']}", params={"token": order["token"]}
+                )
+                if tracked.json()["status"] == "expired":
+                    break
+            assert tracked.json()["status"] == "expired"
+    assert await stock(database_url, shop.world.honey.id, shop.world.warehouse.id) == (10, 0)
