@@ -29,6 +29,7 @@ from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
 from shop.orders import api as orders_api
+from shop.orders import api_fulfilments
 from shop.orders import pages as orders_pages
 from shop.payments import api as payments_api
 from shop.problems import exception_handler
@@ -60,6 +61,7 @@ ROUTES: list[ControllerRouterHandler] = [
     storefront_api.ShippingController,
     orders_api.CheckoutController,
     orders_api.OrderController,
+    api_fulfilments.FulfilmentController,
     payments_api.StripeWebhookController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,

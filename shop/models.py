@@ -32,7 +32,7 @@ from shop.inventory.documents import (
 from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
 from shop.mail.models import OutgoingEmail
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
-from shop.payments.models import Payment, WebhookEvent
+from shop.payments.models import Payment, PaymentRefund, WebhookEvent
 from shop.storefront.models import Cart, CartLine, CurrencyRate, ShippingRate
 from shop.till.models import (
     Clearance,
@@ -69,6 +69,7 @@ __all__ = [
     "OrderLine",
     "OutgoingEmail",
     "Payment",
+    "PaymentRefund",
     "PiccoloSession",
     "PiccoloUser",
     "Place",

@@ -53,6 +53,8 @@ class Settings:
     # Online orders: how long stock waits for a card payment, and for a bank transfer.
     card_hold_minutes: int = 30
     transfer_hold_minutes: int = 24 * 60
+    # A fulfilment not accepted within this many hours is flagged to the office (the SLA).
+    accept_within_hours: int = 48
     # Stripe refuses charges below about US$0.50; in đồng, with a margin for the exchange rate.
     stripe_minimum_vnd: int = 15_000
     # The office's account that VietQR transfers for online orders go to (unset = not offered).
@@ -90,6 +92,7 @@ class Settings:
             "debug": os.environ.get("OCOP_DEBUG", "") == "1",
             "card_hold_minutes": int(os.environ.get("OCOP_CARD_HOLD_MINUTES") or 30),
             "transfer_hold_minutes": int(os.environ.get("OCOP_TRANSFER_HOLD_MINUTES") or 24 * 60),
+            "accept_within_hours": int(os.environ.get("OCOP_ACCEPT_WITHIN_HOURS") or 48),
             "bank_bin": os.environ.get("OCOP_BANK_BIN") or None,
             "bank_account_number": os.environ.get("OCOP_BANK_ACCOUNT_NUMBER") or None,
             "bank_account_name": os.environ.get("OCOP_BANK_ACCOUNT_NAME") or None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.background_tasks import BackgroundTask
+from litestar.background_tasks import BackgroundTask, BackgroundTasks
 from litestar.params import Parameter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,17 +17,28 @@ from shop.errors import Conflict
 from shop.i18n import N_, current_language
 from shop.inventory.api import actor
 from shop.mail import outbox
-from shop.orders import checkout, views
+from shop.orders import checkout, fulfilments, refunds, views
 from shop.orders.errors import PaymentUnavailable
 from shop.orders.models import Order
 from shop.orders.notices import tracking_url
-from shop.orders.schemas import OrderOut, TransferConfirmIn
+from shop.orders.schemas import CancelLinesIn, OrderOut, TransferConfirmIn
 from shop.payments import services as payments
 from shop.payments.stripe_gateway import StripeUnavailable
 from shop.settings import Settings
 from shop.storefront.schemas import CheckoutIn
 
 Token = Annotated[str | None, Parameter(max_length=64)]
+
+
+def after_commit(request: Request[Any, Any, Any]) -> BackgroundTasks:
+    """Refunds to Stripe, then the outbox: both after the answer, both retried by the jobs."""
+    db, settings = request.app.state.db, request.app.state.settings
+    return BackgroundTasks(
+        [
+            BackgroundTask(refunds.send_pending, db, settings),
+            BackgroundTask(outbox.deliver_pending, db, settings),
+        ]
+    )
 
 
 def send_mail(request: Request[Any, Any, Any]) -> BackgroundTask:
@@ -120,6 +131,27 @@ class OrderController(Controller):
         order = await checkout.find(session, number, token)
         instructions = await start_payment(session, settings, order)
         return await views.order_out(session, settings, order, instructions)
+
+    @post(
+        "/{number:str}/cancel",
+        operation_id="cancelOrderLines",
+        summary="The customer cancels lines not yet accepted (stock back, money back)",
+        status_code=200,
+    )
+    async def cancel_lines(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        number: str,
+        data: CancelLinesIn,
+        token: Token = None,
+    ) -> Response[OrderOut]:
+        settings: Settings = request.app.state.settings
+        order = await checkout.find(session, number, token)
+        await fulfilments.cancel_lines(session, order, data.line_ids, base_url=settings.base_url)
+        await session.commit()
+        out = await views.order_out(session, settings, order)
+        return Response(out, background=after_commit(request))
 
     @post(
         "/{number:str}/transfer-received",

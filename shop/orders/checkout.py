@@ -248,7 +248,8 @@ async def place(
     session.add(order)
     await session.flush()
     order.number = f"OC{order.id:06d}"  # short enough to read out and to put in a transfer
-    fulfilments = await _fulfilments(session, order, routes)
+    due = now + dt.timedelta(hours=settings.accept_within_hours)
+    fulfilments = await _fulfilments(session, order, routes, due)
     order_lines = {
         pid: OrderLine(
             order_id=order.id,
@@ -283,7 +284,7 @@ async def place(
 
 
 async def _fulfilments(
-    session: AsyncSession, order: Order, routes: list[routing.Route]
+    session: AsyncSession, order: Order, routes: list[routing.Route], due: dt.datetime
 ) -> dict[int, Fulfilment]:
     """One fulfilment per location the lines were routed to."""
     location_ids = sorted({r.location_id for r in routes})
@@ -296,7 +297,11 @@ async def _fulfilments(
     )
     out = {
         lid: Fulfilment(
-            order_id=order.id, location_id=lid, producer_id=owners.get(lid), status=FulfilmentStatus.new
+            order_id=order.id,
+            location_id=lid,
+            producer_id=owners.get(lid),
+            status=FulfilmentStatus.new,
+            due_at=due,
         )
         for lid in location_ids
     }

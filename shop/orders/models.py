@@ -52,6 +52,12 @@ class FulfilmentStatus(StrEnum):
     cancelled = "cancelled"
 
 
+class LineStatus(StrEnum):
+    open = "open"
+    rejected = "rejected"  # the fulfilling location cannot supply it (with a reason)
+    cancelled = "cancelled"  # the customer cancelled it before it was accepted
+
+
 class HoldState(StrEnum):
     held = "held"
     released = "released"
@@ -119,6 +125,10 @@ class Fulfilment(Base):
     status: Mapped[FulfilmentStatus] = mapped_column(enum_column(FulfilmentStatus, "fulfilment_status", 12))
     carrier: Mapped[str | None] = mapped_column(sa.String(80))
     tracking_number: Mapped[str | None] = mapped_column(sa.String(80))
+    # Accept by this time (the SLA); flagged to the office once it passed unaccepted.
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    sla_flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    cash_collected_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -141,6 +151,10 @@ class OrderLine(Base):
     unit_price_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     quantity: Mapped[int] = mapped_column(sa.Integer)
     line_total_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[LineStatus] = mapped_column(
+        enum_column(LineStatus, "order_line_status", 10), default=LineStatus.open, server_default="open"
+    )
+    reason: Mapped[str | None] = mapped_column(sa.String(300))
 
 
 class OrderHold(Base):

@@ -49,3 +49,20 @@ async def order_paid(session: AsyncSession, order: Order, base_url: str) -> None
 
 async def order_expired(session: AsyncSession, order: Order, base_url: str) -> None:
     await _queue(session, order, "expired", base_url)
+
+
+async def lines_closed(session: AsyncSession, order: Order, lines: list[OrderLine], base_url: str) -> None:
+    """Some lines will not be delivered: what, why, and the money."""
+    names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
+    news = "lines:" + ",".join(str(ln.id) for ln in lines)
+    with i18n.language(order.language):
+        template = _environment().get_template("orders/email_lines_closed.txt")
+        body = template.render(order=order, lines=lines, names=names, url=tracking_url(order, base_url))
+        subject, _, text = body.partition("\n")
+    await outbox.queue(
+        session,
+        key=f"order:{order.id}:{news}",
+        to=order.contact_email,
+        subject=subject.strip(),
+        text=text.strip(),
+    )

@@ -14,6 +14,8 @@ class OrderLineOut(msgspec.Struct):
     quantity: int
     unit_price_vnd: int
     line_total_vnd: int
+    status: str = "open"  # rejected by the producer or cancelled: not delivered, not charged
+    reason: str | None = None
 
 
 class FulfilmentOut(msgspec.Struct):
@@ -65,3 +67,59 @@ class OrderOut(msgspec.Struct):
 
 class TransferConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
     amount_vnd: Annotated[int, msgspec.Meta(gt=0, le=10**12)]
+
+
+class RejectedLineIn(msgspec.Struct, forbid_unknown_fields=True):
+    line_id: Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=300)]
+
+
+class AcceptIn(msgspec.Struct, forbid_unknown_fields=True):
+    rejected: list[RejectedLineIn] = []  # accept the rest
+
+
+class RejectIn(msgspec.Struct, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=300)]
+
+
+class ShipIn(msgspec.Struct, forbid_unknown_fields=True):
+    carrier: Annotated[str, msgspec.Meta(min_length=2, max_length=80)]
+    tracking_number: Annotated[str, msgspec.Meta(min_length=3, max_length=80)]
+
+
+class DeliverIn(msgspec.Struct, forbid_unknown_fields=True):
+    cash_collected_vnd: Annotated[int, msgspec.Meta(ge=0, le=10**12)] | None = None
+
+
+class CancelLinesIn(msgspec.Struct, forbid_unknown_fields=True):
+    line_ids: Annotated[
+        list[Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]], msgspec.Meta(min_length=1)
+    ]
+
+
+class QueueLineOut(msgspec.Struct):
+    id: int
+    product_id: int
+    name: str
+    quantity: int
+    line_total_vnd: int
+    status: str
+    reason: str | None
+
+
+class FulfilmentQueueOut(msgspec.Struct):
+    id: int
+    order: str
+    status: str
+    location: str  # its code
+    due_at: dt.datetime | None
+    overdue: bool
+    payment_method: str
+    amount_to_collect_vnd: int  # cash on delivery: what the courier collects for this parcel
+    delivery_method: str
+    contact_name: str
+    contact_phone: str
+    ship_street: str | None
+    lines: list[QueueLineOut]
+    carrier: str | None
+    tracking_number: str | None

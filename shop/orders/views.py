@@ -97,4 +97,6 @@ def _line(line: OrderLine, names: dict[int, str]) -> schemas.OrderLineOut:
         quantity=line.quantity,
         unit_price_vnd=line.unit_price_vnd,
         line_total_vnd=line.line_total_vnd,
+        status=line.status.value,
+        reason=line.reason,
     )

@@ -64,3 +64,25 @@ class WebhookEvent(Base):
     order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customer_order.id"), index=True)
     outcome: Mapped[str] = mapped_column(sa.String(300))
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RefundStatus(StrEnum):
+    pending = "pending"  # asked of the provider; retried until it answers
+    succeeded = "succeeded"
+    failed = "failed"
+
+
+class PaymentRefund(Base):
+    """Money given back for order lines that will not be delivered (one row per reason)."""
+
+    __tablename__ = "payment_refund"
+    __table_args__ = (sa.CheckConstraint("amount_vnd > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(sa.ForeignKey("payment.id"), index=True)
+    # What is refunded, e.g. "line:12": the same reason never refunds twice.
+    key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    amount_vnd: Mapped[int] = mapped_column(sa.BigInteger)
+    status: Mapped[RefundStatus] = mapped_column(enum_column(RefundStatus, "refund_status", 10))
+    external_id: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,159 @@
+"""Fulfilments under /api/v1: the queue of whoever holds the goods (a cooperative's
+warehouse, a sales point for pickups; the office sees all), and its transitions.
+
+Another location's fulfilment answers 404, as one that does not exist. After each commit,
+refunds for rejected lines go to Stripe and the outbox is sent, in the background.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from litestar import Controller, Request, Response, get, post
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.guards import requires_login
+from shop.db_types import utcnow
+from shop.inventory.api import Id, actor
+from shop.inventory.models import Location
+from shop.orders import fulfilments
+from shop.orders.api import after_commit
+from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
+from shop.orders.schemas import AcceptIn, DeliverIn, FulfilmentQueueOut, QueueLineOut, RejectIn, ShipIn
+
+
+async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) -> FulfilmentQueueOut:
+    order = await session.get(Order, f.order_id)
+    assert order is not None
+    lines = await fulfilments.lines_of(session, f.id)
+    first = await session.scalar(sa.select(sa.func.min(Fulfilment.id)).where(Fulfilment.order_id == order.id))
+    collect = 0
+    if order.payment_method == PaymentMethod.cod:
+        collect = fulfilments.amount_due(order, lines) + (order.shipping_vnd if f.id == first else 0)
+    return FulfilmentQueueOut(
+        id=f.id,
+        order=order.number,
+        status=f.status.value,
+        location=location.code,
+        due_at=f.due_at,
+        overdue=f.status == FulfilmentStatus.new and f.due_at is not None and f.due_at < utcnow(),
+        payment_method=order.payment_method.value,
+        amount_to_collect_vnd=collect,
+        delivery_method=order.delivery_method.value,
+        contact_name=order.contact_name,
+        contact_phone=order.contact_phone,
+        ship_street=order.ship_street,
+        lines=[
+            QueueLineOut(
+                ln.id, ln.product_id, ln.name, ln.quantity, ln.line_total_vnd, ln.status.value, ln.reason
+            )
+            for ln in lines
+        ],
+        carrier=f.carrier,
+        tracking_number=f.tracking_number,
+    )
+
+
+class FulfilmentController(Controller):
+    path = "/api/v1/fulfilments"
+    tags = ["fulfilments"]
+    guards = [requires_login]
+    security = [{"bearer": []}]
+
+    @get("/", operation_id="listFulfilments", summary="My fulfilment queue, oldest deadline first")
+    async def list(
+        self, request: Request[Any, Any, Any], session: AsyncSession, status: FulfilmentStatus | None = None
+    ) -> list[FulfilmentQueueOut]:
+        found = await fulfilments.queue(session, actor(request), status)
+        return [await queue_out(session, f, loc) for f, loc in found]
+
+    @get("/{fulfilment_id:int}", operation_id="getFulfilment", summary="One fulfilment")
+    async def show(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
+    ) -> FulfilmentQueueOut:
+        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        return await queue_out(session, f, loc)
+
+    async def _done(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: int
+    ) -> Response[FulfilmentQueueOut]:
+        await session.commit()
+        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        return Response(await queue_out(session, f, loc), status_code=200, background=after_commit(request))
+
+    @post(
+        "/{fulfilment_id:int}/accept",
+        operation_id="acceptFulfilment",
+        summary="Accept, rejecting some lines with a reason",
+    )
+    async def accept(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: AcceptIn
+    ) -> Response[FulfilmentQueueOut]:
+        user = actor(request)
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        await fulfilments.accept(
+            session,
+            f,
+            user,
+            [(r.line_id, r.reason) for r in data.rejected],
+            base_url=request.app.state.settings.base_url,
+        )
+        return await self._done(request, session, fulfilment_id)
+
+    @post(
+        "/{fulfilment_id:int}/reject",
+        operation_id="rejectFulfilment",
+        summary="Reject every line, with a reason",
+    )
+    async def reject(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: RejectIn
+    ) -> Response[FulfilmentQueueOut]:
+        user = actor(request)
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        lines = await fulfilments.lines_of(session, f.id)
+        await fulfilments.accept(
+            session,
+            f,
+            user,
+            [(ln.id, data.reason) for ln in lines if ln.status.value == "open"],
+            base_url=request.app.state.settings.base_url,
+        )
+        return await self._done(request, session, fulfilment_id)
+
+    @post("/{fulfilment_id:int}/pack", operation_id="packFulfilment", summary="Packed, ready to ship")
+    async def pack(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
+    ) -> Response[FulfilmentQueueOut]:
+        user = actor(request)
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        await fulfilments.pack(session, f, user)
+        return await self._done(request, session, fulfilment_id)
+
+    @post(
+        "/{fulfilment_id:int}/ship",
+        operation_id="shipFulfilment",
+        summary="Shipped with a carrier and tracking number",
+    )
+    async def ship(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: ShipIn
+    ) -> Response[FulfilmentQueueOut]:
+        user = actor(request)
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        await fulfilments.ship(
+            session, f, user, carrier=data.carrier.strip(), tracking_number=data.tracking_number.strip()
+        )
+        return await self._done(request, session, fulfilment_id)
+
+    @post(
+        "/{fulfilment_id:int}/deliver",
+        operation_id="deliverFulfilment",
+        summary="Delivered (and the cash collected, for COD)",
+    )
+    async def deliver(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: DeliverIn
+    ) -> Response[FulfilmentQueueOut]:
+        user = actor(request)
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        await fulfilments.deliver(session, f, user, cash_collected_vnd=data.cash_collected_vnd)
+        return await self._done(request, session, fulfilment_id)

@@ -1,0 +1,300 @@
+"""A fulfilment's life, for whoever holds the goods: accept or reject lines, pack, ship,
+deliver. Only the transitions in ``NEXT`` exist; any other answers 409 naming the allowed
+ones. Every transition is a conditional update on the current state, with an event naming
+who and when. Rejected or cancelled lines give their stock back and are refunded
+(``refunds.py``); shipping commits the held stock (it leaves the shelf, once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.services import CurrentUser
+from shop.db_types import utcnow
+from shop.errors import Conflict, InvalidInput, NotFound, field_error
+from shop.i18n import N_
+from shop.inventory import access
+from shop.inventory.models import Location
+from shop.orders import holds, lifecycle, notices, refunds
+from shop.orders.models import (
+    Fulfilment,
+    FulfilmentStatus,
+    LineStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+    PaymentMethod,
+)
+
+S = FulfilmentStatus
+NEXT: dict[FulfilmentStatus, tuple[FulfilmentStatus, ...]] = {
+    S.new: (S.accepted, S.rejected, S.cancelled),
+    S.accepted: (S.packed, S.shipped),
+    S.packed: (S.shipped,),
+    S.shipped: (S.delivered,),
+    S.delivered: (),
+    S.rejected: (),
+    S.cancelled: (),
+}
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+    def __init__(self, current: FulfilmentStatus, wanted: FulfilmentStatus) -> None:
+        allowed = ", ".join(s.value for s in NEXT[current]) or "-"
+        super().__init__(
+            N_("A {current} fulfilment cannot become {wanted}; it can become: {allowed}."),
+            errors=[
+                {"field": "status", "current": current.value, "allowed": [s.value for s in NEXT[current]]}
+            ],
+            current=current.value,
+            wanted=wanted.value,
+            allowed=allowed,
+        )
+
+
+async def find(session: AsyncSession, user: CurrentUser, fulfilment_id: int) -> tuple[Fulfilment, Location]:
+    """The fulfilment if the user may act on it (its location's people, the office); else 404."""
+    row = (
+        await session.execute(
+            sa.select(Fulfilment, Location)
+            .join(Location, Location.id == Fulfilment.location_id)
+            .where(Fulfilment.id == fulfilment_id)
+        )
+    ).first()
+    if row is None or not access.can_change(user, row[1]):
+        raise NotFound(N_("No fulfilment {id}."), error_code="fulfilment_not_found", id=fulfilment_id)
+    return row[0], row[1]
+
+
+async def queue(
+    session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
+) -> list[tuple[Fulfilment, Location]]:
+    """The fulfilments at the locations the user works at, oldest deadline first."""
+    stmt = sa.select(Fulfilment, Location).join(Location, Location.id == Fulfilment.location_id)
+    if status is not None:
+        stmt = stmt.where(Fulfilment.status == status)
+    rows = (await session.execute(stmt.order_by(Fulfilment.due_at, Fulfilment.id).limit(limit * 4))).all()
+    return [(f, loc) for f, loc in rows if access.can_change(user, loc)][:limit]
+
+
+async def lines_of(session: AsyncSession, fulfilment_id: int) -> list[OrderLine]:
+    stmt = sa.select(OrderLine).where(OrderLine.fulfilment_id == fulfilment_id).order_by(OrderLine.id)
+    return list(await session.scalars(stmt))
+
+
+async def _move(
+    session: AsyncSession,
+    f: Fulfilment,
+    to: FulfilmentStatus,
+    *,
+    actor: str,
+    detail: str | None = None,
+    **values: object,
+) -> None:
+    if to not in NEXT[f.status]:
+        raise IllegalTransition(f.status, to)
+    moved = await session.execute(
+        sa.update(Fulfilment)
+        .where(Fulfilment.id == f.id, Fulfilment.status == f.status)
+        .values(status=to, updated_at=utcnow(), **values)
+        .returning(Fulfilment.id)
+    )
+    if moved.first() is None:  # someone else moved it first: say what it is now
+        await session.refresh(f)
+        raise IllegalTransition(f.status, to)
+    await session.refresh(f)
+    lifecycle.record(
+        session,
+        f.order_id,
+        "fulfilment_" + to.value,
+        actor=actor,
+        status=to,
+        fulfilment_id=f.id,
+        detail=detail,
+    )
+
+
+async def _order_of(session: AsyncSession, f: Fulfilment) -> Order:
+    order = await lifecycle.locked(session, f.order_id)
+    if order.status not in (OrderStatus.paid, OrderStatus.placed):
+        raise Conflict(
+            N_("Order {number} is {status}: it cannot be fulfilled."),
+            error_code="order_not_fulfillable",
+            number=order.number,
+            status=order.status.value,
+        )
+    return order
+
+
+async def accept(
+    session: AsyncSession,
+    f: Fulfilment,
+    user: CurrentUser,
+    rejected: Sequence[tuple[int, str]] = (),
+    *,
+    base_url: str,
+) -> None:
+    """Accept the fulfilment, rejecting some lines (id, reason); all of them rejects it."""
+    order = await _order_of(session, f)
+    lines = {line.id: line for line in await lines_of(session, f.id)}
+    reasons = dict(rejected)
+    unknown = [i for i in reasons if i not in lines or lines[i].status != LineStatus.open]
+    if unknown:
+        raise InvalidInput(errors=[field_error("rejected", N_("No open line {id} here."), id=unknown[0])])
+    if any(len(r.strip()) < 3 for r in reasons.values()):
+        raise InvalidInput(errors=[field_error("rejected", N_("Say why a line is rejected."))])
+    open_lines = [ln for ln in lines.values() if ln.status == LineStatus.open]
+    everything = {ln.id for ln in open_lines} <= set(reasons)
+    await _move(session, f, S.rejected if everything else S.accepted, actor=user.username)
+    if reasons:
+        closing = [lines[i] for i in reasons]
+        await close_lines(
+            session, order, closing, LineStatus.rejected, reasons, user.username, base_url=base_url
+        )
+
+
+async def close_lines(
+    session: AsyncSession,
+    order: Order,
+    lines: Sequence[OrderLine],
+    status: LineStatus,
+    reasons: dict[int, str],
+    actor: str,
+    *,
+    base_url: str,
+) -> None:
+    """Lines that will not be delivered: stock back, money back (or less to collect), and
+    the customer told."""
+    for line in lines:
+        line.status, line.reason = status, reasons.get(line.id, "")[:300]
+    await session.flush()
+    await holds.release(session, order.id, reason=f"lines {status.value}", line_ids=[ln.id for ln in lines])
+    for line in lines:
+        lifecycle.record(
+            session,
+            order.id,
+            "line_" + status.value,
+            actor=actor,
+            fulfilment_id=line.fulfilment_id,
+            detail=f"{line.name} × {line.quantity}: {line.reason}",
+        )
+    await refunds.for_lines(session, order, lines)
+    await notices.lines_closed(session, order, list(lines), base_url)
+    if not await _any_open(session, order.id):
+        await lifecycle.cancel(session, order, actor=actor, reason="no line left to deliver")
+
+
+async def _any_open(session: AsyncSession, order_id: int) -> bool:
+    stmt = sa.select(OrderLine.id).where(OrderLine.order_id == order_id, OrderLine.status == LineStatus.open)
+    return await session.scalar(stmt.limit(1)) is not None
+
+
+async def pack(session: AsyncSession, f: Fulfilment, user: CurrentUser) -> None:
+    await _order_of(session, f)
+    await _move(session, f, S.packed, actor=user.username)
+
+
+async def ship(
+    session: AsyncSession, f: Fulfilment, user: CurrentUser, *, carrier: str, tracking_number: str
+) -> None:
+    """The parcel left: its held units leave the stock for good (an online sale, once)."""
+    order = await _order_of(session, f)
+    await _move(
+        session,
+        f,
+        S.shipped,
+        actor=user.username,
+        detail=f"{carrier} {tracking_number}",
+        carrier=carrier,
+        tracking_number=tracking_number,
+    )
+    open_ids = [ln.id for ln in await lines_of(session, f.id) if ln.status == LineStatus.open]
+    await holds.commit(session, order.id, line_ids=open_ids, user_id=user.id)
+
+
+def amount_due(order: Order, lines: Sequence[OrderLine]) -> int:
+    """What is still owed for these lines (cash on delivery): open lines only."""
+    return sum(ln.line_total_vnd for ln in lines if ln.status == LineStatus.open)
+
+
+async def deliver(
+    session: AsyncSession, f: Fulfilment, user: CurrentUser, *, cash_collected_vnd: int | None
+) -> None:
+    """Handed over; for cash on delivery, the cash collected must be what is owed."""
+    if S.delivered not in NEXT[f.status]:
+        raise IllegalTransition(f.status, S.delivered)
+    order = await _order_of(session, f)
+    if order.payment_method == PaymentMethod.cod:
+        due = amount_due(order, await lines_of(session, f.id)) + (
+            order.shipping_vnd if f.id == await _first_id(session, order.id) else 0
+        )
+        if cash_collected_vnd != due:
+            raise InvalidInput(
+                errors=[
+                    field_error(
+                        "cash_collected_vnd", N_("Collect {amount} VND for this parcel."), amount=f"{due:,}"
+                    )
+                ]
+            )
+    await _move(session, f, S.delivered, actor=user.username, cash_collected_vnd=cash_collected_vnd)
+
+
+async def _first_id(session: AsyncSession, order_id: int) -> int:
+    """The fulfilment that collects the delivery fee (the order's first)."""
+    return int(
+        await session.scalar(sa.select(sa.func.min(Fulfilment.id)).where(Fulfilment.order_id == order_id))
+        or 0
+    )
+
+
+async def flag_overdue(session: AsyncSession, *, now: dt.datetime) -> int:
+    """Fulfilments past their acceptance deadline: flagged once (the office's list shows them)."""
+    flagged = await session.execute(
+        sa.update(Fulfilment)
+        .where(Fulfilment.status == S.new, Fulfilment.due_at < now, Fulfilment.sla_flagged_at.is_(None))
+        .values(sla_flagged_at=now)
+        .returning(Fulfilment.id, Fulfilment.order_id)
+    )
+    rows = flagged.all()
+    for fid, oid in rows:
+        lifecycle.record(
+            session, oid, "sla_missed", actor="system", fulfilment_id=fid, detail="not accepted in time"
+        )
+    return len(rows)
+
+
+async def cancel_lines(
+    session: AsyncSession, order: Order, line_ids: Sequence[int], *, base_url: str
+) -> None:
+    """The customer cancels lines that no one has accepted yet."""
+    order = await lifecycle.locked(session, order.id)
+    rows = (
+        await session.execute(
+            sa.select(OrderLine, Fulfilment)
+            .join(Fulfilment, Fulfilment.id == OrderLine.fulfilment_id)
+            .where(OrderLine.order_id == order.id, OrderLine.id.in_(line_ids))
+        )
+    ).all()
+    found = {line.id: (line, f) for line, f in rows}
+    for line_id in line_ids:
+        line, f = found.get(line_id, (None, None))
+        if line is None or f is None or line.status != LineStatus.open or f.status != S.new:
+            raise Conflict(
+                N_("Line {id} can no longer be cancelled: the producer has already accepted it."),
+                error_code="line_not_cancellable",
+                id=line_id,
+            )
+    lines = [found[i][0] for i in line_ids]
+    await close_lines(session, order, lines, LineStatus.cancelled, {}, "customer", base_url=base_url)
+    for f in {f.id: f for _, f in found.values()}.values():
+        if (
+            not [ln for ln in await lines_of(session, f.id) if ln.status == LineStatus.open]
+            and f.status == S.new
+        ):
+            await _move(session, f, S.cancelled, actor="customer")

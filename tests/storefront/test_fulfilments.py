@@ -1,0 +1,177 @@
+"""Fulfilments: each location sees and acts on its own part; only allowed transitions;
+rejected or cancelled lines give stock and money back; shipping commits the stock; SLA."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from shop import jobs
+from shop.db_types import utcnow
+from tests import factories
+from tests.storefront.conftest import SHIPPING_VND, Shop
+from tests.storefront.support import EN, cart_with, checkout_body, post_event, stock
+from tests.stripe_server import FakeStripe
+
+
+async def _paid_pickup_order(shop: Shop, stripe: FakeStripe) -> dict:
+    w = shop.world
+    cart = await cart_with(shop.client, (w.noodles.id, 2), (w.honey.id, 1), (w.tea.id, 1))
+    placed = await shop.client.post(
+        "/api/v1/checkout", json=checkout_body(cart, payment="card", pickup="SP-A"), headers=EN
+    )
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    event = stripe.pay(order["payment_url"].rsplit("/", 1)[1])
+    assert (await post_event(shop.client, event)).json()["outcome"] == "paid"
+    return order
+
+
+async def test_three_fulfilments_each_seen_only_by_its_holder_and_a_rejection_refunded(
+    shop: Shop, stripe: FakeStripe, database_url
+):
+    w, client = shop.world, shop.client
+    order = await _paid_pickup_order(shop, stripe)
+    assert sorted(f["location"] for f in order["fulfilments"]) == [
+        "Kho Tài Hoan",
+        "Kho Đồng Văn",
+        "Điểm bán A",
+    ]
+    coop = await factories.bearer(client, w.coop)  # Tài Hoan's cooperative
+    queue = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    assert [(f["location"], [ln["name"] for ln in f["lines"]]) for f in queue] == [
+        ("KHO-TH", ["Mật ong bạc hà"])
+    ]
+    others = {f["id"] for f in order["fulfilments"]} - {queue[0]["id"]}
+    for other in others:
+        assert (await client.get(f"/api/v1/fulfilments/{other}", headers=coop)).status_code == 404
+        refused = await client.post(f"/api/v1/fulfilments/{other}/accept", json={}, headers=coop)
+        assert refused.status_code == 404
+
+    mine = queue[0]
+    honey_line = mine["lines"][0]["id"]
+    rejected = await client.post(
+        f"/api/v1/fulfilments/{mine['id']}/accept",
+        json={"rejected": [{"line_id": honey_line, "reason": "Hết mật vụ này"}]},
+        headers=coop,
+    )
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert await stock(database_url, w.honey.id, w.warehouse.id) == (10, 0)  # its hold is released
+    app = client.app  # type: ignore[attr-defined]
+    await jobs.run_due(app.state.db, app.state.settings)  # sends what the background task may not have yet
+    refunds = [r for r in stripe.refunds if r["amount"] == 50_000]
+    assert len(refunds) == 1
+    keys = [key for method, path, key in stripe.requests if path == "/v1/refunds"]
+    assert f"ocop-refund-line:{honey_line}" in keys
+    await jobs.run_due(app.state.db, app.state.settings)
+    assert len([r for r in stripe.refunds if r["amount"] == 50_000]) == 1  # never twice
+
+    again = await client.post(
+        f"/api/v1/fulfilments/{mine['id']}/ship",
+        json={"carrier": "VNPost", "tracking_number": "EE123"},
+        headers=coop,
+    )
+    assert again.status_code == 409 and again.json()["code"] == "illegal_transition"
+    assert again.json()["errors"][0]["allowed"] == []
+    tracked = (await client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})).json()
+    assert sorted(f["status"] for f in tracked["fulfilments"]) == ["new", "new", "rejected"]
+
+
+async def test_cash_on_delivery_from_accepted_to_delivered(shop: Shop, database_url):
+    w, client = shop.world, shop.client
+    cart = await cart_with(client, (w.noodles.id, 2))
+    body = checkout_body(cart, province=shop.province, commune=shop.commune)
+    order = (await client.post("/api/v1/checkout", json=body)).json()
+    coop = await factories.bearer(client, w.coop)
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    assert mine["amount_to_collect_vnd"] == 100_000 + SHIPPING_VND
+    base = f"/api/v1/fulfilments/{mine['id']}"
+    too_early = await client.post(f"{base}/deliver", json={"cash_collected_vnd": 1}, headers=coop)
+    assert too_early.status_code == 409 and "accepted" in too_early.json()["errors"][0]["allowed"]
+    assert (await client.post(f"{base}/accept", json={}, headers=coop)).json()["status"] == "accepted"
+    assert (await client.post(f"{base}/pack", headers=coop)).json()["status"] == "packed"
+    shipped = await client.post(
+        f"{base}/ship", json={"carrier": "GHN", "tracking_number": "GHN0001"}, headers=coop
+    )
+    assert shipped.json()["status"] == "shipped"
+    assert await stock(database_url, w.noodles.id, w.warehouse.id) == (8, 0)  # left the shelf, once
+    wrong = await client.post(f"{base}/deliver", json={"cash_collected_vnd": 100_000}, headers=coop)
+    assert wrong.status_code == 422
+    done = await client.post(f"{base}/deliver", json={"cash_collected_vnd": 130_000}, headers=coop)
+    assert done.status_code == 200 and done.json()["status"] == "delivered"
+    twice = await client.post(f"{base}/accept", json={}, headers=coop)
+    assert twice.status_code == 409 and twice.json()["errors"][0]["allowed"] == []
+    tracked = (await client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})).json()
+    assert (
+        tracked["fulfilments"][0]["status"] == "delivered"
+        and tracked["fulfilments"][0]["tracking_number"] == "GHN0001"
+    )
+
+
+async def test_the_customer_cancels_a_line_until_it_is_accepted(shop: Shop, database_url):
+    w, client = shop.world, shop.client
+    cart = await cart_with(client, (w.noodles.id, 1), (w.tea.id, 2))
+    order = (
+        await client.post(
+            "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+        )
+    ).json()
+    lines = {ln["name"]: ln for f in order["fulfilments"] for ln in f["lines"]}
+    tracked = (await client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})).json()
+    tea_line = next(f for f in tracked["fulfilments"] if f["location"] == "Kho Đồng Văn")
+    coop = await factories.bearer(client, w.coop)
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    await client.post(f"/api/v1/fulfilments/{mine['id']}/accept", json={}, headers=coop)
+    noodles_id = mine["lines"][0]["id"]
+    late = await client.post(
+        f"/api/v1/orders/{order['number']}/cancel",
+        params={"token": order["token"]},
+        json={"line_ids": [noodles_id]},
+        headers=EN,
+    )
+    assert late.status_code == 409 and late.json()["code"] == "line_not_cancellable"
+    admin_queue = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    tea_id = next(ln["id"] for f in admin_queue if f["location"] == "KHO-DV" for ln in f["lines"])
+    cancelled = await client.post(
+        f"/api/v1/orders/{order['number']}/cancel",
+        params={"token": order["token"]},
+        json={"line_ids": [tea_id]},
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert await stock(database_url, w.tea.id, shop.other_warehouse.id) == (10, 0)
+    statuses = {f["location"]: f["status"] for f in cancelled.json()["fulfilments"]}
+    assert statuses == {"Kho Tài Hoan": "accepted", "Kho Đồng Văn": "cancelled"}
+    assert lines and tea_line
+
+
+async def test_a_fulfilment_not_accepted_in_time_is_flagged_once(shop: Shop):
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.honey.id, 1))
+    await client.post(
+        "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+    )
+    app = client.app  # type: ignore[attr-defined]
+    assert (await jobs.run_due(app.state.db, app.state.settings, now=utcnow() + dt.timedelta(hours=47)))[
+        "fulfilments past their deadline"
+    ] == 0
+    late = utcnow() + dt.timedelta(hours=49)
+    assert (await jobs.run_due(app.state.db, app.state.settings, now=late))[
+        "fulfilments past their deadline"
+    ] == 1
+    assert (await jobs.run_due(app.state.db, app.state.settings, now=late))[
+        "fulfilments past their deadline"
+    ] == 0
+
+
+async def test_the_customer_is_told_of_a_rejected_line(shop: Shop, stripe: FakeStripe):
+    order = await _paid_pickup_order(shop, stripe)
+    coop = await factories.bearer(shop.client, shop.world.coop)
+    (mine,) = (await shop.client.get("/api/v1/fulfilments", headers=coop)).json()
+    await shop.client.post(
+        f"/api/v1/fulfilments/{mine['id']}/reject", json={"reason": "Hết hàng"}, headers=coop
+    )
+    page = await shop.client.get(f"/orders/{order['number']}", params={"token": order["token"], "lang": "en"})
+    assert "Not delivered, not charged: Hết hàng" in page.text
+    app = shop.client.app  # type: ignore[attr-defined]
+    await jobs.run_due(app.state.db, app.state.settings)
+    mails = [p.read_text() for p in shop.mail_dir.glob("*lines*.eml")]
+    assert len(mails) == 1 and "refund" in mails[0]
