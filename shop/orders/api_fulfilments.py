@@ -141,7 +141,12 @@ class FulfilmentController(Controller):
         user = actor(request)
         f, _ = await fulfilments.find(session, user, fulfilment_id)
         await fulfilments.ship(
-            session, f, user, carrier=data.carrier.strip(), tracking_number=data.tracking_number.strip()
+            session,
+            f,
+            user,
+            carrier=data.carrier.strip(),
+            tracking_number=data.tracking_number.strip(),
+            base_url=request.app.state.settings.base_url,
         )
         return await self._done(request, session, fulfilment_id)
 
@@ -155,5 +160,11 @@ class FulfilmentController(Controller):
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
         f, _ = await fulfilments.find(session, user, fulfilment_id)
-        await fulfilments.deliver(session, f, user, cash_collected_vnd=data.cash_collected_vnd)
+        await fulfilments.deliver(
+            session,
+            f,
+            user,
+            cash_collected_vnd=data.cash_collected_vnd,
+            base_url=request.app.state.settings.base_url,
+        )
         return await self._done(request, session, fulfilment_id)

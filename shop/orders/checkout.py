@@ -279,6 +279,8 @@ async def place(
         )
     await provider.open(session, order)
     await notices.order_placed(session, order, settings.base_url, lines=list(order_lines.values()))
+    if order.status == OrderStatus.placed:  # cash: the producers may prepare it now
+        await notices.new_fulfilments(session, order, settings.base_url)
     await session.flush()
     return Placed(order, created=True)
 

@@ -201,7 +201,13 @@ async def pack(session: AsyncSession, f: Fulfilment, user: CurrentUser) -> None:
 
 
 async def ship(
-    session: AsyncSession, f: Fulfilment, user: CurrentUser, *, carrier: str, tracking_number: str
+    session: AsyncSession,
+    f: Fulfilment,
+    user: CurrentUser,
+    *,
+    carrier: str,
+    tracking_number: str,
+    base_url: str,
 ) -> None:
     """The parcel left: its held units leave the stock for good (an online sale, once)."""
     order = await _order_of(session, f)
@@ -216,6 +222,7 @@ async def ship(
     )
     open_ids = [ln.id for ln in await lines_of(session, f.id) if ln.status == LineStatus.open]
     await holds.commit(session, order.id, line_ids=open_ids, user_id=user.id)
+    await notices.fulfilment_moved(session, order, f, base_url)
 
 
 def amount_due(order: Order, lines: Sequence[OrderLine]) -> int:
@@ -224,7 +231,7 @@ def amount_due(order: Order, lines: Sequence[OrderLine]) -> int:
 
 
 async def deliver(
-    session: AsyncSession, f: Fulfilment, user: CurrentUser, *, cash_collected_vnd: int | None
+    session: AsyncSession, f: Fulfilment, user: CurrentUser, *, cash_collected_vnd: int | None, base_url: str
 ) -> None:
     """Handed over; for cash on delivery, the cash collected must be what is owed."""
     if S.delivered not in NEXT[f.status]:
@@ -243,6 +250,7 @@ async def deliver(
                 ]
             )
     await _move(session, f, S.delivered, actor=user.username, cash_collected_vnd=cash_collected_vnd)
+    await notices.fulfilment_moved(session, order, f, base_url)
 
 
 async def _first_id(session: AsyncSession, order_id: int) -> int:

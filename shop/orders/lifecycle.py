@@ -118,6 +118,7 @@ async def mark_paid(
         return "status changed meanwhile"
     record(session, order.id, "paid", actor=actor, status=OrderStatus.paid, detail=f"{amount_vnd} VND")
     await notices.order_paid(session, order, base_url)
+    await notices.new_fulfilments(session, order, base_url)
     return "paid"
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from functools import cache
 
+import sqlalchemy as sa
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
 from shop.catalog import queries
+from shop.catalog.models import Producer
 from shop.mail import outbox
-from shop.orders.models import Order, OrderLine
+from shop.orders.models import Fulfilment, Order, OrderLine
 
 
 @cache
@@ -62,6 +64,50 @@ async def lines_closed(session: AsyncSession, order: Order, lines: list[OrderLin
     await outbox.queue(
         session,
         key=f"order:{order.id}:{news}",
+        to=order.contact_email,
+        subject=subject.strip(),
+        text=text.strip(),
+    )
+
+
+async def new_fulfilments(session: AsyncSession, order: Order, base_url: str) -> None:
+    """Each producer with goods to send gets an email, in Vietnamese (once the order can be
+    fulfilled: placed for cash, paid for card and transfer)."""
+    rows = (
+        await session.execute(
+            sa.select(Fulfilment, Producer)
+            .join(Producer, Producer.id == Fulfilment.producer_id)
+            .where(Fulfilment.order_id == order.id, Producer.email.is_not(None))
+        )
+    ).all()
+    for fulfilment, producer in rows:
+        with i18n.language("vi"):
+            template = _environment().get_template("orders/email_new_fulfilment.txt")
+            body = template.render(
+                order=order, fulfilment=fulfilment, producer=producer, url=f"{base_url}/coop/"
+            )
+            subject, _, text = body.partition("\n")
+        await outbox.queue(
+            session,
+            key=f"fulfilment:{fulfilment.id}:new",
+            to=str(producer.email),
+            subject=subject.strip(),
+            text=text.strip(),
+        )
+
+
+async def fulfilment_moved(
+    session: AsyncSession, order: Order, fulfilment: Fulfilment, base_url: str
+) -> None:
+    """The customer hears when a parcel is shipped and when it is delivered."""
+    news = fulfilment.status.value
+    with i18n.language(order.language):
+        template = _environment().get_template(f"orders/email_{news}.txt")
+        body = template.render(order=order, fulfilment=fulfilment, url=tracking_url(order, base_url))
+        subject, _, text = body.partition("\n")
+    await outbox.queue(
+        session,
+        key=f"fulfilment:{fulfilment.id}:{news}",
         to=order.contact_email,
         subject=subject.strip(),
         text=text.strip(),

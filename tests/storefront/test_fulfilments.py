@@ -175,3 +175,37 @@ async def test_the_customer_is_told_of_a_rejected_line(shop: Shop, stripe: FakeS
     await jobs.run_due(app.state.db, app.state.settings)
     mails = [p.read_text() for p in shop.mail_dir.glob("*lines*.eml")]
     assert len(mails) == 1 and "refund" in mails[0]
+
+
+async def test_producers_hear_of_new_work_and_customers_of_their_parcels(shop: Shop, session):
+    from sqlalchemy import update
+
+    from shop.catalog.models import Producer
+
+    await session.execute(
+        update(Producer).where(Producer.code == "HTX-TH").values(email="taihoan@example.vn")
+    )
+    await session.commit()
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.noodles.id, 1))
+    await client.post(
+        "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+    )
+    coop = await factories.bearer(client, w.coop)
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    base = f"/api/v1/fulfilments/{mine['id']}"
+    await client.post(f"{base}/accept", json={}, headers=coop)
+    await client.post(f"{base}/ship", json={"carrier": "GHN", "tracking_number": "GHN0002"}, headers=coop)
+    app = client.app  # type: ignore[attr-defined]
+    await jobs.run_due(app.state.db, app.state.settings)
+    import email
+    import email.policy
+
+    sent = [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in shop.mail_dir.glob("*.eml")
+    ]
+    to_coop = [m for m in sent if m["To"] == "taihoan@example.vn"]
+    assert len(to_coop) == 1 and "Đơn hàng mới" in str(to_coop[0]["Subject"])
+    shipped = [m for m in sent if "GHN0002" in m.get_body().get_content()]
+    assert len(shipped) == 1 and shipped[0]["To"] == "jane@example.com"
