@@ -210,6 +210,13 @@ async def ship(
     base_url: str,
 ) -> None:
     """The parcel left: its held units leave the stock for good (an online sale, once)."""
+    errors = []
+    if len(carrier) < 2:
+        errors.append(field_error("carrier", N_("Name the carrier.")))
+    if len(tracking_number) < 3:
+        errors.append(field_error("tracking_number", N_("Enter the tracking number.")))
+    if errors:
+        raise InvalidInput(errors=errors)
     order = await _order_of(session, f)
     await _move(
         session,

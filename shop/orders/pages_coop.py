@@ -1,0 +1,147 @@
+"""The cooperative portal at /coop/: the fulfilment queue of whoever holds the goods (a
+cooperative's warehouse; a sales point's staff for pickups; the office sees all), phone
+first, Vietnamese first. Every form calls the same services as /api/v1/fulfilments, and a
+fulfilment outside the user's scope is a 404 page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.guards import requires_login
+from shop.errors import DomainError
+from shop.i18n import gettext
+from shop.inventory.api import Id
+from shop.inventory.pages_base import actor
+from shop.orders import fulfilments
+from shop.orders.api import after_commit
+from shop.orders.api_fulfilments import queue_out
+from shop.orders.models import FulfilmentStatus, Order
+
+TABS = ("new", "accepted", "packed", "shipped", "delivered")
+
+
+def _done_message(code: str | None) -> str | None:
+    return {
+        "accepted": gettext("Accepted: prepare the parcel."),
+        "rejected": gettext("Rejected: the customer is refunded and told."),
+        "packed": gettext("Packed."),
+        "shipped": gettext("Shipped: the customer has the tracking number."),
+        "delivered": gettext("Delivered."),
+    }.get(code or "")
+
+
+class CoopPages(Controller):
+    path = "/coop"
+    include_in_schema = False
+    guards = [requires_login]
+
+    @get("/")
+    async def queue(
+        self, request: Request[Any, Any, Any], session: AsyncSession, status: str = "new"
+    ) -> Template:
+        wanted = FulfilmentStatus(status) if status in TABS else None
+        found = await fulfilments.queue(session, actor(request), wanted)
+        items = [await queue_out(session, f, loc) for f, loc in found]
+        return Template("coop/queue.html", context={"items": items, "status": status, "tabs": TABS})
+
+    @get("/fulfilments/{fulfilment_id:int}")
+    async def detail(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
+    ) -> Template:
+        return await self._detail(request, session, fulfilment_id)
+
+    async def _detail(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        fulfilment_id: int,
+        error: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        order = await session.get(Order, f.order_id)
+        return Template(
+            "coop/fulfilment.html",
+            context={
+                "item": await queue_out(session, f, loc),
+                "order": order,
+                "next": [s.value for s in fulfilments.NEXT[f.status]],
+                "error": error,
+                "done": _done_message(request.query_params.get("done")),
+            },
+            status_code=status,
+        )
+
+    @get("/fulfilments/{fulfilment_id:int}/slip")
+    async def slip(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
+    ) -> Template:
+        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        order = await session.get(Order, f.order_id)
+        return Template(
+            "coop/slip.html",
+            context={"item": await queue_out(session, f, loc), "order": order, "location": loc},
+        )
+
+    @post("/fulfilments/{fulfilment_id:int}/{action:str}")
+    async def act(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, action: str
+    ) -> Template | Redirect:
+        user = actor(request)
+        form = await request.form()
+        base_url = request.app.state.settings.base_url
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        try:
+            if action == "accept":
+                lines = await fulfilments.lines_of(session, f.id)
+                rejected = [
+                    (ln.id, str(form.get(f"reason-{ln.id}") or "").strip())
+                    for ln in lines
+                    if form.get(f"reject-{ln.id}")
+                ]
+                await fulfilments.accept(session, f, user, rejected, base_url=base_url)
+            elif action == "reject":
+                lines = await fulfilments.lines_of(session, f.id)
+                reason = str(form.get("reason") or "").strip()
+                everything = [(ln.id, reason) for ln in lines if ln.status.value == "open"]
+                await fulfilments.accept(session, f, user, everything, base_url=base_url)
+            elif action == "pack":
+                await fulfilments.pack(session, f, user)
+            elif action == "ship":
+                await fulfilments.ship(
+                    session,
+                    f,
+                    user,
+                    carrier=str(form.get("carrier") or "").strip(),
+                    tracking_number=str(form.get("tracking_number") or "").strip(),
+                    base_url=base_url,
+                )
+            elif action == "deliver":
+                cash = str(form.get("cash_collected_vnd") or "").replace(".", "").replace(",", "").strip()
+                await fulfilments.deliver(
+                    session,
+                    f,
+                    user,
+                    cash_collected_vnd=int(cash) if cash.isdigit() else None,
+                    base_url=base_url,
+                )
+            else:
+                return await self._detail(request, session, fulfilment_id, gettext("Not found."), 404)
+        except DomainError as refused:
+            await session.rollback()
+            messages = [str(e["message"]) for e in refused.errors if e.get("message")] or [refused.detail]
+            return await self._detail(
+                request, session, fulfilment_id, "; ".join(messages), refused.status_code
+            )
+        await session.commit()
+        await session.refresh(f)
+        return Redirect(
+            path=f"/coop/fulfilments/{fulfilment_id}?done={f.status.value}",
+            status_code=303,
+            background=after_commit(request),
+        )

@@ -1,0 +1,76 @@
+"""A cooperative on a phone: a new order in its queue, accepted, its packing slip printed,
+shipped with a carrier and tracking number."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
+
+pytestmark = pytest.mark.browser
+
+
+def _order_for_tai_hoan(base: str) -> str:
+    """A cash-on-delivery order of Tài Hoan's noodles, placed through the API."""
+    with httpx.Client(base_url=base) as client:
+        found = client.get("/api/v1/products", params={"producer": "HTX-TAIHOAN"}).json()["items"]
+        product = found[0]
+        cart = client.post("/api/v1/carts").json()["id"]
+        added = client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": product["id"], "quantity": 1})
+        assert added.status_code == 200, added.text
+        province = client.get("/api/v1/places/provinces").json()[0]["code"]
+        commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()[0]["code"]
+        body = {
+            "cart_id": cart,
+            "idempotency_key": uuid.uuid4().hex,
+            "contact": {"name": "Nguyễn Văn An", "email": "an@example.vn", "phone": "0912345678"},
+            "delivery": {
+                "method": "ship",
+                "address": {"province_code": province, "commune_code": commune, "street": "5 Lý Thường Kiệt"},
+            },
+            "payment": {"method": "cod"},
+        }
+        placed = client.post("/api/v1/checkout", json=body)
+        assert placed.status_code == 201, placed.text
+        return str(placed.json()["number"])
+
+
+async def test_a_cooperative_accepts_prints_and_ships_on_a_phone(page: Page, live_server: LiveServer):
+    number = _order_for_tai_hoan(live_server.base_url)
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto("/login?next=/coop/")
+    await page.fill("#username", "taihoan")
+    await page.fill("#password", "coop12345")
+    await page.click("form[action='/login'] button[type=submit]")
+    await expect(page).to_have_url(re.compile(r"/coop/"))
+    card = page.locator(".queue .card", has_text=number)
+    await expect(card).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "coop-1-queue.png"), full_page=True)
+    await card.locator("a").first.click()
+    await page.click("#accept")
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "accepted")
+
+    slip_url = await page.locator("a", has_text=re.compile("Phiếu đóng gói|Packing slip")).get_attribute(
+        "href"
+    )
+    detail_url = page.url
+    await page.goto(slip_url or "")
+    await expect(page.locator("h1")).to_contain_text(number)
+    await page.emulate_media(media="print")
+    await page.screenshot(path=str(ARTIFACTS / "coop-2-slip.png"), full_page=True)
+    await page.emulate_media(media="screen")
+
+    await page.goto(detail_url)
+    await page.fill("input[name=carrier]", "VNPost")
+    await page.fill("input[name=tracking_number]", "EE123456789VN")
+    await page.click("#ship")
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "shipped")
+    await expect(page.locator("dl.facts")).to_contain_text("EE123456789VN")
+    await page.screenshot(path=str(ARTIFACTS / "coop-3-shipped.png"), full_page=True)
+    assert await ledger_ok(live_server.database_url)

@@ -1,0 +1,65 @@
+"""The cooperative portal (/coop/) over HTTP like a phone browser: queue, accept with a
+rejected line, packing slip, ship, deliver; another producer's fulfilment is a 404."""
+
+from __future__ import annotations
+
+import re
+
+from tests.inventory.test_pos_pages import _token, login
+from tests.storefront.conftest import Shop
+from tests.storefront.support import cart_with, checkout_body, stock
+
+
+async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, database_url):
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.noodles.id, 2), (w.honey.id, 1), (w.tea.id, 1))
+    await client.post(
+        "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+    )
+    await login(client, w.coop, lang="vi")
+    queue = await client.get("/coop/")
+    assert queue.status_code == 200 and "Miến dong Tài Hoan" in queue.text
+    assert "Chè Shan tuyết" not in queue.text  # Đồng Văn's part is not theirs
+    fid = int(re.search(r'data-fulfilment="(\d+)"', queue.text).group(1))
+    admin_ids = [f["id"] for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()]
+    other = next(i for i in admin_ids if i != fid)
+    assert (await client.get(f"/coop/fulfilments/{other}")).status_code == 404
+
+    page = await client.get(f"/coop/fulfilments/{fid}?lang=en")
+    assert len(re.findall(r'name="reject-(\d+)"', page.text)) == 2  # one checkbox per line
+    mine = (await client.get(f"/api/v1/fulfilments/{fid}", headers=shop.admin)).json()
+    honey = next(ln["id"] for ln in mine["lines"] if ln["product_id"] == w.honey.id)
+    missing = await client.post(
+        f"/coop/fulfilments/{fid}/accept", data={"_csrf_token": _token(page.text), f"reject-{honey}": "1"}
+    )
+    assert missing.status_code == 422 and "Say why a line is rejected." in missing.text
+    accepted = await client.post(
+        f"/coop/fulfilments/{fid}/accept",
+        data={"_csrf_token": _token(page.text), f"reject-{honey}": "1", f"reason-{honey}": "Hết mật vụ này"},
+    )
+    assert accepted.status_code == 303
+    after = await client.get(accepted.headers["location"])
+    assert "Accepted: prepare the parcel." in after.text and "Hết mật vụ này" in after.text
+    assert await stock(database_url, w.honey.id, w.warehouse.id) == (10, 0)
+
+    slip = await client.get(f"/coop/fulfilments/{fid}/slip")
+    assert slip.status_code == 200 and "Miến dong Tài Hoan" in slip.text and "Mật ong" not in slip.text
+    no_number = await client.post(
+        f"/coop/fulfilments/{fid}/ship",
+        data={"_csrf_token": _token(after.text), "carrier": "GHN", "tracking_number": ""},
+    )
+    assert no_number.status_code == 422 and "Enter the tracking number." in no_number.text
+    shipped = await client.post(
+        f"/coop/fulfilments/{fid}/ship",
+        data={"_csrf_token": _token(after.text), "carrier": "GHN", "tracking_number": "GHN777"},
+    )
+    assert shipped.status_code == 303
+    assert await stock(database_url, w.noodles.id, w.warehouse.id) == (8, 0)
+    page = await client.get(shipped.headers["location"])
+    assert 'value="130000"' in page.text  # 2 × 50 000 + the delivery fee, honey no longer owed
+    delivered = await client.post(
+        f"/coop/fulfilments/{fid}/deliver",
+        data={"_csrf_token": _token(page.text), "cash_collected_vnd": "130000"},
+    )
+    assert delivered.status_code == 303
+    assert 'data-status="delivered"' in (await client.get(delivered.headers["location"])).text
