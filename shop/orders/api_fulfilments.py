@@ -7,20 +7,32 @@ refunds for rejected lines go to Stripe and the outbox is sent, in the backgroun
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import requires_admin, requires_login
+from shop.catalog.sellability import today
 from shop.db_types import utcnow
+from shop.errors import InvalidInput, field_error
+from shop.i18n import N_
 from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
 from shop.orders import fulfilments
 from shop.orders.api import after_commit
 from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
-from shop.orders.schemas import AcceptIn, DeliverIn, FulfilmentQueueOut, QueueLineOut, RejectIn, ShipIn
+from shop.orders.schemas import (
+    AcceptIn,
+    DeliverIn,
+    FulfilmentQueueOut,
+    QueueLineOut,
+    ReassignIn,
+    RejectIn,
+    ShipIn,
+)
 
 
 async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) -> FulfilmentQueueOut:
@@ -168,3 +180,34 @@ class FulfilmentController(Controller):
             base_url=request.app.state.settings.base_url,
         )
         return await self._done(request, session, fulfilment_id)
+
+    @post(
+        "/{fulfilment_id:int}/reassign",
+        operation_id="reassignFulfilment",
+        summary="The office moves a fulfilment not yet accepted to another location with the stock",
+        guards=[requires_admin],
+    )
+    async def reassign(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: ReassignIn
+    ) -> Response[FulfilmentQueueOut]:
+        user = actor(request)
+        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        target = await session.scalar(
+            sa.select(Location).where(Location.code == data.location_code, Location.is_active.is_(True))
+        )
+        if target is None:
+            raise InvalidInput(
+                errors=[field_error("location_code", N_("No location {code}."), code=data.location_code)]
+            )
+        due = utcnow() + dt.timedelta(hours=request.app.state.settings.accept_within_hours)
+        kept = await fulfilments.reassign(
+            session,
+            f,
+            target,
+            actor=user.username,
+            reason=data.reason.strip(),
+            due=due,
+            on=today(),
+            base_url=request.app.state.settings.base_url,
+        )
+        return await self._done(request, session, kept.id)

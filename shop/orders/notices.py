@@ -70,7 +70,9 @@ async def lines_closed(session: AsyncSession, order: Order, lines: list[OrderLin
     )
 
 
-async def new_fulfilments(session: AsyncSession, order: Order, base_url: str) -> None:
+async def new_fulfilments(
+    session: AsyncSession, order: Order, base_url: str, *, only: int | None = None, again: str = ""
+) -> None:
     """Each producer with goods to send gets an email, in Vietnamese (once the order can be
     fulfilled: placed for cash, paid for card and transfer)."""
     rows = (
@@ -78,6 +80,7 @@ async def new_fulfilments(session: AsyncSession, order: Order, base_url: str) ->
             sa.select(Fulfilment, Producer)
             .join(Producer, Producer.id == Fulfilment.producer_id)
             .where(Fulfilment.order_id == order.id, Producer.email.is_not(None))
+            .where(sa.true() if only is None else Fulfilment.id == only)
         )
     ).all()
     for fulfilment, producer in rows:
@@ -89,7 +92,7 @@ async def new_fulfilments(session: AsyncSession, order: Order, base_url: str) ->
             subject, _, text = body.partition("\n")
         await outbox.queue(
             session,
-            key=f"fulfilment:{fulfilment.id}:new",
+            key=f"fulfilment:{fulfilment.id}:new{again}",
             to=str(producer.email),
             subject=subject.strip(),
             text=text.strip(),

@@ -4,6 +4,7 @@ services as ``/api/v1/orders/…``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
@@ -14,10 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
-from shop.errors import DomainError
-from shop.i18n import gettext
+from shop.db_types import utcnow
+from shop.errors import DomainError, InvalidInput, field_error
+from shop.i18n import N_, gettext
+from shop.inventory.api import Id
+from shop.inventory.models import Location
 from shop.inventory.pages_base import actor
-from shop.orders import checkout, views
+from shop.orders import checkout, fulfilments, views
 from shop.orders.api import Token, send_mail, start_payment
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.payments import services as payments
@@ -75,7 +79,7 @@ class OrderPages(Controller):
         return Redirect(path=track, status_code=303)
 
 
-View = Literal["to_confirm", "flagged", "recent"]
+View = Literal["to_confirm", "flagged", "late", "recent"]
 
 
 def _query(view: View) -> sa.Select[Any]:
@@ -111,12 +115,14 @@ class OfficeOrderPages(Controller):
         error: str | None = None,
         status: int = 200,
     ) -> Template:
-        orders = list(await session.scalars(_query(view)))
+        orders = [] if view == "late" else list(await session.scalars(_query(view)))
+        late = await fulfilments.late(session, now=utcnow()) if view == "late" else []
         done = request.query_params.get("done")
         return Template(
             "orders/office_orders.html",
             context={
                 "orders": orders,
+                "late": late,
                 "view": view,
                 "error": error,
                 "done": gettext("Transfer confirmed for order %(number)s.") % {"number": done}
@@ -150,3 +156,49 @@ class OfficeOrderPages(Controller):
             return await self._page(request, session, "to_confirm", refused.detail, refused.status_code)
         await session.commit()
         return Redirect(path=f"/office/orders/?done={number}", status_code=303, background=send_mail(request))
+
+    @post("/fulfilments/{fulfilment_id:int}/reassign")
+    async def reassign(
+        self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
+    ) -> Template | Redirect:
+        user = actor(request)
+        form = await request.form()
+        code, reason = str(form.get("location_code") or "").strip(), str(form.get("reason") or "").strip()
+        try:
+            f, _ = await fulfilments.find(session, user, fulfilment_id)
+            target = await session.scalar(
+                sa.select(Location).where(Location.code == code, Location.is_active.is_(True))
+            )
+            if target is None:
+                raise InvalidInput(
+                    errors=[field_error("location_code", N_("No location {code}."), code=code)]
+                )
+            if len(reason) < 3:
+                raise InvalidInput(errors=[field_error("reason", N_("Say why it goes elsewhere."))])
+            due = utcnow() + dt.timedelta(hours=request.app.state.settings.accept_within_hours)
+            await fulfilments.reassign(
+                session,
+                f,
+                target,
+                actor=user.username,
+                reason=reason,
+                due=due,
+                on=today(),
+                base_url=request.app.state.settings.base_url,
+            )
+        except DomainError as refused:
+            await session.rollback()
+            messages = [str(e["message"]) for e in refused.errors if e.get("message")] or [refused.detail]
+            return await self._page(request, session, "late", "; ".join(messages), refused.status_code)
+        await session.commit()
+        return Redirect(
+            path=f"/office/orders/?view=late&moved={code}", status_code=303, background=send_mail(request)
+        )
+
+
+def _done(moved: str | None, confirmed: str | None) -> str | None:
+    if moved:
+        return gettext("Moved to %(code)s; its people have been told.") % {"code": moved}
+    if confirmed:
+        return gettext("Transfer confirmed for order %(number)s.") % {"number": confirmed}
+    return None

@@ -123,3 +123,8 @@ class FulfilmentQueueOut(msgspec.Struct):
     lines: list[QueueLineOut]
     carrier: str | None
     tracking_number: str | None
+
+
+class ReassignIn(msgspec.Struct, forbid_unknown_fields=True):
+    location_code: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    reason: Annotated[str, msgspec.Meta(min_length=3, max_length=300)]

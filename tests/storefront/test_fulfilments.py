@@ -209,3 +209,47 @@ async def test_producers_hear_of_new_work_and_customers_of_their_parcels(shop: S
     assert len(to_coop) == 1 and "Đơn hàng mới" in str(to_coop[0]["Subject"])
     shipped = [m for m in sent if "GHN0002" in m.get_body().get_content()]
     assert len(shipped) == 1 and shipped[0]["To"] == "jane@example.com"
+
+
+async def test_the_office_sends_a_late_fulfilment_to_a_location_with_the_stock(shop: Shop, database_url):
+    from tests.inventory.test_pos_pages import _token, login
+
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.noodles.id, 2))
+    await client.post(
+        "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+    )
+    (late,) = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    app = client.app  # type: ignore[attr-defined]
+    await jobs.run_due(app.state.db, app.state.settings, now=utcnow() + dt.timedelta(hours=49))
+    coop = await factories.bearer(client, w.coop)
+    refused = await client.post(
+        f"/api/v1/fulfilments/{late['id']}/reassign",
+        json={"location_code": "SP-A", "reason": "quá hạn"},
+        headers=coop,
+    )
+    assert refused.status_code == 403
+    empty = await client.post(
+        f"/api/v1/fulfilments/{late['id']}/reassign",
+        json={"location_code": "SP-B", "reason": "quá hạn"},
+        headers=shop.admin,
+    )
+    assert empty.status_code == 409 and empty.json()["code"] == "sold_out"
+    assert await stock(database_url, w.noodles.id, w.warehouse.id) == (10, 2)  # nothing moved
+
+    staff = await factories.bearer(client, w.staff)  # (before the cookie login below)
+    await login(client, w.admin)
+    page = await client.get("/office/orders/?view=late&lang=en")
+    assert f'data-late="{late["id"]}"' in page.text
+    moved = await client.post(
+        f"/office/orders/fulfilments/{late['id']}/reassign",
+        data={"_csrf_token": _token(page.text), "location_code": "SP-A", "reason": "Kho chưa nhận đơn"},
+    )
+    assert moved.status_code == 303
+    assert await stock(database_url, w.noodles.id, w.warehouse.id) == (10, 0)
+    assert await stock(database_url, w.noodles.id, w.shop.id) == (3, 2)
+    client.cookies.clear()  # back to bearer tokens only
+    assert [f["location"] for f in (await client.get("/api/v1/fulfilments", headers=staff)).json()] == [
+        "SP-A"
+    ]
+    assert (await client.get("/api/v1/fulfilments", headers=coop)).json() == []
