@@ -29,7 +29,7 @@ from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
 from shop.orders import api as orders_api
-from shop.orders import api_fulfilments, pages_coop
+from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
 from shop.orders import pages as orders_pages
 from shop.payments import api as payments_api
 from shop.problems import exception_handler
@@ -70,6 +70,7 @@ ROUTES: list[ControllerRouterHandler] = [
     orders_pages.OrderPages,
     orders_pages.OfficeOrderPages,
     pages_coop.CoopPages,
+    pages_coop_catalog.CoopCatalogPages,
     inventory_pages.PosPages,
     pages_documents.ReceivePages,
     pages_documents.WriteOffPages,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from tests import factories
 from tests.inventory.test_pos_pages import _token, login
 from tests.storefront.conftest import Shop
 from tests.storefront.support import cart_with, checkout_body, stock
@@ -63,3 +64,23 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
     )
     assert delivered.status_code == 303
     assert 'data-status="delivered"' in (await client.get(delivered.headers["location"])).text
+
+
+async def test_a_cooperative_reads_its_products_and_where_its_goods_are(shop: Shop):
+    client, w = shop.client, shop.world
+    staff = await factories.bearer(client, w.staff)
+    assert (await client.get("/coop/products", headers=staff)).status_code == 403  # not a cooperative
+    await login(client, w.coop, lang="en")
+    products = await client.get("/coop/products")
+    assert (
+        products.status_code == 200
+        and "Miến dong Tài Hoan" in products.text
+        and "Chè Shan tuyết" not in products.text
+    )
+    assert "★★★★" in products.text
+    stock_page = await client.get("/coop/stock")
+    assert stock_page.status_code == 200
+    assert (
+        "KHO-TH" in stock_page.text and "SP-A" in stock_page.text
+    )  # its warehouse and its goods at a sales point
+    assert "Chè Shan tuyết" not in stock_page.text
