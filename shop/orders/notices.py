@@ -26,17 +26,28 @@ def tracking_url(order: Order, base_url: str) -> str:
     return f"{base_url}/orders/{order.number}?token={order.token}"
 
 
+async def _send(
+    session: AsyncSession, *, key: str, to: str, template: str, language: str, **context: object
+) -> None:
+    """Render ``orders/email_<template>.txt`` in ``language`` (first line: the subject) and
+    queue it under ``key``."""
+    with i18n.language(language):
+        body = _environment().get_template(f"orders/email_{template}.txt").render(**context)
+    subject, _, text = body.partition("\n")
+    await outbox.queue(session, key=key, to=to, subject=subject.strip(), text=text.strip())
+
+
 async def _queue(session: AsyncSession, order: Order, news: str, base_url: str, **context: object) -> None:
-    with i18n.language(order.language):
-        template = _environment().get_template(f"orders/email_{news}.txt")
-        body = template.render(order=order, url=tracking_url(order, base_url), **context)
-        subject, _, text = body.partition("\n")
-    await outbox.queue(
+    """News for the customer, in the language they ordered in."""
+    await _send(
         session,
         key=f"order:{order.id}:{news}",
         to=order.contact_email,
-        subject=subject.strip(),
-        text=text.strip(),
+        template=news,
+        language=order.language,
+        order=order,
+        url=tracking_url(order, base_url),
+        **context,
     )
 
 
@@ -56,17 +67,16 @@ async def order_expired(session: AsyncSession, order: Order, base_url: str) -> N
 async def lines_closed(session: AsyncSession, order: Order, lines: list[OrderLine], base_url: str) -> None:
     """Some lines will not be delivered: what, why, and the money."""
     names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
-    news = "lines:" + ",".join(str(ln.id) for ln in lines)
-    with i18n.language(order.language):
-        template = _environment().get_template("orders/email_lines_closed.txt")
-        body = template.render(order=order, lines=lines, names=names, url=tracking_url(order, base_url))
-        subject, _, text = body.partition("\n")
-    await outbox.queue(
+    await _send(
         session,
-        key=f"order:{order.id}:{news}",
+        key=f"order:{order.id}:lines:" + ",".join(str(ln.id) for ln in lines),
         to=order.contact_email,
-        subject=subject.strip(),
-        text=text.strip(),
+        template="lines_closed",
+        language=order.language,
+        order=order,
+        lines=lines,
+        names=names,
+        url=tracking_url(order, base_url),
     )
 
 
@@ -84,18 +94,16 @@ async def new_fulfilments(
         )
     ).all()
     for fulfilment, producer in rows:
-        with i18n.language("vi"):
-            template = _environment().get_template("orders/email_new_fulfilment.txt")
-            body = template.render(
-                order=order, fulfilment=fulfilment, producer=producer, url=f"{base_url}/coop/"
-            )
-            subject, _, text = body.partition("\n")
-        await outbox.queue(
+        await _send(
             session,
             key=f"fulfilment:{fulfilment.id}:new{again}",
             to=str(producer.email),
-            subject=subject.strip(),
-            text=text.strip(),
+            template="new_fulfilment",
+            language="vi",
+            order=order,
+            fulfilment=fulfilment,
+            producer=producer,
+            url=f"{base_url}/coop/",
         )
 
 
@@ -103,15 +111,13 @@ async def fulfilment_moved(
     session: AsyncSession, order: Order, fulfilment: Fulfilment, base_url: str
 ) -> None:
     """The customer hears when a parcel is shipped and when it is delivered."""
-    news = fulfilment.status.value
-    with i18n.language(order.language):
-        template = _environment().get_template(f"orders/email_{news}.txt")
-        body = template.render(order=order, fulfilment=fulfilment, url=tracking_url(order, base_url))
-        subject, _, text = body.partition("\n")
-    await outbox.queue(
+    await _send(
         session,
-        key=f"fulfilment:{fulfilment.id}:{news}",
+        key=f"fulfilment:{fulfilment.id}:{fulfilment.status.value}",
         to=order.contact_email,
-        subject=subject.strip(),
-        text=text.strip(),
+        template=fulfilment.status.value,
+        language=order.language,
+        order=order,
+        fulfilment=fulfilment,
+        url=tracking_url(order, base_url),
     )
