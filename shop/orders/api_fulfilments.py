@@ -23,7 +23,7 @@ from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
 from shop.orders import fulfilments
 from shop.orders.api import after_commit
-from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
+from shop.orders.models import Fulfilment, FulfilmentStatus, Order
 from shop.orders.schemas import (
     AcceptIn,
     DeliverIn,
@@ -39,10 +39,7 @@ async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) ->
     order = await session.get(Order, f.order_id)
     assert order is not None
     lines = await fulfilments.lines_of(session, f.id)
-    first = await session.scalar(sa.select(sa.func.min(Fulfilment.id)).where(Fulfilment.order_id == order.id))
-    collect = 0
-    if order.payment_method == PaymentMethod.cod:
-        collect = fulfilments.amount_due(order, lines) + (order.shipping_vnd if f.id == first else 0)
+    collect = await fulfilments.to_collect(session, order, f)
     return FulfilmentQueueOut(
         id=f.id,
         order=order.number,

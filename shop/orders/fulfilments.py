@@ -13,12 +13,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.accounts.models import Role
 from shop.accounts.services import CurrentUser
+from shop.db import dialect_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
 from shop.inventory import access
-from shop.inventory.models import Location
+from shop.inventory.models import Location, LocationKind
 from shop.orders import holds, lifecycle, notices, refunds
 from shop.orders.models import (
     Fulfilment,
@@ -73,15 +75,28 @@ async def find(session: AsyncSession, user: CurrentUser, fulfilment_id: int) -> 
     return row[0], row[1]
 
 
+def _scope(user: CurrentUser) -> sa.ColumnElement[bool]:
+    """The locations whose fulfilments the user handles (``access.can_change``, in SQL)."""
+    if user.is_admin:
+        return sa.true()
+    if user.role is Role.cooperative:
+        return sa.and_(Location.kind == LocationKind.producer, Location.producer_id == user.producer_id)
+    return Location.id.in_(sorted(user.location_ids))
+
+
 async def queue(
     session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
 ) -> list[tuple[Fulfilment, Location]]:
     """The fulfilments at the locations the user works at, oldest deadline first."""
-    stmt = sa.select(Fulfilment, Location).join(Location, Location.id == Fulfilment.location_id)
+    stmt = (
+        sa.select(Fulfilment, Location)
+        .join(Location, Location.id == Fulfilment.location_id)
+        .where(_scope(user))
+    )
     if status is not None:
         stmt = stmt.where(Fulfilment.status == status)
-    rows = (await session.execute(stmt.order_by(Fulfilment.due_at, Fulfilment.id).limit(limit * 4))).all()
-    return [(f, loc) for f, loc in rows if access.can_change(user, loc)][:limit]
+    rows = await session.execute(stmt.order_by(Fulfilment.due_at, Fulfilment.id).limit(limit))
+    return [(f, loc) for f, loc in rows.all()]
 
 
 async def lines_of(session: AsyncSession, fulfilment_id: int) -> list[OrderLine]:
@@ -102,7 +117,7 @@ async def _move(
         raise IllegalTransition(f.status, to)
     moved = await session.execute(
         sa.update(Fulfilment)
-        .where(Fulfilment.id == f.id, Fulfilment.status == f.status)
+        .where(Fulfilment.id == f.id, Fulfilment.status == f.status, Fulfilment.location_id == f.location_id)
         .values(status=to, updated_at=utcnow(), **values)
         .returning(Fulfilment.id)
     )
@@ -122,7 +137,14 @@ async def _move(
 
 
 async def _order_of(session: AsyncSession, f: Fulfilment) -> Order:
+    """The order, locked, and the fulfilment read again under that lock: whoever changes an
+    order's fulfilments (its holder, the office) decides on their current state. A
+    fulfilment that moved to another location meanwhile is no longer this caller's."""
+    seen = f.location_id
     order = await lifecycle.locked(session, f.order_id)
+    await session.refresh(f, with_for_update=dialect_of(session) == "postgresql")
+    if f.location_id != seen:
+        raise NotFound(N_("No fulfilment {id}."), error_code="fulfilment_not_found", id=f.id)
     if order.status not in (OrderStatus.paid, OrderStatus.placed):
         raise Conflict(
             N_("Order {number} is {status}: it cannot be fulfilled."),
@@ -245,10 +267,10 @@ async def deliver(
     if S.delivered not in NEXT[f.status]:
         raise IllegalTransition(f.status, S.delivered)
     order = await _order_of(session, f)
-    if order.payment_method == PaymentMethod.cod:
-        due = amount_due(order, await lines_of(session, f.id)) + (
-            order.shipping_vnd if f.id == await _first_id(session, order.id) else 0
-        )
+    if order.payment_method != PaymentMethod.cod:
+        cash_collected_vnd = None  # nothing to collect: a typed figure is not kept
+    else:
+        due = await to_collect(session, order, f)
         if cash_collected_vnd != due:
             raise InvalidInput(
                 errors=[
@@ -261,12 +283,21 @@ async def deliver(
     await notices.fulfilment_moved(session, order, f, base_url)
 
 
-async def _first_id(session: AsyncSession, order_id: int) -> int:
-    """The fulfilment that collects the delivery fee (the order's first)."""
-    return int(
-        await session.scalar(sa.select(sa.func.min(Fulfilment.id)).where(Fulfilment.order_id == order_id))
-        or 0
+async def fee_collector(session: AsyncSession, order_id: int) -> int:
+    """The fulfilment that collects the delivery fee on a cash order: the first one still
+    going (not rejected, not cancelled)."""
+    stmt = sa.select(sa.func.min(Fulfilment.id)).where(
+        Fulfilment.order_id == order_id, Fulfilment.status.not_in([S.rejected, S.cancelled])
     )
+    return int(await session.scalar(stmt) or 0)
+
+
+async def to_collect(session: AsyncSession, order: Order, f: Fulfilment) -> int:
+    """What the courier collects for this parcel of a cash order (0 for any other)."""
+    if order.payment_method != PaymentMethod.cod:
+        return 0
+    due = amount_due(order, await lines_of(session, f.id))
+    return due + (order.shipping_vnd if f.id == await fee_collector(session, order.id) else 0)
 
 
 async def late(session: AsyncSession, *, now: dt.datetime) -> list[tuple[Fulfilment, Location, Order]]:
@@ -305,8 +336,16 @@ async def flag_overdue(session: AsyncSession, *, now: dt.datetime) -> int:
 async def cancel_lines(
     session: AsyncSession, order: Order, line_ids: Sequence[int], *, base_url: str
 ) -> None:
-    """The customer cancels lines that no one has accepted yet."""
+    """The customer cancels lines that no one has accepted yet (of an order placed or paid:
+    an unpaid card order is simply left to expire, or paid as it stands)."""
     order = await lifecycle.locked(session, order.id)
+    if order.status not in (OrderStatus.paid, OrderStatus.placed):
+        raise Conflict(
+            N_("Order {number} is {status}: it cannot be fulfilled."),
+            error_code="order_not_fulfillable",
+            number=order.number,
+            status=order.status.value,
+        )
     rows = (
         await session.execute(
             sa.select(OrderLine, Fulfilment)
@@ -388,4 +427,5 @@ async def reassign(
         fulfilment_id=kept.id,
         detail=f"to {target.code}: {reason}",
     )
+    await notices.new_fulfilments(session, order, base_url, only=kept.id, again=f":{target.code}")
     return kept

@@ -19,6 +19,7 @@ from shop.orders.errors import SoldOut
 from shop.orders.models import (
     Fulfilment,
     FulfilmentStatus,
+    LineStatus,
     Order,
     OrderEvent,
     OrderLine,
@@ -167,7 +168,7 @@ async def rehold(session: AsyncSession, order: Order, *, on: dt.date) -> None:
         await session.execute(
             sa.select(OrderLine, Fulfilment.location_id)
             .join(Fulfilment, Fulfilment.id == OrderLine.fulfilment_id)
-            .where(OrderLine.order_id == order.id)
+            .where(OrderLine.order_id == order.id, OrderLine.status == LineStatus.open)
         )
     ).all()
     lines = {line.product_id: line for line, _ in rows}

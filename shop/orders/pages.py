@@ -125,9 +125,7 @@ class OfficeOrderPages(Controller):
                 "late": late,
                 "view": view,
                 "error": error,
-                "done": gettext("Transfer confirmed for order %(number)s.") % {"number": done}
-                if done
-                else None,
+                "done": _done(request.query_params.get("moved"), done),
             },
             status_code=status,
         )

@@ -6,6 +6,7 @@ fulfilment outside the user's scope is a 404 page.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -127,7 +128,7 @@ class CoopPages(Controller):
                     session,
                     f,
                     user,
-                    cash_collected_vnd=int(cash) if cash.isdigit() else None,
+                    cash_collected_vnd=int(cash) if re.fullmatch(r"[0-9]{1,13}", cash) else None,
                     base_url=base_url,
                 )
             else:

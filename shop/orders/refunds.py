@@ -42,6 +42,16 @@ async def for_lines(session: AsyncSession, order: Order, lines: Sequence[OrderLi
     )
     if payment is None:
         return 0
+    asked = await session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(PaymentRefund.amount_vnd), 0)).where(
+            PaymentRefund.payment_id == payment.id, PaymentRefund.key.not_in(list(owed))
+        )
+    )
+    if int(asked or 0) + amount > payment.received_vnd:  # never more back than came in
+        await lifecycle.flag(
+            session, order, f"refunds would exceed the {payment.received_vnd} VND paid", actor="system"
+        )
+        return 0
     insert = insert_for(session)
     await session.execute(
         insert(PaymentRefund).on_conflict_do_nothing(index_elements=["key"]),
@@ -58,6 +68,23 @@ async def for_lines(session: AsyncSession, order: Order, lines: Sequence[OrderLi
     )
     lifecycle.record(session, order.id, "refund_requested", actor="system", detail=f"{amount} VND")
     return amount
+
+
+async def _refused(db: Database, refund: PaymentRefund, why: str) -> None:
+    async with db.write_sessions() as session:
+        await session.execute(
+            sa.update(PaymentRefund).where(PaymentRefund.id == refund.id).values(status=RefundStatus.failed)
+        )
+        payment = await session.get(Payment, refund.payment_id)
+        assert payment is not None
+        order = await lifecycle.locked(session, payment.order_id)
+        await lifecycle.flag(
+            session,
+            order,
+            f"Stripe refused the refund {refund.key} ({refund.amount_vnd} VND): {why}",
+            actor="stripe",
+        )
+        await session.commit()
 
 
 async def send_pending(db: Database, settings: Settings) -> int:
@@ -80,6 +107,9 @@ async def send_pending(db: Database, settings: Settings) -> int:
             external = await stripe_gateway.refund(
                 settings, payment_intent=intent, amount_vnd=refund.amount_vnd, key=refund.key
             )
+        except stripe_gateway.StripeRefused as refused:
+            await _refused(db, refund, str(refused))  # never retried: the office decides
+            continue
         except stripe_gateway.StripeUnavailable:
             continue  # stays pending: the next run retries with the same key
         async with db.write_sessions() as session:

@@ -30,6 +30,11 @@ class StripeUnavailable(Exception):
     """Stripe could not be reached or refused the call; nothing was charged."""
 
 
+class StripeRefused(StripeUnavailable):
+    """Stripe answered that this call can never succeed (a 4xx other than rate limiting):
+    retrying is pointless; a person must look."""
+
+
 @dataclass(frozen=True)
 class LineItem:
     name: str
@@ -66,7 +71,9 @@ async def _client(settings: Settings) -> AsyncIterator[stripe.StripeClient]:
     try:
         yield client
     except stripe.StripeError as error:
-        raise StripeUnavailable(str(error.user_message or error)) from error
+        status = error.http_status or 0
+        final = 400 <= status < 500 and not isinstance(error, stripe.RateLimitError)
+        raise (StripeRefused if final else StripeUnavailable)(str(error.user_message or error)) from error
     finally:
         await http.close_async()  # type: ignore[no-untyped-call]  # the SDK leaves it untyped
 

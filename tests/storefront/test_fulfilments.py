@@ -253,3 +253,40 @@ async def test_the_office_sends_a_late_fulfilment_to_a_location_with_the_stock(s
         "SP-A"
     ]
     assert (await client.get("/api/v1/fulfilments", headers=coop)).json() == []
+
+
+async def test_an_unpaid_card_order_cannot_lose_lines(shop: Shop):
+    """Cancelling lines of an order not yet paid would leave Stripe charging the old total."""
+    cart = await cart_with(shop.client, (shop.world.honey.id, 1), (shop.world.tea.id, 1))
+    order = (
+        await shop.client.post("/api/v1/checkout", json=checkout_body(cart, payment="card", pickup="SP-A"))
+    ).json()
+    line = order["fulfilments"][0]["lines"][0]
+    tracked = (
+        await shop.client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})
+    ).json()
+    assert tracked["status"] == "awaiting_payment" and line
+    lines = (await shop.client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    refused = await shop.client.post(
+        f"/api/v1/orders/{order['number']}/cancel",
+        params={"token": order["token"]},
+        json={"line_ids": [lines[0]["lines"][0]["id"]]},
+    )
+    assert refused.status_code == 409 and refused.json()["code"] == "order_not_fulfillable"
+
+
+async def test_the_delivery_fee_moves_to_a_parcel_still_going(shop: Shop):
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.noodles.id, 1), (w.tea.id, 1))
+    await client.post(
+        "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+    )
+    coop = await factories.bearer(client, w.coop)
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    await client.post(f"/api/v1/fulfilments/{mine['id']}/reject", json={"reason": "Hết hàng"}, headers=coop)
+    left = [
+        f
+        for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+        if f["location"] == "KHO-DV"
+    ]
+    assert left[0]["amount_to_collect_vnd"] == 50_000 + SHIPPING_VND
