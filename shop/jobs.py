@@ -20,7 +20,7 @@ from shop.catalog.sellability import VIETNAM
 from shop.db import Database
 from shop.db_types import utcnow
 from shop.mail import outbox
-from shop.orders import fulfilments, lifecycle, refunds
+from shop.orders import lifecycle, office, refunds
 from shop.orders.models import PaymentMethod
 from shop.payments import stripe_gateway
 from shop.payments.models import Payment, Provider
@@ -37,7 +37,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
             session, today=now.astimezone(VIETNAM).date()
         )
         expired = await lifecycle.expire_due(session, now=now, base_url=settings.base_url)
-        overdue = await fulfilments.flag_overdue(session, now=now)
+        overdue = await office.flag_overdue(session, now=now)
         card_orders = [o.id for o in expired if o.payment_method == PaymentMethod.card]
         sessions = await _stripe_sessions(session, card_orders)
         await session.commit()

@@ -21,7 +21,7 @@ from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
-from shop.orders import fulfilments
+from shop.orders import fulfilments, office
 from shop.orders.api import after_commit
 from shop.orders.models import Fulfilment, FulfilmentStatus, Order
 from shop.orders.schemas import (
@@ -197,7 +197,7 @@ class FulfilmentController(Controller):
                 errors=[field_error("location_code", N_("No location {code}."), code=data.location_code)]
             )
         due = utcnow() + dt.timedelta(hours=request.app.state.settings.accept_within_hours)
-        kept = await fulfilments.reassign(
+        kept = await office.reassign(
             session,
             f,
             target,

@@ -7,7 +7,6 @@ who and when. Rejected or cancelled lines give their stock back and are refunded
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -31,7 +30,6 @@ from shop.orders.models import (
     OrderStatus,
     PaymentMethod,
 )
-from shop.orders.routing import Route
 
 S = FulfilmentStatus
 NEXT: dict[FulfilmentStatus, tuple[FulfilmentStatus, ...]] = {
@@ -104,7 +102,7 @@ async def lines_of(session: AsyncSession, fulfilment_id: int) -> list[OrderLine]
     return list(await session.scalars(stmt))
 
 
-async def _move(
+async def move(
     session: AsyncSession,
     f: Fulfilment,
     to: FulfilmentStatus,
@@ -136,7 +134,7 @@ async def _move(
     )
 
 
-async def _order_of(session: AsyncSession, f: Fulfilment) -> Order:
+async def order_of(session: AsyncSession, f: Fulfilment) -> Order:
     """The order, locked, and the fulfilment read again under that lock: whoever changes an
     order's fulfilments (its holder, the office) decides on their current state. A
     fulfilment that moved to another location meanwhile is no longer this caller's."""
@@ -164,7 +162,7 @@ async def accept(
     base_url: str,
 ) -> None:
     """Accept the fulfilment, rejecting some lines (id, reason); all of them rejects it."""
-    order = await _order_of(session, f)
+    order = await order_of(session, f)
     lines = {line.id: line for line in await lines_of(session, f.id)}
     reasons = dict(rejected)
     unknown = [i for i in reasons if i not in lines or lines[i].status != LineStatus.open]
@@ -174,7 +172,7 @@ async def accept(
         raise InvalidInput(errors=[field_error("rejected", N_("Say why a line is rejected."))])
     open_lines = [ln for ln in lines.values() if ln.status == LineStatus.open]
     everything = {ln.id for ln in open_lines} <= set(reasons)
-    await _move(session, f, S.rejected if everything else S.accepted, actor=user.username)
+    await move(session, f, S.rejected if everything else S.accepted, actor=user.username)
     if reasons:
         closing = [lines[i] for i in reasons]
         await close_lines(
@@ -219,8 +217,8 @@ async def _any_open(session: AsyncSession, order_id: int) -> bool:
 
 
 async def pack(session: AsyncSession, f: Fulfilment, user: CurrentUser) -> None:
-    await _order_of(session, f)
-    await _move(session, f, S.packed, actor=user.username)
+    await order_of(session, f)
+    await move(session, f, S.packed, actor=user.username)
 
 
 async def ship(
@@ -240,8 +238,8 @@ async def ship(
         errors.append(field_error("tracking_number", N_("Enter the tracking number.")))
     if errors:
         raise InvalidInput(errors=errors)
-    order = await _order_of(session, f)
-    await _move(
+    order = await order_of(session, f)
+    await move(
         session,
         f,
         S.shipped,
@@ -266,7 +264,7 @@ async def deliver(
     """Handed over; for cash on delivery, the cash collected must be what is owed."""
     if S.delivered not in NEXT[f.status]:
         raise IllegalTransition(f.status, S.delivered)
-    order = await _order_of(session, f)
+    order = await order_of(session, f)
     if order.payment_method != PaymentMethod.cod:
         cash_collected_vnd = None  # nothing to collect: a typed figure is not kept
     else:
@@ -279,7 +277,7 @@ async def deliver(
                     )
                 ]
             )
-    await _move(session, f, S.delivered, actor=user.username, cash_collected_vnd=cash_collected_vnd)
+    await move(session, f, S.delivered, actor=user.username, cash_collected_vnd=cash_collected_vnd)
     await notices.fulfilment_moved(session, order, f, base_url)
 
 
@@ -298,39 +296,6 @@ async def to_collect(session: AsyncSession, order: Order, f: Fulfilment) -> int:
         return 0
     due = amount_due(order, await lines_of(session, f.id))
     return due + (order.shipping_vnd if f.id == await fee_collector(session, order.id) else 0)
-
-
-async def late(session: AsyncSession, *, now: dt.datetime) -> list[tuple[Fulfilment, Location, Order]]:
-    """Fulfilments still not accepted after their deadline (or flagged so by the jobs), oldest
-    first: the office's list."""
-    rows = await session.execute(
-        sa.select(Fulfilment, Location, Order)
-        .join(Location, Location.id == Fulfilment.location_id)
-        .join(Order, Order.id == Fulfilment.order_id)
-        .where(
-            Fulfilment.status == S.new,
-            sa.or_(Fulfilment.due_at < now, Fulfilment.sla_flagged_at.is_not(None)),
-        )
-        .order_by(Fulfilment.due_at)
-        .limit(200)
-    )
-    return [(f, loc, order) for f, loc, order in rows.all()]
-
-
-async def flag_overdue(session: AsyncSession, *, now: dt.datetime) -> int:
-    """Fulfilments past their acceptance deadline: flagged once (the office's list shows them)."""
-    flagged = await session.execute(
-        sa.update(Fulfilment)
-        .where(Fulfilment.status == S.new, Fulfilment.due_at < now, Fulfilment.sla_flagged_at.is_(None))
-        .values(sla_flagged_at=now)
-        .returning(Fulfilment.id, Fulfilment.order_id)
-    )
-    rows = flagged.all()
-    for fid, oid in rows:
-        lifecycle.record(
-            session, oid, "sla_missed", actor="system", fulfilment_id=fid, detail="not accepted in time"
-        )
-    return len(rows)
 
 
 async def cancel_lines(
@@ -369,63 +334,4 @@ async def cancel_lines(
             not [ln for ln in await lines_of(session, f.id) if ln.status == LineStatus.open]
             and f.status == S.new
         ):
-            await _move(session, f, S.cancelled, actor="customer")
-
-
-async def reassign(
-    session: AsyncSession,
-    f: Fulfilment,
-    target: Location,
-    *,
-    actor: str,
-    reason: str,
-    due: dt.datetime,
-    on: dt.date,
-    base_url: str,
-) -> Fulfilment:
-    """The office moves a fulfilment not yet accepted to another location holding the stock:
-    the old holds are released and the stock reserved there, in one transaction."""
-    order = await _order_of(session, f)
-    if f.status != S.new:
-        raise Conflict(
-            N_("Only a fulfilment not yet accepted can go elsewhere; this one is {status}."),
-            error_code="fulfilment_not_reassignable",
-            status=f.status.value,
-        )
-    if target.id == f.location_id:
-        raise InvalidInput(errors=[field_error("location_code", N_("It is already there."))])
-    existing = await session.scalar(
-        sa.select(Fulfilment).where(Fulfilment.order_id == order.id, Fulfilment.location_id == target.id)
-    )
-    if existing is not None and existing.status != S.new:
-        raise Conflict(
-            N_("This order's part at {code} is already {status}."),
-            error_code="fulfilment_not_reassignable",
-            code=target.code,
-            status=existing.status.value,
-        )
-    lines = [ln for ln in await lines_of(session, f.id) if ln.status == LineStatus.open]
-    await holds.release(session, order.id, reason="reassigned", line_ids=[ln.id for ln in lines])
-    routes = [
-        Route(ln.product_id, ln.quantity, target.id, f"reassigned by the office: {reason}") for ln in lines
-    ]
-    await holds.reserve(session, order.id, routes, {ln.product_id: ln for ln in lines}, on=on)
-    if existing is None:
-        f.location_id, f.producer_id, f.due_at, f.sla_flagged_at = target.id, target.producer_id, due, None
-        kept = f
-    else:
-        for ln in lines:
-            ln.fulfilment_id = existing.id
-        await _move(session, f, S.cancelled, actor=actor, detail=f"merged into {target.code}")
-        kept = existing
-    await session.flush()
-    lifecycle.record(
-        session,
-        order.id,
-        "reassigned",
-        actor=actor,
-        fulfilment_id=kept.id,
-        detail=f"to {target.code}: {reason}",
-    )
-    await notices.new_fulfilments(session, order, base_url, only=kept.id, again=f":{target.code}")
-    return kept
+            await move(session, f, S.cancelled, actor="customer")

@@ -21,7 +21,7 @@ from shop.i18n import N_, gettext
 from shop.inventory.api import Id
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor
-from shop.orders import checkout, fulfilments, views
+from shop.orders import checkout, fulfilments, office, views
 from shop.orders.api import Token, send_mail, start_payment
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.payments import services as payments
@@ -116,7 +116,7 @@ class OfficeOrderPages(Controller):
         status: int = 200,
     ) -> Template:
         orders = [] if view == "late" else list(await session.scalars(_query(view)))
-        late = await fulfilments.late(session, now=utcnow()) if view == "late" else []
+        late = await office.late(session, now=utcnow()) if view == "late" else []
         done = request.query_params.get("done")
         return Template(
             "orders/office_orders.html",
@@ -174,7 +174,7 @@ class OfficeOrderPages(Controller):
             if len(reason) < 3:
                 raise InvalidInput(errors=[field_error("reason", N_("Say why it goes elsewhere."))])
             due = utcnow() + dt.timedelta(hours=request.app.state.settings.accept_within_hours)
-            await fulfilments.reassign(
+            await office.reassign(
                 session,
                 f,
                 target,
