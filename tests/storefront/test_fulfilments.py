@@ -115,9 +115,6 @@ async def test_the_customer_cancels_a_line_until_it_is_accepted(shop: Shop, data
             "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
         )
     ).json()
-    lines = {ln["name"]: ln for f in order["fulfilments"] for ln in f["lines"]}
-    tracked = (await client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})).json()
-    tea_line = next(f for f in tracked["fulfilments"] if f["location"] == "Kho Đồng Văn")
     coop = await factories.bearer(client, w.coop)
     (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
     await client.post(f"/api/v1/fulfilments/{mine['id']}/accept", json={}, headers=coop)
@@ -140,7 +137,6 @@ async def test_the_customer_cancels_a_line_until_it_is_accepted(shop: Shop, data
     assert await stock(database_url, w.tea.id, shop.other_warehouse.id) == (10, 0)
     statuses = {f["location"]: f["status"] for f in cancelled.json()["fulfilments"]}
     assert statuses == {"Kho Tài Hoan": "accepted", "Kho Đồng Văn": "cancelled"}
-    assert lines and tea_line
 
 
 async def test_a_fulfilment_not_accepted_in_time_is_flagged_once(shop: Shop):
@@ -261,11 +257,10 @@ async def test_an_unpaid_card_order_cannot_lose_lines(shop: Shop):
     order = (
         await shop.client.post("/api/v1/checkout", json=checkout_body(cart, payment="card", pickup="SP-A"))
     ).json()
-    line = order["fulfilments"][0]["lines"][0]
     tracked = (
         await shop.client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})
     ).json()
-    assert tracked["status"] == "awaiting_payment" and line
+    assert tracked["status"] == "awaiting_payment"
     lines = (await shop.client.get("/api/v1/fulfilments", headers=shop.admin)).json()
     refused = await shop.client.post(
         f"/api/v1/orders/{order['number']}/cancel",
