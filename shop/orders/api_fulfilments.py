@@ -15,6 +15,7 @@ from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin, requires_login
+from shop.catalog import cache
 from shop.catalog.sellability import today
 from shop.db_types import utcnow
 from shop.errors import InvalidInput, field_error
@@ -35,6 +36,15 @@ from shop.orders.schemas import (
 )
 
 
+async def _place(session: AsyncSession, order: Order) -> str | None:
+    """The delivery commune and province by name (reference data, cached per process)."""
+    ids = [i for i in (order.ship_commune_id, order.ship_province_id) if i is not None]
+    if not ids:
+        return None
+    names = await cache.place_names(session, ids)
+    return ", ".join(names[i][0] for i in ids if i in names) or None
+
+
 async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) -> FulfilmentQueueOut:
     order = await session.get(Order, f.order_id)
     assert order is not None
@@ -53,6 +63,7 @@ async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) ->
         contact_name=order.contact_name,
         contact_phone=order.contact_phone,
         ship_street=order.ship_street,
+        ship_place=await _place(session, order),
         lines=[
             QueueLineOut(
                 ln.id, ln.product_id, ln.name, ln.quantity, ln.line_total_vnd, ln.status.value, ln.reason

@@ -120,6 +120,7 @@ class FulfilmentQueueOut(msgspec.Struct):
     contact_name: str
     contact_phone: str
     ship_street: str | None
+    ship_place: str | None  # "commune, province" of today's map
     lines: list[QueueLineOut]
     carrier: str | None
     tracking_number: str | None

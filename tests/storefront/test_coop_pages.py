@@ -45,6 +45,8 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
 
     slip = await client.get(f"/coop/fulfilments/{fid}/slip")
     assert slip.status_code == 200 and "Miến dong Tài Hoan" in slip.text and "Mật ong" not in slip.text
+    address = (await client.get(f"/api/v1/fulfilments/{fid}", headers=shop.admin)).json()["ship_place"]
+    assert address and address in slip.text  # the commune and province, by name
     no_number = await client.post(
         f"/coop/fulfilments/{fid}/ship",
         data={"_csrf_token": _token(after.text), "carrier": "GHN", "tracking_number": ""},
