@@ -41,6 +41,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('sla_flagged_at', shop.db_types.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('cash_collected_vnd', sa.BigInteger(), nullable=True))
         batch_op.create_index(batch_op.f('ix_fulfilment_due_at'), ['due_at'], unique=False)
+        batch_op.create_check_constraint(
+            op.f('ck_fulfilment_cash_not_negative'), 'cash_collected_vnd IS NULL OR cash_collected_vnd >= 0'
+        )
 
     with op.batch_alter_table('order_line', schema=None) as batch_op:
         batch_op.add_column(sa.Column('status', sa.Enum('open', 'rejected', 'cancelled', name='order_line_status', native_enum=False, create_constraint=True, length=10), server_default='open', nullable=False))
@@ -57,6 +60,7 @@ def downgrade() -> None:
         batch_op.drop_column('status')
 
     with op.batch_alter_table('fulfilment', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_fulfilment_cash_not_negative'), type_='check')
         batch_op.drop_index(batch_op.f('ix_fulfilment_due_at'))
         batch_op.drop_column('cash_collected_vnd')
         batch_op.drop_column('sla_flagged_at')

@@ -47,14 +47,21 @@ async def outs(session: AsyncSession, locations: Sequence[Location]) -> list[sch
     return out
 
 
+async def open_locations(
+    session: AsyncSession, *, on: dt.date, include_past_fairs: bool = False
+) -> list[Location]:
+    """Active sales points and fairs by name (a fair shows until its last day)."""
+    stmt = sa.select(Location).where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
+    if not include_past_fairs:
+        stmt = stmt.where(sa.or_(Location.ends_on.is_(None), Location.ends_on >= on))
+    return list(await session.scalars(stmt.order_by(Location.name)))
+
+
 async def list_sales_points(
     session: AsyncSession, *, on: dt.date, include_past_fairs: bool = False
 ) -> list[schemas.SalesPointOut]:
     """Open sales points and fairs (a fair shows until its last day)."""
-    stmt = sa.select(Location).where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
-    if not include_past_fairs:
-        stmt = stmt.where(sa.or_(Location.ends_on.is_(None), Location.ends_on >= on))
-    return await outs(session, list(await session.scalars(stmt.order_by(Location.name))))
+    return await outs(session, await open_locations(session, on=on, include_past_fairs=include_past_fairs))
 
 
 async def find_location(session: AsyncSession, code: str) -> Location:

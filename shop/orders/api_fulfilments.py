@@ -49,7 +49,7 @@ async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) ->
     order = await session.get(Order, f.order_id)
     assert order is not None
     lines = await fulfilments.lines_of(session, f.id)
-    collect = await fulfilments.to_collect(session, order, f)
+    collect = await fulfilments.to_collect(session, order, f, lines)
     return FulfilmentQueueOut(
         id=f.id,
         order=order.number,
@@ -131,13 +131,8 @@ class FulfilmentController(Controller):
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
         f, _ = await fulfilments.find(session, user, fulfilment_id)
-        lines = await fulfilments.lines_of(session, f.id)
-        await fulfilments.accept(
-            session,
-            f,
-            user,
-            [(ln.id, data.reason) for ln in lines if ln.status.value == "open"],
-            base_url=request.app.state.settings.base_url,
+        await fulfilments.reject(
+            session, f, user, data.reason.strip(), base_url=request.app.state.settings.base_url
         )
         return await self._done(request, session, fulfilment_id)
 

@@ -180,6 +180,15 @@ async def accept(
         )
 
 
+async def reject(
+    session: AsyncSession, f: Fulfilment, user: CurrentUser, reason: str, *, base_url: str
+) -> None:
+    """Reject every open line for one reason (the holder cannot supply any of it)."""
+    lines = await lines_of(session, f.id)
+    everything = [(ln.id, reason) for ln in lines if ln.status == LineStatus.open]
+    await accept(session, f, user, everything, base_url=base_url)
+
+
 async def close_lines(
     session: AsyncSession,
     order: Order,
@@ -268,7 +277,7 @@ async def deliver(
     if order.payment_method != PaymentMethod.cod:
         cash_collected_vnd = None  # nothing to collect: a typed figure is not kept
     else:
-        due = await to_collect(session, order, f)
+        due = await to_collect(session, order, f, await lines_of(session, f.id))
         if cash_collected_vnd != due:
             raise InvalidInput(
                 errors=[
@@ -290,11 +299,11 @@ async def fee_collector(session: AsyncSession, order_id: int) -> int:
     return int(await session.scalar(stmt) or 0)
 
 
-async def to_collect(session: AsyncSession, order: Order, f: Fulfilment) -> int:
-    """What the courier collects for this parcel of a cash order (0 for any other)."""
+async def to_collect(session: AsyncSession, order: Order, f: Fulfilment, lines: Sequence[OrderLine]) -> int:
+    """What the courier collects for this parcel (its ``lines``) of a cash order (0 for any other)."""
     if order.payment_method != PaymentMethod.cod:
         return 0
-    due = amount_due(order, await lines_of(session, f.id))
+    due = amount_due(order, lines)
     return due + (order.shipping_vnd if f.id == await fee_collector(session, order.id) else 0)
 
 

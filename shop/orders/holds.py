@@ -85,10 +85,3 @@ async def commit(
     if taken:
         await reservations.fulfil(session, taken, order_id=order_id, user_id=user_id)
     return sum(h.quantity for h in taken)
-
-
-async def held_units(session: AsyncSession, order_id: int) -> int:
-    stmt = sa.select(sa.func.coalesce(sa.func.sum(OrderHold.quantity), 0)).where(
-        OrderHold.order_id == order_id, OrderHold.state == HoldState.held
-    )
-    return int(await session.scalar(stmt) or 0)

@@ -116,7 +116,10 @@ class Fulfilment(Base):
     """The lines of an order that one location (a producer's warehouse or a sales point) fulfils."""
 
     __tablename__ = "fulfilment"
-    __table_args__ = (sa.UniqueConstraint("order_id", "location_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("order_id", "location_id"),
+        sa.CheckConstraint("cash_collected_vnd IS NULL OR cash_collected_vnd >= 0", name="cash_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("customer_order.id"))

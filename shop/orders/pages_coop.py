@@ -107,10 +107,8 @@ class CoopPages(Controller):
                 ]
                 await fulfilments.accept(session, f, user, rejected, base_url=base_url)
             elif action == "reject":
-                lines = await fulfilments.lines_of(session, f.id)
                 reason = str(form.get("reason") or "").strip()
-                everything = [(ln.id, reason) for ln in lines if ln.status.value == "open"]
-                await fulfilments.accept(session, f, user, everything, base_url=base_url)
+                await fulfilments.reject(session, f, user, reason, base_url=base_url)
             elif action == "pack":
                 await fulfilments.pack(session, f, user)
             elif action == "ship":

@@ -143,11 +143,6 @@ async def create_checkout_session(
     return _session_out(created)
 
 
-async def retrieve_checkout_session(settings: Settings, session_id: str) -> CheckoutSession:
-    async with _client(settings) as client:
-        return _session_out(await client.v1.checkout.sessions.retrieve_async(session_id))
-
-
 async def expire_checkout_session(settings: Settings, session_id: str) -> CheckoutSession:
     """Close a session nobody paid, so a late payment cannot arrive after the stock went back."""
     async with _client(settings) as client:

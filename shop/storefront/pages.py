@@ -22,6 +22,7 @@ from shop.catalog.sellability import sellable_product_clause, today
 from shop.errors import NotFound
 from shop.geo.models import Place
 from shop.i18n import N_, current_language
+from shop.inventory import services as locations
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
 from shop.storefront.currency import approximator, rates
 
@@ -84,13 +85,7 @@ class StorefrontPages(Controller):
 
     @get("/sales-points")
     async def sales_points(self, session: AsyncSession) -> Template:
-        points = list(
-            await session.scalars(
-                sa.select(Location)
-                .where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
-                .order_by(Location.name)
-            )
-        )
+        points = await locations.open_locations(session, on=today())
         return Template("storefront/sales_points.html", context={"points": points})
 
     @get("/sales-points/{code:str}")

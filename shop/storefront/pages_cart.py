@@ -10,7 +10,6 @@ import uuid
 from typing import Any
 
 import msgspec
-import sqlalchemy as sa
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
@@ -21,8 +20,8 @@ from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import N_, current_language, gettext
+from shop.inventory import services as locations
 from shop.inventory.api import Id
-from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders.api import place_order, send_mail, start_payment
 from shop.payments import providers
 from shop.settings import Settings
@@ -161,13 +160,7 @@ class CartPages(Controller):
     ) -> Template:
         settings: Settings = request.app.state.settings
         language = current_language()
-        points = list(
-            await session.scalars(
-                sa.select(Location)
-                .where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
-                .order_by(Location.name)
-            )
-        )
+        points = await locations.open_locations(session, on=today())
         province = values.get("province_code")
         communes: list[Place] = []
         if province:
