@@ -37,6 +37,7 @@ ORIGIN_FKS = frozenset(
 STOCK = "Kho hàng"
 TILL = "Bán hàng tại quầy"
 ONLINE = "Bán hàng trực tuyến"
+SETTLEMENT = "Đối soát"
 
 TABLES: list[AdminTable] = [
     AdminTable(
@@ -519,6 +520,51 @@ TABLES: list[AdminTable] = [
         "outgoing_email",
         ("key", "to", "subject", "body_text", "created_at", "sent_at", "attempts", "last_error"),
         group=ONLINE,
+        editable=False,
+    ),    # Statements change only through their workflow (prepare, approve, pay): read only here.
+    AdminTable(
+        "settlement_statement",
+        (
+            "producer_id",
+            "month",
+            "status",
+            "commission_rate_bp",
+            "consignment_sales_vnd",
+            "consignment_returns_vnd",
+            "online_sales_vnd",
+            "refunds_vnd",
+            "commission_vnd",
+            "shipping_fees_vnd",
+            "cash_collected_vnd",
+            "amount_due_vnd",
+            "computed_at",
+            "approved_at",
+            "approved_by",
+            "paid_at",
+            "paid_by",
+            "payment_reference",
+        ),
+        group=SETTLEMENT,
+        editable=False,
+    ),
+    AdminTable(
+        "settlement_line",
+        (
+            "statement_id",
+            "kind",
+            "source",
+            "at",
+            "location_id",
+            "product_id",
+            "reference",
+            "quantity",
+            "amount_vnd",
+            "unit_cost_vnd",
+            "commission_bp",
+            "commission_vnd",
+            "due_vnd",
+        ),
+        group=SETTLEMENT,
         editable=False,
     ),
 ]

@@ -34,6 +34,8 @@ from shop.orders import pages as orders_pages
 from shop.payments import api as payments_api
 from shop.problems import exception_handler
 from shop.settings import Settings
+from shop.settlement import api as settlement_api
+from shop.settlement import pages as settlement_pages
 from shop.storefront import api as storefront_api
 from shop.storefront import pages as storefront_pages
 from shop.storefront import pages_cart as storefront_pages_cart
@@ -63,6 +65,8 @@ ROUTES: list[ControllerRouterHandler] = [
     orders_api.OrderController,
     api_fulfilments.FulfilmentController,
     payments_api.StripeWebhookController,
+    settlement_api.StatementController,
+    settlement_api.OfficeStatementController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
     storefront_pages.StorefrontPages,
@@ -78,6 +82,8 @@ ROUTES: list[ControllerRouterHandler] = [
     pages_counts.CountPages,
     pages_planning.PlanningPages,
     till_pages.TillPages,
+    settlement_pages.CoopStatementPages,
+    settlement_pages.OfficeStatementPages,
 ]
 
 

@@ -33,6 +33,7 @@ from shop.inventory.models import Batch, Location, Movement, StockLevel, StockTh
 from shop.mail.models import OutgoingEmail
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
 from shop.payments.models import Payment, PaymentRefund, WebhookEvent
+from shop.settlement.models import Statement, StatementLine
 from shop.storefront.models import Cart, CartLine, CurrencyRate, ShippingRate
 from shop.till.models import (
     Clearance,
@@ -89,6 +90,8 @@ __all__ = [
     "SaleReturn",
     "Shift",
     "ShippingRate",
+    "Statement",
+    "StatementLine",
     "StockCount",
     "StockCountLine",
     "StockLevel",

@@ -55,6 +55,8 @@ class Settings:
     transfer_hold_minutes: int = 24 * 60
     # A fulfilment not accepted within this many hours is flagged to the office (the SLA).
     accept_within_hours: int = 48
+    # The office's commission on a producer's online sales unless the producer has its own.
+    commission_bp: int = 1000
     # Stripe refuses charges below about US$0.50; in đồng, with a margin for the exchange rate.
     stripe_minimum_vnd: int = 15_000
     # The office's account that VietQR transfers for online orders go to (unset = not offered).
@@ -93,6 +95,7 @@ class Settings:
             "card_hold_minutes": int(os.environ.get("OCOP_CARD_HOLD_MINUTES") or 30),
             "transfer_hold_minutes": int(os.environ.get("OCOP_TRANSFER_HOLD_MINUTES") or 24 * 60),
             "accept_within_hours": int(os.environ.get("OCOP_ACCEPT_WITHIN_HOURS") or 48),
+            "commission_bp": int(os.environ.get("OCOP_COMMISSION_BP") or 1000),
             "bank_bin": os.environ.get("OCOP_BANK_BIN") or None,
             "bank_account_number": os.environ.get("OCOP_BANK_ACCOUNT_NUMBER") or None,
             "bank_account_name": os.environ.get("OCOP_BANK_ACCOUNT_NAME") or None,

@@ -17,7 +17,17 @@ from shop import i18n
 
 SHOP_DIR = Path(__file__).resolve().parent
 LANG_COOKIE = "lang"
-_DOMAINS = ("catalog", "accounts", "geo", "inventory", "till", "storefront", "orders", "payments")
+_DOMAINS = (
+    "catalog",
+    "accounts",
+    "geo",
+    "inventory",
+    "till",
+    "storefront",
+    "orders",
+    "payments",
+    "settlement",
+)
 
 
 def build_environment() -> Environment:

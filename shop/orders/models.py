@@ -179,7 +179,10 @@ class OrderEvent(Base):
     """The order's history: every transition, routing decision and payment, with who and when."""
 
     __tablename__ = "order_event"
-    __table_args__ = (sa.Index("ix_order_event_order", "order_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_order_event_order", "order_id", "id"),
+        sa.Index("ix_order_event_kind_at", "kind", "at"),  # parcels delivered in a month
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("customer_order.id"))

@@ -153,11 +153,13 @@ async def expire_checkout_session(settings: Settings, session_id: str) -> Checko
 
 
 async def refund(settings: Settings, *, payment_intent: str, amount_vnd: int, key: str) -> str:
-    """A (partial) refund of a payment; ``key`` names what it refunds, so it happens once."""
+    """A (partial) refund of a payment; ``key`` names what it refunds, so it happens once.
+    The payment's id is part of the idempotency key: line ids restart in a fresh database
+    (staging, tests), the Stripe account does not."""
     async with _client(settings) as client:
         created = await client.v1.refunds.create_async(
             {"payment_intent": payment_intent, "amount": amount_vnd},
-            options={"idempotency_key": f"ocop-refund-{key}"},
+            options={"idempotency_key": f"ocop-refund-{payment_intent}-{key}"},
         )
     return str(created.id)
 

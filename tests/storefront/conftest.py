@@ -38,6 +38,7 @@ def stripe_server() -> Iterator[FakeStripe]:
 def stripe(stripe_server: FakeStripe) -> FakeStripe:
     stripe_server.webhook_url = None
     stripe_server.fail_next = 0
+    stripe_server.refunds.clear()  # each test counts its own (the server lives for the session)
     return stripe_server
 
 

@@ -1,0 +1,1 @@
+"""Settlement statements: what each producer is owed for a month of sales."""
