@@ -82,10 +82,14 @@ def _scope(user: CurrentUser) -> sa.ColumnElement[bool]:
     return Location.id.in_(sorted(user.location_ids))
 
 
+DONE = (S.delivered, S.rejected, S.cancelled)
+
+
 async def queue(
     session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
 ) -> list[tuple[Fulfilment, Location]]:
-    """The fulfilments at the locations the user works at, oldest deadline first."""
+    """The fulfilments at the locations the user works at: work to do by oldest deadline
+    first, the history (delivered, rejected, cancelled) by the latest change first."""
     stmt = (
         sa.select(Fulfilment, Location)
         .join(Location, Location.id == Fulfilment.location_id)
@@ -93,7 +97,11 @@ async def queue(
     )
     if status is not None:
         stmt = stmt.where(Fulfilment.status == status)
-    rows = await session.execute(stmt.order_by(Fulfilment.due_at, Fulfilment.id).limit(limit))
+    if status in DONE:
+        stmt = stmt.order_by(Fulfilment.updated_at.desc(), Fulfilment.id.desc())
+    else:
+        stmt = stmt.order_by(Fulfilment.due_at, Fulfilment.id)
+    rows = await session.execute(stmt.limit(limit))
     return [(f, loc) for f, loc in rows.all()]
 
 

@@ -23,7 +23,7 @@ from shop.orders.api import after_commit
 from shop.orders.api_fulfilments import queue_out
 from shop.orders.models import FulfilmentStatus, Order
 
-TABS = ("new", "accepted", "packed", "shipped", "delivered")
+TABS = ("new", "accepted", "packed", "shipped", "delivered", "rejected", "cancelled")
 
 
 def _done_message(code: str | None) -> str | None:

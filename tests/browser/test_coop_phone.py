@@ -1,8 +1,10 @@
 """A cooperative on a phone: a new order in its queue, accepted, its packing slip printed,
-shipped with a carrier and tracking number."""
+shipped with a carrier and tracking number, delivered with the cash collected; then the
+month's statement the office prepares shows the sale and the cash."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 
@@ -10,6 +12,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
+from shop.catalog.sellability import VIETNAM
 from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
 
 pytestmark = pytest.mark.browser
@@ -73,4 +76,26 @@ async def test_a_cooperative_accepts_prints_and_ships_on_a_phone(page: Page, liv
     await expect(page.locator("[data-status]")).to_have_attribute("data-status", "shipped")
     await expect(page.locator("dl.facts")).to_contain_text("EE123456789VN")
     await page.screenshot(path=str(ARTIFACTS / "coop-3-shipped.png"), full_page=True)
+    await page.click("#deliver")  # the amount to collect is filled in
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "delivered")
     assert await ledger_ok(live_server.database_url)
+
+    month = _prepare_statements(live_server.base_url)
+    await page.goto("/coop/statements/")
+    await page.click(f"a[href$='/{month}']")
+    row = page.locator("tr[data-kind=online_sale]", has_text=number)
+    await expect(row).to_be_visible()
+    await expect(page.locator("tr[data-kind=cash_collected]", has_text=number)).to_be_visible()
+    await page.screenshot(path=str(ARTIFACTS / "coop-4-statement.png"), full_page=True)
+
+
+def _prepare_statements(base: str) -> str:
+    """The office prepares this month's drafts through the API; answers the month."""
+    with httpx.Client(base_url=base) as client:
+        token = client.post("/api/v1/auth/tokens", json={"username": "admin", "password": "admin12345"})
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        month = dt.datetime.now(VIETNAM).strftime("%Y-%m")
+        made = client.post("/api/v1/statements/prepare", json={"month": month}, headers=headers)
+        assert made.status_code == 200, made.text
+        assert "HTX-TAIHOAN" in [s["producer"] for s in made.json()]
+        return month

@@ -86,3 +86,24 @@ async def test_a_cooperative_reads_its_products_and_where_its_goods_are(shop: Sh
         "KHO-TH" in stock_page.text and "SP-A" in stock_page.text
     )  # its warehouse and its goods at a sales point
     assert "Chè Shan tuyết" not in stock_page.text
+
+
+async def test_the_history_lists_rejected_parcels_newest_first(shop: Shop):
+    client, w = shop.client, shop.world
+    for _ in range(2):
+        cart = await cart_with(client, (w.noodles.id, 1))
+        await client.post(
+            "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+        )
+    coop = await factories.bearer(client, w.coop)
+    first, second = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    for f in (first, second):
+        done = await client.post(
+            f"/api/v1/fulfilments/{f['id']}/reject", json={"reason": "Hết hàng"}, headers=coop
+        )
+        assert done.status_code == 200
+    await login(client, w.coop, lang="en")
+    page = await client.get("/coop/?status=rejected")
+    assert page.status_code == 200
+    shown = [int(i) for i in re.findall(r'data-fulfilment="(\d+)"', page.text)]
+    assert shown == [second["id"], first["id"]]
