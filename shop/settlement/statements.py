@@ -12,13 +12,12 @@ import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import today
-from shop.db import dialect_of
+from shop.db import dialect_of, insert_for
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
@@ -93,20 +92,12 @@ async def _draft(session: AsyncSession, producer: Producer, month: dt.date, rate
     """The month's statement, created as an empty draft the first time (twins meet at the
     unique key: the loser reads the winner's)."""
     insert = (
-        sa.insert(Statement)
+        insert_for(session)(Statement)
         .values(
             producer_id=producer.id, month=month, status=StatementStatus.draft, commission_rate_bp=rate_bp
         )
-        .prefix_with("OR IGNORE", dialect="sqlite")
+        .on_conflict_do_nothing(index_elements=["producer_id", "month"])
     )
-    if dialect_of(session) == "postgresql":
-        insert = (
-            pg_insert(Statement)
-            .values(
-                producer_id=producer.id, month=month, status=StatementStatus.draft, commission_rate_bp=rate_bp
-            )
-            .on_conflict_do_nothing(index_elements=["producer_id", "month"])
-        )
     await session.execute(insert)
     statement = await find(session, producer, month)
     await session.refresh(statement, with_for_update=dialect_of(session) == "postgresql")
