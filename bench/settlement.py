@@ -103,7 +103,7 @@ async def _sell(db: Database, where: dict[int, list[tuple[int, int]]], count: in
     shift_of: dict[int, int] = {}
     started = time.perf_counter()
     done = 0
-    while done < count:
+    while done < count and where:
         location_id = rng.choice(list(where))
         picked = rng.sample(where[location_id], k=min(len(where[location_id]), rng.randint(1, 3)))
         lines = [SaleLineIn(product_id=p, quantity=1) for p, _ in picked]
@@ -129,8 +129,13 @@ async def _sell(db: Database, where: dict[int, list[tuple[int, int]]], count: in
                 await s.rollback()
                 if refused.code not in ("insufficient_stock", "not_sellable"):
                     raise
-                where[location_id] = [p for p in where[location_id] if p not in picked] or where[location_id]
-    return count / (time.perf_counter() - started)
+                where[location_id] = [p for p in where[location_id] if p not in picked]
+                if not where[location_id]:
+                    del where[location_id]
+                if not where:
+                    print(f"the producer's consigned stock ran out after {done} sales", flush=True)
+                    break
+    return done / (time.perf_counter() - started)
 
 
 async def _time_statements(db: Database, producer_id: int) -> None:
@@ -176,11 +181,10 @@ async def main(url: str, wanted: int) -> None:
         producer_id, where = await _busiest_producer(db)
         have = await _sales_this_month(db, producer_id)
         if have < wanted:
-            rate = await _sell(db, where, wanted - have)
-            print(
-                f"recorded {wanted - have} till sales of consigned goods ({rate:.0f} sales/s in one process)"
-            )
-        print(f"{max(have, wanted)} till sales of the producer this month, at {len(where)} sales points")
+            rate = await _sell(db, dict(where), wanted - have)
+            print(f"recorded till sales at {rate:.0f} sales/s (one process, one transaction each)")
+            have = await _sales_this_month(db, producer_id)
+        print(f"{have} till sales of the producer this month, at {len(where)} sales points", flush=True)
         await _time_statements(db, producer_id)
     finally:
         await db.dispose()
@@ -191,6 +195,6 @@ if __name__ == "__main__":
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--sales", type=int, default=3000, help="till sales of the producer this month")
+    parser.add_argument("--sales", type=int, default=2000, help="till sales of the producer this month")
     args = parser.parse_args()
     asyncio.run(main(args.database_url, args.sales))

@@ -21,7 +21,7 @@ from shop.db import dialect_of, insert_for
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory.models import Movement, MovementKind, Ownership
+from shop.inventory.models import DocumentKind, Movement, MovementKind, Ownership
 from shop.orders.models import OrderEvent, OrderLine
 from shop.payments.models import PaymentRefund
 from shop.settlement import sources
@@ -242,6 +242,7 @@ async def active_producers(session: AsyncSession, month: dt.date) -> list[int]:
         .join(Movement, Movement.product_id == Product.id)
         .where(
             Movement.kind.in_([MovementKind.sale, MovementKind.customer_return]),
+            Movement.document_kind.in_([DocumentKind.sale, DocumentKind.sale_return]),  # the till's
             Movement.ownership == Ownership.consigned,
             Movement.at >= start,
             Movement.at < end,
