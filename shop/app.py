@@ -41,6 +41,8 @@ from shop.storefront import pages as storefront_pages
 from shop.storefront import pages_cart as storefront_pages_cart
 from shop.till import api as till_api
 from shop.till import pages as till_pages
+from shop.trace import api as trace_api
+from shop.trace import pages as trace_pages
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -67,6 +69,7 @@ ROUTES: list[ControllerRouterHandler] = [
     payments_api.StripeWebhookController,
     settlement_api.StatementController,
     settlement_api.OfficeStatementController,
+    trace_api.TraceController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
     storefront_pages.StorefrontPages,
@@ -84,6 +87,7 @@ ROUTES: list[ControllerRouterHandler] = [
     till_pages.TillPages,
     settlement_pages.CoopStatementPages,
     settlement_pages.OfficeStatementPages,
+    trace_pages.TracePages,
 ]
 
 

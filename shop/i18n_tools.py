@@ -63,6 +63,7 @@ STOREFRONT_SOURCES = (
     "shop/payments/",
     "shop/problems.py",
     "shop/errors.py",
+    "shop/trace/",  # the page a pack's QR code opens
 )
 
 

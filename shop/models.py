@@ -46,6 +46,7 @@ from shop.till.models import (
     SaleReturn,
     Shift,
 )
+from shop.trace.models import TraceScan
 
 __all__ = [
     "Account",
@@ -96,6 +97,7 @@ __all__ = [
     "StockCountLine",
     "StockLevel",
     "StockThreshold",
+    "TraceScan",
     "Transfer",
     "TransferItem",
     "TransferLine",

@@ -27,6 +27,7 @@ _DOMAINS = (
     "orders",
     "payments",
     "settlement",
+    "trace",
 )
 
 
