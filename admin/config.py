@@ -521,7 +521,7 @@ TABLES: list[AdminTable] = [
         ("key", "to", "subject", "body_text", "created_at", "sent_at", "attempts", "last_error"),
         group=ONLINE,
         editable=False,
-    ),    # Statements change only through their workflow (prepare, approve, pay): read only here.
+    ),  # Statements change only through their workflow (prepare, approve, pay): read only here.
     AdminTable(
         "settlement_statement",
         (
