@@ -96,6 +96,7 @@ class Settings:
             "transfer_hold_minutes": int(os.environ.get("OCOP_TRANSFER_HOLD_MINUTES") or 24 * 60),
             "accept_within_hours": int(os.environ.get("OCOP_ACCEPT_WITHIN_HOURS") or 48),
             "commission_bp": int(os.environ.get("OCOP_COMMISSION_BP") or 1000),
+            "stripe_minimum_vnd": int(os.environ.get("OCOP_STRIPE_MINIMUM_VND") or 15_000),
             "bank_bin": os.environ.get("OCOP_BANK_BIN") or None,
             "bank_account_number": os.environ.get("OCOP_BANK_ACCOUNT_NUMBER") or None,
             "bank_account_name": os.environ.get("OCOP_BANK_ACCOUNT_NAME") or None,
