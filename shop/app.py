@@ -33,6 +33,8 @@ from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
 from shop.orders import pages as orders_pages
 from shop.payments import api as payments_api
 from shop.problems import exception_handler
+from shop.reports import api as reports_api
+from shop.reports import pages as reports_pages
 from shop.settings import Settings
 from shop.settlement import api as settlement_api
 from shop.settlement import pages as settlement_pages
@@ -70,6 +72,7 @@ ROUTES: list[ControllerRouterHandler] = [
     settlement_api.StatementController,
     settlement_api.OfficeStatementController,
     trace_api.TraceController,
+    reports_api.ReportController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
     storefront_pages.StorefrontPages,
@@ -88,6 +91,7 @@ ROUTES: list[ControllerRouterHandler] = [
     settlement_pages.CoopStatementPages,
     settlement_pages.OfficeStatementPages,
     trace_pages.TracePages,
+    reports_pages.ReportPages,
 ]
 
 

@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, suppress
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import certificates
+from shop.catalog import certificates, expiry
 from shop.catalog.sellability import VIETNAM
 from shop.db import Database
 from shop.db_types import utcnow
@@ -33,8 +33,10 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
     """Run what is due at ``now``; how many things each job did."""
     now = now or utcnow()
     async with db.write_sessions() as session:
-        expired_certificates = await certificates.expire_certificates(
-            session, today=now.astimezone(VIETNAM).date()
+        today = now.astimezone(VIETNAM).date()
+        expired_certificates = await certificates.expire_certificates(session, today=today)
+        expiring = await expiry.notify(
+            session, today=today, office_email=settings.office_email, base_url=settings.base_url
         )
         expired = await lifecycle.expire_due(session, now=now, base_url=settings.base_url)
         overdue = await office.flag_overdue(session, now=now)
@@ -50,6 +52,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
             log.warning("could not expire Stripe session %s: %s", session_id, failure)
     return {
         "certificates expired": expired_certificates,
+        "certificates expiring within 90 days": expiring,
         "reservations expired": len(expired),
         "card sessions closed": closed,
         "fulfilments past their deadline": overdue,

@@ -69,6 +69,7 @@ class Settings:
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "OCOP Market <no-reply@ocop.local>"
+    office_email: str | None = None  # the OCOP office's inbox (certificates about to expire)
     # Seconds between runs of the in-app scheduler (``ocop jobs run``'s work); 0 = off.
     jobs_interval: int = 60
     extra: dict[str, str] = field(default_factory=dict)
@@ -105,6 +106,7 @@ class Settings:
             "smtp_user": os.environ.get("OCOP_SMTP_USER") or None,
             "smtp_password": os.environ.get("OCOP_SMTP_PASSWORD") or None,
             "mail_from": os.environ.get("OCOP_MAIL_FROM") or "OCOP Market <no-reply@ocop.local>",
+            "office_email": os.environ.get("OCOP_OFFICE_EMAIL") or None,
             "jobs_interval": int(os.environ.get("OCOP_JOBS_INTERVAL") or 60),
         }
         values.update(overrides)

@@ -28,6 +28,7 @@ _DOMAINS = (
     "payments",
     "settlement",
     "trace",
+    "reports",
 )
 
 

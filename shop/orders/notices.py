@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import sqlalchemy as sa
-from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop import i18n
 from shop.catalog import queries
 from shop.catalog.models import Producer
-from shop.mail import outbox
+from shop.mail import render
 from shop.orders.models import Fulfilment, Order, OrderLine
-
-
-@cache
-def _environment() -> Environment:
-    from shop.web import build_environment  # the pages' environment: same filters and gettext
-
-    return build_environment()
 
 
 def tracking_url(order: Order, base_url: str) -> str:
@@ -29,12 +18,10 @@ def tracking_url(order: Order, base_url: str) -> str:
 async def _send(
     session: AsyncSession, *, key: str, to: str, template: str, language: str, **context: object
 ) -> None:
-    """Render ``orders/email_<template>.txt`` in ``language`` (first line: the subject) and
-    queue it under ``key``."""
-    with i18n.language(language):
-        body = _environment().get_template(f"orders/email_{template}.txt").render(**context)
-    subject, _, text = body.partition("\n")
-    await outbox.queue(session, key=key, to=to, subject=subject.strip(), text=text.strip())
+    """``orders/email_<template>.txt`` in ``language``, queued under ``key``."""
+    await render.queue_template(
+        session, key=key, to=to, template=f"orders/email_{template}.txt", language=language, **context
+    )
 
 
 async def _queue(session: AsyncSession, order: Order, news: str, base_url: str, **context: object) -> None:

@@ -1,0 +1,28 @@
+"""Emails written from templates: the first line of the rendered text is the subject."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import Environment
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop import i18n
+from shop.mail import outbox
+
+
+@cache
+def _environment() -> Environment:
+    from shop.web import build_environment  # the pages' environment: same filters and gettext
+
+    return build_environment()
+
+
+async def queue_template(
+    session: AsyncSession, *, key: str, to: str, template: str, language: str, **context: object
+) -> None:
+    """Render ``template`` in ``language`` and queue it in the outbox under ``key`` (once)."""
+    with i18n.language(language):
+        body = _environment().get_template(template).render(**context)
+    subject, _, text = body.partition("\n")
+    await outbox.queue(session, key=key, to=to, subject=subject.strip(), text=text.strip())

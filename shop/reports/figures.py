@@ -1,0 +1,156 @@
+"""The office's figures, each one query over the catalog and the locations.
+
+- Certified products by stars and province (of origin, today's map) or product group (the
+  six groups of the programme): "155 products: 1 five-star, 11 four-star, 143 three-star".
+  Certified means what the storefront and the tills sell today (an active certificate of
+  3★ or more, today between its dates).
+- Coverage: each area the sales points serve, with its open sales points; those with none.
+- Certificates that expire within a window (this quarter: 90 days).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from shop.catalog import expiry
+from shop.catalog.models import Product, ProductGroup
+from shop.catalog.sellability import sellable_product_clause
+from shop.geo.models import Area, Place
+from shop.i18n import current_language, gettext, ngettext
+from shop.inventory.models import Location, LocationKind
+from shop.reports.tables import Table
+
+By = Literal["province", "group"]
+STARS = (5, 4, 3)
+
+
+def stars_sentence(total: int, counts: dict[int, int]) -> str:
+    parts = [ngettext("%(num)d five-star", "%(num)d five-star", counts.get(5, 0)) % {"num": counts.get(5, 0)}]
+    parts.append(
+        ngettext("%(num)d four-star", "%(num)d four-star", counts.get(4, 0)) % {"num": counts.get(4, 0)}
+    )
+    parts.append(
+        ngettext("%(num)d three-star", "%(num)d three-star", counts.get(3, 0)) % {"num": counts.get(3, 0)}
+    )
+    head = ngettext("%(num)d certified product", "%(num)d certified products", total) % {"num": total}
+    return f"{head}: {', '.join(parts)}"
+
+
+async def certification(session: AsyncSession, *, on: dt.date, by: By = "province") -> Table:
+    if by == "group":
+        top = aliased(ProductGroup)
+        name = top.name_en if current_language() == "en" else top.name
+        stmt = (
+            sa.select(name.label("label"), Product.stars, sa.func.count())
+            .join(ProductGroup, ProductGroup.id == Product.group_id)
+            .join(top, top.id == sa.func.coalesce(ProductGroup.parent_id, ProductGroup.id))
+        )
+        heading = gettext("Product group")
+    else:
+        stmt = sa.select(
+            sa.func.coalesce(Place.name, "—").label("label"), Product.stars, sa.func.count()
+        ).outerjoin(Place, Place.id == Product.origin_province_id)
+        heading = gettext("Province")
+    stmt = stmt.where(sellable_product_clause(on)).group_by(sa.literal_column("label"), Product.stars)
+    counts: dict[str, dict[int, int]] = {}
+    for label, stars, n in await session.execute(stmt):
+        counts.setdefault(str(label), {})[int(stars or 0)] = int(n)
+    ordered = sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    rows: list[list[object]] = [
+        [label, *(c.get(s, 0) for s in STARS), sum(c.values())] for label, c in ordered
+    ]
+    totals = {s: sum(c.get(s, 0) for c in counts.values()) for s in STARS}
+    total = sum(totals.values())
+    rows.append([gettext("Total"), *(totals[s] for s in STARS), total])
+    return Table(
+        key=f"certification-by-{by}",
+        title=(
+            gettext("Certified OCOP products by stars, by group")
+            if by == "group"
+            else gettext("Certified OCOP products by stars, by province")
+        ),
+        columns=[heading, "5★", "4★", "3★", gettext("Total")],
+        rows=rows,  # type: ignore[arg-type]
+        summary=stars_sentence(total, totals),
+        series=["5★", "4★", "3★"],
+        bars=[(label, [c.get(s, 0) for s in STARS]) for label, c in ordered],
+    )
+
+
+async def coverage(session: AsyncSession, *, on: dt.date, uncovered_only: bool = False) -> Table:
+    """Each area with its open sales points (permanent ones, active, opened by ``on``)."""
+    open_points = (
+        sa.select(Location.area_id, sa.func.count().label("points"))
+        .where(
+            Location.kind == LocationKind.sales_point,
+            Location.is_active.is_(True),
+            sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
+        )
+        .group_by(Location.area_id)
+        .subquery()
+    )
+    points = sa.func.coalesce(open_points.c.points, 0)
+    stmt = (
+        sa.select(Place.name, Area.name, Area.code, points)
+        .join(Place, Place.id == Area.province_id)
+        .outerjoin(open_points, open_points.c.area_id == Area.id)
+        .order_by(points, Place.name, Area.name)
+    )
+    if uncovered_only:
+        stmt = stmt.where(points == 0)
+    rows = [[province, area, code, int(n)] for province, area, code, n in await session.execute(stmt)]
+    empty = sum(1 for r in rows if r[3] == 0)
+    return Table(
+        key="coverage",
+        title=gettext("Sales-point coverage by area"),
+        columns=[gettext("Province"), gettext("Area"), gettext("Code"), gettext("Sales points")],
+        rows=rows,
+        summary=ngettext("%(num)d area has no sales point.", "%(num)d areas have no sales point.", empty)
+        % {"num": empty},
+    )
+
+
+async def expiring_certificates(session: AsyncSession, *, on: dt.date, within: int = 90) -> Table:
+    found = await expiry.expiring(session, today=on, within=within)
+    rows = [
+        [
+            item.certificate.valid_until,
+            item.days_left,
+            item.product.name,
+            item.producer.name,
+            item.certificate.stars,
+            item.certificate.decision_number,
+            item.product.trace_code,
+        ]
+        for item in found
+    ]
+    return Table(
+        key=f"certificates-expiring-{within}",
+        title=gettext("Certificates expiring within %(days)s days") % {"days": within},
+        columns=[
+            gettext("Valid until"),
+            gettext("Days left"),
+            gettext("Product"),
+            gettext("Producer"),
+            gettext("Stars"),
+            gettext("Decision"),
+            gettext("Trace code"),
+        ],
+        rows=rows,  # type: ignore[arg-type]
+        summary=ngettext("%(num)d certificate.", "%(num)d certificates.", len(rows)) % {"num": len(rows)},
+        series=[gettext("within 30 days"), gettext("31 to 60 days"), gettext("61 to 90 days")],
+        bars=[
+            (
+                gettext("Certificates"),
+                [
+                    sum(1 for i in found if lo < i.days_left <= hi)
+                    for lo, hi in ((-1, 30), (30, 60), (60, 90))
+                ],
+            )
+        ],
+    )
