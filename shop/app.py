@@ -72,6 +72,7 @@ ROUTES: list[ControllerRouterHandler] = [
     settlement_api.StatementController,
     settlement_api.OfficeStatementController,
     trace_api.TraceController,
+    trace_api.LabelController,
     reports_api.ReportController,
     accounts_pages.LoginPages,
     catalog_pages.CatalogPages,
@@ -91,6 +92,7 @@ ROUTES: list[ControllerRouterHandler] = [
     settlement_pages.CoopStatementPages,
     settlement_pages.OfficeStatementPages,
     trace_pages.TracePages,
+    trace_pages.ReceiptLabelPages,
     reports_pages.ReportPages,
 ]
 

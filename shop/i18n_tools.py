@@ -63,7 +63,9 @@ STOREFRONT_SOURCES = (
     "shop/payments/",
     "shop/problems.py",
     "shop/errors.py",
-    "shop/trace/",  # the page a pack's QR code opens
+    "shop/trace/templates/",  # the page a pack's QR code opens
+    "shop/trace/services.py",
+    "shop/trace/api.py",
 )
 
 

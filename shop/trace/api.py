@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get
+import sqlalchemy as sa
+from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.i18n import current_language
-from shop.trace import services
+from shop.accounts.guards import requires_login
+from shop.accounts.models import Role
+from shop.catalog.models import Product
+from shop.errors import NotFound
+from shop.i18n import N_, current_language
+from shop.inventory.api import actor
+from shop.trace import label_items, labels, services
 from shop.trace.schemas import BatchOut, TraceOut
 
 TraceCode = Annotated[str, Parameter(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
@@ -38,3 +44,40 @@ class TraceController(Controller):
         return trace_out(
             found, request.app.state.settings.base_url, await services.scans(session, found.code)
         )
+
+
+class LabelController(Controller):
+    path = "/api/v1/labels"
+    tags = ["trace"]
+    guards = [requires_login]
+    security = [{"bearer": []}]
+
+    @get(
+        "/",
+        operation_id="productLabels",
+        summary="Printable labels (PDF) of chosen products: name, price, stars, trace QR",
+        media_type="application/pdf",
+    )
+    async def products(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        product: Annotated[list[int], Parameter(min_items=1, max_items=200)],
+        copies: Annotated[int, Parameter(ge=1, le=500)] = 1,
+        layout: labels.Layout = "a4",
+    ) -> Response[bytes]:
+        user = actor(request)
+        if user.role is Role.cooperative:  # its own products only; another's is "not found"
+            theirs = set(
+                await session.scalars(
+                    sa.select(Product.id).where(
+                        Product.id.in_(product), Product.producer_id == user.producer_id
+                    )
+                )
+            )
+            if unknown := [p for p in product if p not in theirs]:
+                raise NotFound(N_("No product {id}."), id=unknown[0])
+        items = await label_items.product_labels(
+            session, product, copies, request.app.state.settings.base_url
+        )
+        return labels.response(labels.render(items, layout), f"labels-{layout}.pdf")

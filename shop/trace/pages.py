@@ -13,8 +13,13 @@ from litestar.background_tasks import BackgroundTask
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.i18n import current_language
-from shop.trace import services
+from shop.accounts.guards import requires_login
+from shop.errors import NotFound
+from shop.i18n import N_, current_language
+from shop.inventory import access, receipts
+from shop.inventory.api import Id
+from shop.inventory.pages_base import actor
+from shop.trace import label_items, labels, services
 from shop.trace.api import TraceCode
 
 QR_CACHE = {"Cache-Control": "public, max-age=86400"}
@@ -54,3 +59,30 @@ class TracePages(Controller):
         await services.resolve(session, code)
         body = services.qr_png(request.app.state.settings.base_url, code.upper())
         return Response(body, media_type="image/png", headers=QR_CACHE)
+
+
+class ReceiptLabelPages(Controller):
+    """Labels for the goods of a receipt, from its page in /pos/."""
+
+    path = "/pos/{code:str}/receipts/{receipt_id:int}/labels"
+    include_in_schema = False
+    guards = [requires_login]
+
+    @get("/")
+    async def receipt_labels(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        receipt_id: Id,
+        layout: labels.Layout = "a4",
+    ) -> Response[bytes]:
+        user = actor(request)
+        location = await access.location(session, user, code, change=True)
+        receipt = await receipts.find(session, user, receipt_id)
+        if receipt.location_id != location.id:
+            raise NotFound(N_("No receipt {id}."), id=receipt_id)
+        items = await label_items.receipt_labels(session, receipt, request.app.state.settings.base_url)
+        return labels.response(
+            labels.render(items, layout), f"labels-{location.code}-{receipt.id}-{layout}.pdf"
+        )
