@@ -1,18 +1,36 @@
 """``/reports/``: the office's dashboard (charts drawn as SVG on the server, no script),
-and the full list of certificates about to expire."""
+and every report on a page of its own at ``/reports/{name}`` with its downloads."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
-from shop.reports import figures
+from shop.i18n import gettext
+from shop.reports import figures, registry, trade
+
+PERIODIC = ("sales", "fulfilment-sla")
+
+
+def report_titles() -> dict[str, str]:
+    return {
+        "certification": gettext("Certified products by stars"),
+        "coverage": gettext("Sales-point coverage by area"),
+        "expiring-certificates": gettext("Certificates expiring soon"),
+        "sales": gettext("Sales by channel, location, product, producer or month"),
+        "revenue-growth": gettext("Revenue before and after certification"),
+        "stock-value": gettext("Stock and its value"),
+        "near-expiry-batches": gettext("Batches near expiry"),
+        "slow-movers": gettext("Slow movers"),
+        "fulfilment-sla": gettext("Fulfilments answered in time"),
+        "compliance": gettext("Sales points' compliance"),
+    }
 
 
 class ReportPages(Controller):
@@ -23,11 +41,14 @@ class ReportPages(Controller):
     @get("/")
     async def dashboard(self, session: AsyncSession, by: figures.By = "province") -> Template:
         on = today()
+        start, end = registry.period({})
         context: dict[str, Any] = {
             "by": by,
             "certification": await figures.certification(session, on=on, by=by),
             "coverage": await figures.coverage(session, on=on, uncovered_only=True),
             "expiring": await figures.expiring_certificates(session, on=on, within=90),
+            "sales": await trade.sales(session, start=start, end=end, by="month"),
+            "reports": report_titles(),
         }
         return Template("reports/dashboard.html", context=context)
 
@@ -37,3 +58,23 @@ class ReportPages(Controller):
     ) -> Template:
         table = await figures.expiring_certificates(session, on=today(), within=within)
         return Template("reports/certificates.html", context={"table": table, "within": within})
+
+    @get("/{name:str}")
+    async def report(self, request: Request[Any, Any, Any], session: AsyncSession, name: str) -> Template:
+        params = dict(request.query_params)
+        table = await registry.build(session, name, params)
+        start, end = registry.period(params) if name in PERIODIC else (None, None)
+        query = "&".join(f"{k}={v}" for k, v in params.items() if k != "format")
+        return Template(
+            "reports/report.html",
+            context={
+                "name": name,
+                "table": table,
+                "periodic": name in PERIODIC,
+                "start": start,
+                "end": end,
+                "params": params,
+                "api": f"/api/v1/reports/{name}" + (f"?{query}" if query else ""),
+                "reports": report_titles(),
+            },
+        )
