@@ -45,6 +45,7 @@ from shop.till import api as till_api
 from shop.till import pages as till_pages
 from shop.trace import api as trace_api
 from shop.trace import pages as trace_pages
+from shop.trace.services import ScanCounter
 from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     db = Database.connect(settings.database_url)
     admin = AdminSite(settings, db)
+    scans = ScanCounter()
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -115,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             async with jobs.scheduler(db, settings):
                 yield
         finally:
+            await scans.flush(db)  # what the trace pages counted since the last write
             await admin.stop()
             await db.dispose()
 
@@ -125,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             create_static_files_router(path="/static", directories=[SHOP_DIR / "static"]),
         ],
         dependencies={"session": Provide(provide_session)},
-        state=State({"db": db, "settings": settings}),
+        state=State({"db": db, "settings": settings, "trace_scans": scans}),
         lifespan=[lifespan],
         before_request=set_request_language,
         before_send=[remember_language],

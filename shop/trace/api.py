@@ -41,9 +41,11 @@ class TraceController(Controller):
     @get("/{code:str}", operation_id="getTrace", summary="A product's or batch's traceability record")
     async def show(self, request: Request[Any, Any, Any], session: AsyncSession, code: TraceCode) -> TraceOut:
         found = await services.trace(session, code, language=current_language())
-        return trace_out(
-            found, request.app.state.settings.base_url, await services.scans(session, found.code)
+        # What is written, and what the pages counted since (written every few seconds).
+        counted = (
+            await services.scans(session, found.code) + request.app.state.trace_scans.pending[found.code]
         )
+        return trace_out(found, request.app.state.settings.base_url, counted)
 
 
 class LabelController(Controller):

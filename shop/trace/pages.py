@@ -6,6 +6,7 @@ page stays a read."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, Response, get
@@ -14,6 +15,9 @@ from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_login
+from shop.catalog import cache
+from shop.catalog.pages import shared
+from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
 from shop.inventory import access, receipts
@@ -25,23 +29,43 @@ from shop.trace.api import TraceCode
 QR_CACHE = {"Cache-Control": "public, max-age=86400"}
 
 
+@dataclass(frozen=True)
+class _Page:
+    traced: services.Traced
+    scans: int  # written so far (the counter adds what it holds)
+    qr: str
+
+
+async def _page_data(session: AsyncSession, code: str, language: str, base_url: str) -> _Page:
+    found = await services.trace(session, code, language=language)
+    return _Page(
+        found, await services.scans(session, found.code), services.qr_svg(base_url, found.code, scale=3)
+    )
+
+
 class TracePages(Controller):
     path = "/t"
     include_in_schema = False
 
     @get("/{code:str}")
     async def page(self, request: Request[Any, Any, Any], session: AsyncSession, code: TraceCode) -> Template:
-        found = await services.trace(session, code, language=current_language())
-        settings = request.app.state.settings
+        settings, state = request.app.state.settings, request.app.state
+        language, on = current_language(), today()
+        key = ("trace", cache.database_key(session), code.strip().upper(), language, on)
+        data = await shared(session, key, lambda own: _page_data(own, code, language, settings.base_url))
+        assert isinstance(data, _Page)
+        counter: services.ScanCounter = state.trace_scans
+        pending = counter.add(data.traced.code)
+        flush = BackgroundTask(counter.flush, state.db) if counter.due() else None
         return Template(
             "trace/trace.html",
             context={
-                "t": found,
-                "product": found.product,
-                "scans": await services.scans(session, found.code) + 1,
-                "qr": services.qr_svg(settings.base_url, found.code, scale=3),
+                "t": data.traced,
+                "product": data.traced.product,
+                "scans": data.scans + pending,
+                "qr": data.qr,
             },
-            background=BackgroundTask(services.count_scan, request.app.state.db, found.code),
+            background=flush,
         )
 
     @get("/{code:str}/qr.svg")

@@ -16,6 +16,8 @@ from shop.catalog.models import Certificate, Producer, Product
 from shop.catalog.sellability import today
 from shop.inventory.models import Batch
 from shop.settings import Settings
+from shop.trace import services
+from shop.trace.models import TraceScan
 from tests import factories
 from tests.inventory.support import receipt_body
 
@@ -121,3 +123,16 @@ async def test_an_unknown_code_is_a_clear_404(client: httpx.AsyncClient):
     assert "ZZZZZZZZ" in api.json()["detail"]
     assert (await client.get("/t/ZZZZZZZZ/qr.png")).status_code == 404
     assert (await client.get("/api/v1/trace/bad-code!")).status_code == 400
+
+
+async def test_scans_are_counted_in_memory_and_written_in_one_upsert(database):
+    counter = services.ScanCounter(interval=0)
+    assert [counter.add("AB12") for _ in range(3)] == [1, 2, 3] and counter.due()
+    await counter.flush(database)
+    counter.add("AB12")
+    await counter.flush(database)
+    assert not counter.pending and not counter.due()
+    async with database.read_sessions() as s:
+        assert await services.scans(s, "AB12") == 4
+        rows = (await s.execute(sa.select(TraceScan.day, TraceScan.scans))).all()
+    assert rows == [(today(), 4)]  # one row per code and day
