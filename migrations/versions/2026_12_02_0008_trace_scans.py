@@ -27,9 +27,9 @@ def upgrade() -> None:
     sa.CheckConstraint('scans > 0', name=op.f('ck_trace_scan_scans_positive')),
     sa.PrimaryKeyConstraint('code', 'day', name=op.f('pk_trace_scan'))
     )
-    # Recent sales by time, for the slow-movers report.
+    # A level's recent sales, for the slow-movers report.
     op.create_index(
-        'ix_stock_movement_sales_at', 'stock_movement', ['at', 'stock_level_id'], unique=False,
+        'ix_stock_movement_sales_at', 'stock_movement', ['stock_level_id', 'at'], unique=False,
         sqlite_where=sa.text("kind IN ('sale', 'online_sale')"),
         postgresql_where=sa.text("kind IN ('sale', 'online_sale')"),
     )

@@ -189,11 +189,11 @@ class Movement(Base):
         sa.Index("ix_stock_movement_level_id", "stock_level_id", "id"),
         sa.Index("ix_stock_movement_product_id", "product_id", "id"),
         sa.Index("ix_stock_movement_document", "document_kind", "document_id"),
-        # Recent sales by time (the slow-movers report), only the rows that are sales.
+        # A level's recent sales (the slow-movers report), only the rows that are sales.
         sa.Index(
             "ix_stock_movement_sales_at",
-            "at",
             "stock_level_id",
+            "at",
             sqlite_where=sa.text("kind IN ('sale', 'online_sale')"),
             postgresql_where=sa.text("kind IN ('sale', 'online_sale')"),
         ),
