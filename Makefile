@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 run: export OCOP_BANK_BIN ?= 970405
 run: export OCOP_BANK_ACCOUNT_NUMBER ?= 1234567890123
 run: export OCOP_BANK_ACCOUNT_NAME ?= SO CONG THUONG DEMO
+run: export OCOP_OFFICE_EMAIL ?= ocop-office@demo.local
 run: install
 	$(BIN)/ocop db upgrade
 	$(BIN)/ocop demo load
