@@ -87,6 +87,12 @@ def catalog_changed() -> None:
     pages.clear()
 
 
+def forget_place_names() -> None:
+    """Place names are reference data, kept for the process; tests that count statements
+    start from none cached."""
+    _place_names.clear()
+
+
 async def commit(session: AsyncSession) -> None:
     """Commit a catalog write, then drop the caches again: a request that read between the
     first drop (at the change) and the commit must not keep serving what it read."""
