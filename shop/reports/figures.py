@@ -25,7 +25,7 @@ from shop.i18n import current_language, gettext, ngettext
 from shop.inventory.models import Location, LocationKind
 from shop.reports.tables import Table
 
-By = Literal["province", "group"]
+By = Literal["province", "area", "group"]
 STARS = (5, 4, 3)
 
 
@@ -41,7 +41,11 @@ def stars_sentence(total: int, counts: dict[int, int]) -> str:
     return f"{head}: {', '.join(parts)}"
 
 
-async def certification(session: AsyncSession, *, on: dt.date, by: By = "province") -> Table:
+async def certification(
+    session: AsyncSession, *, on: dt.date, by: By = "province", group: str | None = None
+) -> Table:
+    """``by`` province of origin (today's map), area (the former district, as the programme's
+    figures before 2025 were given), or product group; ``group``: only that group's products."""
     if by == "group":
         top = aliased(ProductGroup)
         name = top.name_en if current_language() == "en" else top.name
@@ -51,12 +55,26 @@ async def certification(session: AsyncSession, *, on: dt.date, by: By = "provinc
             .join(top, top.id == sa.func.coalesce(ProductGroup.parent_id, ProductGroup.id))
         )
         heading = gettext("Product group")
+    elif by == "area":
+        stmt = sa.select(
+            sa.func.coalesce(Place.name, "—").label("label"), Product.stars, sa.func.count()
+        ).outerjoin(Place, Place.id == Product.legacy_district_id)
+        heading = gettext("Former district")
     else:
         stmt = sa.select(
             sa.func.coalesce(Place.name, "—").label("label"), Product.stars, sa.func.count()
         ).outerjoin(Place, Place.id == Product.origin_province_id)
         heading = gettext("Province")
     stmt = stmt.where(sellable_product_clause(on)).group_by(sa.literal_column("label"), Product.stars)
+    if group:
+        chosen = aliased(ProductGroup)
+        in_group = sa.select(chosen.id).where(chosen.code == group).scalar_subquery()
+        member = aliased(ProductGroup)
+        stmt = stmt.where(
+            Product.group_id.in_(
+                sa.select(member.id).where(sa.or_(member.id == in_group, member.parent_id == in_group))
+            )
+        )
     counts: dict[str, dict[int, int]] = {}
     for label, stars, n in await session.execute(stmt):
         counts.setdefault(str(label), {})[int(stars or 0)] = int(n)
@@ -69,11 +87,11 @@ async def certification(session: AsyncSession, *, on: dt.date, by: By = "provinc
     rows.append([gettext("Total"), *(totals[s] for s in STARS), total])
     return Table(
         key=f"certification-by-{by}",
-        title=(
-            gettext("Certified OCOP products by stars, by group")
-            if by == "group"
-            else gettext("Certified OCOP products by stars, by province")
-        ),
+        title={
+            "group": gettext("Certified OCOP products by stars, by group"),
+            "area": gettext("Certified OCOP products by stars, by former district"),
+            "province": gettext("Certified OCOP products by stars, by province"),
+        }[by],
         columns=[heading, "5★", "4★", "3★", gettext("Total")],
         rows=rows,  # type: ignore[arg-type]
         summary=stars_sentence(total, totals),
@@ -105,6 +123,10 @@ async def coverage(session: AsyncSession, *, on: dt.date, uncovered_only: bool =
         stmt = stmt.where(points == 0)
     rows = [[province, area, code, int(n)] for province, area, code, n in await session.execute(stmt)]
     empty = sum(1 for r in rows if r[3] == 0)
+    per_province: dict[str, list[int]] = {}
+    for province, _, _, n in rows:
+        counts = per_province.setdefault(str(province), [0, 0])
+        counts[0 if n else 1] += 1
     return Table(
         key="coverage",
         title=gettext("Sales-point coverage by area"),
@@ -112,6 +134,8 @@ async def coverage(session: AsyncSession, *, on: dt.date, uncovered_only: bool =
         rows=rows,
         summary=ngettext("%(num)d area has no sales point.", "%(num)d areas have no sales point.", empty)
         % {"num": empty},
+        series=[gettext("Areas with a sales point"), gettext("Areas without one")],
+        bars=sorted(per_province.items(), key=lambda kv: (-kv[1][1], kv[0])),
     )
 
 

@@ -3,6 +3,7 @@ and every report on a page of its own at ``/reports/{name}`` with its downloads.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
@@ -14,6 +15,7 @@ from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.i18n import gettext
 from shop.reports import figures, registry, trade
+from shop.reports.tables import Table
 
 PERIODIC = ("sales", "fulfilment-sla")
 
@@ -33,6 +35,11 @@ def report_titles() -> dict[str, str]:
     }
 
 
+def _uncovered(table: Table) -> Table:
+    """The coverage table's areas without a sales point (its chart keeps every area)."""
+    return dataclasses.replace(table, rows=[row for row in table.rows if row[3] == 0])
+
+
 class ReportPages(Controller):
     path = "/reports"
     include_in_schema = False
@@ -45,7 +52,7 @@ class ReportPages(Controller):
         context: dict[str, Any] = {
             "by": by,
             "certification": await figures.certification(session, on=on, by=by),
-            "coverage": await figures.coverage(session, on=on, uncovered_only=True),
+            "coverage": _uncovered(await figures.coverage(session, on=on)),
             "expiring": await figures.expiring_certificates(session, on=on, within=90),
             "sales": await trade.sales(session, start=start, end=end, by="month"),
             "reports": report_titles(),

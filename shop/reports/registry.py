@@ -61,7 +61,8 @@ def _choice(params: Params, name: str, allowed: tuple[str, ...]) -> str:
 
 
 async def _certification(s: AsyncSession, p: Params) -> Table:
-    return await figures.certification(s, on=today(), by=_choice(p, "by", ("province", "group")))  # type: ignore[arg-type]
+    by = _choice(p, "by", ("province", "area", "group"))
+    return await figures.certification(s, on=today(), by=by, group=p.get("group") or None)  # type: ignore[arg-type]
 
 
 async def _coverage(s: AsyncSession, p: Params) -> Table:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import jobs
 from shop.accounts.models import Role
-from shop.catalog.models import Product
+from shop.catalog.models import Product, ProductGroup
 from shop.catalog.sellability import today
 from shop.geo.models import Area, Place, PlaceEra, PlaceLevel
 from shop.inventory.models import LocationKind
@@ -140,3 +140,28 @@ async def test_downloads_and_the_dashboard(client: httpx.AsyncClient, session: A
     assert page.text.count("<rect") >= 6 and "Areas with no sales point" in page.text
     listing = await client.get("/reports/certificates?within=30")
     assert listing.status_code == 200 and listing.text.count("<tr>") == 2  # the header and one
+
+
+async def test_by_former_district_and_within_one_group(client: httpx.AsyncClient, session: AsyncSession):
+    await _world(session)
+    district = await session.scalar(
+        sa.select(Place).where(Place.era == PlaceEra.legacy, Place.level == PlaceLevel.district).limit(1)
+    )
+    assert district is not None
+    five = await session.scalar(sa.select(Product.id).where(Product.stars == 5))
+    await session.execute(sa.update(Product).where(Product.id == five).values(legacy_district_id=district.id))
+    other_group = await session.scalar(  # a top group other than food-processed's own
+        sa.select(ProductGroup.code).where(ProductGroup.parent_id.is_(None), ProductGroup.code != "food")
+    )
+    await session.commit()
+    admin = await factories.bearer(client, "office1")
+    areas = (await client.get("/api/v1/reports/certification?by=area", headers={**admin, **EN})).json()
+    assert areas["columns"][0] == "Former district"
+    assert [district.name, 1, 0, 0, 1] in areas["rows"]  # the others keep their own district
+    assert areas["rows"][-1] == ["Total", 1, 2, 4, 7] and len(areas["rows"]) == 3
+    same = (await client.get("/api/v1/reports/certification?group=food-processed", headers=admin)).json()
+    assert same["rows"][-1][-1] == 7
+    none = (await client.get(f"/api/v1/reports/certification?group={other_group}", headers=admin)).json()
+    assert none["rows"] == [["Tổng cộng", 0, 0, 0, 0]]
+    wrong = await client.get("/api/v1/reports/certification?by=commune", headers={**admin, **EN})
+    assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "by"

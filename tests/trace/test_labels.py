@@ -8,6 +8,7 @@ import datetime as dt
 import httpx
 import pypdfium2 as pdfium
 import sqlalchemy as sa
+import zxingcpp
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.models import Role
@@ -82,3 +83,24 @@ async def test_labels_of_a_receipt_and_of_chosen_products(client: httpx.AsyncCli
     pages, _, text, _ = _look(sheet.content)
     assert pages == 1 and text.count("L2611") == 5 and "HSD 01/11/2027" in text  # one per unit
     assert (await client.get(f"/pos/SP-B/receipts/{receipt_id}/labels")).status_code in (403, 404)
+
+
+async def test_scanning_a_label_opens_the_right_trace_page(client: httpx.AsyncClient, session: AsyncSession):
+    """The done-when of the trace issue, with a real QR decoder on the printed label."""
+    item = await factories.product(session, name=NAME, price_vnd=185_000)
+    decided = today() - dt.timedelta(days=30)
+    await factories.certificate(session, item, 4, decision_date=decided, today=decided)
+    other = await factories.product(session, name="Miến dong Tài Hoan")
+    await session.commit()
+    admin = await factories.admin_headers(session, client)
+    sheet = await client.get(
+        f"/api/v1/labels?product={other.id}&product={item.id}&layout=thermal", headers=admin
+    )
+    page = pdfium.PdfDocument(sheet.content)[1]  # the second label: the honey
+    found = zxingcpp.read_barcodes(page.render(scale=4).to_pil())
+    assert len(found) == 1 and found[0].format == zxingcpp.BarcodeFormat.QRCode
+    url = found[0].text
+    assert url.endswith(f"/t/{item.trace_code}") and url.startswith("http")
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]  # the page, on this test server
+    opened = await client.get(path, headers={"Accept-Language": "en"})
+    assert opened.status_code == 200 and NAME in opened.text and "Genuine OCOP product" in opened.text
