@@ -59,7 +59,7 @@ def upgrade() -> None:
     sa.Column('at', shop.db_types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('location_id', sa.Integer(), nullable=True),
     sa.Column('product_id', sa.Integer(), nullable=True),
-    sa.Column('reference', sa.String(length=40), nullable=False),
+    sa.Column('reference', sa.String(length=60), nullable=False),
     sa.Column('quantity', sa.Integer(), nullable=False),
     sa.Column('amount_vnd', sa.BigInteger(), nullable=False),
     sa.Column('unit_cost_vnd', sa.BigInteger(), nullable=True),

@@ -95,7 +95,7 @@ class StatementLine(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     location_id: Mapped[int | None] = mapped_column(sa.ForeignKey("location.id"))
     product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("product.id"))
-    reference: Mapped[str] = mapped_column(sa.String(40))  # the receipt or order number
+    reference: Mapped[str] = mapped_column(sa.String(60))  # the receipt or order number
     quantity: Mapped[int] = mapped_column(sa.Integer, default=0)
     amount_vnd: Mapped[int] = mapped_column(sa.BigInteger)  # what the customer paid (−: got back)
     # The terms: an agreed producer price per unit, or a commission rate.

@@ -187,7 +187,7 @@ async def _takes(
             Movement.quantity,
             Movement.ownership,
             Movement.document_id,
-            StockLevel.unit_cost_vnd,
+            Movement.unit_value_vnd,
             StockLevel.commission_bp,
         )
         .join(Product, Product.id == Movement.product_id)
@@ -202,8 +202,11 @@ async def _takes(
         .order_by(Movement.id)
     )
     takes: dict[tuple[int, int], list[_Take]] = defaultdict(list)
-    for mid, at, loc, pid, qty, own, doc, cost, bp in await session.execute(stmt):
-        takes[(doc or 0, pid)].append(_Take(mid, at, loc, pid, abs(qty), own, Terms(cost, bp)))
+    for mid, at, loc, pid, qty, own, doc, value, bp in await session.execute(stmt):
+        # The agreed price as it was when the goods left (the ledger row keeps it; a later
+        # receipt may change the level's); a level on commission has none, and its rate.
+        terms = Terms(value, None) if value is not None else Terms(None, bp)
+        takes[(doc or 0, pid)].append(_Take(mid, at, loc, pid, abs(qty), own, terms))
     return takes
 
 

@@ -189,11 +189,13 @@ async def _refunds(session: AsyncSession, sale: Sale, total: int) -> list[tuple[
 async def _restock(
     session: AsyncSession, user: CurrentUser, sale: Sale, document: SaleReturn, taken: Sequence[Taken]
 ) -> None:
-    """The goods come back to the level the sale took them from (its first, FEFO);
-    damaged ones are written off again in the same document."""
+    """Each unit goes back to the level the sale took it from, at the value it left at:
+    the sale's rows of a product are walked in order, past the units returned before, so a
+    consigned unit comes back consigned and a bought one bought. Damaged ones are written
+    off again in the same document."""
     product_ids = {t.returnable.line.product_id for t in taken}
     stmt = (
-        sa.select(Movement.product_id, Movement.stock_level_id, Movement.unit_value_vnd)
+        sa.select(Movement.product_id, Movement.stock_level_id, Movement.unit_value_vnd, Movement.quantity)
         .where(
             Movement.document_kind == DocumentKind.sale,
             Movement.document_id == sale.id,
@@ -202,15 +204,46 @@ async def _restock(
         )
         .order_by(Movement.id)
     )
-    source: dict[int, tuple[int, int | None]] = {}
-    for product_id, level_id, value in await session.execute(stmt):
-        source.setdefault(product_id, (level_id, value))
+    sources: dict[int, list[tuple[int, int | None, int]]] = {}
+    for product_id, level_id, value, quantity in await session.execute(stmt):
+        sources.setdefault(product_id, []).append((level_id, value, -quantity))
+    before = (
+        sa.select(SaleLine.product_id, sa.func.sum(ReturnLine.quantity))
+        .join(ReturnLine, ReturnLine.sale_line_id == SaleLine.id)
+        .where(
+            SaleLine.sale_id == sale.id,
+            ReturnLine.return_id != document.id,
+            SaleLine.product_id.in_(product_ids),
+        )
+        .group_by(SaleLine.product_id)
+    )
+    returned: dict[int, int] = {pid: int(n) for pid, n in await session.execute(before)}
     changes = []
     for t in taken:
-        level_id, value = source[t.returnable.line.product_id]
-        changes.append(ledger.Change(level_id, MovementKind.customer_return, t.quantity, unit_value=value))
-        if not t.restock:
-            changes.append(ledger.Change(level_id, MovementKind.write_off, -t.quantity, unit_value=value))
+        product_id = t.returnable.line.product_id
+        pieces = _pieces(sources[product_id], skip=returned.get(product_id, 0), units=t.quantity)
+        returned[product_id] = returned.get(product_id, 0) + t.quantity
+        for level_id, value, units in pieces:
+            changes.append(ledger.Change(level_id, MovementKind.customer_return, units, unit_value=value))
+            if not t.restock:
+                changes.append(ledger.Change(level_id, MovementKind.write_off, -units, unit_value=value))
     await ledger.apply(
         session, changes, ledger.Entry(DocumentKind.sale_return, document.id, user.id, reason=document.reason)
     )
+
+
+def _pieces(
+    sold: Sequence[tuple[int, int | None, int]], *, skip: int, units: int
+) -> list[tuple[int, int | None, int]]:
+    """``units`` units after the first ``skip`` of the sale's rows (level, value, units sold),
+    as (level, value, units) pieces; past the rows (never, but safe), the first row's level."""
+    out, seen = [], 0
+    for level_id, value, n in sold:
+        start, end = max(skip, seen), min(skip + units, seen + n)
+        if end > start:
+            out.append((level_id, value, end - start))
+        seen += n
+    missing = units - sum(n for _, _, n in out)
+    if missing > 0:
+        out.append((sold[0][0], sold[0][1], missing))
+    return out

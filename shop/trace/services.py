@@ -110,8 +110,8 @@ class ScanCounter:
                         )
                     )
                 await session.commit()
-        except Exception:
-            self.pending.update(taken)  # written next time
+        except BaseException:  # cancelled too: the counts are written next time
+            self.pending.update(taken)
             raise
         finally:
             self._flushing = False

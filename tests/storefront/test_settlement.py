@@ -13,9 +13,12 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+import sqlalchemy as sa
 
 from shop import jobs
 from shop.catalog.sellability import today
+from shop.db import Database
+from shop.inventory.models import StockLevel
 from tests import factories
 from tests.inventory.support import receipt_body
 from tests.inventory.test_pos_pages import _token, login
@@ -290,3 +293,64 @@ async def test_the_cooperative_and_the_office_on_their_pages(
     )
     assert (await client.get(f"/coop/statements/HTX-DV/{MONTH}")).status_code == 404
     assert (await client.get("/office/statements/")).status_code == 403
+
+
+async def test_the_agreement_of_the_day_of_the_sale_is_kept(shop: Shop, stripe: FakeStripe):
+    """A later receipt changes the level's agreed price: what was sold before keeps its own."""
+    w, client, admin = shop.world, shop.client, shop.admin
+    manager = await factories.bearer(client, w.other_manager)
+    await _consign(client, admin, "SP-B", receipt_body(w.noodles.id, 4, kind="consignment", unit_cost=35_000))
+    await _sell(client, manager, "SP-B", [(w.noodles.id, 2)])
+    await _consign(client, admin, "SP-B", receipt_body(w.noodles.id, 4, kind="consignment", unit_cost=40_000))
+    await _sell(client, manager, "SP-B", [(w.noodles.id, 1)])
+    th = (
+        await client.post("/api/v1/producers/HTX-TH/statements", json={"month": MONTH}, headers=admin)
+    ).json()
+    assert sorted((ln["quantity"], ln["unit_cost_vnd"], ln["due_vnd"]) for ln in th["lines"]) == [
+        (1, 40_000, 40_000),
+        (2, 35_000, 70_000),
+    ]
+
+
+async def test_a_return_puts_each_unit_back_where_it_came_from(shop: Shop, stripe: FakeStripe, database_url):
+    """A line drawn from bought and consigned stock, returned whole: every level is as it
+    was, and the producer's statement nets to nothing."""
+    w, client, admin = shop.world, shop.client, shop.admin
+    staff = await factories.bearer(client, w.staff)
+    honey = receipt_body(w.noodles.id, 2, kind="consignment", unit_cost=None) | {"commission_rate_bp": 2000}
+    await _consign(client, admin, "SP-A", honey)  # SP-A now holds 3 bought noodles and 2 consigned
+
+    async def levels() -> list[tuple[str, int]]:
+        db = Database.connect(database_url)
+        try:
+            async with db.read_sessions() as s:
+                rows = await s.execute(
+                    sa.select(StockLevel.ownership, StockLevel.on_hand)
+                    .where(StockLevel.location_id == w.shop.id, StockLevel.product_id == w.noodles.id)
+                    .order_by(StockLevel.id)
+                )
+                return [(str(o), int(n)) for o, n in rows]
+        finally:
+            await db.dispose()
+
+    before = await levels()
+    sale = await _sell(client, staff, "SP-A", [(w.noodles.id, 5)])
+    assert sum(n for _, n in await levels()) == 0
+    for quantity in (2, 3):  # in two returns
+        back = await client.post(
+            f"/api/v1/sales/{sale}/returns",
+            json={
+                "id": str(uuid.uuid4()),
+                "lines": [{"product_id": w.noodles.id, "quantity": quantity}],
+                "reason": "Đổi ý",
+            },
+            headers=staff,
+        )
+        assert back.status_code == 201, back.text
+    assert await levels() == before
+    th = (
+        await client.post("/api/v1/producers/HTX-TH/statements", json={"month": MONTH}, headers=admin)
+    ).json()
+    sold = sum(ln["quantity"] for ln in th["lines"] if ln["kind"] == "consignment_sale")
+    returned = sum(ln["quantity"] for ln in th["lines"] if ln["kind"] == "consignment_return")
+    assert sold == returned == 2 and th["amount_due_vnd"] == 0 and th["consignment_sales_vnd"] == 100_000
