@@ -366,7 +366,9 @@ async def refunds(
                 PaymentRefund.id, PaymentRefund.key, PaymentRefund.amount_vnd, PaymentRefund.created_at
             ).where(
                 PaymentRefund.key.like("line:%"),
-                PaymentRefund.status == RefundStatus.succeeded,
+                # Asked for in the month, whether Stripe has answered yet: a refund that
+                # succeeds next month still belongs to this one (a failed one is no refund).
+                PaymentRefund.status != RefundStatus.failed,
                 PaymentRefund.created_at >= start,
                 PaymentRefund.created_at < end,
             )
