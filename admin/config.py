@@ -456,6 +456,7 @@ TABLES: list[AdminTable] = [
             "due_at",
             "sla_flagged_at",
             "cash_collected_vnd",
+            "fee_carried_vnd",
             "created_at",
             "updated_at",
         ),

@@ -22,6 +22,7 @@ from shop.inventory import access
 from shop.inventory.models import Location, LocationKind
 from shop.orders import holds, lifecycle, notices, refunds
 from shop.orders.models import (
+    DeliveryMethod,
     Fulfilment,
     FulfilmentStatus,
     LineStatus,
@@ -294,7 +295,18 @@ async def deliver(
                     )
                 ]
             )
-    await move(session, f, S.delivered, actor=user.username, cash_collected_vnd=cash_collected_vnd)
+    # The parcel that carried the order's delivery fee, decided now and kept: the producer
+    # who shipped it is credited the fee in its statement.
+    carried = order.delivery_method == DeliveryMethod.ship and f.id == await fee_collector(session, order.id)
+    fee = order.shipping_vnd if carried else 0
+    await move(
+        session,
+        f,
+        S.delivered,
+        actor=user.username,
+        cash_collected_vnd=cash_collected_vnd,
+        fee_carried_vnd=fee,
+    )
     await notices.fulfilment_moved(session, order, f, base_url)
 
 

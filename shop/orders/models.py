@@ -132,6 +132,8 @@ class Fulfilment(Base):
     due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
     sla_flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cash_collected_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The order's delivery fee, if this parcel carried it (set on delivery).
+    fee_carried_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

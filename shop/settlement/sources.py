@@ -37,7 +37,6 @@ from shop.inventory.models import (
     StockLevel,
 )
 from shop.orders.models import (
-    DeliveryMethod,
     Fulfilment,
     FulfilmentStatus,
     HoldState,
@@ -408,26 +407,15 @@ async def parcels(
     session: AsyncSession, producer_id: int, start: dt.datetime, end: dt.datetime
 ) -> list[Line]:
     """The producer's delivered parcels: the order's delivery fee for the one that carried it
-    (the first still going, as on the courier's slip), and the cash its courier collected."""
+    (decided at delivery, as on the courier's slip), and the cash its courier collected."""
     delivered = _delivered(start, end)
-    carrier = (
-        sa.select(sa.func.min(Fulfilment.id))
-        .where(
-            Fulfilment.order_id == Order.id,
-            Fulfilment.status.not_in([FulfilmentStatus.rejected, FulfilmentStatus.cancelled]),
-        )
-        .correlate(Order)
-        .scalar_subquery()
-    )
     stmt = (
         sa.select(
             Fulfilment.id,
             Fulfilment.location_id,
             Fulfilment.cash_collected_vnd,
+            Fulfilment.fee_carried_vnd,
             Order.number,
-            Order.delivery_method,
-            Order.shipping_vnd,
-            carrier,
             delivered.c.at,
         )
         .join(delivered, delivered.c.fulfilment_id == Fulfilment.id)
@@ -436,8 +424,8 @@ async def parcels(
         .order_by(Fulfilment.id)
     )
     out = []
-    for fid, loc, cash, number, method, fee, first, at in await session.execute(stmt):
-        if method == DeliveryMethod.ship and fee and fid == first:
+    for fid, loc, cash, fee, number, at in await session.execute(stmt):
+        if fee:
             out.append(Line(LineKind.shipping_fee, f"fee:{fid}", at, number, fee, fee, location_id=loc))
         if cash:
             out.append(Line(LineKind.cash_collected, f"cash:{fid}", at, number, cash, -cash, location_id=loc))

@@ -354,3 +354,34 @@ async def test_a_return_puts_each_unit_back_where_it_came_from(shop: Shop, strip
     sold = sum(ln["quantity"] for ln in th["lines"] if ln["kind"] == "consignment_sale")
     returned = sum(ln["quantity"] for ln in th["lines"] if ln["kind"] == "consignment_return")
     assert sold == returned == 2 and th["amount_due_vnd"] == 0 and th["consignment_sales_vnd"] == 100_000
+
+
+async def test_the_delivery_fee_goes_to_the_parcel_that_carried_it(shop: Shop, stripe: FakeStripe):
+    """Cash on delivery in two parcels: the second is delivered first, without the fee (the
+    first still carries it), then the first is rejected. Nobody collected the fee, so no
+    statement credits it."""
+    w, client, admin = shop.world, shop.client, shop.admin
+    cart = await cart_with(client, (w.noodles.id, 1), (w.tea.id, 1))
+    order = (
+        await client.post(
+            "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+        )
+    ).json()
+    parcels = sorted(
+        (
+            f
+            for f in (await client.get("/api/v1/fulfilments", headers=admin)).json()
+            if f["order"] == order["number"]
+        ),
+        key=lambda f: f["id"],
+    )
+    first, second = parcels
+    assert second["amount_to_collect_vnd"] == PRICE  # the fee is on the first parcel's slip
+    await _fulfil(client, admin, second["id"], cash=PRICE)
+    rejected = await client.post(
+        f"/api/v1/fulfilments/{first['id']}/reject", json={"reason": "Hết hàng"}, headers=admin
+    )
+    assert rejected.status_code == 200
+    made = (await client.post("/api/v1/statements/prepare", json={"month": MONTH}, headers=admin)).json()
+    assert sum(s["shipping_fees_vnd"] for s in made) == 0
+    assert sum(s["cash_collected_vnd"] for s in made) == PRICE
