@@ -154,6 +154,24 @@ TABLES: list[AdminTable] = [
         group="Chứng nhận OCOP",
         editable=False,
     ),
+    # Evaluations below 3★ (no certificate): entered here, for the share reaching 3★.
+    AdminTable(
+        "failed_evaluation",
+        (
+            "producer_id",
+            "product_id",
+            "product_name",
+            "province_id",
+            "council_level",
+            "evaluated_on",
+            "score",
+            "stars",
+            "note",
+            "created_at",
+        ),
+        group="Chứng nhận OCOP",
+        integer_fks=frozenset({"product_id", "province_id"}),
+    ),
     AdminTable(
         "quality_certification",
         ("product_id", "kind", "number", "issuer", "valid_from", "valid_until"),

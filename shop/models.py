@@ -10,6 +10,7 @@ from shop.accounts.models import (
 )
 from shop.catalog.models import (
     Certificate,
+    FailedEvaluation,
     Producer,
     Product,
     ProductGroup,
@@ -61,6 +62,7 @@ __all__ = [
     "Clearance",
     "Counter",
     "CurrencyRate",
+    "FailedEvaluation",
     "Fulfilment",
     "Location",
     "LoginFailure",

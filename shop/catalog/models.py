@@ -234,3 +234,28 @@ class QualityCertification(Base):
     issuer: Mapped[str | None] = mapped_column(sa.String(200))
     valid_from: Mapped[dt.date | None] = mapped_column(sa.Date)
     valid_until: Mapped[dt.date | None] = mapped_column(sa.Date)
+
+
+class FailedEvaluation(Base):
+    """An OCOP evaluation that did not reach 3★: no certificate comes of it, so it is
+    recorded here (by the office, in the admin) for the programme's figure "share of
+    evaluated products reaching 3★". Certificates are the evaluations that did."""
+
+    __tablename__ = "failed_evaluation"
+    __table_args__ = (
+        sa.CheckConstraint("stars >= 1 AND stars <= 2", name="below_three_stars"),
+        sa.CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
+        sa.Index("ix_failed_evaluation_on", "evaluated_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    producer_id: Mapped[int] = mapped_column(sa.ForeignKey("producer.id"), index=True)
+    product_id: Mapped[int | None] = mapped_column(sa.ForeignKey("product.id"))  # if in the catalog
+    product_name: Mapped[str] = mapped_column(sa.String(200))
+    province_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id"))  # of origin, today's map
+    council_level: Mapped[CouncilLevel] = mapped_column(enum_column(CouncilLevel, "council_level"))
+    evaluated_on: Mapped[dt.date] = mapped_column(sa.Date)
+    score: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    stars: Mapped[int] = mapped_column(sa.SmallInteger)  # 1 or 2
+    note: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,7 @@
 """The office's figures, each one query over the catalog and the locations.
 
+- The share of evaluated products reaching 3★ in a year (the programme's target).
+
 - Certified products by stars and province (of origin, today's map) or product group (the
   six groups of the programme): "155 products: 1 five-star, 11 four-star, 143 three-star".
   Certified means what the storefront and the tills sell today (an active certificate of
@@ -18,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from shop.catalog import expiry
-from shop.catalog.models import Product, ProductGroup
+from shop.catalog.models import Certificate, FailedEvaluation, Product, ProductGroup
 from shop.catalog.sellability import sellable_product_clause
 from shop.geo.models import Area, Place
 from shop.i18n import current_language, gettext, ngettext
@@ -177,4 +179,61 @@ async def expiring_certificates(session: AsyncSession, *, on: dt.date, within: i
                 ],
             )
         ],
+    )
+
+
+async def evaluations(session: AsyncSession, *, year: int) -> Table:
+    """The share of the year's evaluated products reaching 3★, by province: certificates
+    decided that year (3★ and above) against the evaluations recorded below 3★."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    passed = (
+        sa.select(sa.func.coalesce(Place.name, "—").label("label"), Certificate.stars, sa.func.count())
+        .join(Product, Product.id == Certificate.product_id)
+        .outerjoin(Place, Place.id == Product.origin_province_id)
+        .where(Certificate.decision_date >= start, Certificate.decision_date <= end)
+        .group_by(sa.literal_column("label"), Certificate.stars)
+    )
+    failed = (
+        sa.select(sa.func.coalesce(Place.name, "—").label("label"), FailedEvaluation.stars, sa.func.count())
+        .outerjoin(Place, Place.id == FailedEvaluation.province_id)
+        .where(FailedEvaluation.evaluated_on >= start, FailedEvaluation.evaluated_on <= end)
+        .group_by(sa.literal_column("label"), FailedEvaluation.stars)
+    )
+    counts: dict[str, dict[int, int]] = {}
+    for stmt in (passed, failed):
+        for label, stars, n in await session.execute(stmt):
+            counts.setdefault(str(label), {})[int(stars)] = int(n)
+
+    def row(label: str, c: dict[int, int]) -> list[object]:
+        total, reached = sum(c.values()), sum(n for s, n in c.items() if s >= 3)
+        share = round(100 * reached / total, 1) if total else 0.0
+        return [label, total, reached, c.get(5, 0), c.get(4, 0), c.get(3, 0), total - reached, share]
+
+    rows = [
+        row(label, c) for label, c in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    ]
+    everything: dict[int, int] = {}
+    for c in counts.values():
+        for s, n in c.items():
+            everything[s] = everything.get(s, 0) + n
+    totals = row(gettext("Total"), everything)
+    rows.append(totals)
+    return Table(
+        key=f"evaluations-{year}",
+        title=gettext("Evaluated products reaching 3★ in %(year)s") % {"year": year},
+        columns=[
+            gettext("Province"),
+            gettext("Evaluated"),
+            gettext("3★ or more"),
+            "5★",
+            "4★",
+            "3★",
+            gettext("Below 3★"),
+            gettext("Share (%)"),
+        ],
+        rows=rows,  # type: ignore[arg-type]
+        summary=gettext("%(reached)s of %(total)s evaluated products reached 3★ (%(share)s %%).")
+        % {"reached": totals[2], "total": totals[1], "share": totals[7]},
+        series=[gettext("3★ or more"), gettext("Below 3★")],
+        bars=[(str(r[0]), [int(r[2]), int(r[6])]) for r in rows[:-1]],  # type: ignore[call-overload]
     )

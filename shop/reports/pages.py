@@ -23,6 +23,7 @@ PERIODIC = ("sales", "fulfilment-sla")
 def report_titles() -> dict[str, str]:
     return {
         "certification": gettext("Certified products by stars"),
+        "evaluations": gettext("Evaluated products reaching 3★"),
         "coverage": gettext("Sales-point coverage by area"),
         "expiring-certificates": gettext("Certificates expiring soon"),
         "sales": gettext("Sales by channel, location, product, producer or month"),

@@ -65,6 +65,10 @@ async def _certification(s: AsyncSession, p: Params) -> Table:
     return await figures.certification(s, on=today(), by=by, group=p.get("group") or None)  # type: ignore[arg-type]
 
 
+async def _evaluations(s: AsyncSession, p: Params) -> Table:
+    return await figures.evaluations(s, year=_int(p, "year", today().year, 2018, today().year))
+
+
 async def _coverage(s: AsyncSession, p: Params) -> Table:
     return await figures.coverage(s, on=today(), uncovered_only=p.get("uncovered") in ("true", "1", "yes"))
 
@@ -106,6 +110,7 @@ async def _compliance(s: AsyncSession, p: Params) -> Table:
 
 REPORTS: dict[str, Callable[[AsyncSession, Params], Awaitable[Table]]] = {
     "certification": _certification,
+    "evaluations": _evaluations,
     "coverage": _coverage,
     "expiring-certificates": _expiring,
     "sales": _sales,

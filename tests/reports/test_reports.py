@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import jobs
 from shop.accounts.models import Role
-from shop.catalog.models import Product, ProductGroup
+from shop.catalog.models import CouncilLevel, FailedEvaluation, Producer, Product, ProductGroup
 from shop.catalog.sellability import today
 from shop.geo.models import Area, Place, PlaceEra, PlaceLevel
 from shop.inventory.models import LocationKind
@@ -165,3 +165,39 @@ async def test_by_former_district_and_within_one_group(client: httpx.AsyncClient
     assert none["rows"] == [["Tổng cộng", 0, 0, 0, 0]]
     wrong = await client.get("/api/v1/reports/certification?by=commune", headers={**admin, **EN})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "by"
+
+
+async def test_the_share_of_evaluated_products_reaching_three_stars(
+    client: httpx.AsyncClient, session: AsyncSession
+):
+    names = await _world(session)
+    decided = today() - dt.timedelta(days=300)  # when the world's seven certificates were decided
+    a = await session.scalar(
+        sa.select(Place.id).where(Place.name == names["a"], Place.era == PlaceEra.current)
+    )
+    maker = await session.scalar(sa.select(Producer.id).where(Producer.code == "HTX-A"))
+    for stars, score in ((2, 45), (2, 38), (1, 20)):
+        session.add(
+            FailedEvaluation(
+                producer_id=maker,
+                product_name=f"Sản phẩm chưa đạt {score}",
+                province_id=a,
+                council_level=CouncilLevel.province,
+                evaluated_on=decided,
+                score=score,
+                stars=stars,
+            )
+        )
+    await session.commit()
+    admin = await factories.bearer(client, "office1")
+    body = (
+        await client.get(f"/api/v1/reports/evaluations?year={decided.year}", headers={**admin, **EN})
+    ).json()
+    assert body["rows"] == [
+        [names["a"], 9, 6, 1, 2, 3, 3, 66.7],
+        [names["b"], 1, 1, 0, 0, 1, 0, 100.0],
+        ["Total", 10, 7, 1, 2, 4, 3, 70.0],
+    ]
+    assert body["summary"] == "7 of 10 evaluated products reached 3★ (70.0 %)."
+    future = await client.get(f"/api/v1/reports/evaluations?year={today().year + 1}", headers=admin)
+    assert future.status_code == 422
