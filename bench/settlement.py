@@ -31,7 +31,8 @@ from shop.db_types import utcnow
 from shop.demo.users import ADMIN
 from shop.errors import DomainError
 from shop.inventory.models import Location, LocationKind, Ownership, StockLevel
-from shop.settlement import exports, sources, statements
+from shop.settlement import exports, statements
+from shop.settlement.lines import month_bounds
 from shop.settlement.views import statement_out
 from shop.till import sales, shifts
 from shop.till.models import Sale, SaleLine
@@ -79,7 +80,7 @@ async def _busiest_producer(db: Database) -> tuple[int, dict[int, list[tuple[int
 
 
 async def _sales_this_month(db: Database, producer_id: int) -> int:
-    start, end = sources.month_bounds(today().replace(day=1))
+    start, end = month_bounds(today().replace(day=1))
     async with db.read_sessions() as s:
         found = await s.scalar(
             sa.select(sa.func.count(sa.distinct(Sale.id)))

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.reports import figures, trade
+from shop.reports import figures, operations, trade
 from shop.reports.tables import Table
 
 Params = Mapping[str, str]
@@ -88,24 +88,24 @@ async def _growth(s: AsyncSession, p: Params) -> Table:
 
 
 async def _stock(s: AsyncSession, p: Params) -> Table:
-    return (await trade.stock(s, on=today()))[0]
+    return (await operations.stock(s, on=today()))[0]
 
 
 async def _near_expiry(s: AsyncSession, p: Params) -> Table:
-    return (await trade.stock(s, on=today(), within=_int(p, "within", 30, 1, 366)))[1]
+    return (await operations.stock(s, on=today(), within=_int(p, "within", 30, 1, 366)))[1]
 
 
 async def _slow(s: AsyncSession, p: Params) -> Table:
-    return await trade.slow_movers(s, on=today(), days=_int(p, "days", 60, 7, 366))
+    return await operations.slow_movers(s, on=today(), days=_int(p, "days", 60, 7, 366))
 
 
 async def _sla(s: AsyncSession, p: Params) -> Table:
     start, end = period(p)
-    return await trade.fulfilment_sla(s, start=start, end=end)
+    return await operations.fulfilment_sla(s, start=start, end=end)
 
 
 async def _compliance(s: AsyncSession, p: Params) -> Table:
-    return await trade.compliance(s, on=today())
+    return await operations.compliance(s, on=today())
 
 
 REPORTS: dict[str, Callable[[AsyncSession, Params], Awaitable[Table]]] = {

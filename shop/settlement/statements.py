@@ -25,6 +25,7 @@ from shop.inventory.models import DocumentKind, Movement, MovementKind, Ownershi
 from shop.orders.models import OrderEvent, OrderLine
 from shop.payments.models import PaymentRefund
 from shop.settlement import sources
+from shop.settlement.lines import Line, month_bounds
 from shop.settlement.models import NEXT, LineKind, Statement, StatementLine, StatementStatus
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -104,7 +105,7 @@ async def _draft(session: AsyncSession, producer: Producer, month: dt.date, rate
     return statement
 
 
-def _totals(lines: Sequence[sources.Line]) -> dict[str, int]:
+def _totals(lines: Sequence[Line]) -> dict[str, int]:
     def amount(*kinds: LineKind) -> int:
         return sum(line.amount for line in lines if line.kind in kinds)
 
@@ -236,7 +237,7 @@ async def pay(
 async def active_producers(session: AsyncSession, month: dt.date) -> list[int]:
     """Producers with anything to settle in the month: consigned goods sold or returned at
     a sales point, or their order lines delivered or refunded."""
-    start, end = sources.month_bounds(month)
+    start, end = month_bounds(month)
     consigned = (
         sa.select(Product.producer_id)
         .join(Movement, Movement.product_id == Product.id)

@@ -8,8 +8,9 @@ import datetime as dt
 
 from shop.inventory.models import Ownership
 from shop.settlement import sources
+from shop.settlement.lines import Line, Terms, commission_of, month_bounds, priced, share
 from shop.settlement.models import LineKind
-from shop.settlement.sources import Line, Terms, _slices, _Take, commission_of, month_bounds, priced, share
+from shop.settlement.sources import _slices, _Take
 
 AT = dt.datetime(2026, 11, 30, 17, 30, tzinfo=dt.UTC)
 
