@@ -41,6 +41,12 @@ class DomainError(Exception):
         text = gettext(self.message)
         return text.format(**self.params) if self.params else text
 
+    @property
+    def first_message(self) -> str:
+        """What a page shows: the first offending field's message, else the detail."""
+        first = self.errors[0] if self.errors else {}
+        return str(first.get("message") or self.detail)
+
 
 class BadRequest(DomainError):
     status_code = 400

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from litestar import Request
+from litestar import Request, Response
 from litestar.datastructures import Cookie
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
@@ -59,6 +59,18 @@ def build_environment() -> Environment:
 
 def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment()))
+
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(body: bytes, media_type: str, filename: str, *, inline: bool = False) -> Response[bytes]:
+    """A file answer: shown in the browser (``inline``, a PDF to print) or saved."""
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        body, media_type=media_type, headers={"Content-Disposition": f'{disposition}; filename="{filename}"'}
+    )
 
 
 async def set_request_language(request: Request[Any, Any, Any]) -> None:

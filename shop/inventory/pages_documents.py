@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_login
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
-from shop.errors import NotFound
 from shop.i18n import N_, _
 from shop.inventory import access, receipts, write_offs
 from shop.inventory.api import Id
@@ -165,9 +164,7 @@ class ReceivePages(Controller):
     ) -> Template:
         user = actor(request)
         location = await access.location(session, user, code, change=True)
-        found = await receipts.find(session, user, receipt_id)
-        if found.location_id != location.id:
-            raise NotFound(N_("No receipt {id}."), id=receipt_id)
+        found = await receipts.find_at(session, user, location, receipt_id)
         out = await receipts.receipt_out(session, found)
         return render(request, "pos/receipt.html", location, receipt=out)
 

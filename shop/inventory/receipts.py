@@ -153,6 +153,14 @@ async def find(session: AsyncSession, user: CurrentUser, receipt_id: int) -> Rec
     raise NotFound(N_("No receipt {id}."), id=receipt_id)
 
 
+async def find_at(session: AsyncSession, user: CurrentUser, location: Location, receipt_id: int) -> Receipt:
+    """A receipt of this location that the user may see (404 otherwise)."""
+    receipt = await find(session, user, receipt_id)
+    if receipt.location_id != location.id:
+        raise NotFound(N_("No receipt {id}."), id=receipt_id)
+    return receipt
+
+
 async def receipt_out(session: AsyncSession, receipt: Receipt) -> ReceiptOut:
     stmt = (
         sa.select(ReceiptLine, Product.name, Batch.code, Batch.expires_on)

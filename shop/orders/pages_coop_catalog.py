@@ -23,7 +23,10 @@ from shop.inventory.models import Location, StockLevel
 from shop.inventory.pages_base import actor
 
 
-async def _producer(request: Request[Any, Any, Any], session: AsyncSession, code: str | None) -> Producer:
+async def portal_producer(
+    request: Request[Any, Any, Any], session: AsyncSession, code: str | None
+) -> Producer:
+    """Whose portal page this is: the cooperative's own producer; the office names one."""
     user = actor(request)
     if user.is_admin and code:
         found = await session.scalar(sa.select(Producer).where(Producer.code == code))
@@ -43,7 +46,7 @@ class CoopCatalogPages(Controller):
     async def products(
         self, request: Request[Any, Any, Any], session: AsyncSession, producer: Code = None
     ) -> Template:
-        maker = await _producer(request, session, producer)
+        maker = await portal_producer(request, session, producer)
         items = list(
             await session.scalars(
                 sa.select(Product).where(Product.producer_id == maker.id).order_by(Product.name)
@@ -70,7 +73,7 @@ class CoopCatalogPages(Controller):
     async def stock(
         self, request: Request[Any, Any, Any], session: AsyncSession, producer: Code = None
     ) -> Template:
-        maker = await _producer(request, session, producer)
+        maker = await portal_producer(request, session, producer)
         rows = (
             await session.execute(
                 sa.select(

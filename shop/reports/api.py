@@ -13,6 +13,7 @@ from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.reports import registry, tables
 from shop.reports.tables import Table, TableOut
+from shop.web import CSV_TYPE, XLSX_TYPE, download
 
 Format = Literal["json", "csv", "xlsx"]
 
@@ -21,11 +22,10 @@ def answer(table: Table, format: Format) -> Response[TableOut] | Response[bytes]
     if format == "json":
         return Response(tables.as_json(table))
     if format == "csv":
-        body, media = tables.to_csv(table), tables.CSV_TYPE
+        body, media = tables.to_csv(table), CSV_TYPE
     else:
-        body, media = tables.to_xlsx(table), tables.XLSX_TYPE
-    name = f"report-{table.key}-{today().isoformat()}.{format}"
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        body, media = tables.to_xlsx(table), XLSX_TYPE
+    return download(body, media, f"report-{table.key}-{today().isoformat()}.{format}")
 
 
 class ReportController(Controller):

@@ -11,8 +11,6 @@ import msgspec
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Cell = str | int | float | dt.date | None
 
 

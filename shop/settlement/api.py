@@ -22,6 +22,7 @@ from shop.settlement import exports, statements
 from shop.settlement.models import Statement, StatementStatus
 from shop.settlement.schemas import MonthIn, PayIn, StatementOut
 from shop.settlement.views import statement_out
+from shop.web import CSV_TYPE, XLSX_TYPE, download
 
 ProducerCode = Annotated[str, Parameter(max_length=40)]
 Month = Annotated[str, Parameter(max_length=7, description="YYYY-MM")]
@@ -94,7 +95,7 @@ class StatementController(Controller):
     ) -> Response[bytes]:
         producer, statement = await statement_of(session, actor(request), code, month)
         out = await statement_out(session, statement, producer)
-        return _download(exports.to_csv(out), exports.CSV_TYPE, exports.filename(out, "csv"))
+        return download(exports.to_csv(out), CSV_TYPE, exports.filename(out, "csv"))
 
     @get("/{month:str}/export.xlsx", operation_id="exportStatementXlsx", summary="The statement as Excel")
     async def xlsx(
@@ -102,7 +103,7 @@ class StatementController(Controller):
     ) -> Response[bytes]:
         producer, statement = await statement_of(session, actor(request), code, month)
         out = await statement_out(session, statement, producer)
-        return _download(exports.to_xlsx(out), exports.XLSX_TYPE, exports.filename(out, "xlsx"))
+        return download(exports.to_xlsx(out), XLSX_TYPE, exports.filename(out, "xlsx"))
 
     @post(
         "/{month:str}/approve",
@@ -144,12 +145,6 @@ class StatementController(Controller):
         )
         await session.commit()
         return await statement_out(session, statement, producer)
-
-
-def _download(body: bytes, media_type: str, name: str) -> Response[bytes]:
-    return Response(
-        body, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
 
 
 class OfficeStatementController(Controller):

@@ -19,9 +19,6 @@ from shop.i18n import gettext
 from shop.settlement.schemas import StatementLineOut, StatementOut
 from shop.settlement.views import kind_label, status_label
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def filename(statement: StatementOut, extension: str) -> str:
     return f"statement-{statement.producer}-{statement.month}.{extension}"

@@ -17,8 +17,9 @@ from shop.accounts.models import Role
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import DomainError, NotFound
-from shop.i18n import N_, gettext, ngettext
+from shop.i18n import gettext, ngettext
 from shop.inventory.pages_base import actor
+from shop.orders.pages_coop_catalog import portal_producer
 from shop.settlement import statements
 from shop.settlement.api import ProducerCode, statement_of, visible_producer
 from shop.settlement.models import NEXT, Statement, StatementStatus
@@ -64,22 +65,11 @@ class CoopStatementPages(Controller):
     include_in_schema = False
     guards = [requires_role(Role.cooperative)]
 
-    async def _producer(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: str | None
-    ) -> Producer:
-        user = actor(request)
-        if code:
-            return await visible_producer(session, user, code)
-        found = await session.get(Producer, user.producer_id) if user.producer_id else None
-        if found is None:
-            raise NotFound(N_("No producer {key}."), key="")
-        return found
-
     @get("/")
     async def index(
         self, request: Request[Any, Any, Any], session: AsyncSession, producer: ProducerCode | None = None
     ) -> Template:
-        maker = await self._producer(request, session, producer)
+        maker = await portal_producer(request, session, producer)
         found = await session.scalars(
             sa.select(Statement).where(Statement.producer_id == maker.id).order_by(Statement.month.desc())
         )
@@ -115,11 +105,8 @@ class OfficeStatementPages(Controller):
         try:
             wanted = statements.parse_month(month)
         except DomainError as refused:
-            error, status, wanted = (
-                refused.errors[0]["message"],
-                422,
-                statements.parse_month(_previous_month()),
-            )
+            error, status = refused.first_message, 422
+            wanted = statements.parse_month(_previous_month())
         rows = (
             await session.execute(
                 sa.select(Statement, Producer)
@@ -154,7 +141,7 @@ class OfficeStatementPages(Controller):
             )
         except DomainError as refused:
             await session.rollback()
-            detail = refused.errors[0]["message"] if refused.errors else refused.detail
+            detail = refused.first_message
             return await self._month(request, session, month, detail, refused.status_code)
         await session.commit()
         return Redirect(path=f"/office/statements/?month={month}&done={len(drafts)}", status_code=303)
@@ -184,11 +171,7 @@ class OfficeStatementPages(Controller):
             await session.rollback()
             if isinstance(refused, NotFound):
                 raise
-            detail = (
-                refused.errors[0]["message"]
-                if refused.errors and "message" in refused.errors[0]
-                else refused.detail
-            )
+            detail = refused.first_message
             return await _detail(
                 request, session, code, month, office=True, error=detail, status=refused.status_code
             )

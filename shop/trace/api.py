@@ -17,6 +17,7 @@ from shop.i18n import N_, current_language
 from shop.inventory.api import actor
 from shop.trace import label_items, labels, services
 from shop.trace.schemas import BatchOut, TraceOut
+from shop.web import download
 
 TraceCode = Annotated[str, Parameter(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
 
@@ -82,4 +83,4 @@ class LabelController(Controller):
         items = await label_items.product_labels(
             session, product, copies, request.app.state.settings.base_url
         )
-        return labels.response(labels.render(items, layout), f"labels-{layout}.pdf")
+        return download(labels.render(items, layout), "application/pdf", f"labels-{layout}.pdf", inline=True)

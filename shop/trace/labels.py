@@ -16,7 +16,6 @@ from typing import Literal
 import font_roboto
 import segno
 from fpdf import FPDF
-from litestar import Response
 
 from shop.i18n import format_vnd
 
@@ -136,10 +135,3 @@ def render(labels: list[Label], layout: Layout) -> bytes:
     if not labels:
         pdf.add_page()
     return bytes(pdf.output())
-
-
-def response(body: bytes, name: str) -> Response[bytes]:
-    """A PDF shown in the browser (which prints it), with a file name for saving."""
-    return Response(
-        body, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
-    )

@@ -18,13 +18,13 @@ from shop.accounts.guards import requires_login
 from shop.catalog import cache
 from shop.catalog.pages import shared
 from shop.catalog.sellability import today
-from shop.errors import NotFound
-from shop.i18n import N_, current_language
+from shop.i18n import current_language
 from shop.inventory import access, receipts
 from shop.inventory.api import Id
 from shop.inventory.pages_base import actor
 from shop.trace import label_items, labels, services
 from shop.trace.api import TraceCode
+from shop.web import download
 
 QR_CACHE = {"Cache-Control": "public, max-age=86400"}
 
@@ -103,10 +103,11 @@ class ReceiptLabelPages(Controller):
     ) -> Response[bytes]:
         user = actor(request)
         location = await access.location(session, user, code, change=True)
-        receipt = await receipts.find(session, user, receipt_id)
-        if receipt.location_id != location.id:
-            raise NotFound(N_("No receipt {id}."), id=receipt_id)
+        receipt = await receipts.find_at(session, user, location, receipt_id)
         items = await label_items.receipt_labels(session, receipt, request.app.state.settings.base_url)
-        return labels.response(
-            labels.render(items, layout), f"labels-{location.code}-{receipt.id}-{layout}.pdf"
+        return download(
+            labels.render(items, layout),
+            "application/pdf",
+            f"labels-{location.code}-{receipt.id}-{layout}.pdf",
+            inline=True,
         )
