@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
+from shop.mail import outbox
 from shop.mail.render import queue_template
 
 THRESHOLDS = (30, 60, 90)  # days before the end of validity
@@ -46,24 +47,32 @@ async def expiring(session: AsyncSession, *, today: dt.date, within: int = 90) -
     return [Expiring(c, p, m, (c.valid_until - today).days) for c, p, m in rows.all()]
 
 
+def _producer_key(item: Expiring) -> str:
+    return f"certificate:{item.certificate.id}:expiring:{item.threshold}"
+
+
 async def notify(session: AsyncSession, *, today: dt.date, office_email: str | None, base_url: str) -> int:
-    """Queue the notices due today; answers how many certificates are within 90 days."""
+    """Queue the notices due today; answers how many certificates are within 90 days.
+    The jobs run every minute: emails already queued are neither rendered nor queued again."""
     found = await expiring(session, today=today, within=max(THRESHOLDS))
+    digest_key = f"office:certificates-expiring:{today.isoformat()}"
+    keys = [_producer_key(item) for item in found] + [digest_key]
+    queued = await outbox.queued(session, keys)
     for item in found:
-        if item.producer.email:
+        if item.producer.email and _producer_key(item) not in queued:
             await queue_template(
                 session,
-                key=f"certificate:{item.certificate.id}:expiring:{item.threshold}",
+                key=_producer_key(item),
                 to=item.producer.email,
                 template="reports/email_expiring.txt",
                 language="vi",
                 item=item,
                 base_url=base_url,
             )
-    if office_email and found:
+    if office_email and found and digest_key not in queued:
         await queue_template(
             session,
-            key=f"office:certificates-expiring:{today.isoformat()}",
+            key=digest_key,
             to=office_email,
             template="reports/email_expiring_digest.txt",
             language="vi",

@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import re
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -25,6 +26,15 @@ from shop.settings import Settings
 
 MAX_ATTEMPTS = 10
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # a sender that died: its emails go out again after this
+
+
+async def queued(session: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these keys are in the outbox already (sent or not)."""
+    found: set[str] = set()
+    for i in range(0, len(keys), 500):
+        stmt = sa.select(OutgoingEmail.key).where(OutgoingEmail.key.in_(keys[i : i + 500]))
+        found.update(await session.scalars(stmt))
+    return found
 
 
 async def queue(
