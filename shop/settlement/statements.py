@@ -68,10 +68,13 @@ def rate_of(producer: Producer, default_bp: int) -> int:
     return producer.commission_rate_bp if producer.commission_rate_bp is not None else default_bp
 
 
-async def find(session: AsyncSession, producer: Producer, month: dt.date) -> Statement:
-    found = await session.scalar(
-        sa.select(Statement).where(Statement.producer_id == producer.id, Statement.month == month)
-    )
+async def find(session: AsyncSession, producer: Producer, month: dt.date, *, lock: bool = False) -> Statement:
+    """The month's statement (``lock``: its row locked on PostgreSQL; SQLite's write
+    transactions hold the database already)."""
+    stmt = sa.select(Statement).where(Statement.producer_id == producer.id, Statement.month == month)
+    if lock and dialect_of(session) == "postgresql":
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)  # read again, locked
+    found = await session.scalar(stmt)
     if found is None:
         raise NotFound(
             N_("No statement for {producer} in {month}."),
@@ -100,9 +103,7 @@ async def _draft(session: AsyncSession, producer: Producer, month: dt.date, rate
         .on_conflict_do_nothing(index_elements=["producer_id", "month"])
     )
     await session.execute(insert)
-    statement = await find(session, producer, month)
-    await session.refresh(statement, with_for_update=dialect_of(session) == "postgresql")
-    return statement
+    return await find(session, producer, month, lock=True)
 
 
 def _totals(lines: Sequence[Line]) -> dict[str, int]:
