@@ -29,6 +29,7 @@ _DOMAINS = (
     "settlement",
     "trace",
     "reports",
+    "office",
 )
 
 
