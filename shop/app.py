@@ -47,7 +47,7 @@ from shop.till import pages as till_pages
 from shop.trace import api as trace_api
 from shop.trace import pages as trace_pages
 from shop.trace.services import ScanCounter
-from shop.web import SHOP_DIR, remember_language, set_request_language, template_config
+from shop.web import SHOP_DIR, BlankFormFields, remember_language, set_request_language, template_config
 
 ROUTES: list[ControllerRouterHandler] = [
     health,
@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=set_request_language,
         before_send=[remember_language],
         exception_handlers={Exception: exception_handler},
-        middleware=[AuthenticationMiddleware()],
+        middleware=[BlankFormFields(), AuthenticationMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,

@@ -5,13 +5,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_plus
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from litestar import Request, Response
 from litestar.datastructures import Cookie
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
-from litestar.types import Message, Scope
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from shop import i18n
 
@@ -92,3 +95,27 @@ async def remember_language(message: Message, scope: Scope) -> None:
         headers = list(message.get("headers", []))
         headers.append((b"set-cookie", cookie.to_header(header="").strip().encode()))
         message["headers"] = headers
+
+
+def drop_blank_fields(query: bytes) -> bytes:
+    """``q=honey&min_stars=&page=2`` → ``q=honey&page=2``: the fields a person left empty."""
+    kept = [
+        part for part in query.split(b"&") if unquote_plus(part.partition(b"=")[2].decode("latin-1")).strip()
+    ]
+    return b"&".join(kept)
+
+
+class BlankFormFields(ASGIMiddleware):
+    """A GET form sends every field, the empty ones as ``name=``; on a page an empty field
+    means "not given" (a person left the minimum price empty), never "not a number"."""
+
+    scopes = (ScopeType.HTTP,)
+    # The API is a contract for programs (an empty number stays an error there); the admin
+    # and the static files are not our forms.
+    _NOT_PAGES = ("/api/", "/admin", "/static", "/schema")
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        page = not scope["path"].startswith(self._NOT_PAGES)
+        if page and scope["method"] in ("GET", "HEAD") and scope.get("query_string"):
+            scope["query_string"] = drop_blank_fields(scope["query_string"])
+        await next_app(scope, receive, send)
