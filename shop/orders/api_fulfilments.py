@@ -24,7 +24,7 @@ from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
 from shop.orders import fulfilments, office
 from shop.orders.api import after_commit
-from shop.orders.models import Fulfilment, FulfilmentStatus, Order
+from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
 from shop.orders.schemas import (
     AcceptIn,
     DeliverIn,
@@ -45,6 +45,15 @@ async def _place(session: AsyncSession, order: Order) -> str | None:
     return ", ".join(names[i][0] for i in ids if i in names) or None
 
 
+def payment_status(order: Order) -> str:
+    """Whether the holder may prepare the parcel, and whether money is to be collected."""
+    if order.paid_at is not None:
+        return "paid"
+    if order.payment_method == PaymentMethod.cod:
+        return "cash"
+    return "awaiting_payment"
+
+
 async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) -> FulfilmentQueueOut:
     order = await session.get(Order, f.order_id)
     assert order is not None
@@ -59,6 +68,7 @@ async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) ->
         overdue=f.status == FulfilmentStatus.new and f.due_at is not None and f.due_at < utcnow(),
         payment_method=order.payment_method.value,
         amount_to_collect_vnd=collect,
+        payment_status=payment_status(order),
         delivery_method=order.delivery_method.value,
         contact_name=order.contact_name,
         contact_phone=order.contact_phone,

@@ -17,7 +17,7 @@ from shop.accounts.services import CurrentUser
 from shop.db import dialect_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.i18n import N_
+from shop.i18n import N_, gettext
 from shop.inventory import access
 from shop.inventory.models import Location, LocationKind
 from shop.orders import holds, lifecycle, notices, refunds
@@ -44,31 +44,90 @@ NEXT: dict[FulfilmentStatus, tuple[FulfilmentStatus, ...]] = {
 }
 
 
+# The words a person reads for each state (the same msgids as orders/_labels.html).
+LABELS: dict[FulfilmentStatus, str] = {
+    S.new: N_("Waiting for the producer"),
+    S.accepted: N_("Accepted"),
+    S.packed: N_("Packed"),
+    S.shipped: N_("Shipped"),
+    S.delivered: N_("Delivered"),
+    S.rejected: N_("Rejected"),
+    S.cancelled: N_("Cancelled"),
+}
+
+
+class _Named:
+    """States named in the reader's language when the message is rendered (the API keeps
+    the codes in ``errors``; a person never reads ``accepted`` or ``new``)."""
+
+    def __init__(self, *states: FulfilmentStatus) -> None:
+        self.states = states
+
+    def __str__(self) -> str:
+        return ", ".join(f"“{gettext(LABELS[s])}”" for s in self.states)
+
+
+def named(*states: FulfilmentStatus) -> _Named:
+    """States for a message's parameter, named in the language it is rendered in."""
+    return _Named(*states)
+
+
 class IllegalTransition(Conflict):
     code = "illegal_transition"
 
     def __init__(self, current: FulfilmentStatus, wanted: FulfilmentStatus) -> None:
-        allowed = ", ".join(s.value for s in NEXT[current]) or "-"
-        super().__init__(
-            N_("A {current} fulfilment cannot become {wanted}; it can become: {allowed}."),
-            errors=[
-                {"field": "status", "current": current.value, "allowed": [s.value for s in NEXT[current]]}
-            ],
-            current=current.value,
-            wanted=wanted.value,
-            allowed=allowed,
+        allowed = NEXT[current]
+        message = (
+            N_("This parcel is {current}: it cannot be marked {wanted} now, only {allowed}.")
+            if allowed
+            else N_("This parcel is {current}: nothing more can be done with it.")
         )
+        super().__init__(
+            message,
+            errors=[{"field": "status", "current": current.value, "allowed": [s.value for s in allowed]}],
+            current=named(current),
+            wanted=named(wanted),
+            allowed=named(*allowed),
+        )
+
+
+def can_be_fulfilled(order: Order) -> bool:
+    """Paid, or paid in cash on delivery or at pickup: its goods may be prepared. An order
+    still waiting for a card or transfer payment is nobody's work yet."""
+    return order.paid_at is not None or order.payment_method == PaymentMethod.cod
+
+
+def fulfillable() -> sa.ColumnElement[bool]:
+    """:func:`can_be_fulfilled`, in SQL."""
+    return sa.or_(Order.paid_at.is_not(None), Order.payment_method == PaymentMethod.cod)
+
+
+def refuse_unless_open(
+    order: Order, unpaid: str = N_("Order {number} is not paid yet: prepare it once the payment has arrived.")
+) -> None:
+    """A translated refusal for an order that cannot be fulfilled now (no state code in it)."""
+    if order.status in (OrderStatus.paid, OrderStatus.placed):
+        return
+    if order.status == OrderStatus.awaiting_payment:
+        raise Conflict(unpaid, error_code="order_not_fulfillable", number=order.number)
+    raise Conflict(
+        N_("Order {number} was cancelled or not paid in time: it cannot be fulfilled."),
+        error_code="order_not_fulfillable",
+        number=order.number,
+    )
 
 
 async def find(session: AsyncSession, user: CurrentUser, fulfilment_id: int) -> tuple[Fulfilment, Location]:
-    """The fulfilment if the user may act on it (its location's people, the office); else 404."""
-    row = (
-        await session.execute(
-            sa.select(Fulfilment, Location)
-            .join(Location, Location.id == Fulfilment.location_id)
-            .where(Fulfilment.id == fulfilment_id)
-        )
-    ).first()
+    """The fulfilment if the user may act on it (its location's people, the office); else 404.
+    Its holder does not see it before it can be fulfilled (an unpaid transfer or card order)."""
+    stmt = (
+        sa.select(Fulfilment, Location)
+        .join(Location, Location.id == Fulfilment.location_id)
+        .where(Fulfilment.id == fulfilment_id)
+    )
+    if not user.is_admin:
+        stmt = stmt.join(Order, Order.id == Fulfilment.order_id).where(fulfillable())
+    row = (await session.execute(stmt)).first()
     if row is None or not access.can_change(user, row[1]):
         raise NotFound(N_("No fulfilment {id}."), error_code="fulfilment_not_found", id=fulfilment_id)
     return row[0], row[1]
@@ -89,13 +148,16 @@ DONE = (S.delivered, S.rejected, S.cancelled)
 async def queue(
     session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
 ) -> list[tuple[Fulfilment, Location]]:
-    """The fulfilments at the locations the user works at: work to do by oldest deadline
-    first, the history (delivered, rejected, cancelled) by the latest change first."""
+    """The fulfilments at the locations the user works at, once they can be fulfilled (the
+    office sees every one): work to do by oldest deadline first, the history (delivered,
+    rejected, cancelled) by the latest change first."""
     stmt = (
         sa.select(Fulfilment, Location)
         .join(Location, Location.id == Fulfilment.location_id)
         .where(_scope(user))
     )
+    if not user.is_admin:
+        stmt = stmt.join(Order, Order.id == Fulfilment.order_id).where(fulfillable())
     if status is not None:
         stmt = stmt.where(Fulfilment.status == status)
     if status in DONE:
@@ -152,13 +214,7 @@ async def order_of(session: AsyncSession, f: Fulfilment) -> Order:
     await session.refresh(f, with_for_update=dialect_of(session) == "postgresql")
     if f.location_id != seen:
         raise NotFound(N_("No fulfilment {id}."), error_code="fulfilment_not_found", id=f.id)
-    if order.status not in (OrderStatus.paid, OrderStatus.placed):
-        raise Conflict(
-            N_("Order {number} is {status}: it cannot be fulfilled."),
-            error_code="order_not_fulfillable",
-            number=order.number,
-            status=order.status.value,
-        )
+    refuse_unless_open(order)
     return order
 
 
@@ -333,13 +389,7 @@ async def cancel_lines(
     """The customer cancels lines that no one has accepted yet (of an order placed or paid:
     an unpaid card order is simply left to expire, or paid as it stands)."""
     order = await lifecycle.locked(session, order.id)
-    if order.status not in (OrderStatus.paid, OrderStatus.placed):
-        raise Conflict(
-            N_("Order {number} is {status}: it cannot be fulfilled."),
-            error_code="order_not_fulfillable",
-            number=order.number,
-            status=order.status.value,
-        )
+    refuse_unless_open(order, N_("Order {number} is not paid yet: its lines cannot be cancelled."))
     rows = (
         await session.execute(
             sa.select(OrderLine, Fulfilment)

@@ -28,6 +28,7 @@ async def late(session: AsyncSession, *, now: dt.datetime) -> list[tuple[Fulfilm
         .where(
             Fulfilment.status == S.new,
             sa.or_(Fulfilment.due_at < now, Fulfilment.sla_flagged_at.is_not(None)),
+            fulfilments.fulfillable(),
         )
         .order_by(Fulfilment.due_at)
         .limit(200)
@@ -36,10 +37,17 @@ async def late(session: AsyncSession, *, now: dt.datetime) -> list[tuple[Fulfilm
 
 
 async def flag_overdue(session: AsyncSession, *, now: dt.datetime) -> int:
-    """Fulfilments past their acceptance deadline: flagged once (the office's list shows them)."""
+    """Fulfilments past their acceptance deadline: flagged once (the office's list shows them).
+    One still waiting for its payment is not late: its producer could not start it."""
+    payable = sa.exists().where(Order.id == Fulfilment.order_id, fulfilments.fulfillable())
     flagged = await session.execute(
         sa.update(Fulfilment)
-        .where(Fulfilment.status == S.new, Fulfilment.due_at < now, Fulfilment.sla_flagged_at.is_(None))
+        .where(
+            Fulfilment.status == S.new,
+            Fulfilment.due_at < now,
+            Fulfilment.sla_flagged_at.is_(None),
+            payable,
+        )
         .values(sla_flagged_at=now)
         .returning(Fulfilment.id, Fulfilment.order_id)
     )
@@ -69,7 +77,7 @@ async def reassign(
         raise Conflict(
             N_("Only a fulfilment not yet accepted can go elsewhere; this one is {status}."),
             error_code="fulfilment_not_reassignable",
-            status=f.status.value,
+            status=fulfilments.named(f.status),
         )
     if target.id == f.location_id:
         raise InvalidInput(errors=[field_error("location_code", N_("It is already there."))])
@@ -81,7 +89,7 @@ async def reassign(
             N_("This order's part at {code} is already {status}."),
             error_code="fulfilment_not_reassignable",
             code=target.code,
-            status=existing.status.value,
+            status=fulfilments.named(existing.status),
         )
     lines = [ln for ln in await fulfilments.lines_of(session, f.id) if ln.status == LineStatus.open]
     await holds.release(session, order.id, reason="reassigned", line_ids=[ln.id for ln in lines])

@@ -66,12 +66,15 @@ class CoopPages(Controller):
     ) -> Template:
         f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
         order = await session.get(Order, f.order_id)
+        assert order is not None
+        # Only the office sees an order not paid yet; nothing is to be done with it.
+        possible = fulfilments.NEXT[f.status] if fulfilments.can_be_fulfilled(order) else ()
         return Template(
             "coop/fulfilment.html",
             context={
                 "item": await queue_out(session, f, loc),
                 "order": order,
-                "next": [s.value for s in fulfilments.NEXT[f.status]],
+                "next": [s.value for s in possible],
                 "error": error,
                 "done": _done_message(request.query_params.get("done")),
             },

@@ -116,6 +116,9 @@ class FulfilmentQueueOut(msgspec.Struct):
     overdue: bool
     payment_method: str
     amount_to_collect_vnd: int  # cash on delivery: what the courier collects for this parcel
+    # paid (by card or transfer), cash (collected on delivery or at the counter), or
+    # awaiting_payment (only the office sees these: not to be prepared yet)
+    payment_status: str
     delivery_method: str
     contact_name: str
     contact_phone: str

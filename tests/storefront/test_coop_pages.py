@@ -107,3 +107,82 @@ async def test_the_history_lists_rejected_parcels_newest_first(shop: Shop):
     assert page.status_code == 200
     shown = [int(i) for i in re.findall(r'data-fulfilment="(\d+)"', page.text)]
     assert shown == [second["id"], first["id"]]
+
+
+async def _transfer_order(shop: Shop) -> dict:
+    cart = await cart_with(shop.client, (shop.world.noodles.id, 1))
+    placed = await shop.client.post(
+        "/api/v1/checkout",
+        json=checkout_body(cart, payment="bank_transfer", province=shop.province, commune=shop.commune),
+    )
+    assert placed.status_code == 201, placed.text
+    return placed.json()
+
+
+async def test_a_transfer_order_reaches_the_cooperative_only_once_paid(shop: Shop):
+    client, w = shop.client, shop.world
+    order = await _transfer_order(shop)
+    coop = await factories.bearer(client, w.coop)
+    assert (await client.get("/api/v1/fulfilments", headers=coop)).json() == []
+    office_view = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    assert [f["payment_status"] for f in office_view] == ["awaiting_payment"]  # the office sees it
+    fid = office_view[0]["id"]
+    assert (await client.get(f"/api/v1/fulfilments/{fid}", headers=coop)).status_code == 404
+    refused = await client.post(f"/api/v1/fulfilments/{fid}/accept", json={}, headers=coop)
+    assert refused.status_code == 404
+
+    await login(client, w.coop, lang="vi")
+    queue = await client.get("/coop/")
+    assert order["number"] not in queue.text and "data-fulfilment" not in queue.text
+    assert (await client.get(f"/coop/fulfilments/{fid}")).status_code == 404
+
+    confirmed = await client.post(
+        f"/api/v1/orders/{order['number']}/transfer-received",
+        json={"amount_vnd": order["total_vnd"]},
+        headers=shop.admin,
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    queue = await client.get("/coop/?lang=en")
+    assert order["number"] in queue.text
+    assert "Paid online: nothing to collect" in queue.text
+    page = await client.get(f"/coop/fulfilments/{fid}")
+    assert 'id="accept"' in page.text and "Paid online: nothing to collect" in page.text
+
+
+async def test_the_office_reads_why_an_unpaid_order_cannot_be_accepted(shop: Shop):
+    client = shop.client
+    order = await _transfer_order(shop)
+    fid = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()[0]["id"]
+    await login(client, shop.world.admin, lang="en")
+    page = await client.get(f"/coop/fulfilments/{fid}")
+    assert page.status_code == 200 and 'id="accept"' not in page.text  # nothing to do yet
+    assert "This order is not paid yet: do not prepare it." in page.text
+    pressed = await client.post(f"/coop/fulfilments/{fid}/accept", data={"_csrf_token": _token(page.text)})
+    assert pressed.status_code == 409
+    assert f"Order {order['number']} is not paid yet" in pressed.text
+    assert "awaiting_payment" not in pressed.text.replace('data-payment="awaiting_payment"', "")
+
+
+async def test_a_cash_order_shows_what_to_collect_and_a_repeated_step_is_explained(shop: Shop):
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.noodles.id, 2))
+    await client.post(
+        "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
+    )
+    await login(client, w.coop, lang="en")
+    queue = await client.get("/coop/")
+    assert "Cash on delivery: collect" in queue.text and "130,000" in queue.text
+    fid = int(re.search(r'data-fulfilment="(\d+)"', queue.text).group(1))
+    page = await client.get(f"/coop/fulfilments/{fid}")
+    token = _token(page.text)
+    assert (
+        await client.post(f"/coop/fulfilments/{fid}/accept", data={"_csrf_token": token})
+    ).status_code == 303
+    again = await client.post(f"/coop/fulfilments/{fid}/accept", data={"_csrf_token": token})
+    assert again.status_code == 409
+    assert "This parcel is “Accepted”: it cannot be marked “Accepted” now" in again.text
+    assert "“Packed”, “Shipped”" in again.text
+    vi = await client.post(f"/coop/fulfilments/{fid}/accept?lang=vi", data={"_csrf_token": token})
+    alert = re.search(r'<p class="alert" role="alert">([^<]+)</p>', vi.text).group(1)
+    assert "Đã nhận" in alert or "Đã chấp nhận" in alert, alert
+    assert not re.search(r"\b(accepted|packed|shipped|new)\b", alert), alert
