@@ -1,6 +1,8 @@
 """Browser tests: Debian's chromium, driven by Playwright, against a real ``ocop serve``.
 
-The server runs the demo data on its own SQLite file (a copy of the migrated template).
+The server runs the demo data on its own database: a copy of the migrated SQLite template,
+and, when ``OCOP_TEST_POSTGRES_URL`` is set, a PostgreSQL database of its own, so every journey
+runs on both (the PostgreSQL half is skipped without the variable, as the other tests are).
 Without chromium these tests skip with a message; with ``OCOP_TEST_BROWSER`` set (CI sets
 it) a browser that cannot start is a failure, never a skip.
 """
@@ -21,11 +23,14 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Page, async_playwright
+from sqlalchemy.engine import make_url
 
+from shop.bootstrap import upgrade_database
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.demo import loader
 from shop.inventory.check import check_ledger
+from tests.conftest import POSTGRES_ENV, _drop_database, _recreate_database
 from tests.stripe_server import FakeStripe
 
 BROWSER_ENV = "OCOP_TEST_BROWSER"
@@ -79,15 +84,36 @@ class LiveServer:
     mail_dir: Path
 
 
-@pytest.fixture(scope="session")
-def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """``ocop serve`` on a free port over the demo data."""
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def live_database(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo data on a database of the live server's own."""
     if _chromium() is None:
         pytest.skip(f"browser tests need chromium at {DEFAULT_CHROMIUM} (apt-get install chromium)")
-    path = tmp_path_factory.mktemp("live") / "live.db"
-    shutil.copyfile(sqlite_template, path)
-    url = f"sqlite+aiosqlite:///{path}"
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("live") / "live.db"
+        shutil.copyfile(sqlite_template, path)
+        url = f"sqlite+aiosqlite:///{path}"
+        asyncio.run(_load_demo(url))
+        yield url
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
+    name = f"ocop_live_{os.getpid()}"
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_recreate_database(admin_url, name))
+    asyncio.run(upgrade_database(url))
     asyncio.run(_load_demo(url))
+    yield url
+    asyncio.run(_drop_database(admin_url, name))
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``ocop serve`` on a free port over the demo data."""
+    url = live_database
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     stripe = FakeStripe().start()
@@ -102,6 +128,10 @@ def live_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory)
         "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
         "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
         "OCOP_STRIPE_API_BASE": stripe.base_url,
+        # The office's account, so checkout offers a bank transfer (VietQR) as well.
+        "OCOP_BANK_BIN": "970405",
+        "OCOP_BANK_ACCOUNT_NUMBER": "1234567890123",
+        "OCOP_BANK_ACCOUNT_NAME": "SO CONG THUONG",
     }
     server = subprocess.Popen(  # noqa: S603 - our own console script
         [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
