@@ -29,6 +29,7 @@ class LocationKind(StrEnum):
 
 # The kinds the public sees (a producer's warehouse is not a shop).
 PUBLIC_KINDS = (LocationKind.sales_point, LocationKind.fair)
+DEFAULT_COUNT_REASON_OVER_VND = 500_000  # the office sets each location's own
 
 
 class Ownership(StrEnum):
@@ -75,6 +76,7 @@ class Location(Base):
         ),
         sa.CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="date_order"),
         sa.CheckConstraint("kind <> 'producer' OR producer_id IS NOT NULL", name="warehouse_has_producer"),
+        sa.CheckConstraint("count_reason_over_vnd >= 0", name="count_reason_threshold_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +98,11 @@ class Location(Base):
     # Rule 7: stock turned out wrong (a late sale found too little): count here soon.
     count_flagged_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     count_flag_reason: Mapped[str | None] = mapped_column(sa.String(300))
+    # A count line that gains or loses more than this value (units × unit value) is posted
+    # only with a reason: a slip of the finger must not wipe out stock unnoticed.
+    count_reason_over_vnd: Mapped[int] = mapped_column(
+        sa.BigInteger, default=DEFAULT_COUNT_REASON_OVER_VND, server_default=str(DEFAULT_COUNT_REASON_OVER_VND)
+    )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
