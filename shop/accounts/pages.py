@@ -1,4 +1,5 @@
-"""The login and logout pages."""
+"""The login and logout pages. After logging in each role lands where it works, unless the
+login page was opened for a page of our own (``?next=``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import sessions
+from shop.accounts import services, sessions
+from shop.accounts.models import Role, TokenKind
 from shop.accounts.schemas import LoginForm
 from shop.errors import DomainError
 
 Form = Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+# Where each role works: the office's screens, the stock and till screens, the orders to fulfil.
+LANDING = {Role.admin: "/office/", Role.manager: "/pos/", Role.staff: "/pos/", Role.cooperative: "/coop/"}
 
 
 def safe_next(target: str | None) -> str:
@@ -22,6 +28,15 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+async def landing(session: AsyncSession, user_id: int, target: str | None) -> str:
+    """The page asked for, if it is ours and not just the home page; else the role's own."""
+    wanted = safe_next(target)
+    if wanted != "/":
+        return wanted
+    user = await services.load_user(session, user_id, TokenKind.session)
+    return LANDING[user.role] if user is not None else "/"
 
 
 class LoginPages(Controller):
@@ -43,8 +58,9 @@ class LoginPages(Controller):
             context = {"next": safe_next(data.next), "error": error.detail, "username": data.username}
             return Template("accounts/login.html", context=context, status_code=error.status_code)
         cookies, _csrf = await sessions.start_session(session, request, user_id)
+        target = await landing(session, user_id, data.next)
         await session.commit()
-        return Redirect(path=safe_next(data.next), cookies=cookies, status_code=303)
+        return Redirect(path=target, cookies=cookies, status_code=303)
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any], session: AsyncSession) -> Redirect:

@@ -109,7 +109,35 @@ async def test_login_never_redirects_off_site(client, session, target):
     response = await client.post(
         "/login", data={"username": name, "password": "password123", "next": target, "_csrf_token": token}
     )
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/office/"  # where an office user works, never off-site
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [(Role.admin, "/office/"), (Role.manager, "/pos/"), (Role.staff, "/pos/"), (Role.cooperative, "/coop/")],
+)
+async def test_each_role_lands_where_it_works_after_logging_in(client, session, role, landing):
+    scope: dict[str, object] = {}
+    if role in (Role.manager, Role.staff):
+        scope["location_codes"] = [(await f.location(session)).code]
+    if role is Role.cooperative:
+        scope["producer_code"] = (await f.producer(session)).code
+    name = await f.user(session, role, **scope)
+    await session.commit()
+    page = await client.get("/login")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    response = await client.post(
+        "/login", data={"username": name, "password": "password123", "next": "/", "_csrf_token": token}
+    )
+    assert response.status_code == 303 and response.headers["location"] == landing
+    assert (await client.get(landing, follow_redirects=True)).status_code == 200
+    page = await client.get("/login?next=/products")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', page.text).group(1)
+    asked = await client.post(
+        "/login",
+        data={"username": name, "password": "password123", "next": "/products", "_csrf_token": token},
+    )
+    assert asked.headers["location"] == "/products"  # a page asked for first wins
 
 
 async def test_passwords_are_stored_hashed(session):
