@@ -351,6 +351,17 @@ class CountController(Controller):
         user = actor(request)
         return await views.count_out(session, user, await counts.find(session, user, count_id))
 
+    @get(
+        "/{count_id:int}/review",
+        operation_id="reviewCount",
+        summary="What posting will change: lines counted, units and value lost and found, the largest "
+        "differences, the lines that need a reason (figures hidden on an open blind count)",
+    )
+    async def review_count(
+        self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id
+    ) -> schemas.CountReviewOut:
+        return await views.review_out(session, await counts.find(session, actor(request), count_id))
+
     @put("/{count_id:int}/lines", operation_id="recordCountLines", summary="Counted quantities")
     async def record(
         self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id, data: schemas.CountLinesIn

@@ -19,7 +19,7 @@ from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, batches, ledger, lines
+from shop.inventory import access, batches, count_review, ledger, lines
 from shop.inventory.documents import CountScope, CountStatus, StockCount, StockCountLine
 from shop.inventory.models import (
     Batch,
@@ -208,6 +208,8 @@ async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> Stock
             n=len(uncounted),
             errors=[field_error("lines", N_("{n} lines are not counted yet."), n=len(uncounted))],
         )
+    if missing := count_review.reasons_missing(count, await count_review.review(session, count)):
+        raise InvalidInput(N_("Give a reason for the large differences before posting."), errors=missing)
     counted = [cl for cl in sheet if cl.counted is not None]
     level_ids = {
         cl.id: await ledger.ensure_level(

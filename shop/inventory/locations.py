@@ -82,6 +82,8 @@ async def create_location(session: AsyncSession, data: LocationIn) -> Location:
         bank_account_number=data.bank_account_number,
         bank_account_name=data.bank_account_name,
     )
+    if data.count_reason_over_vnd is not None:
+        location.count_reason_over_vnd = data.count_reason_over_vnd
     session.add(location)
     await session.flush()
     return location
@@ -113,6 +115,7 @@ async def update_location(session: AsyncSession, code: str, patch: LocationPatch
         "bank_bin",
         "bank_account_number",
         "bank_account_name",
+        "count_reason_over_vnd",
     ):
         if (value := getattr(patch, field)) is not None:
             setattr(location, field, value)

@@ -69,6 +69,7 @@ class LocationIn(msgspec.Struct, forbid_unknown_fields=True):
     bank_bin: BankBin | None = None  # where customers pay by bank transfer (VietQR)
     bank_account_number: BankAccount | None = None
     bank_account_name: BankHolder | None = None
+    count_reason_over_vnd: Vnd | None = None  # a count difference worth more needs a reason
 
 
 class LocationPatch(msgspec.Struct, forbid_unknown_fields=True):
@@ -84,6 +85,7 @@ class LocationPatch(msgspec.Struct, forbid_unknown_fields=True):
     bank_bin: BankBin | None = None
     bank_account_number: BankAccount | None = None
     bank_account_name: BankHolder | None = None
+    count_reason_over_vnd: Vnd | None = None
 
 
 class BatchIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -339,6 +341,36 @@ class CountOut(msgspec.Struct):
     lines: list[CountLineOut]
     counted_lines: int
     adjusted_units: int  # sum of the differences posted (negative: fewer than expected)
+
+
+class CountVarianceOut(msgspec.Struct):
+    line: int  # its place in the count's ``lines``
+    product_id: int
+    product_name: str
+    batch_code: str | None
+    ownership: str
+    counted: int
+    expected: int | None  # null on an open blind count, as every figure below
+    difference: int | None
+    value_vnd: int | None
+    reason: str | None
+
+
+class CountReviewOut(msgspec.Struct):
+    """What posting the count will change: read before posting."""
+
+    count_id: int
+    blind: bool
+    lines_on_sheet: int
+    lines_counted: int
+    units_counted: int
+    reason_over_vnd: int  # a difference worth more needs a reason
+    units_lost: int | None
+    units_found: int | None
+    value_lost_vnd: int | None
+    value_found_vnd: int | None
+    largest: list[CountVarianceOut]  # the largest differences, by value
+    need_reason: list[CountVarianceOut]  # lines that cannot be posted without a reason
 
 
 class ExpiringOut(msgspec.Struct):

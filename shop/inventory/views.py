@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
-from shop.inventory import schemas
+from shop.inventory import count_review, schemas
 from shop.inventory.documents import (
     CountStatus,
     StockCount,
@@ -180,3 +180,38 @@ async def list_counts(
         .limit(limit)
     )
     return [await count_out(session, user, c) for c in await session.scalars(stmt)]
+
+
+def _variance_out(v: count_review.Variance, *, hidden: bool) -> schemas.CountVarianceOut:
+    return schemas.CountVarianceOut(
+        line=v.index,
+        product_id=v.product_id,
+        product_name=v.product_name,
+        batch_code=v.batch_code,
+        ownership=v.ownership,
+        counted=v.counted,
+        expected=None if hidden else v.expected,
+        difference=None if hidden else v.difference,
+        value_vnd=None if hidden else v.value_vnd,
+        reason=v.reason,
+    )
+
+
+async def review_out(session: AsyncSession, count: StockCount) -> schemas.CountReviewOut:
+    """The review of a count; an open blind count keeps every figure of the books hidden."""
+    found = await count_review.review(session, count)
+    hidden = count.blind and count.status is CountStatus.open
+    return schemas.CountReviewOut(
+        count_id=count.id,
+        blind=count.blind,
+        lines_on_sheet=found.lines_on_sheet,
+        lines_counted=found.lines_counted,
+        units_counted=found.units_counted,
+        reason_over_vnd=found.threshold_vnd,
+        units_lost=None if hidden else found.units_lost,
+        units_found=None if hidden else found.units_found,
+        value_lost_vnd=None if hidden else found.value_lost_vnd,
+        value_found_vnd=None if hidden else found.value_found_vnd,
+        largest=[] if hidden else [_variance_out(v, hidden=False) for v in found.largest],
+        need_reason=[_variance_out(v, hidden=hidden) for v in found.need_reason],
+    )
