@@ -7,10 +7,11 @@ document. Bad input shows the form again with every entry kept and each error on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from litestar import Controller, Request, get, post
+from litestar import Controller, MediaType, Request, get, post
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +19,7 @@ from shop.accounts.guards import requires_login
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.i18n import N_, _
-from shop.inventory import access, receipts, write_offs
+from shop.inventory import access, receipts, suggestions, write_offs
 from shop.inventory.api import Id
 from shop.inventory.models import Location, LocationKind
 from shop.inventory.pages_base import actor, done, new_client_id, render
@@ -32,6 +33,7 @@ from shop.inventory.pages_forms import (
     integer,
     keep,
     percent_to_bp,
+    product_label,
     read,
     resolve,
     stocked,
@@ -145,6 +147,26 @@ class ReceivePages(Controller):
         await session.commit()
         return done("received", f"/pos/{location.code}/receipts/{receipt_id}")
 
+    @get("/products/suggest", media_type=MediaType.JSON)
+    async def suggest(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        q: Annotated[str, Parameter(max_length=100)] = "",
+        producer: Annotated[str, Parameter(max_length=40)] = "",
+        held: bool = False,
+    ) -> list[dict[str, Any]]:
+        """What a product field offers as it is typed in (``held``: only what is here)."""
+        location = await access.location(session, actor(request), code, change=True)
+        producer_id = await session.scalar(sa.select(Producer.id).where(Producer.code == producer))
+        found = await suggestions.suggest(
+            session, location.id, q, producer_id=producer_id if producer else None, held_only=held
+        )
+        return [
+            {"label": product_label(s.product), "name": s.product.name, "on_hand": s.on_hand} for s in found
+        ]
+
     async def _page(
         self, request: Request[Any, Any, Any], session: AsyncSession, location: Location, form: Form
     ) -> Template:
@@ -155,6 +177,7 @@ class ReceivePages(Controller):
             status_code=200 if form.ok else form.status,
             form=form,
             producers=await producers_for(session, location),
+            products=await stocked(session, location.id),
             title=N_("Receive goods"),
         )
 

@@ -128,3 +128,43 @@ document.querySelectorAll("input[data-scan]").forEach((field) => {
   field.addEventListener("keydown", onScan);
 });
 document.querySelector("input[data-scan]")?.focus();
+
+// Product fields offer what matches as it is typed: the location's own goods first (the
+// server decides), refreshed after a short pause so a fast typist sends one request.
+function suggestInto(form) {
+  const url = form.dataset.suggest;
+  const list = document.getElementById("products");
+  if (!url || !list) return;
+  let timer;
+  let asked = "";
+  form.addEventListener("input", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement) || field.dataset.product === undefined) return;
+    const text = field.value.trim();
+    if (text.length < 2 || text === asked || list.querySelector(`option[value="${CSS.escape(text)}"]`)) return;
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      asked = text;
+      const query = new URL(url, location.href);
+      query.searchParams.set("q", text);
+      const producer = form.querySelector("select[name=producer]")?.value;
+      if (producer) query.searchParams.set("producer", producer);
+      try {
+        const answer = await fetch(query, { headers: { Accept: "application/json" } });
+        if (!answer.ok) return;
+        list.replaceChildren(
+          ...(await answer.json()).map((item) => {
+            const option = document.createElement("option");
+            option.value = item.label;
+            if (item.on_hand) option.label = `${item.name} · ${item.on_hand}`;
+            return option;
+          }),
+        );
+      } catch {
+        // offline: the list the page came with stays
+      }
+    }, 200);
+  });
+}
+
+lineForms.forEach(suggestInto);
