@@ -29,6 +29,7 @@ from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
 from shop.office import pages as office_pages
+from shop.office import pages_people as office_people
 from shop.orders import api as orders_api
 from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
 from shop.orders import pages as orders_pages
@@ -97,6 +98,7 @@ ROUTES: list[ControllerRouterHandler] = [
     trace_pages.ReceiptLabelPages,
     reports_pages.ReportPages,
     office_pages.OfficeHomePages,
+    office_people.OfficePeoplePages,
 ]
 
 

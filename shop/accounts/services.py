@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ def _validate_new_user(
         raise InvalidInput(errors=errors)
 
 
-async def _producer_id(session: AsyncSession, code: str | None) -> int | None:
+async def producer_id(session: AsyncSession, code: str | None) -> int | None:
     if not code:
         return None
     producer_id = await session.scalar(sa.select(Producer.id).where(Producer.code == code))
@@ -99,7 +100,7 @@ async def _producer_id(session: AsyncSession, code: str | None) -> int | None:
     return producer_id
 
 
-async def _location_ids(session: AsyncSession, codes: Sequence[str]) -> list[int]:
+async def location_ids(session: AsyncSession, codes: Sequence[str]) -> list[int]:
     rows = (
         await session.execute(sa.select(Location.code, Location.id).where(Location.code.in_(codes)))
     ).all()
@@ -122,28 +123,38 @@ async def create_user(
     email: str | None = None,
     producer_code: str | None = None,
     location_codes: Sequence[str] = (),
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> PiccoloUser:
     """A user with a role and scope. Admins may also use /admin (as Piccolo superusers)."""
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise InvalidInput(
+            errors=[field_error("email", N_("Enter an e-mail address such as lan@example.vn."))]
+        )
     _validate_new_user(username, password, role, producer_code, location_codes)
     if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
         raise Conflict(N_("The username {username} is taken."), username=username)
-    producer_id = await _producer_id(session, producer_code if role is Role.cooperative else None)
-    location_ids = await _location_ids(session, location_codes) if role in LOCATION_ROLES else []
+    if email and await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.email == email)):
+        raise Conflict(N_("The e-mail address {email} belongs to another account."), email=email)
+    producer = await producer_id(session, producer_code if role is Role.cooperative else None)
+    locations = await location_ids(session, location_codes) if role in LOCATION_ROLES else []
     is_admin = role is Role.admin
     user = PiccoloUser(
         username=username,
         password=hash_password(password),
         email=email or f"{username}@users.ocop.invalid",
+        first_name=first_name,
+        last_name=last_name,
         active=True,
         admin=is_admin,
         superuser=is_admin,
     )
     session.add(user)
     await session.flush()
-    account = Account(user_id=user.id, role=role, producer_id=producer_id)
+    account = Account(user_id=user.id, role=role, producer_id=producer)
     session.add(account)
     await session.flush()
-    session.add_all(AccountLocation(account_id=account.id, location_id=lid) for lid in location_ids)
+    session.add_all(AccountLocation(account_id=account.id, location_id=lid) for lid in locations)
     await session.flush()
     return user
 
