@@ -6,11 +6,12 @@
 function ask(source, onYes) {
   const dialog = document.createElement("dialog");
   dialog.className = "confirm";
-  dialog.style.maxWidth = "min(90vw, 28rem)";
+  dialog.style.cssText = "max-width:min(90vw,28rem);border:1px solid #ccc;border-radius:.5rem";
   const text = document.createElement("p");
   text.textContent = source.dataset.confirm;
   const row = document.createElement("p");
   row.className = "confirm-buttons";
+  row.style.cssText = "display:flex;flex-wrap:wrap;gap:.5rem;justify-content:flex-end";
   const no = document.createElement("button");
   no.type = "button";
   no.className = "secondary";

@@ -11,7 +11,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from shop.catalog.sellability import today
-from tests.browser.conftest import LiveServer, ledger_ok
+from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
 
 pytestmark = pytest.mark.browser
 NOODLES_GTIN = "8936045200018"  # Miến dong Tài Hoan
@@ -61,6 +61,15 @@ async def _transfer_to_the_fair(page: Page) -> None:
     await expect(page.locator(".status.received")).to_be_visible()
 
 
+async def _confirm(page: Page, screenshot: str) -> None:
+    """A destructive step asks first: the dialog says what happens; the manager confirms."""
+    dialog = page.locator("dialog.confirm[open]")
+    await expect(dialog).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / screenshot))
+    await dialog.locator("button.danger").click()
+
+
 async def _count(page: Page) -> None:
     await page.goto("/pos/SP-BACKAN/counts/")
     await page.click("details.panel summary")  # "Start a stock count"
@@ -72,6 +81,7 @@ async def _count(page: Page) -> None:
     await line.locator("input[name=line-counted]").fill("13")
     await line.locator("input[name=line-reason]").fill("Thiếu một gói")
     await page.click("#count-sheet button[formaction$='/post']")
+    await _confirm(page, "manager-count-confirm.png")  # posting cannot be undone: asked first
     await expect(page.locator(".status.posted")).to_be_visible()
 
 
@@ -83,6 +93,7 @@ async def _write_off(page: Page) -> None:
     await row.locator("input[name=line-quantity]").fill("1")
     await row.locator("input[name=line-batch]").fill(LOT)
     await page.click("form[action$='/write-off'] button[type=submit]")
+    await _confirm(page, "manager-write-off-confirm.png")
     await expect(page.locator(".flash[role=status]")).to_be_visible()
 
 
