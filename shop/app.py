@@ -28,8 +28,12 @@ from shop.health import health
 from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
+from shop.office import certificates as office_certificates
+from shop.office import imports as office_imports
 from shop.office import pages as office_pages
 from shop.office import pages_people as office_people
+from shop.office import producers as office_producers
+from shop.office import products as office_products
 from shop.orders import api as orders_api
 from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
 from shop.orders import pages as orders_pages
@@ -99,6 +103,11 @@ ROUTES: list[ControllerRouterHandler] = [
     reports_pages.ReportPages,
     office_pages.OfficeHomePages,
     office_people.OfficePeoplePages,
+    office_producers.OfficeProducerPages,
+    office_producers.OfficePlacePages,
+    office_products.OfficeProductPages,
+    office_certificates.OfficeCertificatePages,
+    office_imports.OfficeImportPages,
 ]
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import cache, schemas
 from shop.catalog.models import Certificate, CertificateStatus, Product
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.i18n import N_
+from shop.i18n import N_, format_date
 
 VALIDITY_MONTHS = 36  # Decision 148/QĐ-TTg: 36 months from the decision
 
@@ -82,6 +82,34 @@ def _validity(data: schemas.CertificateIn) -> tuple[dt.date, dt.date]:
     return valid_from, valid_until
 
 
+def starts_on(data: schemas.CertificateIn) -> dt.date:
+    """The first day a certification counts from (the decision date unless it says)."""
+    return data.valid_from or data.decision_date
+
+
+async def check_keeps_running(session: AsyncSession, data: schemas.CertificateIn, *, today: dt.date) -> None:
+    """Refuse a renewal that would interrupt the certificate in force.
+
+    ``certify`` supersedes the active certificate at once even when the new one starts
+    later, so the product could not be sold until then (issue 18 changes ``certify``).
+    The office's form asks for such a decision to be recorded on its first day instead.
+    """
+    start = starts_on(data)
+    if start <= today:
+        return
+    current = await session.scalar(
+        sa.select(Certificate).where(
+            Certificate.product_id == data.product_id, Certificate.status == CertificateStatus.active
+        )
+    )
+    if current is not None and current.valid_from <= today <= current.valid_until:
+        message = N_(
+            "This certificate starts on {day}. Record it on that day: until then the running "
+            "certificate stays in force and the product stays on sale."
+        )
+        raise InvalidInput(errors=[field_error("valid_from", message, day=format_date(start))])
+
+
 async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: dt.date) -> Certificate:
     """Record a certification decision; it supersedes the active certificate if newer."""
     if await session.get(Product, data.product_id) is None:
@@ -96,6 +124,13 @@ async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: 
             N_("This product already has a certificate from decision {number}."),
             number=data.decision_number,
             error_code="duplicate_certificate",
+            errors=[
+                field_error(
+                    "decision_number",
+                    N_("This product already has a certificate from decision {number}."),
+                    number=data.decision_number,
+                )
+            ],
         )
     valid_from, valid_until = _validity(data)
     current = await active_certificate(session, data.product_id)

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import certificates, schemas, services
@@ -25,7 +27,7 @@ from shop.catalog.models import Certificate, CouncilLevel, Producer, ProducerKin
 from shop.geo import services as geo
 from shop.geo.models import REFORM_DATE, Place
 from shop.i18n import N_, translate_in
-from shop.text import fold, slugify
+from shop.text import fold
 
 MAX_ROWS = 20_000
 Progress = Callable[[int, int], None]
@@ -94,6 +96,63 @@ KINDS = {
     "ho san xuat": ProducerKind.household_business,
     "hkd": ProducerKind.household_business,
 }
+
+
+# The template's columns: the Vietnamese headers a province's list uses, required first.
+TEMPLATE_COLUMNS = (
+    ("Tên sản phẩm", "Miến dong Tài Hoan"),
+    ("Chủ thể", "HTX Nông nghiệp Tài Hoan"),
+    ("Loại hình", "HTX"),
+    ("Địa chỉ", "Côn Minh, Na Rì, Bắc Kạn"),
+    ("Nhóm", "Thực phẩm chế biến"),
+    ("Số sao", "4"),
+    ("Số quyết định", "1114/QĐ-UBND"),
+    ("Ngày quyết định", "15/06/2024"),
+    ("Điểm", "78"),
+    ("Mã chủ thể", ""),
+    ("Giá", "65000"),
+    ("Đơn vị", "gói"),
+    ("Cơ quan cấp", "UBND tỉnh Bắc Kạn"),
+)
+TEMPLATE_NOTES = (
+    "Một dòng cho mỗi sản phẩm được công nhận; giữ nguyên dòng tiêu đề.",
+    "Bắt buộc: Tên sản phẩm, Chủ thể, Loại hình, Địa chỉ, Nhóm, Số sao, Số quyết định, Ngày quyết định.",
+    "Loại hình: HTX, Doanh nghiệp, Tổ hợp tác hoặc Hộ kinh doanh.",
+    "Địa chỉ: tên cũ hoặc tên mới đều được, ví dụ “Côn Minh, Na Rì, Bắc Kạn” hoặc “Na Rì, Thái Nguyên”.",
+    "Nhóm: tên nhóm sản phẩm OCOP, ví dụ “Thực phẩm chế biến”, “Mật ong và sản phẩm từ mật ong”.",
+    "Số sao: 3, 4 hoặc 5. Ngày quyết định: ngày/tháng/năm, ví dụ 15/06/2024.",
+    "Có thể để trống: Điểm, Mã chủ thể, Giá (đồng), Đơn vị (mặc định “sản phẩm”), Cơ quan cấp.",
+    "Dòng ví dụ dưới đây ở trang này chỉ để tham khảo, không được nhập.",
+)
+
+
+def template_csv() -> bytes:
+    """The header row of an import file, as CSV (UTF-8 with BOM, so Excel reads the accents)."""
+    out = io.StringIO()
+    csv.writer(out).writerow([name for name, _ in TEMPLATE_COLUMNS])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    """An empty list to fill in (first sheet), with the rules and an example on a second."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Danh sách"
+    sheet.append([name for name, _ in TEMPLATE_COLUMNS])
+    for index, (name, _) in enumerate(TEMPLATE_COLUMNS, start=1):
+        sheet.cell(row=1, column=index).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(name) + 4)
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("Hướng dẫn")
+    for note in TEMPLATE_NOTES:
+        guide.append([note])
+    guide.append([])
+    guide.append([name for name, _ in TEMPLATE_COLUMNS])
+    guide.append([example for _, example in TEMPLATE_COLUMNS])
+    guide.column_dimensions["A"].width = 100
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -336,21 +395,12 @@ async def _producer(session: AsyncSession, row: ImportRow, report: ImportReport)
     if found is not None:
         found.kind = row.producer_kind
         return found
-    code = row.producer_code or await _new_producer_code(session, row.producer)
+    code = row.producer_code or await services.new_producer_code(session, row.producer)
     producer = Producer(code=code, name=row.producer, kind=row.producer_kind, place_id=row.place.id)
     session.add(producer)
     await session.flush()
     report.producers_created += 1
     return producer
-
-
-async def _new_producer_code(session: AsyncSession, name: str) -> str:
-    base = slugify(name, 32).upper()
-    code, n = base, 1
-    while await session.scalar(sa.select(Producer.id).where(Producer.code == code)) is not None:
-        n += 1
-        code = f"{base[:36]}-{n}"
-    return code
 
 
 async def _product(

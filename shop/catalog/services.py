@@ -51,6 +51,12 @@ _PRODUCT_FIELDS = (
     "is_active",
 )
 
+# Optional fields a form may empty (the others are required, or derived).
+_PRODUCER_CLEARABLE = frozenset(
+    {"tax_code", "place", "address", "phone", "email", "website", "story", "commission_rate_bp"}
+)
+_PRODUCT_CLEARABLE = frozenset({"description", "pack_size", "gtin", "shelf_life_days", "image_url"})
+
 
 async def find_producer(session: AsyncSession, key: int | str, *, field: str | None = None) -> Producer:
     """By id or code. With ``field``, a missing producer is that input field's error (422)."""
@@ -89,7 +95,23 @@ async def _check_unique(
     if exclude_id is not None:
         stmt = stmt.where(model_id != exclude_id)
     if value is not None and await session.scalar(stmt) is not None:
-        raise Conflict(N_("{field} {value} is already used."), field=field, value=value)
+        raise Conflict(
+            N_("{field} {value} is already used."),
+            field=field,
+            value=value,
+            # Pages show this next to the field, in words rather than the field's name.
+            errors=[field_error(field, N_("{value} is already used by another record."), value=value)],
+        )
+
+
+async def new_producer_code(session: AsyncSession, name: str) -> str:
+    """A free producer code made from its name ("HTX Tài Hoan" → "HTX-TAI-HOAN")."""
+    base = slugify(name, 32).upper()
+    code, n = base, 1
+    while await session.scalar(sa.select(Producer.id).where(Producer.code == code)) is not None:
+        n += 1
+        code = f"{base[:36]}-{n}"
+    return code
 
 
 async def create_producer(session: AsyncSession, data: schemas.ProducerIn) -> Producer:
@@ -106,8 +128,14 @@ async def create_producer(session: AsyncSession, data: schemas.ProducerIn) -> Pr
     return producer
 
 
-async def update_producer(session: AsyncSession, key: int | str, patch: schemas.ProducerPatch) -> Producer:
+async def update_producer(
+    session: AsyncSession, key: int | str, patch: schemas.ProducerPatch, *, clear: Iterable[str] = ()
+) -> Producer:
+    """Apply the fields the patch gives; ``clear`` names optional fields to empty (a form
+    whose field a person emptied: in a patch, an absent value means "unchanged")."""
     producer = await find_producer(session, key)
+    for name in set(clear) & _PRODUCER_CLEARABLE:
+        setattr(producer, "place_id" if name == "place" else name, None)
     if patch.tax_code is not None:
         await _check_unique(
             session, Producer.tax_code, patch.tax_code, "tax_code", producer.id, model_id=Producer.id
@@ -207,16 +235,25 @@ async def create_product(session: AsyncSession, data: schemas.ProductIn) -> Prod
     return product
 
 
-async def update_product(session: AsyncSession, product_id: int, patch: schemas.ProductPatch) -> Product:
+async def update_product(
+    session: AsyncSession, product_id: int, patch: schemas.ProductPatch, *, clear: Iterable[str] = ()
+) -> Product:
+    """Apply the fields the patch gives; ``clear`` names optional fields to empty."""
     product = await session.get(Product, product_id)
     if product is None:
         raise NotFound(N_("No product {key}."), key=product_id)
+    for name in set(clear) & _PRODUCT_CLEARABLE:
+        setattr(product, name, None)
     if patch.gtin is not None:
         await _check_unique(session, Product.gtin, patch.gtin, "gtin", product.id, model_id=Product.id)
     if patch.group_code is not None:
         product.group_id = (await find_group(session, patch.group_code)).id
     if patch.origin is not None:
         await set_origin(session, product, await _place(session, patch.origin, "origin"))
+    elif "origin" in clear:  # no origin of its own: the producer's address, as on creation
+        producer = await session.get(Producer, product.producer_id)
+        place = await session.get(Place, producer.place_id) if producer and producer.place_id else None
+        await set_origin(session, product, place)
     for name in _PRODUCT_FIELDS:
         if (value := getattr(patch, name)) is not None:
             setattr(product, name, value)
