@@ -7,6 +7,8 @@ import secrets
 import unicodedata
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Search words may be in any script (한국어, 中文, 日本語 names are searchable too).
+_NON_LETTER = re.compile(r"[\W_]+")
 # Crockford's base32 without I, L, O, U: easy to read aloud and to type from a label.
 _CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -22,8 +24,8 @@ def fold(text: str | None) -> str:
 
 
 def search_terms(query: str | None) -> list[str]:
-    """The folded words of a search query, punctuation dropped."""
-    return [word for word in _NON_WORD.split(fold(query)) if word]
+    """The folded words of a search query, in any script, punctuation dropped."""
+    return [word for word in _NON_LETTER.split(fold(query)) if word]
 
 
 def slugify(text: str, max_length: int = 80) -> str:

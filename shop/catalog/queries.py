@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from shop.catalog import cache, schemas
 from shop.catalog.availability import in_stock_at, where_available
@@ -35,6 +35,10 @@ from shop.i18n import DEFAULT_LANGUAGE, N_
 from shop.text import search_terms
 
 M = TypeVar("M", Producer, ProductGroup, Place)
+# A product text missing in the visitor's language is shown in English if it has one (more
+# visitors read it than Vietnamese), else in Vietnamese, the source.
+FALLBACK_LANGUAGE = "en"
+NameColumn = sa.ColumnElement[str] | InstrumentedAttribute[str]
 SORTS = ("name", "-name", "price", "-price", "stars", "-stars", "newest")
 MAX_PAGE_SIZE = 100
 
@@ -60,13 +64,45 @@ class _Related:
     producers: dict[int, Producer]
     groups: dict[int, ProductGroup]
     places: dict[int, tuple[str, bool]]  # id → (name, mapped to a default successor)
-    names: dict[int, str]  # product id → name in the wanted language
+    names: dict[int, tuple[str, str]]  # product id → (name, its language) when translated
 
 
-def _order_by(sort: str) -> list[sa.UnaryExpression[Any]]:
+def text_languages(language: str) -> list[str]:
+    """The translations a product text is looked for in, best first (Vietnamese, the source,
+    comes after them all)."""
+    if language == DEFAULT_LANGUAGE:
+        return []
+    return [language] if language == FALLBACK_LANGUAGE else [language, FALLBACK_LANGUAGE]
+
+
+def _best(rows: Iterable[tuple[int, str, str | None]], language: str) -> dict[int, tuple[str, str]]:
+    """Per product, the (text, language) of the best of its translations ``rows``
+    (product id, language, text; empty texts skipped)."""
+    rank = {lang: i for i, lang in enumerate(text_languages(language))}
+    best: dict[int, tuple[str, str]] = {}
+    for product_id, lang, text in rows:
+        if text and (product_id not in best or rank[lang] < rank[best[product_id][1]]):
+            best[product_id] = (text, lang)
+    return best
+
+
+def _with_display_name(stmt: sa.Select[Product], language: str) -> tuple[sa.Select[Product], NameColumn]:
+    """``stmt`` joined to the translations a visitor in ``language`` reads, and the name they
+    read (to sort by it)."""
+    names: list[NameColumn] = []
+    for lang in text_languages(language):
+        translation = aliased(ProductTranslation, name=f"name_{lang}")
+        stmt = stmt.outerjoin(
+            translation, sa.and_(translation.product_id == Product.id, translation.language == lang)
+        )
+        names.append(translation.name)
+    return stmt, sa.func.coalesce(*names, Product.name) if names else Product.name
+
+
+def _order_by(sort: str, name: NameColumn = Product.name) -> list[sa.UnaryExpression[Any]]:
     orders: dict[str, list[sa.UnaryExpression[Any]]] = {
-        "name": [Product.name.asc()],
-        "-name": [Product.name.desc()],
+        "name": [name.asc()],
+        "-name": [name.desc()],
         "price": [Product.price_vnd.asc()],
         "-price": [Product.price_vnd.desc()],
         "stars": [Product.stars.asc()],
@@ -108,12 +144,21 @@ async def _group_ids(session: AsyncSession, code: str) -> list[int]:
     return list(rows)
 
 
+def _search_clause(q: str) -> sa.ColumnElement[bool]:
+    """Every word of ``q`` in the product's folded names (any language); a search of
+    punctuation only matches nothing, never everything."""
+    terms = search_terms(q)
+    if not terms:
+        return sa.false()
+    return sa.and_(*(Product.search_text.like(f"%{term}%") for term in terms))
+
+
 async def _filtered(session: AsyncSession, filters: ProductFilter, on: dt.date) -> sa.Select[Product]:
     stmt = sa.select(Product)
     if not filters.include_unsellable:
         stmt = stmt.where(sellable_product_clause(on))
-    for term in search_terms(filters.q):
-        stmt = stmt.where(Product.search_text.like(f"%{term}%"))
+    if filters.q and filters.q.strip():
+        stmt = stmt.where(_search_clause(filters.q))
     if filters.province:
         stmt = stmt.where(await _province_clause(session, filters.province))
     if filters.group:
@@ -151,16 +196,20 @@ async def _related(session: AsyncSession, products: Sequence[Product], language:
     producers = await by_id(session, Producer, producer_ids)
     groups = await by_id(session, ProductGroup, group_ids)
     places = await cache.place_names(session, place_ids)
-    names: dict[int, str] = {}
-    if language != DEFAULT_LANGUAGE and products:
-        rows = await session.execute(
-            sa.select(ProductTranslation.product_id, ProductTranslation.name).where(
-                ProductTranslation.product_id.in_([p.id for p in products]),
-                ProductTranslation.language == language,
-            )
-        )
-        names = {pid: name for pid, name in rows.all()}
+    names = await _names(session, [p.id for p in products], language)
     return _Related(producers, groups, places, names)
+
+
+async def _names(session: AsyncSession, ids: Iterable[int], language: str) -> dict[int, tuple[str, str]]:
+    wanted, languages = set(ids), text_languages(language)
+    if not wanted or not languages:
+        return {}
+    rows = await session.execute(
+        sa.select(ProductTranslation.product_id, ProductTranslation.language, ProductTranslation.name).where(
+            ProductTranslation.product_id.in_(wanted), ProductTranslation.language.in_(languages)
+        )
+    )
+    return _best(rows.all(), language)
 
 
 async def by_id(session: AsyncSession, model: type[M], ids: Iterable[int]) -> dict[int, M]:
@@ -194,7 +243,7 @@ def summary(product: Product, related: _Related, on: dt.date, language: str) -> 
     return schemas.ProductSummary(
         id=product.id,
         slug=product.slug,
-        name=translated or product.name,
+        name=translated[0] if translated else product.name,
         stars=product.stars if sellable else None,
         price_vnd=product.price_vnd,
         producer=schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value),
@@ -205,7 +254,7 @@ def summary(product: Product, related: _Related, on: dt.date, language: str) -> 
         unit=product.unit,
         pack_size=product.pack_size,
         image_url=product.image_url,
-        language=language if translated else DEFAULT_LANGUAGE,
+        language=translated[1] if translated else DEFAULT_LANGUAGE,
     )
 
 
@@ -224,9 +273,12 @@ async def list_products(
     if total is None:
         total = await session.scalar(stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)) or 0
         cache.totals.put(key, total)
+    name: NameColumn = Product.name
+    if filters.sort in ("name", "-name"):
+        stmt, name = _with_display_name(stmt, language)
     products = list(
         await session.scalars(
-            stmt.order_by(*_order_by(filters.sort)).limit(page_size).offset((page - 1) * page_size)
+            stmt.order_by(*_order_by(filters.sort, name)).limit(page_size).offset((page - 1) * page_size)
         )
     )
     related = await _related(session, products, language)
@@ -235,16 +287,9 @@ async def list_products(
 
 
 async def translated_names(session: AsyncSession, ids: Iterable[int], language: str) -> dict[int, str]:
-    """Product names in ``language`` where a translation exists (none asked for Vietnamese)."""
-    wanted = set(ids)
-    if language == DEFAULT_LANGUAGE or not wanted:
-        return {}
-    rows = await session.execute(
-        sa.select(ProductTranslation.product_id, ProductTranslation.name).where(
-            ProductTranslation.product_id.in_(wanted), ProductTranslation.language == language
-        )
-    )
-    return {pid: name for pid, name in rows.all()}
+    """Product names as a visitor in ``language`` reads them, where a translation exists (in
+    their language, else English; none asked for Vietnamese)."""
+    return {pid: name for pid, (name, _) in (await _names(session, ids, language)).items()}
 
 
 async def summaries(
@@ -307,13 +352,14 @@ async def product_detail(
     )
     related = await _related(session, [product], language)
     description = product.description
-    if language != DEFAULT_LANGUAGE:
-        translated = await session.scalar(
-            sa.select(ProductTranslation.description).where(
-                ProductTranslation.product_id == product.id, ProductTranslation.language == language
-            )
+    if languages := text_languages(language):
+        rows = await session.execute(
+            sa.select(
+                ProductTranslation.product_id, ProductTranslation.language, ProductTranslation.description
+            ).where(ProductTranslation.product_id == product.id, ProductTranslation.language.in_(languages))
         )
-        description = translated or description
+        found = _best(rows.all(), language).get(product.id)
+        description = found[0] if found else description
     base = summary(product, related, on, language)
     return schemas.ProductDetail(
         **{f: getattr(base, f) for f in base.__struct_fields__},

@@ -36,7 +36,7 @@ from shop.orders.models import (
     OrderStatus,
     PaymentMethod,
 )
-from shop.payments import providers
+from shop.payments import banks, providers
 from shop.settings import Settings
 from shop.storefront import carts, shipping
 from shop.storefront.models import Cart, CartLine
@@ -95,14 +95,15 @@ async def _claim_cart(session: AsyncSession, cart_id: uuid.UUID, now: dt.datetim
     return claimed.first() is not None
 
 
-def _contact_errors(data: CheckoutIn) -> list[dict[str, str]]:
+def contact_errors(name: str, email: str, phone: str) -> list[dict[str, str]]:
+    """Every problem of the contact fields (the checkout page checks them the same way)."""
     errors = []
-    if not EMAIL.match(data.contact.email.strip()):
-        errors.append(field_error("contact.email", N_("Enter a valid email address.")))
-    if not PHONE.match(data.contact.phone.strip()):
-        errors.append(field_error("contact.phone", N_("Enter a valid phone number.")))
-    if not data.contact.name.strip():
+    if not name.strip():
         errors.append(field_error("contact.name", N_("Enter your name.")))
+    if not EMAIL.match(email.strip()):
+        errors.append(field_error("contact.email", N_("Enter a valid email address.")))
+    if not PHONE.match(phone.strip()):
+        errors.append(field_error("contact.phone", N_("Enter a valid phone number.")))
     return errors
 
 
@@ -113,25 +114,34 @@ async def _place(session: AsyncSession, code: str, level: PlaceLevel, parent_id:
     return await session.scalar(stmt)
 
 
-async def _delivery(session: AsyncSession, data: CheckoutIn, on: dt.date) -> _Delivery:
+async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[_Delivery | None, list[dict[str, str]]]:
+    """The address to ship to, or every problem of it at once."""
+    address = data.delivery.address
+    if address is None:
+        return None, [field_error("delivery.address", N_("Enter the delivery address."))]
+    errors = []
+    if not address.street.strip():
+        errors.append(field_error("delivery.address", N_("Enter the delivery address.")))
+    province = await _place(session, address.province_code, PlaceLevel.province, None)
+    commune = (
+        await _place(session, address.commune_code, PlaceLevel.commune, province.id) if province else None
+    )
+    if province is None:
+        errors.append(field_error("delivery.address.province_code", N_("Choose a province.")))
+    elif commune is None:
+        errors.append(field_error("delivery.address.commune_code", N_("Choose a commune of this province.")))
+    if errors or province is None or commune is None:
+        return None, errors
+    return _Delivery(DeliveryMethod.ship, province.id, commune.id, address.street.strip()), []
+
+
+async def _delivery(
+    session: AsyncSession, data: CheckoutIn, on: dt.date
+) -> tuple[_Delivery | None, list[dict[str, str]]]:
+    """Where the order goes, or every problem of the delivery fields."""
     delivery = data.delivery
     if delivery.method == "ship":
-        address = delivery.address
-        if address is None or not address.street.strip():
-            raise InvalidInput(errors=[field_error("delivery.address", N_("Enter the delivery address."))])
-        province = await _place(session, address.province_code, PlaceLevel.province, None)
-        if province is None:
-            raise InvalidInput(
-                errors=[field_error("delivery.address.province_code", N_("Choose a province."))]
-            )
-        commune = await _place(session, address.commune_code, PlaceLevel.commune, province.id)
-        if commune is None:
-            raise InvalidInput(
-                errors=[
-                    field_error("delivery.address.commune_code", N_("Choose a commune of this province."))
-                ]
-            )
-        return _Delivery(DeliveryMethod.ship, province.id, commune.id, address.street.strip())
+        return await _shipping(session, data)
     location = None
     if delivery.sales_point_code:
         location = await session.scalar(
@@ -144,19 +154,14 @@ async def _delivery(session: AsyncSession, data: CheckoutIn, on: dt.date) -> _De
             )
         )
     if location is None:
-        raise InvalidInput(
-            errors=[field_error("delivery.sales_point_code", N_("Choose a sales point to pick up from."))]
-        )
-    return _Delivery(DeliveryMethod.pickup, pickup=location)
+        return None, [field_error("delivery.sales_point_code", N_("Choose a sales point to pick up from."))]
+    return _Delivery(DeliveryMethod.pickup, pickup=location), []
 
 
-def _payment(data: CheckoutIn, settings: Settings) -> providers.PaymentProvider:
-    method = PaymentMethod(data.payment.method)
+def payment_errors(method: str, settings: Settings) -> list[dict[str, str]]:
     if method not in providers.offered(settings):
-        raise InvalidInput(
-            errors=[field_error("payment.method", N_("This payment method is not available."))]
-        )
-    return providers.provider_for(method)
+        return [field_error("payment.method", N_("This payment method is not available."))]
+    return []
 
 
 async def _sellable(session: AsyncSession, lines: list[CartLine], on: dt.date) -> dict[int, Product]:
@@ -193,11 +198,14 @@ async def place(
     if not claimed:
         await carts.find(session, data.cart_id)  # 404 if there is no such cart
         raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
-    errors = _contact_errors(data)
-    if errors:
+    # Every problem of the form at once, so a person corrects them in one go.
+    contact = data.contact
+    errors = contact_errors(contact.name, contact.email, contact.phone)
+    delivery, delivery_errors = await _delivery(session, data, on)
+    errors += delivery_errors + payment_errors(data.payment.method, settings)
+    if errors or delivery is None:
         raise InvalidInput(errors=errors)
-    provider = _payment(data, settings)
-    delivery = await _delivery(session, data, on)
+    provider = providers.provider_for(PaymentMethod(data.payment.method))
     lines = await carts.lines_of(session, data.cart_id)
     products = await _sellable(session, lines, on)
     subtotal = sum(products[ln.product_id].price_vnd * ln.quantity for ln in lines)
@@ -278,11 +286,33 @@ async def place(
             detail=f"{order_lines[route.product_id].name} × {route.quantity}: {route.reason}",
         )
     await provider.open(session, order)
-    await notices.order_placed(session, order, settings.base_url, lines=list(order_lines.values()))
+    await notices.order_placed(
+        session,
+        order,
+        settings.base_url,
+        lines=list(order_lines.values()),
+        transfer=transfer_details(settings, order),
+    )
     if order.status == OrderStatus.placed:  # cash: the producers may prepare it now
         await notices.new_fulfilments(session, order, settings.base_url)
     await session.flush()
     return Placed(order, created=True)
+
+
+def transfer_details(settings: Settings, order: Order) -> dict[str, object] | None:
+    """What paying ``order`` by bank transfer needs, for its confirmation email (its tracking
+    page shows the same, with the QR code inline); None for another way to pay."""
+    if order.payment_method != PaymentMethod.bank_transfer or not settings.bank_bin:
+        return None
+    return {
+        "bank": banks.bank_name(settings.bank_bin),
+        "bank_bin": settings.bank_bin,
+        "account_number": settings.bank_account_number,
+        "account_name": settings.bank_account_name,
+        "amount_vnd": order.total_vnd,
+        "reference": order.number,
+        "qr_url": f"{settings.base_url}/orders/{order.number}/vietqr.png?token={order.token}",
+    }
 
 
 async def _fulfilments(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,9 +40,16 @@ async def _queue(session: AsyncSession, order: Order, news: str, base_url: str, 
     )
 
 
-async def order_placed(session: AsyncSession, order: Order, base_url: str, lines: list[OrderLine]) -> None:
+async def order_placed(
+    session: AsyncSession,
+    order: Order,
+    base_url: str,
+    lines: list[OrderLine],
+    transfer: Mapping[str, object] | None = None,
+) -> None:
+    """The confirmation, with what a bank transfer needs (``transfer``) when it is paid so."""
     names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
-    await _queue(session, order, "placed", base_url, lines=lines, names=names)
+    await _queue(session, order, "placed", base_url, lines=lines, names=names, transfer=transfer)
 
 
 async def order_paid(session: AsyncSession, order: Order, base_url: str) -> None:

@@ -5,10 +5,12 @@ services as ``/api/v1/orders/…``."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Annotated, Any, Literal
 
+import segno
 import sqlalchemy as sa
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,20 +18,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.db_types import utcnow
-from shop.errors import DomainError, InvalidInput, field_error
+from shop.errors import DomainError, InvalidInput, NotFound, field_error
+from shop.geo.models import Place
 from shop.i18n import N_, gettext
 from shop.inventory.api import Id
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor
-from shop.orders import checkout, fulfilments, office, views
+from shop.orders import checkout, fulfilments, office, tracking, views
 from shop.orders.api import Token, send_mail, start_payment
 from shop.orders.models import Order, OrderStatus, PaymentMethod
+from shop.payments import banks
 from shop.payments import services as payments
 from shop.settings import Settings
+from shop.till import vietqr
+
+
+async def _pickup(session: AsyncSession, location_id: int | None) -> tuple[Location, str | None] | None:
+    """The pickup point and the name of its commune (for its address and a map link)."""
+    if location_id is None:
+        return None
+    location = await session.get(Location, location_id)
+    if location is None:
+        return None
+    place = await session.get(Place, location.place_id) if location.place_id else None
+    return location, place.name if place else None
+
+
+def _awaits_transfer(order: Order) -> bool:
+    return (
+        order.payment_method == PaymentMethod.bank_transfer and order.status == OrderStatus.awaiting_payment
+    )
 
 
 class OrderPages(Controller):
-    """The tracking page: status, each fulfilment's state, the way to pay what is owed."""
+    """The tracking page: status, each fulfilment's progress, where to collect, the way to
+    pay what is owed."""
 
     include_in_schema = False
 
@@ -44,19 +67,53 @@ class OrderPages(Controller):
         settings: Settings = request.app.state.settings
         order = await checkout.find(session, number, token)
         instructions = None
-        if order.payment_method.value == "bank_transfer" and order.status == OrderStatus.awaiting_payment:
+        if _awaits_transfer(order):
             instructions = await payments.start(session, settings, order)
         out = await views.order_out(session, settings, order, instructions)
+        pickup = await _pickup(session, order.pickup_location_id)
+        # A pickup's parcels come from the chosen sales point or from a producer's warehouse.
+        parcels = {f.id: tracking.Parcel(f.status, f.kind != "producer") for f in out.fulfilments}
         return Template(
             "orders/order.html",
             context={
                 "order": out,
+                "progress": tracking.overall(out.status, out.delivery_method, list(parcels.values())),
+                "parcels": parcels,
+                "steps": {fid: tracking.steps(parcel) for fid, parcel in parcels.items()},
+                "carrier_links": {
+                    f.id: tracking.carrier_link(f.carrier, f.tracking_number) for f in out.fulfilments
+                },
+                "pickup": pickup[0] if pickup else None,
+                "pickup_place": pickup[1] if pickup else None,
+                "bank": banks.bank_name(out.transfer.bank_bin) if out.transfer else None,
                 "placed": request.query_params.get("placed") == "1",
                 "returned_paid": request.query_params.get("paid") == "1",
                 "payment_unavailable": request.query_params.get("payment") == "unavailable",
                 "can_pay": order.payment_method.value == "card"
                 and order.status == OrderStatus.awaiting_payment,
             },
+        )
+
+    @get("/orders/{number:str}/vietqr.png")
+    async def vietqr_png(
+        self, request: Request[Any, Any, Any], session: AsyncSession, number: str, token: Token = None
+    ) -> Response[bytes]:
+        """The transfer's VietQR code as an image, for the email (mail clients show no inline
+        SVG) and to save to a phone's gallery for the banking app."""
+        settings: Settings = request.app.state.settings
+        order = await checkout.find(session, number, token)
+        if not (_awaits_transfer(order) and settings.bank_bin and settings.bank_account_number):
+            raise NotFound(N_("No transfer is awaited for order {number}."), number=number)
+        data = vietqr.payload(
+            bank_bin=settings.bank_bin,
+            account=settings.bank_account_number,
+            amount=order.total_vnd,
+            reference=order.number,
+        )
+        out = io.BytesIO()
+        segno.make(data, error="m").save(out, kind="png", scale=8, border=2)
+        return Response(
+            out.getvalue(), media_type="image/png", headers={"Cache-Control": "private, no-store"}
         )
 
     @post("/orders/{number:str}/pay")

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
-from shop.inventory.models import Batch, Location, LocationKind, StockLevel
+from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel
 from shop.orders.errors import SoldOut
 
 
@@ -49,27 +49,49 @@ async def sources(
     serves = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
     if pickup_at is not None:
         serves = sa.or_(serves, Location.id == pickup_at)
+    out: dict[int, list[Source]] = {}
+    for product_id, location_id, n in await session.execute(_available(wanted, on, serves)):
+        out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at))
+    for found in out.values():
+        # The pickup point first (no parcel to send), then the fullest warehouse.
+        found.sort(key=lambda s: (not s.is_pickup_point, -s.available, s.location_id))
+    return out
+
+
+def _available(
+    product_ids: set[int], on: dt.date, where: sa.ColumnElement[bool]
+) -> sa.Select[int, int, int]:
+    """(product id, location id, units) a customer can have there: unexpired units on hand
+    and not reserved, at the active locations ``where`` selects."""
     available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
-    stmt = (
+    return (
         sa.select(StockLevel.product_id, StockLevel.location_id, available)
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Batch, Batch.id == StockLevel.batch_id)
         .where(
-            StockLevel.product_id.in_(wanted),
+            StockLevel.product_id.in_(product_ids),
             Location.is_active.is_(True),
-            serves,
+            where,
             sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on),
         )
         .group_by(StockLevel.product_id, StockLevel.location_id)
         .having(available > 0)
     )
-    out: dict[int, list[Source]] = {}
+
+
+async def held_at_pickup_points(
+    session: AsyncSession, product_ids: Iterable[int], *, on: dt.date
+) -> dict[int, dict[int, int]]:
+    """Per sales point or fair, the units of these products it holds for a pickup there (the
+    same rule checkout routes by: what a point does not hold, the producer sends it)."""
+    wanted = set(product_ids)
+    if not wanted:
+        return {}
+    out: dict[int, dict[int, int]] = {}
+    stmt = _available(wanted, on, Location.kind.in_(PUBLIC_KINDS))
     for product_id, location_id, n in await session.execute(stmt):
-        out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at))
-    for found in out.values():
-        # The pickup point first (no parcel to send), then the fullest warehouse.
-        found.sort(key=lambda s: (not s.is_pickup_point, -s.available, s.location_id))
+        out.setdefault(location_id, {})[product_id] = int(n)
     return out
 
 

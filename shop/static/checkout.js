@@ -1,15 +1,23 @@
 // Checkout page: show the fields of the chosen delivery, fill the communes of the chosen
-// province (today's map, from the places API), show the shipping fee, and keep a double
-// click from sending the form twice (the idempotency key would make it one order anyway).
+// province (today's map, from the places API), show the delivery fee and the total, and keep
+// a double click from sending the form twice (the idempotency key would make it one order
+// anyway). Without script the form still works: the server computes the fee and the total.
 const form = document.getElementById("checkout");
 const province = document.getElementById("province");
 const commune = document.getElementById("commune");
 const fee = document.getElementById("shipping-fee");
+const total = document.getElementById("order-total");
+const totalNote = document.getElementById("total-note");
+const subtotal = Number(form.dataset.subtotal);
+const money = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: "VND" });
+
+function delivery() {
+  return form.querySelector("input[name=delivery]:checked")?.value || "ship";
+}
 
 function showDelivery() {
-  const chosen = form.querySelector("input[name=delivery]:checked")?.value || "ship";
   for (const block of form.querySelectorAll("[data-when]")) {
-    block.hidden = block.dataset.when !== chosen;
+    block.hidden = block.dataset.when !== delivery();
   }
   updateFee();
 }
@@ -25,18 +33,19 @@ async function loadCommunes() {
   }
 }
 
+function showTotal(feeVnd) {
+  fee.textContent = feeVnd === null ? fee.dataset.unknown : money.format(feeVnd);
+  total.textContent = money.format(subtotal + (feeVnd || 0));
+  if (totalNote) totalNote.hidden = feeVnd !== null;
+}
+
 async function updateFee() {
-  const chosen = form.querySelector("input[name=delivery]:checked")?.value || "ship";
-  if (chosen === "pickup") {
-    fee.textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: "VND" }).format(0);
-    return;
-  }
-  if (!province.value) return;
+  if (delivery() === "pickup") return showTotal(0);
+  if (!province.value) return showTotal(null);
   const query = new URLSearchParams({ province_code: province.value, subtotal_vnd: form.dataset.subtotal });
   const response = await fetch(`/api/v1/shipping-fees?${query}`);
   if (!response.ok) return;
-  const body = await response.json();
-  fee.textContent = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: "VND" }).format(body.fee_vnd);
+  showTotal((await response.json()).fee_vnd);
 }
 
 form.addEventListener("change", (event) => {

@@ -19,16 +19,16 @@ from shop.catalog.sellability import today
 from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
-from shop.i18n import N_, current_language, gettext
-from shop.inventory import services as locations
+from shop.i18n import current_language, gettext
 from shop.inventory.api import Id
 from shop.orders.api import place_order, send_mail, start_payment
 from shop.payments import providers
 from shop.settings import Settings
-from shop.storefront import carts
+from shop.storefront import carts, checkout_form, shipping
+from shop.storefront.checkout_form import Problems
 from shop.storefront.currency import approximator, rates
 from shop.storefront.models import Cart
-from shop.storefront.schemas import CheckoutIn
+from shop.storefront.schemas import CartOut
 
 CART_COOKIE = "cart"
 MAX_ID = 2_147_483_647
@@ -147,41 +147,63 @@ class CartPages(Controller):
             return Redirect(path="/cart")
         if view.ordered or not view.lines:
             return Redirect(path="/cart")
-        return await self._checkout_page(request, session, view, {}, [])
+        return await self._checkout_page(request, session, view, {}, Problems({}, []))
 
     async def _checkout_page(
         self,
         request: Request[Any, Any, Any],
         session: AsyncSession,
-        view: Any,
+        view: CartOut,
         values: dict[str, str],
-        errors: list[str],
+        problems: Problems,
         status: int = 200,
     ) -> Template:
         settings: Settings = request.app.state.settings
         language = current_language()
-        points = await locations.open_locations(session, on=today())
-        province = values.get("province_code")
-        communes: list[Place] = []
-        if province:
-            found = next((p for p in await geo.provinces(session) if p.code == province), None)
-            communes = await geo.communes(session, found.id) if found else []
+        provinces = await geo.provinces(session)
+        province = next((p for p in provinces if p.code == values.get("province_code")), None)
+        communes: list[Place] = await geo.communes(session, province.id) if province else []
+        pickup = (values.get("delivery") or "ship") == "pickup"
+        fee = None if province is None and not pickup else 0
+        if province is not None and not pickup:
+            fee = await shipping.fee(session, province.id, view.subtotal_vnd)
         return Template(
             "storefront/checkout.html",
             context={
                 "cart": view,
                 "values": values,
-                "errors": errors,
+                "problems": problems,
                 "key": values.get("idempotency_key") or secrets.token_urlsafe(18),
-                "provinces": await geo.provinces(session),
+                "provinces": provinces,
                 "communes": communes,
-                "points": points,
+                "points": await checkout_form.pickup_points(session, view, on=today()),
+                "fee": fee,
                 "methods": [m.value for m in providers.offered(settings)],
                 "card_minimum": settings.stripe_minimum_vnd,
                 "approx": approximator(await rates(session), language),
             },
             status_code=status,
         )
+
+    async def _refused(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        cart_id: uuid.UUID,
+        *,
+        form: dict[str, str],
+        problems: Problems,
+        status: int,
+    ) -> Template | Redirect:
+        """The form again, as typed, with every problem next to its field."""
+        await session.rollback()
+        try:
+            view = await carts.view(session, cart_id, on=today(), language=current_language())
+        except NotFound:
+            return Redirect(path="/cart", status_code=303)
+        if view.ordered:
+            return Redirect(path="/cart", status_code=303)
+        return await self._checkout_page(request, session, view, form, problems, status=status)
 
     @post("/checkout")
     async def place(
@@ -192,19 +214,20 @@ class CartPages(Controller):
         cart_id = cart_id_of(request)
         if cart_id is None:
             return Redirect(path="/cart", status_code=303)
+        problems = checkout_form.problems_of(checkout_form.typed_errors(form, settings))
+        if problems:
+            return await self._refused(request, session, cart_id, form=form, problems=problems, status=422)
         try:
-            data = _checkout_in(cart_id, form, current_language())
+            data = checkout_form.checkout_in(cart_id, form, current_language())
             placed = await place_order(session, settings, data)
-        except (DomainError, msgspec.ValidationError) as refused:
-            await session.rollback()
-            try:
-                view = await carts.view(session, cart_id, on=today(), language=current_language())
-            except NotFound:
-                return Redirect(path="/cart", status_code=303)
-            if view.ordered:
-                return Redirect(path="/cart", status_code=303)
-            messages = _messages(refused)
-            return await self._checkout_page(request, session, view, form, messages, status=_status(refused))
+        except DomainError as error:
+            problems = checkout_form.refused(error)
+            return await self._refused(
+                request, session, cart_id, form=form, problems=problems, status=error.status_code
+            )
+        except msgspec.ValidationError:
+            problems = Problems({}, [gettext(checkout_form.SHAPE_MESSAGE)])
+            return await self._refused(request, session, cart_id, form=form, problems=problems, status=422)
         order = placed.order
         track = f"/orders/{order.number}?token={order.token}"
         try:
@@ -221,56 +244,3 @@ class CartPages(Controller):
 
 def _invalid_quantity() -> str:
     return gettext("Enter a quantity between 1 and 99.")
-
-
-def _checkout_in(cart_id: uuid.UUID, form: dict[str, str], language: str) -> CheckoutIn:
-    """The page's fields as the API's checkout request (validated the same way)."""
-    delivery: dict[str, Any] = {"method": form.get("delivery") or "ship"}
-    if delivery["method"] == "ship":
-        delivery["address"] = {
-            "province_code": form.get("province_code", ""),
-            "commune_code": form.get("commune_code", ""),
-            "street": form.get("street", ""),
-        }
-    else:
-        delivery["sales_point_code"] = form.get("sales_point_code") or None
-    body = {
-        "cart_id": str(cart_id),
-        "idempotency_key": form.get("idempotency_key", ""),
-        "language": language,
-        "contact": {
-            "name": form.get("name", ""),
-            "email": form.get("email", ""),
-            "phone": form.get("phone", ""),
-        },
-        "delivery": delivery,
-        "payment": {"method": form.get("payment") or "cod"},
-    }
-    return msgspec.convert(body, CheckoutIn)
-
-
-# What to say when the form's shape is wrong (msgspec names the path of the field).
-_FIELD_MESSAGES = {
-    "$.contact.name": N_("Enter your name."),
-    "$.contact.email": N_("Enter a valid email address."),
-    "$.contact.phone": N_("Enter a valid phone number."),
-    "$.delivery.address.street": N_("Enter the delivery address."),
-    "$.delivery.address.province_code": N_("Choose a province."),
-    "$.delivery.address.commune_code": N_("Choose a commune of this province."),
-    "$.idempotency_key": N_("This form has expired: please submit it again."),
-    "$.payment.method": N_("This payment method is not available."),
-    "$.delivery.method": N_("Choose how to receive your order."),
-}
-
-
-def _messages(refused: Exception) -> list[str]:
-    if isinstance(refused, msgspec.ValidationError):
-        path = str(refused).rpartition(" - at `")[2].rstrip("`")
-        return [gettext(_FIELD_MESSAGES.get(path, N_("Some fields are not valid.")))]
-    assert isinstance(refused, DomainError)
-    found = [str(e["message"]) for e in refused.errors if e.get("message")]
-    return found or [refused.detail]
-
-
-def _status(refused: Exception) -> int:
-    return refused.status_code if isinstance(refused, DomainError) else 422

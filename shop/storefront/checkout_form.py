@@ -1,0 +1,156 @@
+"""The checkout page's form: its fields as the API's checkout request, every problem of it at
+once next to its field, and the pickup points with what each holds of the cart.
+
+The page checks what a person can get wrong by typing (all fields together), then the same
+``place_order`` as the API checks the rest; both speak of fields by the API's paths, which
+``FIELDS`` maps to the form's names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.errors import DomainError, field_error
+from shop.i18n import N_
+from shop.inventory import services as locations
+from shop.inventory.models import Location
+from shop.orders import checkout, routing
+from shop.settings import Settings
+from shop.storefront.schemas import CartOut, CheckoutIn
+
+# The API's field paths → the form's field names.
+FIELDS = {
+    "contact.name": "name",
+    "contact.email": "email",
+    "contact.phone": "phone",
+    "delivery.address": "street",
+    "delivery.address.street": "street",
+    "delivery.address.province_code": "province_code",
+    "delivery.address.commune_code": "commune_code",
+    "delivery.sales_point_code": "sales_point_code",
+    "delivery.method": "delivery",
+    "payment.method": "payment",
+}
+# The longest text each field takes (the API's limits; the form's maxlength says the same).
+LIMITS = {"contact.name": 200, "contact.email": 254, "contact.phone": 40, "delivery.address.street": 300}
+
+
+@dataclass(frozen=True)
+class Problems:
+    """What to show: messages by form field, and those that belong to no field."""
+
+    fields: dict[str, list[str]]
+    general: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.general)
+
+
+def problems_of(errors: list[dict[str, Any]], fallback: str | None = None) -> Problems:
+    """Errors (``field``, ``message``) placed next to the form's fields where they have one."""
+    fields: dict[str, list[str]] = {}
+    general: list[str] = []
+    for error in errors:
+        name = FIELDS.get(str(error.get("field", "")))
+        message = str(error.get("message") or "")
+        if name and message:
+            fields.setdefault(name, []).append(message)
+        elif message:
+            general.append(message)
+    if not fields and not general and fallback:
+        general.append(fallback)
+    return Problems(fields, general)
+
+
+def refused(error: DomainError) -> Problems:
+    return problems_of(list(error.errors), error.detail)
+
+
+def typed_errors(form: dict[str, str], settings: Settings) -> list[dict[str, Any]]:
+    """Every problem of what was typed or chosen, before anything is looked up."""
+    errors = checkout.contact_errors(form.get("name", ""), form.get("email", ""), form.get("phone", ""))
+    for path, limit in LIMITS.items():
+        if len(form.get(FIELDS[path], "")) > limit:
+            errors.append(field_error(path, N_("At most {limit} characters."), limit=limit))
+    delivery = form.get("delivery") or "ship"
+    if delivery == "ship":
+        if not form.get("province_code"):
+            errors.append(field_error("delivery.address.province_code", N_("Choose a province.")))
+        elif not form.get("commune_code"):
+            errors.append(
+                field_error("delivery.address.commune_code", N_("Choose a commune of this province."))
+            )
+        if not form.get("street"):
+            errors.append(field_error("delivery.address", N_("Enter the delivery address.")))
+    elif delivery == "pickup":
+        if not form.get("sales_point_code"):
+            errors.append(
+                field_error("delivery.sales_point_code", N_("Choose a sales point to pick up from."))
+            )
+    else:
+        errors.append(field_error("delivery.method", N_("Choose how to receive your order.")))
+    errors += checkout.payment_errors(form.get("payment") or "cod", settings)
+    return errors
+
+
+def checkout_in(cart_id: uuid.UUID, form: dict[str, str], language: str) -> CheckoutIn:
+    """The page's fields as the API's checkout request (validated the same way)."""
+    delivery: dict[str, Any] = {"method": form.get("delivery") or "ship"}
+    if delivery["method"] == "ship":
+        delivery["address"] = {
+            "province_code": form.get("province_code", ""),
+            "commune_code": form.get("commune_code", ""),
+            "street": form.get("street", ""),
+        }
+    else:
+        delivery["sales_point_code"] = form.get("sales_point_code") or None
+    body = {
+        "cart_id": str(cart_id),
+        "idempotency_key": form.get("idempotency_key", ""),
+        "language": language,
+        "contact": {
+            "name": form.get("name", ""),
+            "email": form.get("email", ""),
+            "phone": form.get("phone", ""),
+        },
+        "delivery": delivery,
+        "payment": {"method": form.get("payment") or "cod"},
+    }
+    return msgspec.convert(body, CheckoutIn)
+
+
+# A request whose shape is still wrong after the checks above was not sent by the form.
+SHAPE_MESSAGE = N_("This form has expired: please submit it again.")
+
+
+@dataclass(frozen=True)
+class PickupPoint:
+    location: Location
+    held: int  # how many of the cart's lines it holds whole (the others the producer sends)
+    lines: int
+
+    @property
+    def holds_all(self) -> bool:
+        return self.held == self.lines
+
+
+async def pickup_points(session: AsyncSession, cart: CartOut, *, on: dt.date) -> list[PickupPoint]:
+    """The open sales points and fairs, those holding the whole cart first."""
+    wanted = {line.product.id: line.quantity for line in cart.lines}
+    held = await routing.held_at_pickup_points(session, wanted, on=on)
+    points = [
+        PickupPoint(
+            location,
+            sum(1 for pid, n in wanted.items() if held.get(location.id, {}).get(pid, 0) >= n),
+            len(wanted),
+        )
+        for location in await locations.open_locations(session, on=on)
+        if location.starts_on is None or location.starts_on <= on  # checkout refuses a fair not open yet
+    ]
+    return sorted(points, key=lambda p: (not p.holds_all, -p.held, p.location.name))
