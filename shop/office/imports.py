@@ -45,7 +45,7 @@ def field_labels() -> dict[str, str]:
         "producer_code": gettext(N_("Producer code")),
         "place": gettext(N_("Place")),
         "group": gettext(N_("Product group")),
-        "stars": gettext(N_("Stars")),
+        "stars": gettext(N_("Number of stars")),
         "score": gettext(N_("Score")),
         "decision_number": gettext(N_("Decision number")),
         "decision_date": gettext(N_("Decision date")),
