@@ -25,6 +25,7 @@ from shop.catalog import pages as catalog_pages
 from shop.db import Database, provide_session
 from shop.geo import api as geo_api
 from shop.health import health
+from shop.input_guard import InputGuard
 from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
@@ -146,7 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=set_request_language,
         before_send=[remember_language],
         exception_handlers={Exception: exception_handler},
-        middleware=[BlankFormFields(), AuthenticationMiddleware()],
+        middleware=[BlankFormFields(), InputGuard(), AuthenticationMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,

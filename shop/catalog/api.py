@@ -24,7 +24,7 @@ Text = Annotated[str | None, Parameter(max_length=200)]
 Code = Annotated[str | None, Parameter(max_length=40)]  # a group, producer or sales point code
 Stars = Annotated[int | None, Parameter(ge=3, le=5)]
 # Ids are 32-bit integers in the database: larger numbers name nothing and are refused early.
-Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
+Id = Annotated[int, Parameter(ge=1, le=schemas.MAX_ID)]
 
 
 def _key(value: str) -> int | str:

@@ -16,6 +16,10 @@ ShortText = Annotated[str, msgspec.Meta(max_length=300)]
 LongText = Annotated[str, msgspec.Meta(max_length=20000)]
 Vnd = Annotated[int, msgspec.Meta(ge=0, le=10_000_000_000)]
 Stars = Annotated[int, msgspec.Meta(ge=3, le=5)]
+# Ids are 32-bit integers in the database: a larger number names nothing and is refused where
+# it is declared (query, path or body), never sent to the database to overflow there.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 T = TypeVar("T")
 
 
@@ -207,7 +211,7 @@ class ProductPatch(msgspec.Struct, forbid_unknown_fields=True):
 class CertificateIn(msgspec.Struct, forbid_unknown_fields=True):
     """A certification decision for one product; an active one is superseded by it."""
 
-    product_id: int
+    product_id: Id
     stars: Stars
     council_level: CouncilLevel
     issuer: Name

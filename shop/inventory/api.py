@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import current_user, requires_admin, requires_login
 from shop.accounts.services import CurrentUser
-from shop.catalog.schemas import Page
+from shop.catalog.schemas import MAX_ID, Page
 from shop.catalog.sellability import today
 from shop.errors import Unauthenticated
 from shop.inventory import (
@@ -39,8 +39,8 @@ from shop.inventory.models import DocumentKind, MovementKind, Ownership
 
 PageNumber = Annotated[int, Parameter(ge=1, le=100_000)]
 PageSize = Annotated[int, Parameter(ge=1, le=queries.MAX_PAGE_SIZE)]
-Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
-OptionalId = Annotated[int | None, Parameter(ge=1, le=2_147_483_647)]
+Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 Days = Annotated[int, Parameter(ge=1, le=3650, description="30, 60 or 90 on the screens")]
 
 

@@ -14,11 +14,11 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from shop.catalog.schemas import Code, Vnd
+from shop.catalog.schemas import Code, Id, Vnd
 
 Quantity = Annotated[int, msgspec.Meta(gt=0, le=1_000_000)]
 Count = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
-ProductId = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]
+ProductId = Id
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 Note = Annotated[str, msgspec.Meta(max_length=500)]
 BatchCode = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]

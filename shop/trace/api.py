@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_login
 from shop.accounts.models import Role
 from shop.catalog.models import Product
+from shop.catalog.schemas import Id
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
 from shop.inventory.api import actor
@@ -65,7 +66,7 @@ class LabelController(Controller):
         self,
         request: Request[Any, Any, Any],
         session: AsyncSession,
-        product: Annotated[list[int], Parameter(min_items=1, max_items=200)],
+        product: Annotated[list[Id], Parameter(min_items=1, max_items=200)],
         copies: Annotated[int, Parameter(ge=1, le=500)] = 1,
         layout: labels.Layout = "a4",
     ) -> Response[bytes]:
