@@ -93,6 +93,8 @@ class InputGuard(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if not scope["path"].startswith(_NOT_OURS):
+        # The full path: a mounted app (the admin) sees only its own part in "path".
+        path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+        if not path.startswith(_NOT_OURS):
             await check_request(scope, receive)
         await next_app(scope, receive, send)
