@@ -6,37 +6,43 @@ Each form runs in its own transaction and answers in Vietnamese (the admin's lan
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+import sqlalchemy as sa
 from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache, certificates, importer, schemas
-from shop.catalog.models import CouncilLevel
+from shop.catalog.models import CouncilLevel, Product
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.errors import DomainError
 from shop.i18n import set_language
 
-
-class RevokeForm(BaseModel):
-    certificate_id: uuid.UUID = Field(title="Mã chứng nhận (UUID)")
-    reason: str = Field(title="Lý do thu hồi", min_length=3, max_length=2000)
-    decision_number: str | None = Field(None, title="Số quyết định thu hồi", max_length=60)
-    revoked_on: dt.date | None = Field(None, title="Ngày thu hồi (mặc định hôm nay)")
+COUNCIL_LEVELS = {
+    "Cấp tỉnh": CouncilLevel.province,
+    "Cấp trung ương": CouncilLevel.central,
+    "Cấp huyện": CouncilLevel.district,
+}
 
 
 class RecertifyForm(BaseModel):
-    product_id: int = Field(title="Mã sản phẩm (id)")
+    product: str = Field(
+        title="Sản phẩm: đường dẫn trên trang web (ví dụ mien-dong-tai-hoan) hoặc mã truy xuất in trên tem",
+        min_length=3,
+        max_length=200,
+    )
     stars: int = Field(title="Số sao", ge=3, le=5)
-    council_level: Literal["district", "province", "central"] = Field("province", title="Cấp công nhận")
+    council_level: Literal["Cấp tỉnh", "Cấp trung ương", "Cấp huyện"] = Field(
+        "Cấp tỉnh", title="Cấp hội đồng công nhận"
+    )
     issuer: str = Field(title="Cơ quan cấp (như in trên quyết định)", max_length=200)
     decision_number: str = Field(title="Số quyết định", max_length=60)
     decision_date: dt.date = Field(title="Ngày quyết định")
-    score: int | None = Field(None, title="Điểm (0–100)", ge=0, le=100)
+    # Text, not a nullable number: Piccolo Admin shows "NULL" in an empty nullable field.
+    score: str = Field("", title="Điểm (0–100; để trống nếu không có)", max_length=3, pattern=r"^(\d{1,3})?$")
     criteria_version: str = Field("148/QĐ-TTg", title="Bộ tiêu chí", max_length=40)
 
 
@@ -66,25 +72,30 @@ def _endpoint(db: Database, action: Action) -> Any:  # Piccolo types the endpoin
     return endpoint
 
 
-async def _revoke(session: AsyncSession, data: RevokeForm) -> str:
-    revocation = schemas.RevocationIn(
-        reason=data.reason, revoked_on=data.revoked_on, decision_number=data.decision_number
+async def _product_id(session: AsyncSession, reference: str) -> int:
+    """The product named by something the office can read: its web address or trace code."""
+    text = reference.strip().rstrip("/").rsplit("/", 1)[-1]
+    found = await session.scalar(
+        sa.select(Product.id).where(sa.or_(Product.slug == text, Product.trace_code == text.upper()))
     )
-    cert = await certificates.revoke(session, data.certificate_id, revocation, today=today())
-    return f"Đã thu hồi chứng nhận {cert.decision_number} (sản phẩm #{cert.product_id})."
+    if found is None:
+        raise ValueError(f"Không có sản phẩm với đường dẫn hoặc mã truy xuất “{text}”.")
+    return int(found)
 
 
 async def _recertify(session: AsyncSession, data: RecertifyForm) -> str:
+    if data.score and int(data.score) > 100:
+        raise ValueError("Điểm từ 0 đến 100.")
     cert = await certificates.certify(
         session,
         schemas.CertificateIn(
-            product_id=data.product_id,
+            product_id=await _product_id(session, data.product),
             stars=data.stars,
-            council_level=CouncilLevel(data.council_level),
+            council_level=COUNCIL_LEVELS[data.council_level],
             issuer=data.issuer,
             decision_number=data.decision_number,
             decision_date=data.decision_date,
-            score=data.score,
+            score=int(data.score) if data.score else None,
             criteria_version=data.criteria_version,
         ),
         today=today(),
@@ -109,18 +120,15 @@ async def _import(session: AsyncSession, data: ImportForm) -> str:
 def build_forms(db: Database) -> list[FormConfig]:
     return [
         FormConfig(
-            name="Thu hồi chứng nhận OCOP",
-            pydantic_model=RevokeForm,
-            endpoint=_endpoint(db, _revoke),
-            form_group="Chứng nhận OCOP",
-            description="Sản phẩm sẽ thôi được bán như sản phẩm OCOP ngay lập tức.",
-        ),
-        FormConfig(
-            name="Công nhận lại / cấp chứng nhận",
+            # The name is also the form's address: no "/" (it would break the URL).
+            name="Cấp hoặc công nhận lại chứng nhận OCOP",
             pydantic_model=RecertifyForm,
             endpoint=_endpoint(db, _recertify),
             form_group="Chứng nhận OCOP",
-            description="Chứng nhận mới thay thế chứng nhận đang hiệu lực (số sao có thể giảm).",
+            description=(
+                "Chứng nhận mới thay thế chứng nhận đang hiệu lực (số sao có thể giảm). "
+                "Thu hồi chứng nhận: Văn phòng › Sản phẩm (có xác nhận trước khi thu hồi)."
+            ),
         ),
         FormConfig(
             name="Nhập danh sách sản phẩm",

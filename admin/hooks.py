@@ -90,9 +90,31 @@ def _producer_hooks(db: Database) -> list[Hook]:
     return [Hook(HookType.pre_patch, before_patch)]
 
 
-def hooks_for(table: str, db: Database) -> list[Hook] | None:
+def _stamp_hooks(columns: tuple[str, ...]) -> list[Hook]:
+    """``created_at`` and ``updated_at`` are the system's to write: a new row gets now, and an
+    edit never changes when the row was created (the field's help says so)."""
+    stamped = [c for c in ("created_at", "updated_at") if c in columns]
+
+    async def before_insert(row: Any) -> Any:
+        for column in stamped:
+            setattr(row, column, utcnow())
+        return row
+
+    async def before_patch(row_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+        values.pop("created_at", None)
+        if "updated_at" in stamped:
+            values["updated_at"] = utcnow()
+        return values
+
+    if not stamped:
+        return []
+    return [Hook(HookType.pre_save, before_insert), Hook(HookType.pre_patch, before_patch)]
+
+
+def hooks_for(table: str, columns: tuple[str, ...], db: Database) -> list[Hook] | None:
+    hooks = _stamp_hooks(columns)
     if table == "product":
-        return _product_hooks(db)
+        hooks += _product_hooks(db)
     if table == "producer":
-        return _producer_hooks(db)
-    return None
+        hooks += _producer_hooks(db)
+    return hooks or None

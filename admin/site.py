@@ -59,12 +59,35 @@ READ_ONLY = Validators(
 )
 
 
+# Technical columns the office never needs in a list (still in the row's form).
+TECHNICAL = frozenset({"search_text", "folded", "token", "idempotency_key", "request_hash", "payload_hash"})
+
+# The office's own screens, for what Piccolo Admin is not the place to do.
+OFFICE_LINKS = {
+    "Chứng nhận OCOP: cấp, công nhận lại, thu hồi": "/office/products/",
+    "Người dùng: tạo tài khoản, đổi vai trò, đặt lại mật khẩu": "/office/people/",
+    "Nhập danh sách sản phẩm từ tệp Excel": "/office/import/",
+    "Văn phòng OCOP": "/office/",
+}
+
+
+def listed_columns(table: type[Table]) -> list[Any]:
+    """The list view's columns: those always filled (Piccolo Admin writes "NULL" in every
+    empty cell of a list, and cannot be told otherwise); empty ones show in the row's form."""
+    return [
+        c
+        for c in table._meta.columns
+        if (c._meta.primary_key or not c._meta.null) and c._meta.name not in TECHNICAL
+    ]
+
+
 def _table_config(table: type[Table], config: AdminTable, db: Database) -> TableConfig:
     return TableConfig(
         table,
+        visible_columns=listed_columns(table),
         menu_group=config.group,
         validators=None if config.editable else READ_ONLY,
-        hooks=hooks_for(config.table, db),
+        hooks=hooks_for(config.table, config.columns, db),
     )
 
 
@@ -102,6 +125,7 @@ class AdminSite:
                 default_language_code="vi",
                 production=self._settings.secure_cookies,
                 auto_include_related=False,
+                sidebar_links=OFFICE_LINKS,
             )
         return self._app
 

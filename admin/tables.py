@@ -18,6 +18,7 @@ from piccolo.columns.readable import Readable
 from piccolo.table import Table, create_table_class
 
 from admin.config import AdminTable
+from admin.labels import TABLE_HELP, column_help
 from shop.db_types import PortableUUID, UTCDateTime
 
 _ON_DELETE = {
@@ -149,6 +150,8 @@ def _members(table: sa.Table, config: AdminTable, tables: dict[str, type[Table]]
             members[name] = _foreign_key(column, tables)
         else:
             members[name] = _plain_column(column)
+        # Shown beside the field's label: what the column means, in Vietnamese.
+        members[name]._meta.help_text = column_help(table.name, name)
     if config.readable:
         readable = Readable(template="%s", columns=[members[config.readable]])
         members["get_readable"] = classmethod(lambda cls: readable)
@@ -168,7 +171,7 @@ def generate_tables(
         class_name = "".join(part.title() for part in table.name.split("_"))
         tables[table.name] = create_table_class(
             class_name=class_name,
-            class_kwargs={"tablename": table.name},
+            class_kwargs={"tablename": table.name, "help_text": TABLE_HELP.get(table.name)},
             class_members=_members(table, config, tables),
         )
     return tables

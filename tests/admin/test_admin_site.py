@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from piccolo import columns as pc
 
 from admin.config import TABLES
-from admin.site import AdminSite
+from admin.site import AdminSite, listed_columns
 from shop.accounts.models import Role
-from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
+from shop.catalog.models import Certificate, Producer, Product
 from shop.db import Database
 from shop.geo.models import Place
 from shop.models import Base
@@ -116,30 +116,92 @@ async def test_reference_data_is_editable_and_business_tables_are_read_only(clie
     assert response.status_code == 405, response.text
 
 
-async def test_the_revoke_form_calls_the_service(client, session):
+async def test_every_admin_form_opens(client, session):
+    """A form's name is its address: a "/" in it answered 404 and the form did nothing."""
     name = await f.user(session, Role.admin)
-    item = await f.certified_product(session, 4)
-    cert_id = await session.scalar(sa.select(Certificate.id).where(Certificate.product_id == item.id))
+    await session.commit()
+    await _admin_login(client, name)
+    forms = (await client.get("/admin/api/forms/")).json()
+    assert forms, "no admin form"
+    for form in forms:
+        schema = await client.get(f"/admin/api/forms/{form['slug']}/schema/")
+        assert schema.status_code == 200, (form["name"], schema.status_code)
+        for field in schema.json()["properties"].values():
+            assert "null" not in str(field.get("anyOf", "")), (form["name"], field)  # no "NULL" shown
+
+
+async def test_the_office_renews_a_certificate_naming_the_product_by_its_address(client, session):
+    name = await f.user(session, Role.admin)
+    item = await f.certified_product(session, 3)
     await session.commit()
     _, headers = await _admin_login(client, name)
     forms = (await client.get("/admin/api/forms/")).json()
-    assert isinstance(forms, list), forms
-    slug = next(form["slug"] for form in forms if "Thu hồi" in form["name"])
-    response = await client.post(
-        f"/admin/api/forms/{slug}/",
-        json={"certificate_id": str(cert_id), "reason": "Vi phạm ATTP"},
-        headers=headers,
-    )
+    assert not [form for form in forms if "Thu hồi" in form["name"]]  # revoking is on /office/products/
+    links = (await client.get("/admin/api/links/")).json()
+    assert "/office/products/" in links.values() and "/office/people/" in links.values()
+    slug = next(form["slug"] for form in forms if "công nhận lại" in form["name"])
+    body = {
+        "product": f"http://shop.example/products/{item.slug}",
+        "stars": 4,
+        "council_level": "Cấp tỉnh",
+        "issuer": "UBND tỉnh Bắc Kạn",
+        "decision_number": "123/QĐ-UBND",
+        "decision_date": "2026-11-01",
+        "score": "",
+        "criteria_version": "148/QĐ-TTg",
+    }
+    response = await client.post(f"/admin/api/forms/{slug}/", json=body, headers=headers)
     assert response.status_code == 200, response.text
     async with client.app.state.db.read_sessions() as fresh:
-        status = await fresh.scalar(sa.select(Certificate.status).where(Certificate.id == cert_id))
-    assert status is CertificateStatus.revoked
-    again = await client.post(
-        f"/admin/api/forms/{slug}/",
-        json={"certificate_id": str(cert_id), "reason": "Vi phạm ATTP"},
+        statuses = await fresh.execute(
+            sa.select(Certificate.stars, Certificate.status).where(Certificate.product_id == item.id)
+        )
+    assert sorted((stars, status.value) for stars, status in statuses) == [(3, "superseded"), (4, "active")]
+    unknown = await client.post(
+        f"/admin/api/forms/{slug}/", json=body | {"product": "khong-co"}, headers=headers
+    )
+    assert unknown.status_code == 422 and "khong-co" in unknown.text
+
+
+def test_every_table_and_column_explains_itself_in_vietnamese():
+    site = AdminSite(
+        Settings(database_url="sqlite+aiosqlite:///:memory:", secret_key="x"),
+        Database.connect("sqlite+aiosqlite:///:memory:"),
+    )
+    missing = []
+    for config in TABLES:
+        table = site.tables[config.table]
+        if not table._meta.help_text:
+            missing.append(config.table)
+        missing += [
+            f"{config.table}.{c._meta.name}"
+            for c in table._meta.columns
+            if not c._meta.primary_key and not c._meta.help_text
+        ]
+        listed = listed_columns(table)
+        assert not [c._meta.name for c in listed if c._meta.null], config.table  # no "NULL" in lists
+    assert missing == []
+
+
+async def test_created_at_is_the_system_s_to_write(client, session):
+    name = await f.user(session, Role.admin)
+    maker = await f.producer(session, code="ADM-T", name="HTX Thời Gian")
+    await session.commit()
+    _, headers = await _admin_login(client, name)
+    before = maker.created_at
+    row = (await client.get(f"/admin/api/tables/producer/{maker.id}/")).json()
+    schema = (await client.get("/admin/api/tables/producer/schema/")).json()
+    assert "không sửa được" in schema["properties"]["created_at"]["extra"]["help_text"]
+    assert schema["extra"]["help_text"].startswith("Chủ thể OCOP")
+    changed = await client.patch(
+        f"/admin/api/tables/producer/{maker.id}/",
+        json={"created_at": "2001-01-01T00:00:00+00:00", "phone": row["phone"] or "0209 000 000"},
         headers=headers,
     )
-    assert again.status_code == 422
+    assert changed.status_code == 200, changed.text
+    async with client.app.state.db.read_sessions() as fresh:
+        kept = await fresh.scalar(sa.select(Producer.created_at).where(Producer.id == maker.id))
+    assert kept == before
 
 
 async def test_every_admin_table_lists(client, session):
