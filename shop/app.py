@@ -114,7 +114,11 @@ ROUTES: list[ControllerRouterHandler] = [
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
-    db = Database.connect(settings.database_url)
+    db = Database.connect(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+    )
     admin = AdminSite(settings, db)
     scans = ScanCounter()
 

@@ -66,12 +66,12 @@ def _install_sqlite_pragmas(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _install_sqlite_pragmas(engine)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
 @dataclass
@@ -83,8 +83,9 @@ class Database:
     write_sessions: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def connect(cls, url: str) -> Database:
-        engine = make_engine(url)
+    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Database:
+        """At most ``pool_size + max_overflow`` PostgreSQL connections at once."""
+        engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         writer = engine.execution_options(**{WRITE_OPTION: True})
         return cls(
             engine=engine,

@@ -72,6 +72,10 @@ class Settings:
     office_email: str | None = None  # the OCOP office's inbox (certificates about to expire)
     # Seconds between runs of the in-app scheduler (``ocop jobs run``'s work); 0 = off.
     jobs_interval: int = 60
+    # Connections one process keeps to PostgreSQL: a pool and the overflow it may open in a
+    # burst (the server's max_connections is shared by every process and other databases).
+    database_pool_size: int = 10
+    database_max_overflow: int = 10
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -108,6 +112,8 @@ class Settings:
             "mail_from": os.environ.get("OCOP_MAIL_FROM") or "OCOP Market <no-reply@ocop.local>",
             "office_email": os.environ.get("OCOP_OFFICE_EMAIL") or None,
             "jobs_interval": int(os.environ.get("OCOP_JOBS_INTERVAL") or 60),
+            "database_pool_size": int(os.environ.get("OCOP_DB_POOL_SIZE") or 10),
+            "database_max_overflow": int(os.environ.get("OCOP_DB_MAX_OVERFLOW") or 10),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

@@ -6,6 +6,16 @@ tests share one migrated database, emptied (all but reference data) before each 
 
 PostgreSQL tests run when ``OCOP_TEST_POSTGRES_URL`` is set and then fail loudly if the server
 cannot be reached; without it they are skipped with a message saying how to run them.
+
+Connections: a test process holds at most 36 PostgreSQL connections at once, so the suite
+passes on a server shared with other databases (``make test``'s two workers: 72, under the
+default ``max_connections`` of 100). They are: the test's own ``database`` (at most 6), the
+app under test (6, ``TEST_POOL``, and 1 kept by the admin's pool; a concurrency test's two
+more apps, 14), a race's engines (``tests.inventory.support.RACE_CONNECTIONS``, 20), and one
+each to empty the tables and to create the database.
+
+An app that cannot start (the server full, a migration missing) fails its test at once with
+the start-up error, never waits.
 """
 
 from __future__ import annotations
@@ -14,11 +24,13 @@ import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from litestar import Litestar
 from piccolo.apps.user.tables import BaseUser
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
@@ -32,6 +44,10 @@ from shop.settings import Settings
 
 POSTGRES_ENV = "OCOP_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
+# Each pool: 4 kept, 2 more in a burst (a request may hold two: its own and a short read).
+TEST_POOL = {"pool_size": 4, "max_overflow": 2}
+# Seconds an app may take to start before its test fails (it starts in well under one).
+STARTUP_TIMEOUT = 60
 
 # Hashing at the production cost (600,000 rounds) would make every login test slow; the
 # count is stored in each hash, so verification stays correct.
@@ -110,7 +126,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database.connect(database_url)
+    db = Database.connect(database_url, **TEST_POOL)
     yield db
     await db.dispose()
 
@@ -129,13 +145,30 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         secret_key="test-secret-key-not-for-production",
         var_dir=tmp_path / "var",
         jobs_interval=0,  # tests run the jobs themselves, at the time they choose
+        database_pool_size=TEST_POOL["pool_size"],
+        database_max_overflow=TEST_POOL["max_overflow"],
     )
 
 
-@pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client to the app, both running on the test's own event loop."""
-    app = create_app(settings)
+async def wait_started(task: asyncio.Task[None], started: asyncio.Event) -> None:
+    """Until the app has started; its start-up error, or a timeout, fails the test at once."""
+    waiting = asyncio.create_task(started.wait())
+    await asyncio.wait({task, waiting}, timeout=STARTUP_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+    if started.is_set():
+        return
+    waiting.cancel()
+    if task.done():
+        error = task.exception()
+        while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+            error = error.exceptions[0]  # the lifespan's task group wraps what failed
+        pytest.fail(f"the app could not start: {error!r}")
+    task.cancel()
+    pytest.fail(f"the app did not start within {STARTUP_TIMEOUT} s")
+
+
+@asynccontextmanager
+async def running(app: Litestar) -> AsyncIterator[None]:
+    """The app's lifespan on the test's own event loop: started on entry, stopped on exit."""
     started, stop = asyncio.Event(), asyncio.Event()
 
     async def run_lifespan() -> None:
@@ -144,10 +177,20 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
             await stop.wait()
 
     task = asyncio.create_task(run_lifespan())
-    await started.wait()
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-        c.app = app  # type: ignore[attr-defined]
-        yield c
-    stop.set()
-    await task
+    await wait_started(task, started)
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to the app, both running on the test's own event loop."""
+    app = create_app(settings)
+    async with running(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            c.app = app  # type: ignore[attr-defined]
+            yield c

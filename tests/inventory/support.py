@@ -114,21 +114,23 @@ async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 Work = Callable[[AsyncSession], Awaitable[Any]]
+# Engines (one connection each) a race runs on: the suite's connection budget (conftest.py).
+RACE_CONNECTIONS = 20
 
 
 async def race(url: str, works: list[Work]) -> list[Any]:
-    """Run each piece of work in its own transaction on its own engine (as separate app
-    processes would), all released at once.
+    """Run each piece of work in its own transaction on an engine of its own (as separate app
+    processes would, up to ``RACE_CONNECTIONS`` at once; more wait for a free one), all
+    released at once.
 
     Returns what each returned, or the domain error it raised (its transaction rolled back):
     an InsufficientStock, a Conflict…
     """
     start = asyncio.Event()
-    engines = [Database.connect(url) for _ in works]
+    count = min(len(works), RACE_CONNECTIONS)
+    engines = [Database.connect(url, pool_size=1, max_overflow=0) for _ in range(count)]
 
     async def one(db: Database, work: Work) -> Any:
-        async with db.engine.connect():  # the connection is open before the race starts
-            pass
         await start.wait()
         async with db.write_sessions() as s:
             try:
@@ -140,7 +142,10 @@ async def race(url: str, works: list[Work]) -> list[Any]:
             return result
 
     try:
-        tasks = [asyncio.create_task(one(db, work)) for db, work in zip(engines, works, strict=True)]
+        for db in engines:
+            async with db.engine.connect():  # the connections are open before the race starts
+                pass
+        tasks = [asyncio.create_task(one(engines[i % count], work)) for i, work in enumerate(works)]
         await asyncio.sleep(0.05)
         start.set()
         return await asyncio.gather(*tasks)
