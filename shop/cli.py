@@ -24,13 +24,14 @@ from shop.catalog.sellability import today
 from shop.db import Database
 from shop.demo import loader as demo
 from shop.errors import DomainError
-from shop.i18n import pick_language, set_language
+from shop.i18n import N_, gettext, pick_language, set_language
 from shop.inventory.check import LedgerReport, check_ledger
-from shop.migrate import schema_differences
+from shop.migrate import is_upgraded, schema_differences
 from shop.settings import Settings
 
 console = Console()
 T = TypeVar("T")
+NOT_UPGRADED = N_("The database is not up to date: run `ocop db upgrade` first.")
 
 
 def _settings() -> Settings:
@@ -38,11 +39,15 @@ def _settings() -> Settings:
 
 
 def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run ``work`` in one write transaction, committed when it returns."""
+    """Run ``work`` in one write transaction, committed when it returns; on a database not
+    yet migrated, say what to do (a missing table would otherwise end in a traceback)."""
 
     async def main() -> T:
         db = Database.connect(_settings().database_url)
         try:
+            if not await is_upgraded(db.engine):
+                console.print(f"[red]{gettext(NOT_UPGRADED)}[/red]")
+                sys.exit(2)
             async with db.write_sessions() as session:
                 result = await work(session)
                 await session.commit()

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shop.models import Base
@@ -64,3 +65,14 @@ async def schema_differences(engine: AsyncEngine) -> list[Any]:
 
     async with engine.connect() as conn:
         return await conn.run_sync(_compare)
+
+
+async def is_upgraded(engine: AsyncEngine) -> bool:
+    """Whether the database stands at the newest migration (``ocop db upgrade`` was run)."""
+
+    def _heads(sync_conn: Any) -> set[str]:
+        return set(MigrationContext.configure(sync_conn).get_current_heads())
+
+    async with engine.connect() as conn:
+        current = await conn.run_sync(_heads)
+    return current == set(ScriptDirectory.from_config(alembic_config(str(engine.url))).get_heads())

@@ -63,3 +63,16 @@ def test_jobs_run_reports_each_job(cli_env):
     result = cli_env.invoke(main, ["jobs", "run"])
     assert result.exit_code == 0, result.output
     assert "certificates expired: 0" in result.output
+
+
+def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade(monkeypatch, tmp_path):
+    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+    monkeypatch.setenv("OCOP_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    products = tmp_path / "products.csv"
+    products.write_text(GOOD, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "products", str(products)])
+    assert result.exit_code == 2, result.output
+    assert "run `ocop db upgrade` first" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output

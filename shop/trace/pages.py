@@ -6,11 +6,13 @@ page stays a read."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get
 from litestar.background_tasks import BackgroundTask
+from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,15 +20,27 @@ from shop.accounts.guards import requires_login
 from shop.catalog import cache
 from shop.catalog.pages import shared
 from shop.catalog.sellability import today
-from shop.i18n import current_language
+from shop.errors import NotFound
+from shop.i18n import N_, current_language
 from shop.inventory import access, receipts
 from shop.inventory.api import Id
 from shop.inventory.pages_base import actor
 from shop.trace import label_items, labels, services
-from shop.trace.api import TraceCode
 from shop.web import download
 
 QR_CACHE = {"Cache-Control": "public, max-age=86400"}
+# A person types or follows any address: a code of the wrong shape names nothing (a 404 page),
+# it is not an invalid request.
+PageCode = Annotated[str, Parameter(max_length=200)]
+_CODE_SHAPE = re.compile(r"[A-Za-z0-9]{4,16}")
+
+
+def _shaped(code: str) -> str:
+    if not _CODE_SHAPE.fullmatch(code.strip()):
+        raise NotFound(
+            N_("No product or batch has the trace code {code}."), error_code="trace_not_found", code=code
+        )
+    return code
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,8 @@ class TracePages(Controller):
     include_in_schema = False
 
     @get("/{code:str}")
-    async def page(self, request: Request[Any, Any, Any], session: AsyncSession, code: TraceCode) -> Template:
+    async def page(self, request: Request[Any, Any, Any], session: AsyncSession, code: PageCode) -> Template:
+        code = _shaped(code)
         settings, state = request.app.state.settings, request.app.state
         language, on = current_language(), today()
         key = ("trace", cache.database_key(session), code.strip().upper(), language, on)
@@ -70,17 +85,17 @@ class TracePages(Controller):
 
     @get("/{code:str}/qr.svg")
     async def svg(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: TraceCode
+        self, request: Request[Any, Any, Any], session: AsyncSession, code: PageCode
     ) -> Response[bytes]:
-        await services.resolve(session, code)  # an unknown code is a 404, not a QR
+        await services.resolve(session, _shaped(code))  # an unknown code is a 404, not a QR
         body = services.qr_svg_file(request.app.state.settings.base_url, code.upper())
         return Response(body, media_type="image/svg+xml", headers=QR_CACHE)
 
     @get("/{code:str}/qr.png")
     async def png(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: TraceCode
+        self, request: Request[Any, Any, Any], session: AsyncSession, code: PageCode
     ) -> Response[bytes]:
-        await services.resolve(session, code)
+        await services.resolve(session, _shaped(code))
         body = services.qr_png(request.app.state.settings.base_url, code.upper())
         return Response(body, media_type="image/png", headers=QR_CACHE)
 

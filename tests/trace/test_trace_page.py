@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import httpx
+import pytest
 import segno
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -123,6 +124,16 @@ async def test_an_unknown_code_is_a_clear_404(client: httpx.AsyncClient):
     assert "ZZZZZZZZ" in api.json()["detail"]
     assert (await client.get("/t/ZZZZZZZZ/qr.png")).status_code == 404
     assert (await client.get("/api/v1/trace/bad-code!")).status_code == 400
+
+
+@pytest.mark.parametrize("code", ["NO-SUCH-CODE", "x", "A" * 40, "bad code!"])
+async def test_a_code_of_the_wrong_shape_is_not_found_on_the_page(client: httpx.AsyncClient, code: str):
+    """A person types the address or follows a damaged link: "not found", never "invalid"."""
+    page = await client.get(f"/t/{code}", headers=EN)
+    assert page.status_code == 404
+    assert "text/html" in page.headers["content-type"]
+    assert "No product or batch has the trace code" in page.text
+    assert (await client.get(f"/t/{code}/qr.svg")).status_code == 404
 
 
 async def test_scans_are_counted_in_memory_and_written_in_one_upsert(database):
