@@ -1,4 +1,6 @@
 """Admin forms for the tables that are read-only there: they call the shop's own services.
+Revoking a certificate and importing a product list have screens of their own under
+/office/ (a confirmation, an upload with a preview), linked from the admin's sidebar.
 
 Each form runs in its own transaction and answers in Vietnamese (the admin's language).
 """
@@ -14,7 +16,7 @@ from piccolo_admin.endpoints import FormConfig
 from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import cache, certificates, importer, schemas
+from shop.catalog import cache, certificates, schemas
 from shop.catalog.models import CouncilLevel, Product
 from shop.catalog.sellability import today
 from shop.db import Database
@@ -44,14 +46,6 @@ class RecertifyForm(BaseModel):
     # Text, not a nullable number: Piccolo Admin shows "NULL" in an empty nullable field.
     score: str = Field("", title="Điểm (0–100; để trống nếu không có)", max_length=3, pattern=r"^(\d{1,3})?$")
     criteria_version: str = Field("148/QĐ-TTg", title="Bộ tiêu chí", max_length=40)
-
-
-class ImportForm(BaseModel):
-    csv_text: str = Field(
-        title="Danh sách sản phẩm (CSV, dòng đầu là tiêu đề cột)",
-        max_length=5_000_000,
-        json_schema_extra={"extra": {"widget": "text-area"}},
-    )
 
 
 Action = Callable[[AsyncSession, Any], Awaitable[str]]
@@ -103,20 +97,6 @@ async def _recertify(session: AsyncSession, data: RecertifyForm) -> str:
     return f"Đã ghi nhận chứng nhận {cert.stars} sao, hiệu lực đến {cert.valid_until:%d/%m/%Y}."
 
 
-async def _import(session: AsyncSession, data: ImportForm) -> str:
-    try:
-        report = await importer.import_products(session, "list.csv", data.csv_text.encode(), today=today())
-    except importer.ImportFileError as error:
-        raise ValueError(error.text("vi")) from error
-    if not report.ok:
-        lines = [f"Dòng {e.row}, {e.field}: {e.text('vi')}" for e in report.errors[:50]]
-        raise ValueError(f"Không nhập gì: {len(report.errors)} lỗi. " + " | ".join(lines))
-    return (
-        f"Đã nhập {report.rows} dòng: {report.products_created} sản phẩm mới, "
-        f"{report.products_updated} cập nhật, {report.certificates_created} chứng nhận mới."
-    )
-
-
 def build_forms(db: Database) -> list[FormConfig]:
     return [
         FormConfig(
@@ -129,12 +109,5 @@ def build_forms(db: Database) -> list[FormConfig]:
                 "Chứng nhận mới thay thế chứng nhận đang hiệu lực (số sao có thể giảm). "
                 "Thu hồi chứng nhận: Văn phòng › Sản phẩm (có xác nhận trước khi thu hồi)."
             ),
-        ),
-        FormConfig(
-            name="Nhập danh sách sản phẩm",
-            pydantic_model=ImportForm,
-            endpoint=_endpoint(db, _import),
-            form_group="Danh mục",
-            description="Tất cả hoặc không: nếu có dòng lỗi thì không nhập gì.",
         ),
     ]
