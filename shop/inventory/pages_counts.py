@@ -190,6 +190,45 @@ class CountPages(Controller):
     ) -> Template | Redirect:
         return await self._write(request, session, code, count_id, post_it=True)
 
+    @post("/{count_id:int}/review")
+    async def save_and_review(
+        self, request: Request[Any, Any, Any], session: AsyncSession, code: str, count_id: Id
+    ) -> Template | Redirect:
+        """Save what was typed, then read what posting would change before doing it."""
+        return await self._write(request, session, code, count_id, post_it=False, then_review=True)
+
+    @get("/{count_id:int}/review")
+    async def review(
+        self, request: Request[Any, Any, Any], session: AsyncSession, code: str, count_id: Id
+    ) -> Template:
+        user = actor(request)
+        location = await access.location(session, user, code, change=True)
+        count = await count_here(session, user, location, count_id)
+        return await self._review(request, session, location, count, Form())
+
+    async def _review(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        location: Location,
+        count: StockCount,
+        form: Form,
+    ) -> Template:
+        return render(
+            request,
+            "pos/count_review.html",
+            location,
+            status_code=200 if form.ok else form.status,
+            count=await views.count_out(session, actor(request), count),
+            review=await views.review_out(session, count),
+            form=form,
+            typed={
+                line_key(row.get("product_id"), row.get("batch"), row.get("ownership")): row.get("reason")
+                for row in form.rows
+            },
+            line_key=line_key,
+        )
+
     async def _write(
         self,
         request: Request[Any, Any, Any],
@@ -198,12 +237,13 @@ class CountPages(Controller):
         count_id: int,
         *,
         post_it: bool,
+        then_review: bool = False,
     ) -> Template | Redirect:
         """Record what was typed (if anything), then post it when asked: one transaction."""
         user = actor(request)
         location = await access.location(session, user, code, change=True)
         count = await count_here(session, user, location, count_id)
-        form = read(await request.form(), (), SHEET_COLUMNS)
+        form = read(await request.form(), ("from",), SHEET_COLUMNS)
 
         async def call() -> bool:
             lines = await counted_lines(session, form)
@@ -211,7 +251,7 @@ class CountPages(Controller):
                 return False
             if lines:
                 await counts.record(session, user, count_id, convert({"lines": lines}, CountLinesIn).lines)
-            elif not post_it:
+            elif not (post_it or then_review):
                 form.error("", _("Enter at least one counted quantity."))
                 return False
             if post_it:
@@ -219,11 +259,16 @@ class CountPages(Controller):
             return True
 
         if not await attempt(session, form, call, {"lines": ""}):
-            out = await views.count_out(session, user, await count_here(session, user, location, count.id))
+            count = await count_here(session, user, location, count.id)
+            if form.get("from") == "review":  # the reasons asked for there, kept as typed
+                return await self._review(request, session, location, count, form)
+            out = await views.count_out(session, user, count)
             if not form.rows:
                 form.rows = sheet_rows(out)
             return await self._sheet(request, session, location, out, form)
         await session.commit()
+        if then_review:
+            return Redirect(path=f"/pos/{location.code}/counts/{count_id}/review", status_code=303)
         return done("count_posted" if post_it else "count_saved", f"/pos/{location.code}/counts/{count_id}")
 
     @post("/{count_id:int}/cancel")

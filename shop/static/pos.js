@@ -80,6 +80,7 @@ function scanIntoCount(table, code) {
   if (!row) target.querySelector("input[data-product]").value = code;
   const counted = target.querySelector("[data-counted]");
   bump(counted);
+  counted.dispatchEvent(new Event("change", { bubbles: true })); // saved like a typed line
   counted.focus();
   counted.select();
 }
@@ -168,3 +169,43 @@ function suggestInto(form) {
 }
 
 lineForms.forEach(suggestInto);
+
+// A count sheet saves each counted line on the server as it is typed, so a reload or a
+// flat battery loses nothing; the Save button still sends everything at once.
+function csrfToken() {
+  return document.cookie.split("; ").find((c) => c.startsWith("ocop_csrf="))?.slice(10) || "";
+}
+
+function autosave(form) {
+  const url = form.dataset.autosave;
+  const status = form.querySelector("[data-autosave-status]");
+  if (!url) return;
+  const send = async (row) => {
+    const value = (name) => row.querySelector(`input[name='line-${name}']`)?.value.trim() || "";
+    const counted = value("counted").replace(/[.,\s]/g, "");
+    if (!value("product_id") || !/^\d+$/.test(counted)) return;
+    const line = { product_id: Number(value("product_id")), counted: Number(counted) };
+    if (value("batch")) line.batch_code = value("batch");
+    if (value("ownership")) line.ownership = value("ownership");
+    if (value("reason")) line.reason = value("reason");
+    try {
+      const answer = await fetch(url, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+        body: JSON.stringify({ lines: [line] }),
+        credentials: "same-origin",
+      });
+      row.dataset.saved = answer.ok ? "yes" : "no";
+      if (status) status.textContent = answer.ok ? form.dataset.saved : form.dataset.notSaved;
+    } catch {
+      row.dataset.saved = "no";
+      if (status) status.textContent = form.dataset.notSaved;
+    }
+  };
+  form.addEventListener("change", (event) => {
+    const row = event.target.closest?.("tr[data-line]");
+    if (row) send(row);
+  });
+}
+
+document.querySelectorAll("form[data-autosave]").forEach(autosave);

@@ -54,7 +54,9 @@ async def test_a_large_difference_is_not_posted_without_a_reason(
 ):
     await _stock(client, as_manager, world)
     count_id = await _full_count(client, as_manager, world, blind=False, noodles=0, honey=10)
-    refused = await client.post(f"/api/v1/counts/{count_id}/post", headers=as_manager)
+    refused = await client.post(
+        f"/api/v1/counts/{count_id}/post", headers=as_manager | {"Accept-Language": "en"}
+    )
     assert refused.status_code == 422, refused.text
     problem = refused.json()
     assert "reason" in problem["detail"]
@@ -80,7 +82,9 @@ async def test_a_blind_count_names_the_lines_to_recount_but_no_figure(
     assert [(v["product_id"], v["expected"], v["difference"]) for v in review["need_reason"]] == [
         (world.noodles.id, None, None)
     ]
-    refused = await client.post(f"/api/v1/counts/{count_id}/post", headers=as_manager)
+    refused = await client.post(
+        f"/api/v1/counts/{count_id}/post", headers=as_manager | {"Accept-Language": "en"}
+    )
     assert refused.status_code == 422 and "count it again" in refused.text and "40" not in refused.text
 
     recounted = [{"product_id": world.noodles.id, "counted": 39}]
