@@ -517,6 +517,7 @@ TABLES: list[AdminTable] = [
             "refunded_vnd",
             "failure",
             "confirmed_by",
+            "bank_reference",
             "created_at",
             "updated_at",
         ),

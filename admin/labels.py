@@ -67,6 +67,7 @@ COLUMN_HELP: dict[str, str] = {
     "bank_account_number": "Số tài khoản ngân hàng",
     "bank_bin": "Mã ngân hàng NAPAS (BIN, 6 chữ số) cho mã VietQR",
     "bank_name": "Tên ngân hàng",
+    "bank_reference": "Số tham chiếu của ngân hàng cho khoản chuyển khoản (văn phòng ghi khi xác nhận)",
     "batch_id": "Lô hàng",
     "blind": "Kiểm kê mù: người đếm không thấy số trên sổ",
     "body_text": "Nội dung thư",

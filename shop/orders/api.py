@@ -167,7 +167,13 @@ class OrderController(Controller):
         settings: Settings = request.app.state.settings
         order = await checkout.find_by_number(session, number)
         await payments.confirm_transfer(
-            session, settings, order, amount_vnd=data.amount_vnd, by=actor(request).username, on=today()
+            session,
+            settings,
+            order,
+            amount_vnd=data.amount_vnd,
+            by=actor(request).username,
+            on=today(),
+            reference=data.bank_reference.strip() if data.bank_reference else None,
         )
         await session.commit()
         out = await views.order_out(session, settings, order)

@@ -29,6 +29,7 @@ from shop.orders.api import Token, send_mail, start_payment
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.payments import banks
 from shop.payments import services as payments
+from shop.payments.models import Payment
 from shop.settings import Settings
 from shop.till import vietqr
 
@@ -179,6 +180,7 @@ class OfficeOrderPages(Controller):
             "orders/office_orders.html",
             context={
                 "orders": orders,
+                "references": await _bank_references(session, [o.id for o in orders]),
                 "late": late,
                 "view": view,
                 "error": error,
@@ -201,10 +203,20 @@ class OfficeOrderPages(Controller):
             return await self._page(
                 request, session, "to_confirm", gettext("Enter the amount received."), 422
             )
+        reference = " ".join(str(form.get("bank_reference") or "").split())
+        if not 3 <= len(reference) <= 100:
+            message = gettext("Enter the bank's reference of the transfer, as on the bank statement.")
+            return await self._page(request, session, "to_confirm", message, 422)
         try:
             order = await checkout.find_by_number(session, number)
             await payments.confirm_transfer(
-                session, settings, order, amount_vnd=amount, by=actor(request).username, on=today()
+                session,
+                settings,
+                order,
+                amount_vnd=amount,
+                by=actor(request).username,
+                on=today(),
+                reference=reference,
             )
         except DomainError as refused:
             await session.rollback()
@@ -249,6 +261,18 @@ class OfficeOrderPages(Controller):
         return Redirect(
             path=f"/office/orders/?view=late&moved={code}", status_code=303, background=send_mail(request)
         )
+
+
+async def _bank_references(session: AsyncSession, order_ids: list[int]) -> dict[int, str]:
+    """The bank's reference of each confirmed transfer, by order."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(
+        sa.select(Payment.order_id, Payment.bank_reference).where(
+            Payment.order_id.in_(order_ids), Payment.bank_reference.is_not(None)
+        )
+    )
+    return {order_id: str(reference) for order_id, reference in rows.all()}
 
 
 def _done(moved: str | None, confirmed: str | None) -> str | None:

@@ -67,6 +67,8 @@ class OrderOut(msgspec.Struct):
 
 class TransferConfirmIn(msgspec.Struct, forbid_unknown_fields=True):
     amount_vnd: Annotated[int, msgspec.Meta(gt=0, le=10**12)]
+    # The bank's reference of the transfer (its statement line), kept on the payment.
+    bank_reference: Annotated[str, msgspec.Meta(min_length=3, max_length=100)] | None = None
 
 
 class RejectedLineIn(msgspec.Struct, forbid_unknown_fields=True):

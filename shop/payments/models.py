@@ -47,6 +47,8 @@ class Payment(Base):
     refunded_vnd: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     failure: Mapped[str | None] = mapped_column(sa.String(300))
     confirmed_by: Mapped[str | None] = mapped_column(sa.String(80))  # who saw a transfer arrive
+    # The bank's reference of that transfer (its statement line), as the office typed it.
+    bank_reference: Mapped[str | None] = mapped_column(sa.String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

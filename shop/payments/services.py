@@ -168,9 +168,16 @@ async def _refunded(
 
 
 async def confirm_transfer(
-    session: AsyncSession, settings: Settings, order: Order, *, amount_vnd: int, by: str, on: dt.date
+    session: AsyncSession,
+    settings: Settings,
+    order: Order,
+    *,
+    amount_vnd: int,
+    by: str,
+    on: dt.date,
+    reference: str | None = None,
 ) -> str:
-    """The office saw a bank transfer for this order arrive."""
+    """The office saw a bank transfer for this order arrive (``reference``: the bank's)."""
     if order.payment_method != PaymentMethod.bank_transfer:
         raise Conflict(N_("This order is not paid by bank transfer."), error_code="not_a_transfer")
     order = await lifecycle.locked(session, order.id)  # two clicks, two staff: one decides
@@ -179,6 +186,7 @@ async def confirm_transfer(
     payment = await payment_of(session, order.id)
     assert payment is not None
     payment.received_vnd, payment.confirmed_by, payment.updated_at = amount_vnd, by, utcnow()
+    payment.bank_reference = reference or payment.bank_reference
     outcome = await lifecycle.mark_paid(
         session, order, amount_vnd, actor=by, on=on, base_url=settings.base_url
     )

@@ -108,7 +108,11 @@ async def test_the_office_confirms_a_bank_transfer_on_its_page(shop: Shop):
     assert wrong.status_code == 422 and "Enter the amount received." in wrong.text
     confirmed = await client.post(
         f"/office/orders/{placed['number']}/transfer-received",
-        data={"_csrf_token": _token(page.text), "amount_vnd": str(placed["total_vnd"])},
+        data={
+            "_csrf_token": _token(page.text),
+            "amount_vnd": str(placed["total_vnd"]),
+            "bank_reference": "FT26337001",
+        },
     )
     assert confirmed.status_code == 303
     after = await client.get(confirmed.headers["location"])
