@@ -1,14 +1,17 @@
 """Stripe's webhook: signature verified, each event id processed once, in one transaction.
 
-A bad signature is a 400 and changes nothing. A replayed event answers 200 (Stripe stops
-retrying) without doing anything again. An event and its effects commit together: if the
-handling fails, nothing is stored, Stripe retries, and the retry is processed afresh.
+A bad signature is a 400 and changes nothing, as does a signed body of another shape (logged).
+A replayed event answers 200 (Stripe stops retrying) without doing anything again. An event
+and its effects commit together: if the handling fails, nothing is stored, Stripe retries,
+and the retry is processed afresh.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import msgspec
 import sqlalchemy as sa
 import stripe
 from litestar import Controller, Request, Response, post
@@ -18,15 +21,28 @@ from shop.catalog.sellability import today
 from shop.errors import BadRequest, DomainError
 from shop.i18n import N_
 from shop.orders.api import send_mail
-from shop.payments import services, stripe_gateway
+from shop.payments import services, stripe_events, stripe_gateway
 from shop.payments.models import Provider, WebhookEvent
 from shop.settings import Settings
+
+log = logging.getLogger("shop")
 
 
 class WebhookNotConfigured(DomainError):
     status_code = 503
     code = "webhook_not_configured"
     title = N_("Card payments are not configured here.")
+
+
+def _envelope(payload: bytes) -> stripe_events.Envelope:
+    """The signed event's envelope, or a 400 (logged) when it has another shape."""
+    try:
+        return stripe_events.envelope(payload)
+    except msgspec.MsgspecError as malformed:
+        log.warning("signed Stripe event refused, malformed: %s", malformed)
+        raise BadRequest(
+            N_("The event does not have the shape of a Stripe event."), error_code="malformed_event"
+        ) from malformed
 
 
 class StripeWebhookController(Controller):
@@ -47,14 +63,20 @@ class StripeWebhookController(Controller):
             raise WebhookNotConfigured()
         payload = await request.body()
         try:
-            event = stripe_gateway.verify_event(settings, payload, request.headers.get("stripe-signature"))
+            stripe_gateway.verify_signature(settings, payload, request.headers.get("stripe-signature"))
         except (stripe.SignatureVerificationError, ValueError) as bad:
             raise BadRequest(N_("The webhook's signature is not valid."), error_code="bad_signature") from bad
-        data = event.to_dict()
-        stored = await services.remember_event(session, Provider.stripe, data["id"], data["type"])
+        event = _envelope(payload)
+        stored = await services.remember_event(session, Provider.stripe, event.id, event.type)
         if stored is None:
             return Response({"received": True, "duplicate": True})
-        outcome = await services.handle_stripe_event(session, settings, data, on=today())
+        try:
+            obj = stripe_events.event_object(event)
+        except msgspec.ValidationError as malformed:
+            log.warning("Stripe event %s (%s) ignored, malformed: %s", event.id, event.type, malformed)
+            outcome = f"malformed, ignored: {malformed}"
+        else:
+            outcome = await services.handle_stripe_event(session, settings, event, obj, on=today())
         await session.execute(
             sa.update(WebhookEvent).where(WebhookEvent.id == stored).values(outcome=outcome[:300])
         )

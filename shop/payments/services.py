@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +15,7 @@ from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.payments import providers
 from shop.payments.models import Payment, PaymentStatus, Provider, WebhookEvent
+from shop.payments.stripe_events import Envelope, EventObject
 from shop.settings import Settings
 
 
@@ -49,19 +49,18 @@ async def remember_event(session: AsyncSession, provider: Provider, event_id: st
 
 
 async def _stripe_payment(
-    session: AsyncSession, obj: dict[str, Any], *, session_id: str | None
+    session: AsyncSession, obj: EventObject, *, session_id: str | None
 ) -> Payment | None:
     """The payment an event is about: by session id, by intent id, else by the order number."""
     if session_id:
         found = await session.scalar(sa.select(Payment).where(Payment.external_id == session_id))
         if found:
             return found
-    intent = obj.get("payment_intent") if obj.get("object") != "payment_intent" else obj.get("id")
-    if isinstance(intent, str):
+    if intent := obj.intent_id:
         found = await session.scalar(sa.select(Payment).where(Payment.intent_id == intent))
         if found:
             return found
-    number = (obj.get("metadata") or {}).get("order_number") or obj.get("client_reference_id")
+    number = obj.order_number
     if not number:
         return None
     return await session.scalar(
@@ -74,22 +73,22 @@ async def _stripe_payment(
 
 
 async def handle_stripe_event(
-    session: AsyncSession, settings: Settings, event: dict[str, Any], *, on: dt.date
+    session: AsyncSession, settings: Settings, event: Envelope, obj: EventObject, *, on: dt.date
 ) -> str:
     """Apply one verified Stripe event (stored once by the caller); what happened, for the log."""
-    kind, obj = event["type"], event["data"]["object"]
-    session_id = obj.get("id") if obj.get("object") == "checkout.session" else None
+    kind = event.type
+    session_id = obj.id if obj.object == "checkout.session" else None
     found = await _stripe_payment(session, obj, session_id=session_id)
     if found is None:
         return "no such payment: ignored"
     order = await lifecycle.locked(session, found.order_id)  # one event of an order at a time
     payment = await _fresh(session, found.id)
-    await _note_event_order(session, event["id"], order.id)
-    if isinstance(intent := obj.get("payment_intent"), str):
+    await _note_event_order(session, event.id, order.id)
+    if isinstance(intent := obj.payment_intent, str):
         payment.intent_id = intent
     payment.updated_at = utcnow()
     if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
-        if obj.get("payment_status") not in ("paid", "no_payment_required"):
+        if obj.payment_status not in ("paid", "no_payment_required"):
             return "completed, payment still pending"
         return await _paid(session, settings, order, payment, obj, on=on)
     if kind == "checkout.session.expired":
@@ -98,10 +97,10 @@ async def handle_stripe_event(
         expired = await lifecycle.expire(session, order, actor="stripe", base_url=settings.base_url)
         return "expired" if expired else f"expired event for a {order.status} order: nothing to do"
     if kind in ("payment_intent.payment_failed", "checkout.session.async_payment_failed"):
-        error = obj.get("last_payment_error") or {}
+        message = obj.last_payment_error.message if obj.last_payment_error else None
         if payment.status == PaymentStatus.pending:
             payment.status = PaymentStatus.failed
-        payment.failure = (error.get("message") or kind)[:300]
+        payment.failure = (message or kind)[:300]
         lifecycle.record(session, order.id, "payment_failed", actor="stripe", detail=payment.failure)
         return "payment failed: the customer may try again"
     if kind == "charge.refunded":
@@ -130,14 +129,14 @@ async def _paid(
     settings: Settings,
     order: Order,
     payment: Payment,
-    obj: dict[str, Any],
+    obj: EventObject,
     *,
     on: dt.date,
 ) -> str:
-    amount = int(obj.get("amount_total") or 0)
-    if (obj.get("currency") or "").lower() != "vnd":
+    amount = obj.amount_total or 0
+    if (obj.currency or "").lower() != "vnd":
         payment.status = PaymentStatus.mismatch
-        await lifecycle.flag(session, order, f"paid in {obj.get('currency')}, not VND", actor="stripe")
+        await lifecycle.flag(session, order, f"paid in {obj.currency}, not VND", actor="stripe")
         return "currency mismatch: flagged"
     payment.received_vnd = amount
     outcome = await lifecycle.mark_paid(
@@ -152,11 +151,11 @@ async def _paid(
 
 
 async def _refunded(
-    session: AsyncSession, settings: Settings, order: Order, payment: Payment, obj: dict[str, Any]
+    session: AsyncSession, settings: Settings, order: Order, payment: Payment, obj: EventObject
 ) -> str:
     # The charge carries the total refunded so far: taking the largest seen makes events in
     # any order, and replays, land on the same figure.
-    refunded = int(obj.get("amount_refunded") or 0)
+    refunded = obj.amount_refunded or 0
     if refunded <= payment.refunded_vnd:
         return "refund already known"
     payment.refunded_vnd = refunded
