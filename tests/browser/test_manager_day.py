@@ -80,7 +80,10 @@ async def _count(page: Page) -> None:
     line = page.locator("#count-sheet tr", has_text=LOT)
     await line.locator("input[name=line-counted]").fill("13")
     await line.locator("input[name=line-reason]").fill("Thiếu một gói")
-    await page.click("#count-sheet button[formaction$='/post']")
+    await page.click("#count-sheet button[formaction$='/review']")
+    await expect(page).to_have_url(re.compile(r"/counts/\d+/review$"))  # what posting will change
+    await expect(page.locator("[data-review=lost]")).to_contain_text("1")
+    await page.click("form[action$='/post'] button[type=submit]")
     await _confirm(page, "manager-count-confirm.png")  # posting cannot be undone: asked first
     await expect(page.locator(".status.posted")).to_be_visible()
 
