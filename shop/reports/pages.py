@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.i18n import gettext
-from shop.reports import figures, registry, trade
+from shop.reports import chart, figures, registry, trade
 from shop.reports.tables import Table
 
 PERIODIC = ("sales", "fulfilment-sla")
@@ -50,12 +50,16 @@ class ReportPages(Controller):
     async def dashboard(self, session: AsyncSession, by: figures.By = "province") -> Template:
         on = today()
         start, end = registry.period({})
-        context: dict[str, Any] = {
-            "by": by,
+        tables = {
             "certification": await figures.certification(session, on=on, by=by),
             "coverage": _uncovered(await figures.coverage(session, on=on)),
             "expiring": await figures.expiring_certificates(session, on=on, within=90),
             "sales": await trade.sales(session, start=start, end=end, by="month"),
+        }
+        context: dict[str, Any] = {
+            "by": by,
+            **tables,
+            "charts": {name: chart.layout(table) for name, table in tables.items()},
             "reports": report_titles(),
         }
         return Template("reports/dashboard.html", context=context)
@@ -78,6 +82,7 @@ class ReportPages(Controller):
             context={
                 "name": name,
                 "table": table,
+                "chart": chart.layout(table) if table.bars else None,
                 "periodic": name in PERIODIC,
                 "start": start,
                 "end": end,

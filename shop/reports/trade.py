@@ -135,7 +135,7 @@ async def sales(session: AsyncSession, *, start: dt.date, end: dt.date, by: Sale
     labels = {
         "till": gettext("Sales point tills"),
         "fair": gettext("Trade fairs"),
-        "online": gettext("Online"),
+        "online": gettext("Online orders"),  # "Online" alone reads as a presence status
     }
     names: dict[object, str] = {k: str(k) for k in totals}
     if by in ("location", "product", "producer"):
