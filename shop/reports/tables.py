@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -10,6 +9,8 @@ from dataclasses import dataclass, field
 import msgspec
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from shop import spreadsheets
 
 Cell = str | int | float | dt.date | None
 
@@ -39,11 +40,7 @@ def as_json(table: Table) -> TableOut:
 
 
 def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(["" if c is None else c for c in row] for row in table.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # Excel reads UTF-8 with a BOM
+    return spreadsheets.to_csv([table.columns, *table.rows])
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -51,17 +48,17 @@ def to_xlsx(table: Table) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = table.key[:31]
-    sheet.append([table.title])
+    spreadsheets.append_row(sheet, [table.title])
     sheet.cell(1, 1).font = Font(bold=True, size=13)
     if table.summary:
-        sheet.append([table.summary])
+        spreadsheets.append_row(sheet, [table.summary])
     sheet.append([])
-    sheet.append(table.columns)
+    spreadsheets.append_row(sheet, table.columns)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     first = sheet.max_row + 1
     for row in table.rows:
-        sheet.append(row)
+        spreadsheets.append_row(sheet, row)
     for row in sheet.iter_rows(min_row=first):
         for cell in row:
             if isinstance(cell.value, int):

@@ -7,13 +7,13 @@ byte-order mark so that Excel opens the Vietnamese names as UTF-8.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from shop import spreadsheets
 from shop.catalog.sellability import VIETNAM
 from shop.i18n import gettext
 from shop.settlement.schemas import StatementLineOut, StatementOut
@@ -82,10 +82,7 @@ def _rows(statement: StatementOut) -> Iterator[Sequence[object]]:
 
 
 def to_csv(statement: StatementOut) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows(_rows(statement))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(_rows(statement))
 
 
 def to_xlsx(statement: StatementOut) -> bytes:
@@ -95,17 +92,17 @@ def to_xlsx(statement: StatementOut) -> bytes:
     sheet.title = statement.month
     bold = Font(bold=True)
     for label, value in _summary(statement):
-        sheet.append([label, value])
+        spreadsheets.append_row(sheet, [label, value])
         sheet.cell(sheet.max_row, 1).font = bold
         if isinstance(value, int):
             sheet.cell(sheet.max_row, 2).number_format = "#,##0"
     sheet.append([])
-    sheet.append(_header())
+    spreadsheets.append_row(sheet, _header())
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     first = sheet.max_row + 1
     for line in statement.lines or []:
-        sheet.append(_row(line))
+        spreadsheets.append_row(sheet, _row(line))
     for row in sheet.iter_rows(min_row=first, min_col=7, max_col=11):
         for cell in row:
             if isinstance(cell.value, int):
