@@ -58,9 +58,7 @@ async def sources(
     return out
 
 
-def _available(
-    product_ids: set[int], on: dt.date, where: sa.ColumnElement[bool]
-) -> sa.Select[int, int, int]:
+def _available(product_ids: set[int], on: dt.date, where: sa.ColumnElement[bool]) -> sa.Select[int, int, int]:
     """(product id, location id, units) a customer can have there: unexpired units on hand
     and not reserved, at the active locations ``where`` selects."""
     available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
