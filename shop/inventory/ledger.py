@@ -6,6 +6,8 @@ this module makes it so in the caller's transaction:
 - decrements are ``UPDATE … WHERE on_hand - reserved >= :quantity``, so two buyers of the
   last unit cannot both succeed, on PostgreSQL (row locks taken in id order by ``lock``)
   and on SQLite (write transactions begin IMMEDIATE);
+- increments are ``UPDATE … WHERE on_hand <= :limit - :quantity``: a level never passes
+  ``MAX_ON_HAND`` (its 32-bit column), the request is refused with a 422 instead;
 - the CHECK constraints on ``stock_level`` are the last line: nothing goes negative;
 - each change appends one :class:`Movement`, whose ``on_hand_after`` is the balance the
   update returned, so ``on_hand`` always equals the sum of the level's movements.
@@ -24,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import dialect_of, insert_for
 from shop.db_types import utcnow
-from shop.errors import Conflict
+from shop.errors import Conflict, InvalidInput
 from shop.i18n import N_
 from shop.inventory.models import DocumentKind, Movement, MovementKind, Ownership, StockLevel
 
@@ -49,6 +51,26 @@ class InsufficientStock(Conflict):
             available=available,
         )
         self.product_id, self.requested, self.available = product_id, requested, available
+
+
+# What one level may hold: its column's limit (2³¹ − 1). A line brings at most a million
+# units (``schemas.Quantity``), so only a level already near the limit can meet it.
+MAX_ON_HAND = 2_147_483_647
+
+
+class TooMuchStock(InvalidInput):
+    """More units than one stock level can hold; nothing was changed."""
+
+    code = "too_much_stock"
+
+    def __init__(self, *, product_id: int, on_hand: int, adding: int) -> None:
+        message = N_("At most {limit} units of one product can be kept at one place: {on_hand} are there.")
+        super().__init__(
+            message,
+            errors=[{"field": "lines", "product_id": product_id, "on_hand": on_hand, "adding": adding}],
+            limit=MAX_ON_HAND,
+            on_hand=on_hand,
+        )
 
 
 @dataclass(frozen=True)
@@ -174,6 +196,8 @@ async def _apply(session: AsyncSession, change: Change) -> Applied | None:
         stmt = stmt.where(on_hand - reserved >= change.reserved)
     elif change.reserved < 0:
         stmt = stmt.where(reserved >= -change.reserved, on_hand >= -change.quantity)
+    if change.quantity > 0:
+        stmt = stmt.where(on_hand <= MAX_ON_HAND - change.quantity)  # computed here: no overflow
     values: dict[str, Any] = {"on_hand": on_hand + change.quantity, "reserved": reserved + change.reserved}
     if change.agreement:
         values["unit_cost_vnd"], values["commission_bp"] = change.unit_cost, change.commission_bp
@@ -201,7 +225,7 @@ async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) 
         for change in changes:
             done = await _apply(session, change)
             if done is None:
-                await _raise_insufficient(session, change)
+                await _raise_refused(session, change)
             applied.append(done)
     await _record(session, changes, applied, entry)
     return [a.on_hand for a in applied]
@@ -256,7 +280,7 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
     commission = sa.case((incoming.c.agreement, incoming.c.commission_bp), else_=LEVEL.c.commission_bp)
     stmt = (
         sa.update(LEVEL)
-        .where(LEVEL.c.id == incoming.c.level_id)
+        .where(LEVEL.c.id == incoming.c.level_id, on_hand <= MAX_ON_HAND - q)
         .values(
             on_hand=on_hand + q,
             unit_cost_vnd=averaged,
@@ -274,6 +298,9 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
     }
     result = await session.execute(stmt, params)
     rows = {int(r[0]): Applied(int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in result}
+    for change in changes:
+        if change.level_id not in rows:
+            await _raise_refused(session, change)
     return [rows[c.level_id] for c in changes]
 
 
@@ -305,8 +332,11 @@ async def _record(
     await session.execute(sa.insert(MOVEMENT), rows)
 
 
-async def _raise_insufficient(session: AsyncSession, change: Change) -> NoReturn:
-    """Raise InsufficientStock with what is available now."""
+async def _raise_refused(session: AsyncSession, change: Change) -> NoReturn:
+    """Raise why a change did not fit: too much stock coming in, else InsufficientStock with
+    what is available now."""
     row = (await session.execute(sa.select(LEVEL).where(LEVEL.c.id == change.level_id))).one()
+    if change.quantity > 0 and row.on_hand > MAX_ON_HAND - change.quantity:
+        raise TooMuchStock(product_id=row.product_id, on_hand=row.on_hand, adding=change.quantity)
     wanted = change.reserved if change.reserved > 0 else -change.quantity
     raise InsufficientStock(product_id=row.product_id, requested=wanted, available=row.on_hand - row.reserved)
