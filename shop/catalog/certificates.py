@@ -107,7 +107,9 @@ async def check_keeps_running(session: AsyncSession, data: schemas.CertificateIn
             "This certificate starts on {day}. Record it on that day: until then the running "
             "certificate stays in force and the product stays on sale."
         )
-        raise InvalidInput(errors=[field_error("valid_from", message, day=format_date(start))])
+        raise InvalidInput(
+            errors=[field_error("valid_from", message, day=format_date(start, fmt="dd/MM/yyyy"))]
+        )
 
 
 async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: dt.date) -> Certificate:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.errors import Conflict, InvalidInput
 from shop.geo.models import Place, PlaceEra, PlaceLevel
-from shop.i18n import N_, gettext
+from shop.i18n import N_, current_language, format_date, gettext
 from shop.inventory.pages_forms import Form, convert
 
 T = TypeVar("T")
@@ -56,6 +56,11 @@ def day(form: Form, name: str) -> dt.date | None:
             continue
     form.error(name, gettext(N_("Enter a date, for example 25/03/2026.")))
     return None
+
+
+def day_text(value: dt.date) -> str:
+    """A date as the office writes it: 25/03/2026 in Vietnamese (Babel's own otherwise)."""
+    return format_date(value, fmt="dd/MM/yyyy" if current_language() == "vi" else "medium")
 
 
 def _day_month_year(text: str) -> dt.date:

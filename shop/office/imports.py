@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog import cache, importer
 from shop.catalog.sellability import today
-from shop.i18n import N_, current_language, format_date, gettext
+from shop.i18n import N_, current_language, gettext
+from shop.office.forms import day_text
 from shop.web import CSV_TYPE, XLSX_TYPE, download
 
 MAX_BYTES = 8 * 1024 * 1024  # a province's list is far smaller; the app refuses 10 MB bodies
@@ -145,7 +146,7 @@ def _preview(filename: str, raw: list[dict[str, Any]], report: importer.ImportRe
 def _cell(value: Any) -> str:
     """A cell as the person wrote it; Excel's dates as dates, not timestamps."""
     if isinstance(value, dt.datetime | dt.date):
-        return format_date(value if not isinstance(value, dt.datetime) else value.date())
+        return day_text(value if not isinstance(value, dt.datetime) else value.date())
     return str(value)
 
 

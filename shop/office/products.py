@@ -22,10 +22,16 @@ from shop.catalog.groups import CRITERIA_148
 from shop.catalog.models import Producer, Product, ProductGroup, ProductTranslation
 from shop.catalog.pages import producer_kinds
 from shop.errors import NotFound
-from shop.i18n import LANGUAGES, N_, current_language, gettext
+from shop.i18n import N_, current_language, gettext
 from shop.office import forms, listing
 from shop.office.forms import Form
-from shop.office.views import certificate_labels, council_labels, product_view, status_labels
+from shop.office.views import (
+    certificate_labels,
+    council_labels,
+    language_name,
+    product_view,
+    status_labels,
+)
 from shop.text import fold
 
 TRANSLATED = ("en", "ko", "zh_Hans", "ja", "fr")
@@ -291,8 +297,9 @@ class OfficeProductPages(Controller):
                 "groups": await group_choices(session),
                 "units": await unit_choices(session),
                 "provinces": await forms.province_choices(session),
-                "translated": [(lang, LANGUAGES[lang]) for lang in TRANSLATED],
+                "translated": [(lang, language_name(lang)) for lang in TRANSLATED],
                 "kinds": producer_kinds(),
+                "language_name": language_name,
             },
             status_code=200 if form.ok else form.status,
         )

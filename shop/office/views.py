@@ -20,7 +20,13 @@ from shop.catalog.models import (
 )
 from shop.catalog.sellability import product_is_sellable, today
 from shop.geo.models import Place
-from shop.i18n import LANGUAGES, _
+from shop.i18n import LANGUAGES, _, babel_locale
+
+
+def language_name(code: str) -> str:
+    """A language as the reader calls it, then as it calls itself: "Tiếng Hàn · 한국어"."""
+    own = babel_locale().languages.get(code)
+    return f"{own} · {LANGUAGES[code]}" if own and own != LANGUAGES[code] else LANGUAGES.get(code, code)
 
 
 def certificate_labels() -> dict[str, str]:
@@ -123,7 +129,7 @@ async def product_view(session: AsyncSession, product: Product) -> ProductView:
         )
     )
     translations = {
-        LANGUAGES.get(row.language, row.language): row.name
+        language_name(row.language): row.name
         for row in await session.scalars(
             sa.select(ProductTranslation).where(ProductTranslation.product_id == product.id)
         )

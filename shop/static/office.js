@@ -10,7 +10,7 @@ for (const picker of document.querySelectorAll("[data-place-picker]")) {
     if (!province.value) return;
     const response = await fetch(`/office/places/${encodeURIComponent(province.value)}/communes`);
     if (!response.ok) return;
-    for (const name of await response.json()) list.append(new Option(name));
+    for (const name of await response.json()) list.append(new Option(name, name));
   };
   province.addEventListener("change", () => {
     commune.value = "";
@@ -23,6 +23,9 @@ for (const picker of document.querySelectorAll("[data-place-picker]")) {
 // on the page itself; this only keeps a double click from sending it twice.
 for (const form of document.querySelectorAll("form[data-once]")) {
   form.addEventListener("submit", () => {
-    for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+    // After the form data is taken: a disabled button would drop its own name and value.
+    setTimeout(() => {
+      for (const button of form.querySelectorAll("button[type=submit]")) button.disabled = true;
+    });
   });
 }
