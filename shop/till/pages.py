@@ -1,17 +1,19 @@
 """The till's screens under /pos/: the till itself, receipts (80 mm and A5), returns, shifts.
 
 The till page is a shell: ``/static/till.js`` sells from a product list it keeps in the
-browser and sends each sale to the same API as any device (``POST …/sales``), queueing it in
-IndexedDB while the network is down. Receipts, returns and shifts are plain forms over the
-same services as the API.
+browser and sends each sale, return and shift change to the same API as any device,
+queueing them in IndexedDB while the network is down. A service worker (``/pos/sw.js``, see
+offline.py) keeps the shell itself, so the till opens with no network at all. Receipts,
+returns and shifts are also plain forms over the same services as the API.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,7 +26,7 @@ from shop.inventory.models import Location, LocationKind
 from shop.inventory.pages_base import actor, done, new_client_id, render
 from shop.inventory.pages_forms import Form, Row, integer
 from shop.settings import Settings
-from shop.till import returns, sales, shifts, vietqr, views
+from shop.till import offline, returns, sales, shifts, vietqr, views
 from shop.till.models import Sale, ShiftStatus
 from shop.till.schemas import CountedIn, ReturnIn, ReturnLineIn, ShiftCloseIn, ShiftIn
 
@@ -82,6 +84,29 @@ class TillPages(Controller):
         ]
         return Redirect(path=f"/pos/{mine[0].code}/till" if len(mine) == 1 else "/pos/")
 
+    @get("/sw.js")
+    async def service_worker(
+        self, v: Annotated[str | None, Parameter(max_length=64)] = None
+    ) -> Response[str]:
+        """The till's service worker (``v``: the version its page was built for); never cached
+        over HTTP, so an update is seen at once."""
+        return Response(
+            offline.worker_script(v),
+            media_type=offline.WORKER_TYPE,
+            headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/pos/"},
+        )
+
+    @get("/{code:str}/manifest.webmanifest")
+    async def manifest(
+        self, request: Request[Any, Any, Any], session: AsyncSession, code: str
+    ) -> Response[dict[str, Any]]:
+        """What makes the till installable on a tablet's home screen."""
+        location = await _till_location(request, session, code)
+        body = offline.manifest(
+            code=location.code, name=f"{_('Till')} · {location.name}", short_name=_("Till")
+        )
+        return Response(body, media_type=offline.MANIFEST_TYPE)
+
     @get("/{code:str}/till")
     async def till(self, request: Request[Any, Any, Any], session: AsyncSession, code: str) -> Template:
         user = actor(request)
@@ -106,6 +131,8 @@ class TillPages(Controller):
             form=Form(values={"opening_float": ""}),
             static_qr=static_qr,
             base_url=settings.base_url,
+            cashier=user.username,
+            version=offline.version(),
         )
 
     @post("/{code:str}/shifts/open")
@@ -118,7 +145,15 @@ class TillPages(Controller):
         amount = _money(form, "opening_float")
         if not form.ok:
             return render(
-                request, "till/till.html", location, status_code=422, shift=None, form=form, static_qr=None
+                request,
+                "till/till.html",
+                location,
+                status_code=422,
+                shift=None,
+                form=form,
+                static_qr=None,
+                cashier=user.username,
+                version=offline.version(),
             )
         await shifts.open_shift(session, user, location, ShiftIn(opening_float=amount))
         await session.commit()
@@ -203,7 +238,8 @@ class TillPages(Controller):
         session: AsyncSession,
         code: str,
         sale_id: uuid.UUID,
-        layout: Literal["80mm", "a5"] = "80mm",
+        layout: Literal["80mm", "58mm", "a5"] = "80mm",
+        print_now: Annotated[bool, Parameter(query="print")] = False,
     ) -> Template:
         location = await _till_location(request, session, code)
         out = await views.sale_out(session, await _sale(session, location, sale_id), location)
@@ -212,7 +248,9 @@ class TillPages(Controller):
             line.trace_code: vietqr.svg(f"{settings.base_url}/t/{line.trace_code}", scale=2)
             for line in out.lines
         }
-        return render(request, "till/receipt.html", location, sale=out, layout=layout, qrs=qrs)
+        return render(
+            request, "till/receipt.html", location, sale=out, layout=layout, qrs=qrs, print_now=print_now
+        )
 
     @get("/{code:str}/sales/{sale_id:uuid}/return")
     async def return_form(

@@ -218,6 +218,10 @@ class TillProductOut(msgspec.Struct):
     sellable: bool
     blocked: str | None  # why it cannot be sold as OCOP (translated)
     clearance: str | None  # the office's clearance, when it can be sold off anyway
+    stars: int | None  # of the active certificate
+    certified_until: dt.date | None  # the active certificate's last day
+    image_url: str | None
+    sold: int  # units sold here in the last 90 days: the till shows the best sellers first
 
 
 class VietQrOut(msgspec.Struct):

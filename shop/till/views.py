@@ -249,8 +249,13 @@ async def clearance_outs(session: AsyncSession, clearances: Sequence[Clearance])
     ]
 
 
+# How far back "most sold" looks when the till orders its product grid.
+BEST_SELLERS_DAYS = 90
+
+
 async def till_products(session: AsyncSession, location: Location, *, on: dt.date) -> list[TillProductOut]:
-    """Everything this location stocks (or stocked): what a till needs to sell it offline."""
+    """Everything this location stocks (or stocked): what a till needs to sell it offline,
+    the best sellers here first."""
     available = (
         sa.select(
             StockLevel.product_id, sa.func.sum(StockLevel.on_hand - StockLevel.reserved).label("available")
@@ -268,6 +273,14 @@ async def till_products(session: AsyncSession, location: Location, *, on: dt.dat
         )
     ).all()
     products = [row[0] for row in rows]
+    since = dt.datetime.combine(on - dt.timedelta(days=BEST_SELLERS_DAYS), dt.time(), dt.UTC)
+    sold = await mapping(
+        session,
+        sa.select(SaleLine.product_id, sa.func.sum(SaleLine.quantity))
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .where(Sale.location_id == location.id, Sale.sold_at >= since)
+        .group_by(SaleLine.product_id),
+    )
     blocked = await eligibility.blocked(session, products, on)
     cleared = await eligibility.clearances(session, location.id, blocked, on)
     english = current_language() != "vi"
@@ -289,8 +302,13 @@ async def till_products(session: AsyncSession, location: Location, *, on: dt.dat
                 sellable=product_is_sellable(product, on) or clearance is not None,
                 blocked=reason.detail if reason else None,
                 clearance=clearance.reason if clearance else None,
+                stars=product.stars,
+                certified_until=product.certified_until,
+                image_url=product.image_url,
+                sold=int(sold.get(product.id) or 0),
             )
         )
+    out.sort(key=lambda p: -p.sold)  # stable: ties stay in name order
     return out
 
 

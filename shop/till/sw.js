@@ -1,0 +1,148 @@
+// The till's service worker: the till opens, and sells, with no network at all.
+//
+// It keeps two caches. The shell (scripts, styles, icons) is cached per version, when the
+// worker installs. The till pages themselves are cached each time one loads online
+// (network first), in a cache every version shares, so a new version still opens a till
+// offline. Sales, returns and shifts waiting to sync are in IndexedDB, which this worker
+// never touches: an update cannot lose them. A new version waits until the till says its
+// sale is finished (the "activate" message), then takes over.
+
+const VERSION = "__VERSION__"; // filled in by the server: a digest of this file and the shell
+const SHELL = ["__SHELL__"];
+const SHELL_CACHE = `ocop-till-shell-${VERSION}`;
+const PAGES_CACHE = "ocop-till-pages";
+const PHOTOS_CACHE = "ocop-till-photos";
+const TILL_PAGE = /^\/pos\/[^/]+\/till$/;
+const MANIFEST = /^\/pos\/[^/]+\/manifest\.webmanifest$/;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    (async () => {
+      const shell = await caches.open(SHELL_CACHE);
+      await shell.addAll(SHELL.map((path) => new Request(path, { cache: "reload" })));
+      await refreshPages(); // best effort: the pages as this version renders them
+    })(),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith("ocop-till-shell-") && name !== SHELL_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "activate") self.skipWaiting();
+  else if (data.type === "version") event.ports[0]?.postMessage({ version: VERSION });
+  else if (data.type === "cache-page" && typeof data.path === "string" && TILL_PAGE.test(data.path)) {
+    // The page may have loaded before this worker controlled it: keep it for the next time,
+    // then tell the page it can open offline.
+    event.waitUntil(cachePage(data.path).then((cached) => event.ports[0]?.postMessage({ cached })));
+  }
+});
+
+// Whether the page is now in the cache (fetched afresh, or the copy kept from before).
+async function cachePage(path) {
+  const pages = await caches.open(PAGES_CACHE);
+  try {
+    const response = await fetch(path, { credentials: "same-origin", cache: "no-store" });
+    if (isPage(response)) await pages.put(path, response);
+  } catch {
+    // Offline: the copy we have stays.
+  }
+  return Boolean(await pages.match(path));
+}
+
+async function refreshPages() {
+  const pages = await caches.open(PAGES_CACHE);
+  for (const request of await pages.keys()) await cachePage(new URL(request.url).pathname);
+}
+
+// A till page worth keeping: a 200 of our own, not a redirect to the login page.
+const isPage = (response) => response.ok && response.type === "basic" && !response.redirected;
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (request.destination === "image" && fromTill(request)) {
+    event.respondWith(photo(request)); // product photos, ours or a producer's site's
+    return;
+  }
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && TILL_PAGE.test(url.pathname)) {
+    event.respondWith(tillPage(request, url.pathname));
+  } else if (request.mode === "navigate" && url.pathname.startsWith("/pos/")) {
+    event.respondWith(otherPage(request));
+  } else if (SHELL.includes(url.pathname) || MANIFEST.test(url.pathname)) {
+    event.respondWith(shellFile(request, url.pathname));
+  }
+  // Everything else (the API above all) goes to the network as if there were no worker:
+  // the till itself decides what to do when it fails.
+});
+
+function fromTill(request) {
+  try {
+    return TILL_PAGE.test(new URL(request.referrer).pathname);
+  } catch {
+    return false;
+  }
+}
+
+async function tillPage(request, path) {
+  try {
+    const response = await fetch(request);
+    if (isPage(response)) await (await caches.open(PAGES_CACHE)).put(path, response.clone());
+    return response;
+  } catch {
+    const saved = await caches.match(path, { cacheName: PAGES_CACHE });
+    return saved || offlinePage();
+  }
+}
+
+async function otherPage(request) {
+  try {
+    return await fetch(request);
+  } catch {
+    return offlinePage();
+  }
+}
+
+function offlinePage() {
+  const tills = "<p><a href='/pos/till'>/pos/till</a></p>";
+  const body = `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>OCOP</title><h1>Không có mạng · Offline</h1>
+<p>Máy bán hàng vẫn dùng được khi không có mạng. The till works offline once it has been opened online.</p>${tills}`;
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+async function shellFile(request, path) {
+  const saved = await caches.match(path, { cacheName: SHELL_CACHE });
+  if (saved) return saved;
+  try {
+    const response = await fetch(request);
+    if (response.ok && MANIFEST.test(path)) await (await caches.open(SHELL_CACHE)).put(path, response.clone());
+    return response;
+  } catch {
+    return Response.error();
+  }
+}
+
+async function photo(request) {
+  const cache = await caches.open(PHOTOS_CACHE);
+  const saved = await cache.match(request);
+  if (saved) return saved;
+  try {
+    const response = await fetch(request);
+    if (response.ok || response.type === "opaque") await cache.put(request, response.clone());
+    return response;
+  } catch {
+    return Response.error();
+  }
+}
