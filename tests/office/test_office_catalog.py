@@ -254,3 +254,57 @@ async def test_the_product_list_finds_and_filters(client, session):
         assert page.status_code == 200, query
         shown = [n for n in (honey.name, plain.name) if f">{n}</a>" in page.text]
         assert shown == names, query
+
+
+async def test_odd_input_gets_an_answer_never_a_server_error(client, session):
+    item = await f.product(session, name="Mứt gừng")
+    cert = await f.certificate(session, item, 3, today=f.TODAY)
+    await session.commit()
+    await login_as(client, session)
+    odd = {
+        "name": "x" * 5000,
+        "kind": "pirate",
+        "province": "99999999999",
+        "commune": "y" * 1000,
+        "tax_code": "0" * 40,
+        "commission": "NaN",
+        "producer": "· ·",
+        "group": "../../etc",
+        "unit": "u" * 100,
+        "price": "-5",
+        "shelf_life": "99999999999999999999",
+        "gtin": "1" * 30,
+        "name_en": "e" * 300,
+        "stars": "7",
+        "score": "1e9",
+        "council_level": "galactic",
+        "decision_number": "d" * 100,
+        "decision_date": "2025-02-30",
+        "valid_from": "tomorrow",
+        "valid_until": "0000-00-00",
+        "reason": "r" * 3000,
+        "revoked_on": "32/13/2025",
+        "confirm": "yes",
+    }
+    forms = [
+        ("/office/producers/new", "/office/producers/new"),
+        ("/office/products/new", "/office/products/new"),
+        (f"/office/products/{item.id}/edit", f"/office/products/{item.id}/edit"),
+        (f"/office/products/{item.id}", f"/office/products/{item.id}/certificates/"),
+        (
+            f"/office/products/{item.id}/certificates/{cert.id}/revoke",
+            f"/office/products/{item.id}/certificates/{cert.id}/revoke",
+        ),
+    ]
+    for page, action in forms:
+        answer = await post(client, page, action, odd)
+        assert 400 <= answer.status_code < 500, (action, answer.status_code)
+        assert "x" * 50 in answer.text or action.endswith(("certificates/", "revoke")), action
+    for path in (
+        "/office/products/?page=0",
+        "/office/producers/?page=999999999999",
+        "/office/places/0/communes",
+    ):
+        assert (await client.get(path)).status_code < 500, path
+    assert (await client.get("/office/products/?province=abc&stars=9&status=x&group=nope")).status_code == 200
+    assert await session.scalar(sa.select(sa.func.count(Product.id))) == 1
