@@ -10,7 +10,10 @@ this module makes it so in the caller's transaction:
   ``MAX_ON_HAND`` (its 32-bit column), the request is refused with a 422 instead;
 - the CHECK constraints on ``stock_level`` are the last line: nothing goes negative;
 - each change appends one :class:`Movement`, whose ``on_hand_after`` is the balance the
-  update returned, so ``on_hand`` always equals the sum of the level's movements.
+  update returned, so ``on_hand`` always equals the sum of the level's movements;
+- each movement keeps the terms its units moved under (the level's commission, and for
+  goods leaving, their agreed price or cost), so a statement prices a sale as it was agreed
+  then, not as the level's terms stand when the month is settled.
 """
 
 from __future__ import annotations
@@ -183,6 +186,23 @@ class Applied:
     location_id: int
     product_id: int
     ownership: str
+    unit_cost: int | None = None  # the level's terms after the change
+    commission_bp: int | None = None
+
+
+_RETURNED = (
+    LEVEL.c.on_hand,
+    LEVEL.c.location_id,
+    LEVEL.c.product_id,
+    LEVEL.c.ownership,
+    LEVEL.c.unit_cost_vnd,
+    LEVEL.c.commission_bp,
+)
+
+
+def _applied(row: Sequence[Any]) -> Applied:
+    on_hand, location_id, product_id, ownership, unit_cost, commission_bp = row
+    return Applied(int(on_hand), int(location_id), int(product_id), str(ownership), unit_cost, commission_bp)
 
 
 async def _apply(session: AsyncSession, change: Change) -> Applied | None:
@@ -203,11 +223,9 @@ async def _apply(session: AsyncSession, change: Change) -> Applied | None:
         values["unit_cost_vnd"], values["commission_bp"] = change.unit_cost, change.commission_bp
     elif change.quantity > 0 and change.unit_cost is not None:
         values["unit_cost_vnd"] = _averaged_cost(change.unit_cost, change.quantity)
-    stmt = stmt.values(**values, updated_at=utcnow()).returning(
-        on_hand, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership
-    )
+    stmt = stmt.values(**values, updated_at=utcnow()).returning(*_RETURNED)
     row = (await session.execute(stmt)).one_or_none()
-    return None if row is None else Applied(int(row[0]), int(row[1]), int(row[2]), str(row[3]))
+    return None if row is None else _applied(row)
 
 
 async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
@@ -287,7 +305,7 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
             commission_bp=commission,
             updated_at=utcnow(),
         )
-        .returning(LEVEL.c.id, on_hand, LEVEL.c.location_id, LEVEL.c.product_id, LEVEL.c.ownership)
+        .returning(LEVEL.c.id, *_RETURNED)
     )
     params = {
         "level_ids": [c.level_id for c in changes],
@@ -297,7 +315,7 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
         "agreements": [c.agreement for c in changes],
     }
     result = await session.execute(stmt, params)
-    rows = {int(r[0]): Applied(int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in result}
+    rows = {int(r[0]): _applied(r[1:]) for r in result}
     for change in changes:
         if change.level_id not in rows:
             await _raise_refused(session, change)
@@ -319,7 +337,8 @@ async def _record(
             "quantity": change.quantity,
             "reserved_change": change.reserved,
             "on_hand_after": done.on_hand,
-            "unit_value_vnd": change.unit_value,
+            "unit_value_vnd": _unit_value(change, done),
+            "commission_bp": done.commission_bp,
             "ownership": done.ownership,
             "document_kind": entry.document_kind.value if entry.document_kind else None,
             "document_id": entry.document_id,
@@ -330,6 +349,14 @@ async def _record(
         for change, done in zip(changes, applied, strict=True)
     ]
     await session.execute(sa.insert(MOVEMENT), rows)
+
+
+def _unit_value(change: Change, done: Applied) -> int | None:
+    """What a unit is worth on this movement: the caller's figure, else for goods leaving,
+    the level's agreed price or cost as it was (an online order's units, for one)."""
+    if change.unit_value is not None or change.quantity >= 0:
+        return change.unit_value
+    return done.unit_cost
 
 
 async def _raise_refused(session: AsyncSession, change: Change) -> NoReturn:

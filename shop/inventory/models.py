@@ -215,6 +215,9 @@ class Movement(Base):
     reserved_change: Mapped[int] = mapped_column(sa.Integer, default=0)
     on_hand_after: Mapped[int] = mapped_column(sa.Integer)
     unit_value_vnd: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # The level's commission when the units moved: a sale is settled under the terms it was
+    # made under, whatever the level's are later (none on rows older than migration 0011).
+    commission_bp: Mapped[int | None] = mapped_column(sa.Integer)
     ownership: Mapped[Ownership] = mapped_column(enum_column(Ownership, "ownership", 12))
     document_kind: Mapped[DocumentKind | None] = mapped_column(enum_column(DocumentKind, "document_kind"))
     document_id: Mapped[int | None] = mapped_column(sa.BigInteger)

@@ -21,9 +21,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
 
 from shop.catalog.models import Product
 from shop.inventory.models import (
@@ -117,7 +119,8 @@ async def _takes(
             Movement.ownership,
             Movement.document_id,
             Movement.unit_value_vnd,
-            StockLevel.commission_bp,
+            # The rate the ledger row kept (rows older than migration 0011: the level's).
+            sa.func.coalesce(Movement.commission_bp, StockLevel.commission_bp),
         )
         .join(Product, Product.id == Movement.product_id)
         .join(StockLevel, StockLevel.id == Movement.stock_level_id)
@@ -133,7 +136,8 @@ async def _takes(
     takes: dict[tuple[int, int], list[_Take]] = defaultdict(list)
     for mid, at, loc, pid, qty, own, doc, value, bp in await session.execute(stmt):
         # The agreed price as it was when the goods left (the ledger row keeps it; a later
-        # receipt may change the level's); a level on commission has none, and its rate.
+        # receipt may change the level's); a level on commission has none, and the rate the
+        # row kept (a rate changed mid-month reprices nothing sold before).
         terms = Terms(value, None) if value is not None else Terms(None, bp)
         takes[(doc or 0, pid)].append(_Take(mid, at, loc, pid, abs(qty), own, terms))
     return takes
@@ -236,6 +240,24 @@ def _delivered(start: dt.datetime, end: dt.datetime) -> sa.Subquery:
     )
 
 
+def _sold_under(kept: QueryableAttribute[Any], level: QueryableAttribute[Any]) -> sa.ColumnElement[Any]:
+    """A term of a hold's units as the ledger row that sent them kept it (the order's online
+    sale from that level), else the level's now (rows older than migration 0011)."""
+    row = (
+        sa.select(kept)
+        .where(
+            Movement.kind == MovementKind.online_sale,
+            Movement.document_kind == DocumentKind.order,
+            Movement.document_id == Order.id,
+            Movement.stock_level_id == OrderHold.level_id,
+        )
+        .order_by(Movement.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(row, level)
+
+
 async def online_sales(
     session: AsyncSession, producer_id: int, start: dt.datetime, end: dt.datetime, rate_bp: int
 ) -> list[Line]:
@@ -254,8 +276,8 @@ async def online_sales(
             delivered.c.at,
             StockLevel.location_id,
             StockLevel.ownership,
-            StockLevel.unit_cost_vnd,
-            StockLevel.commission_bp,
+            _sold_under(Movement.unit_value_vnd, StockLevel.unit_cost_vnd),
+            _sold_under(Movement.commission_bp, StockLevel.commission_bp),
             Location.kind,
             Location.producer_id,
         )

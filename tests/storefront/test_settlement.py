@@ -312,6 +312,23 @@ async def test_the_agreement_of_the_day_of_the_sale_is_kept(shop: Shop, stripe: 
     ]
 
 
+async def test_a_rate_changed_mid_month_reprices_nothing_sold_before(shop: Shop, stripe: FakeStripe):
+    """Issue 15, item 12: the ledger row of a sale keeps the commission it was sold under."""
+    w, client, admin = shop.world, shop.client, shop.admin
+    manager = await factories.bearer(client, w.other_manager)
+    first = receipt_body(w.noodles.id, 4, kind="consignment", unit_cost=None) | {"commission_rate_bp": 1500}
+    await _consign(client, admin, "SP-B", first)
+    await _sell(client, manager, "SP-B", [(w.noodles.id, 2)])
+    later = receipt_body(w.noodles.id, 4, kind="consignment", unit_cost=None) | {"commission_rate_bp": 2500}
+    await _consign(client, admin, "SP-B", later)
+    await _sell(client, manager, "SP-B", [(w.noodles.id, 1)])
+    th = (
+        await client.post("/api/v1/producers/HTX-TH/statements", json={"month": MONTH}, headers=admin)
+    ).json()
+    lines = sorted((ln["quantity"], ln["commission_bp"], ln["due_vnd"]) for ln in th["lines"])
+    assert lines == [(1, 2500, PRICE * 75 // 100), (2, 1500, 2 * PRICE * 85 // 100)]
+
+
 async def test_a_return_puts_each_unit_back_where_it_came_from(shop: Shop, stripe: FakeStripe, database_url):
     """A line drawn from bought and consigned stock, returned whole: every level is as it
     was, and the producer's statement nets to nothing."""
