@@ -77,6 +77,7 @@ async def test_a_cooperative_accepts_prints_and_ships_on_a_phone(page: Page, liv
     await expect(page.locator("dl.facts")).to_contain_text("EE123456789VN")
     await page.screenshot(path=str(ARTIFACTS / "coop-3-shipped.png"), full_page=True)
     await page.click("#deliver")  # the amount to collect is filled in
+    await page.locator("dialog.confirm[open] button.danger").click()  # "delivered" is asked first
     await expect(page.locator("[data-status]")).to_have_attribute("data-status", "delivered")
     assert await ledger_ok(live_server.database_url)
 

@@ -1,0 +1,112 @@
+"""A cooperative on a phone sees only what it can fulfil: a bank-transfer order waiting for
+its money is not in its queue; once the office confirms the transfer (with the bank's
+reference) it is, marked paid, and the cooperative accepts it, prints the packing slip,
+ships it and marks it delivered after confirming in a dialog."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import httpx
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
+
+pytestmark = pytest.mark.browser
+
+
+def _transfer_order(client: httpx.Client) -> dict[str, object]:
+    """A bank-transfer order of one of Tài Hoan's products, shipped to an address."""
+    found = client.get("/api/v1/products", params={"producer": "HTX-TAIHOAN"}).json()["items"]
+    cart = client.post("/api/v1/carts").json()["id"]
+    added = client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": found[0]["id"], "quantity": 1})
+    assert added.status_code == 200, added.text
+    province = client.get("/api/v1/places/provinces").json()[0]["code"]
+    commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()[0]["code"]
+    body = {
+        "cart_id": cart,
+        "idempotency_key": uuid.uuid4().hex,
+        "contact": {"name": "Trần Thị Mai", "email": "mai@example.vn", "phone": "0987654321"},
+        "delivery": {
+            "method": "ship",
+            "address": {"province_code": province, "commune_code": commune, "street": "12 Nguyễn Du"},
+        },
+        "payment": {"method": "bank_transfer"},
+    }
+    placed = client.post("/api/v1/checkout", json=body)
+    assert placed.status_code == 201, placed.text
+    return dict(placed.json())
+
+
+def _orders(base: str) -> tuple[str, str]:
+    """(paid, unpaid) order numbers: the office confirmed the first transfer only."""
+    with httpx.Client(base_url=base) as client:
+        paid, unpaid = _transfer_order(client), _transfer_order(client)
+        token = client.post("/api/v1/auth/tokens", json={"username": "admin", "password": "admin12345"})
+        confirmed = client.post(
+            f"/api/v1/orders/{paid['number']}/transfer-received",
+            json={"amount_vnd": paid["total_vnd"], "bank_reference": "FT26337123456"},
+            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+        )
+        assert confirmed.status_code == 200, confirmed.text
+        return str(paid["number"]), str(unpaid["number"])
+
+
+async def _fits(page: Page) -> None:
+    widths = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page is wider than the phone: {widths}"
+
+
+async def test_a_cooperative_fulfils_a_paid_transfer_order_and_never_sees_an_unpaid_one(
+    page: Page, live_server: LiveServer
+):
+    paid, unpaid = _orders(live_server.base_url)
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto("/login")
+    await page.fill("#username", "taihoan")
+    await page.fill("#password", "coop12345")
+    await page.click("form[action='/login'] button[type=submit]")
+    await expect(page).to_have_url(re.compile(r"/coop/$"))  # a cooperative lands on its queue
+    card = page.locator(".queue .card", has_text=paid)
+    await expect(card).to_be_visible()
+    await expect(card.locator("[data-payment=paid]")).to_be_visible()
+    await expect(page.locator(".queue .card", has_text=unpaid)).to_have_count(0)
+    await expect(page.locator("main")).not_to_contain_text("awaiting_payment")
+    await _fits(page)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "coop-paid-1-queue.png"), full_page=True)
+
+    await card.locator("a").first.click()
+    await page.click("#accept")
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "accepted")
+    await expect(page.locator("dl.facts [data-payment=paid]")).to_be_visible()
+    await _fits(page)
+    await page.screenshot(path=str(ARTIFACTS / "coop-paid-2-accepted.png"), full_page=True)
+
+    detail = page.url
+    slip = await page.locator("a", has_text=re.compile("Phiếu đóng gói|Packing slip")).get_attribute("href")
+    await page.goto(slip or "")
+    await expect(page.locator("h1")).to_contain_text(paid)
+    await page.screenshot(path=str(ARTIFACTS / "coop-paid-3-slip.png"), full_page=True)
+
+    await page.goto(detail)
+    await page.fill("input[name=carrier]", "Viettel Post")
+    await page.fill("input[name=tracking_number]", "VTP998877")
+    await page.click("#ship")
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "shipped")
+    await expect(page.locator("input[name=cash_collected_vnd]")).to_have_count(0)  # paid: nothing to collect
+
+    await page.click("#deliver")
+    dialog = page.locator("dialog.confirm[open]")
+    await expect(dialog).to_be_visible()
+    await _fits(page)
+    await page.screenshot(path=str(ARTIFACTS / "coop-paid-4-confirm-delivered.png"))
+    await dialog.locator("button.secondary").click()  # "go back": nothing happens
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "shipped")
+    await page.click("#deliver")
+    await page.locator("dialog.confirm[open] button.danger").click()
+    await expect(page.locator("[data-status]")).to_have_attribute("data-status", "delivered")
+    await page.screenshot(path=str(ARTIFACTS / "coop-paid-5-delivered.png"), full_page=True)
+    assert await ledger_ok(live_server.database_url)
