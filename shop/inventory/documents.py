@@ -2,7 +2,8 @@
 
 A movement says what changed; its document says why and who agreed to it. Documents that a
 form or a flaky connection may send twice carry an optional client id: the same id again
-answers the document already made instead of making another.
+answers the document already made instead of making another, even when both copies arrive
+at the same instant (:func:`claim_client_id`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import uuid
 from enum import StrEnum
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shop.db import Base
+from shop.db import Base, dialect_of
 from shop.db_types import PortableUUID, UTCDateTime, utcnow
 from shop.enums import enum_column
 from shop.inventory.models import Ownership
@@ -52,6 +54,21 @@ class WriteOffReason(StrEnum):
 
 def _client_id() -> Mapped[uuid.UUID | None]:
     return mapped_column(PortableUUID, unique=True)
+
+
+# The first key of PostgreSQL's two-key advisory locks taken on a document's client id.
+CLIENT_ID_LOCKS = 0x0C0D
+
+
+async def claim_client_id(session: AsyncSession, client_id: uuid.UUID | None) -> None:
+    """Wait until no other transaction is making a document with this client id, so that
+    a copy sent at the same instant finds the first's document (committed by then) instead
+    of failing on the unique index. On PostgreSQL a transaction-scoped advisory lock; SQLite
+    runs one write transaction at a time already."""
+    if client_id is None or dialect_of(session) != "postgresql":
+        return
+    key = int.from_bytes(client_id.bytes[:4], "big", signed=True)  # a shared key only waits
+    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(CLIENT_ID_LOCKS, key)))
 
 
 class Receipt(Base):

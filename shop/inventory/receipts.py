@@ -20,7 +20,7 @@ from shop.catalog.services import find_producer
 from shop.errors import Conflict, NotFound, field_error
 from shop.i18n import N_
 from shop.inventory import access, batches, ledger, lines
-from shop.inventory.documents import Receipt, ReceiptKind, ReceiptLine
+from shop.inventory.documents import Receipt, ReceiptKind, ReceiptLine, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, LocationKind, MovementKind, Ownership
 from shop.inventory.schemas import DocumentLineOut, ReceiptIn, ReceiptOut
 
@@ -76,6 +76,7 @@ def _wanted_batches(data: ReceiptIn, today: dt.date) -> tuple[list[batches.NewBa
 async def _already(session: AsyncSession, data: ReceiptIn, location: Location) -> Receipt | None:
     if data.client_id is None:
         return None
+    await claim_client_id(session, data.client_id)
     receipt = await session.scalar(sa.select(Receipt).where(Receipt.client_id == data.client_id))
     if receipt is not None and receipt.location_id != location.id:
         raise Conflict(N_("This client id was already used for another document."))

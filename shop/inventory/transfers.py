@@ -21,7 +21,7 @@ from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
 from shop.inventory import access, ledger, lines, picking
-from shop.inventory.documents import Transfer, TransferItem, TransferLine, TransferStatus
+from shop.inventory.documents import Transfer, TransferItem, TransferLine, TransferStatus, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, LocationKind, MovementKind, Ownership
 from shop.inventory.receipts import check_open
 from shop.inventory.schemas import ReceivedLineIn, TransferIn, TransferReceiveIn
@@ -48,6 +48,7 @@ async def _destination(session: AsyncSession, code: str) -> Location:
 async def create(session: AsyncSession, user: CurrentUser, data: TransferIn, *, today: dt.date) -> Transfer:
     """A draft transfer (sent at once with ``send``); the same client id is a no-op."""
     if data.client_id is not None:
+        await claim_client_id(session, data.client_id)
         done = await session.scalar(sa.select(Transfer.id).where(Transfer.client_id == data.client_id))
         if done is not None:
             return await find(session, user, done)  # someone else's answers 404, never their document

@@ -15,7 +15,7 @@ from shop.catalog.services import find_producer
 from shop.errors import Conflict, field_error
 from shop.i18n import N_
 from shop.inventory import ledger, lines, picking
-from shop.inventory.documents import ProducerReturn, WriteOff, WriteOffReason
+from shop.inventory.documents import ProducerReturn, WriteOff, WriteOffReason, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind, Ownership
 from shop.inventory.schemas import DocumentLineOut, LineIn, ProducerReturnIn, WriteOffIn
 
@@ -78,6 +78,7 @@ async def write_off(
     session: AsyncSession, user: CurrentUser, location: Location, data: WriteOffIn
 ) -> WriteOff:
     if data.client_id is not None:
+        await claim_client_id(session, data.client_id)
         done = await session.scalar(sa.select(WriteOff).where(WriteOff.client_id == data.client_id))
         if done is not None:
             _same_location(done.location_id, location)
@@ -102,6 +103,7 @@ async def return_to_producer(
 ) -> ProducerReturn:
     """Hand unsold goods back to their producer (only that producer's products)."""
     if data.client_id is not None:
+        await claim_client_id(session, data.client_id)
         done = await session.scalar(
             sa.select(ProducerReturn).where(ProducerReturn.client_id == data.client_id)
         )
