@@ -58,6 +58,7 @@ from shop.web import SHOP_DIR, BlankFormFields, remember_language, set_request_l
 ROUTES: list[ControllerRouterHandler] = [
     health,
     accounts_api.AuthController,
+    accounts_api.PeopleController,
     catalog_api.ProductController,
     catalog_api.ProducerController,
     catalog_api.CertificateController,

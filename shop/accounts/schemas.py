@@ -45,3 +45,45 @@ class LoginForm(msgspec.Struct):
     username: str = ""
     password: str = ""
     next: str = "/"
+
+
+# People, for the office (admins only).
+RoleName = Annotated[str, msgspec.Meta(pattern="^(admin|manager|staff|cooperative)$")]
+Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+
+
+class PlaceOut(msgspec.Struct):
+    code: str
+    name: str
+
+
+class PersonOut(msgspec.Struct):
+    id: int
+    username: str
+    full_name: str
+    email: str
+    role: str
+    active: bool
+    producer: PlaceOut | None
+    sales_points: list[PlaceOut]
+    last_login: dt.datetime | None
+
+
+class PersonIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Username
+    password: Password
+    role: RoleName
+    full_name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    email: Annotated[str, msgspec.Meta(max_length=254)] | None = None
+    producer: Code | None = None  # the producer's code (cooperative accounts)
+    sales_points: list[Code] = msgspec.field(default_factory=list)  # managers and staff
+
+
+class RoleIn(msgspec.Struct, forbid_unknown_fields=True):
+    role: RoleName
+    producer: Code | None = None
+    sales_points: list[Code] = msgspec.field(default_factory=list)
+
+
+class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
+    password: Password

@@ -194,3 +194,42 @@ async def test_only_the_office_manages_people(client, session):
     await _log_in(client, manager)
     assert (await client.get("/office/people/")).status_code == 403
     assert (await client.get("/office/people/new")).status_code == 403
+
+
+async def test_the_api_manages_people_as_the_page_does(client, session):
+    office = await f.user(session, Role.admin)
+    shop = await f.location(session, code="SP-API")
+    maker = await f.producer(session, code="HTX-API")
+    staff = await f.user(session, Role.staff, location_codes=[shop.code])
+    await session.commit()
+    admin = await f.bearer(client, office)
+    assert (await client.get("/api/v1/users", headers=await f.bearer(client, staff))).status_code == 403
+    made = await client.post(
+        "/api/v1/users",
+        json={
+            "username": "api.coop",
+            "password": "coop-pass-9",
+            "role": "cooperative",
+            "producer": "HTX-API",
+            "full_name": "Đặng Văn Bình",
+        },
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    person = made.json()
+    assert (
+        person["producer"] == {"code": maker.code, "name": maker.name}
+        and person["full_name"] == "Đặng Văn Bình"
+    )
+    listed = (await client.get("/api/v1/users", params={"role": "cooperative"}, headers=admin)).json()
+    assert [p["username"] for p in listed] == ["api.coop"]
+    staff_id = await _user_id(client, staff)
+    moved = await client.put(
+        f"/api/v1/users/{staff_id}/role", json={"role": "manager", "sales_points": ["SP-API"]}, headers=admin
+    )
+    assert moved.status_code == 200 and moved.json()["role"] == "manager"
+    assert await _flags(client, staff) == ("manager", False, False, True)
+    off = await client.post(f"/api/v1/users/{person['id']}/deactivate", headers=admin)
+    assert off.status_code == 200 and off.json()["active"] is False
+    own = await client.post(f"/api/v1/users/{await _user_id(client, office)}/deactivate", headers=admin)
+    assert own.status_code == 409 and own.json()["code"] == "own_account"
