@@ -7,11 +7,15 @@ import uuid
 from typing import Any
 
 import httpx
+import msgspec
+import msgspec.inspect
 import pytest
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.typing import FieldDefinition
 
+from shop.app import create_app
+from shop.settings import Settings
 from tests import factories
 
 OVERSIZED = "3968979622153249357824"  # beyond any integer column, 64-bit included
@@ -140,3 +144,47 @@ async def test_a_control_character_in_a_path_names_nothing(client: httpx.AsyncCl
     assert response.status_code == 404, response.text
     page = await client.get("/t/AB%00CD")
     assert page.status_code == 404
+
+
+def _unbounded_ints(info: Any, where: str, seen: set[int]) -> list[str]:
+    """Fields of a request body type that accept an int with no upper bound."""
+    inspect = msgspec.inspect
+    if isinstance(info, inspect.IntType):
+        return [where] if info.le is None and info.lt is None else []
+    children: list[tuple[Any, str]] = []
+    if isinstance(info, inspect.StructType | inspect.DataclassType | inspect.TypedDictType):
+        if id(info.cls) in seen:
+            return []
+        seen.add(id(info.cls))
+        children = [(f.type, f"{where}.{f.name}") for f in info.fields]
+    elif isinstance(info, inspect.ListType | inspect.SetType | inspect.FrozenSetType | inspect.VarTupleType):
+        children = [(info.item_type, f"{where}[]")]
+    elif isinstance(info, inspect.UnionType):
+        children = [(t, where) for t in info.types]
+    elif isinstance(info, inspect.DictType):
+        children = [(info.value_type, f"{where}{{}}")]
+    return [found for child, path in children for found in _unbounded_ints(child, path, seen)]
+
+
+def test_every_int_in_a_request_body_has_an_upper_bound():
+    """The body half of the walk: an id, quantity or amount declared without a bound would
+    reach the database and overflow there (a 500) instead of being refused by the decoder."""
+    app = create_app(
+        Settings(database_url="sqlite+aiosqlite://", secret_key="test-secret-key-not-for-production")
+    )
+    bodies = {
+        field.annotation
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        if (field := handler.parsed_fn_signature.parameters.get("data")) is not None
+    }
+    assert len(bodies) > 20, "the walk found the app's request bodies"
+    unbounded = [
+        found
+        for body in bodies
+        for found in _unbounded_ints(
+            msgspec.inspect.type_info(body), getattr(body, "__name__", str(body)), set()
+        )
+    ]
+    assert not unbounded, unbounded
