@@ -6,48 +6,21 @@
 // the service worker (/pos/sw.js), so the till opens with no network at all. The shift's
 // report is computed here too (till-report.js): provisional offline, reconciled once synced.
 
+import { App } from "./till-app.js";
+import { Closing } from "./till-close.js";
+import { Receipts } from "./till-receipts.js";
+import { report } from "./till-report.js";
+import { Returns } from "./till-returns.js";
 import { all, call, counts, one, openDb, put, queue, remove, sync, waiting } from "./till-store.js";
-import { differences, refundFor, refunds, report, returnedByLine } from "./till-report.js";
+import { DAY, NUMBER, WHEN, digits, el, fold, formatMoneyInput, money, short } from "./till-ui.js";
 
 const RETRY_MS = 3000;
 const CATALOG_REFRESH_MS = 5 * 60 * 1000;
-const UPDATE_CHECK_MS = 30 * 60 * 1000;
 const SHIFT_CHECK_MS = 60 * 1000;
 const NOTES = [50_000, 100_000, 200_000, 500_000]; // quick tender: the next round notes
 const KEYS = { F2: "cash", F3: "bank_transfer", F4: "card" };
 const PAGE = crypto.randomUUID(); // this page load: only its own sales are sent "live"
-const PAPER_KEY = "ocop-till-paper";
 const MAX_TILES = 150;
-
-const MONEY = new Intl.NumberFormat("vi-VN", { style: "currency", currency: "VND" });
-const NUMBER = new Intl.NumberFormat("vi-VN");
-const WHEN = new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" });
-const DAY = new Intl.DateTimeFormat("vi-VN");
-
-const money = (n) => MONEY.format(n);
-const digits = (text) => parseInt(String(text || "").replace(/\D/g, ""), 10) || 0;
-const short = (id) => id.slice(0, 8).toUpperCase();
-
-function fold(text) {
-  return (text || "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase();
-}
-
-function el(tag, props = {}, ...children) {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-}
-
-// Amounts typed in đồng show their thousands as they are typed: "585.000".
-function formatMoneyInput(input) {
-  const n = digits(input.value);
-  input.value = input.value.trim() === "" ? "" : NUMBER.format(n);
-}
 
 // The cash a customer is likely to hand over: the exact amount, then the next round notes.
 export function quickTenders(amount) {
@@ -654,7 +627,7 @@ class Till {
     this.$("pending").hidden = n.sale + n.return + n.close === 0;
     this.$("pending-count").textContent = String(n.sale);
     const more = [];
-    if (n.return) more.push(`${n.return} ${this.text.returns}`);
+    if (n.return) more.push(`${n.return} ${this.text.returnsWaiting}`);
     if (n.close) more.push(this.text.closing);
     this.$("pending-more").textContent = more.length ? ` · ${more.join(" · ")}` : "";
     this.$("pending").dataset.returns = String(n.return);
@@ -664,338 +637,6 @@ class Till {
     box.textContent = rejected.length
       ? `${rejected.length} ${this.text.rejected}: ${rejected.map((r) => r.problem.detail || "").join(" · ")}`
       : "";
-  }
-
-  // --- after a sale: its receipt ---
-
-  showProvisional(sale) {
-    const box = this.$("last-sale");
-    box.hidden = false;
-    box.dataset.sale = sale.id;
-    const change = sale.payments.reduce((sum, p) => sum + (p.tendered ? p.tendered - p.amount : 0), 0);
-    const print = el("button", { type: "button", className: "secondary", textContent: this.text.print });
-    print.addEventListener("click", () => this.printLocal(sale));
-    box.replaceChildren(
-      el("p", { textContent: `${this.text.provisional} (${short(sale.id)}) · ${money(sale.total)}` }),
-      change ? el("p", {}, el("strong", { textContent: `${this.text.change}: ${money(change)}` })) : null,
-      el("p", { className: "actions" }, print, this.paperChoice()),
-    );
-  }
-
-  showReceipt(sale) {
-    const box = this.$("last-sale");
-    box.hidden = false;
-    box.dataset.sale = sale.id;
-    const change = sale.payments.reduce((sum, p) => sum + p.change, 0);
-    const print = el("button", { type: "button", textContent: this.text.print, id: "print-receipt" });
-    print.addEventListener("click", () => this.printReceipt(sale.id));
-    const base = `/pos/${this.location}/sales/${sale.id}`;
-    box.replaceChildren(
-      el("p", {}, el("strong", { textContent: `${this.text.synced} ${sale.number} · ${money(sale.total)}` })),
-      change ? el("p", {}, el("strong", { textContent: `${this.text.change}: ${money(change)}` })) : null,
-      el(
-        "p",
-        { className: "actions" },
-        print,
-        this.paperChoice(),
-        el("a", { className: "button", href: `${base}?layout=a5&print=1`, textContent: this.text.a5 }),
-        el("a", { href: `${base}/return`, textContent: this.text.returnSale }),
-      ),
-    );
-  }
-
-  paper() {
-    return localStorage.getItem(PAPER_KEY) === "58mm" ? "58mm" : "80mm";
-  }
-
-  paperChoice() {
-    const select = el("select", { ariaLabel: this.text.paper });
-    for (const value of ["80mm", "58mm"]) select.append(el("option", { value, textContent: value.replace("mm", " mm"), selected: value === this.paper() }));
-    select.addEventListener("change", () => localStorage.setItem(PAPER_KEY, select.value));
-    return select;
-  }
-
-  // The receipt as the server prints it (numbered, with trace codes), straight to the
-  // print dialog: loaded out of sight, printed from there.
-  printReceipt(saleId) {
-    document.getElementById("receipt-frame")?.remove();
-    const frame = el("iframe", { id: "receipt-frame", title: this.text.print, src: `/pos/${this.location}/sales/${saleId}?layout=${this.paper()}` });
-    // Out of sight but as wide as the paper, so the receipt measures its own length.
-    frame.style.cssText = `position:fixed;left:-200mm;top:0;width:${this.paper()};height:50mm;border:0`;
-    frame.addEventListener("load", () => frame.contentWindow.print());
-    document.body.append(frame);
-  }
-
-  // A sale the server has not numbered yet: its provisional receipt, printed from here.
-  printLocal(sale) {
-    const area = this.$("print-area");
-    area.className = `receipt receipt-${this.paper()} print-only`;
-    const rows = sale.lines.map((l) =>
-      el("tr", {}, el("td", { textContent: l.name }), el("td", { textContent: `${l.quantity} × ${NUMBER.format(l.unit_price)}` }), el("td", { textContent: money(l.total) })),
-    );
-    area.replaceChildren(
-      el("h2", { textContent: document.querySelector(".till-where").textContent }),
-      el("p", {}, el("strong", { textContent: this.text.receiptProvisional })),
-      el("p", { textContent: `${short(sale.id)} · ${WHEN.format(new Date(sale.soldAt))} · ${this.text.cashier}: ${sale.cashier}` }),
-      el("table", {}, el("tbody", {}, ...rows)),
-      el("p", { className: "total" }, `${this.text.total} `, el("strong", { textContent: money(sale.total) })),
-      el("ul", { className: "payments" }, ...sale.payments.map((p) => el("li", { textContent: `${this.text[p.method]}: ${money(p.amount)}${p.tendered ? ` (${money(p.tendered)}, ${this.text.change} ${money(p.tendered - p.amount)})` : ""}` }))),
-      el("p", { textContent: this.text.thanks }),
-    );
-    this.printArea();
-  }
-
-  // A roll has no page length: the page is as long as what it prints, then the cut.
-  printArea() {
-    const area = this.$("print-area");
-    area.style.cssText = `display:block;position:fixed;left:-200mm;top:0;width:${this.paper()}`;
-    const mm = Math.ceil((area.getBoundingClientRect().height * 25.4) / 96) + 6;
-    area.style.cssText = "";
-    this.$("page-size").textContent = `@page { size: ${this.paper()} ${mm}mm; margin: 0; }`;
-    window.print();
-  }
-
-  // --- returns ---
-
-  async openReturn() {
-    if (!this.shift) return;
-    const { sales } = await this.shiftDocuments(this.shift);
-    const list = this.$("return-sales");
-    list.replaceChildren();
-    for (const sale of sales.reverse()) {
-      const label = `${sale.number || `${this.text.kept} ${short(sale.id)}`} · ${WHEN.format(new Date(sale.soldAt))} · ${money(sale.total)}`;
-      const button = el("button", { type: "button", textContent: label });
-      button.dataset.sale = sale.id;
-      list.append(el("li", {}, button));
-    }
-    if (!sales.length) list.append(el("li", { textContent: this.text.noSales }));
-    this.$("return-form").hidden = true;
-    this.$("return-panel").hidden = false;
-  }
-
-  async chooseReturnSale(id) {
-    const sale = await one(this.db, "sales", id);
-    if (!sale) return;
-    const earlier = (await all(this.db, "returns")).filter((r) => r.sale === id && !r.refused);
-    const returned = returnedByLine(sale, earlier);
-    this.returnSale = { sale, earlier, returned };
-    const rows = sale.lines.map((line, i) => {
-      const left = line.quantity - returned[i];
-      const qty = left > 0 ? el("input", { className: "return-qty", inputMode: "numeric", size: 4, ariaLabel: line.name }) : "—";
-      if (left > 0) qty.dataset.line = String(i);
-      const damaged = left > 0 ? el("input", { type: "checkbox", className: "return-damaged", ariaLabel: line.name }) : "";
-      return el("tr", {}, el("td", { textContent: line.name }), el("td", { textContent: String(line.quantity) }), el("td", { textContent: String(returned[i]) }), el("td", {}, qty), el("td", {}, damaged));
-    });
-    this.$("return-lines").replaceChildren(...rows);
-    this.$("return-reason").value = "";
-    this.$("return-message").textContent = "";
-    this.$("return-refund").textContent = "";
-    this.$("return-form").hidden = false;
-    this.$("return-form").querySelector(".return-qty")?.focus();
-  }
-
-  returnLines() {
-    const { sale, returned } = this.returnSale;
-    const out = [];
-    for (const input of this.$("return-lines").querySelectorAll(".return-qty")) {
-      const i = Number(input.dataset.line);
-      const line = sale.lines[i];
-      const quantity = Math.min(digits(input.value), line.quantity - returned[i]);
-      if (!quantity) continue;
-      const restock = !input.closest("tr").querySelector(".return-damaged").checked;
-      out.push({ line: i, product_id: line.product_id, quantity, restock, amount: refundFor(line, returned[i], quantity) });
-    }
-    return out;
-  }
-
-  previewRefund() {
-    if (!this.returnSale) return;
-    const total = this.returnLines().reduce((sum, l) => sum + l.amount, 0);
-    this.$("return-refund").textContent = total ? `${this.text.refund}: ${money(total)}` : "";
-  }
-
-  async recordReturn(event) {
-    event.preventDefault();
-    const lines = this.returnLines();
-    const reason = this.$("return-reason").value.trim();
-    const message = this.$("return-message");
-    if (!lines.length) message.textContent = this.text.chooseUnits;
-    else if (!reason) message.textContent = this.text.reasonNeeded;
-    if (!lines.length || !reason) return;
-    const { sale, earlier } = this.returnSale;
-    const total = lines.reduce((sum, l) => sum + l.amount, 0);
-    const id = crypto.randomUUID();
-    const local = { id, location: this.location, shift: this.shift.key, sale: sale.id, lines, total, refunds: refunds(sale, earlier, total), reason, at: new Date().toISOString() };
-    const body = { id, lines: lines.map((l) => ({ product_id: l.product_id, quantity: l.quantity, restock: l.restock })), reason: reason.slice(0, 300) };
-    await queue(this.db, { id, kind: "return", location: this.location, shift: this.shift.key, sale: sale.id, body }, [["returns", local]]);
-    for (const l of lines) {
-      const product = this.products.find((p) => p.id === l.product_id);
-      if (product && l.restock) product.available += l.quantity;
-    }
-    this.returnSale = null;
-    this.$("return-panel").hidden = true;
-    this.$("search-message").textContent = `${this.text.returnKept} ${this.text.refund}: ${money(total)}`;
-    this.renderGrid();
-    await this.kick();
-  }
-
-  // --- closing the shift, online or not ---
-
-  async openClose() {
-    if (!this.shift) return;
-    const { sales, returns } = await this.shiftDocuments(this.shift);
-    await this.renderReport(this.$("x-report"), report(this.shift, sales, returns), this.text.xTitle);
-    this.$("close-message").textContent = "";
-    this.$("close-panel").hidden = false;
-    this.$("count-cash").focus();
-  }
-
-  async closeShift(event) {
-    event.preventDefault();
-    const cash = this.$("count-cash").value.trim();
-    if (!cash) {
-      this.$("close-message").textContent = this.text.typeCash;
-      return;
-    }
-    const shift = this.shift;
-    const counted = { cash: digits(cash), bank_transfer: digits(this.$("count-bank_transfer").value), card: digits(this.$("count-card").value) };
-    const note = this.$("count-note").value.trim().slice(0, 500);
-    const { sales, returns } = await this.shiftDocuments(shift);
-    Object.assign(shift, { status: "closed", closedAt: new Date().toISOString(), counted });
-    shift.local = report(shift, sales, returns);
-    await queue(
-      this.db,
-      { id: crypto.randomUUID(), kind: "close", location: this.location, shift: shift.key, body: { counted, ...(note ? { note } : {}) } },
-      [["shifts", shift]],
-    );
-    for (const id of ["count-cash", "count-bank_transfer", "count-card", "count-note"]) this.$(id).value = "";
-    this.$("close-panel").hidden = true;
-    this.shift = null;
-    this.lastClosed = shift;
-    this.newSale();
-    this.$("last-sale").hidden = true;
-    await this.showShift();
-    await this.kick();
-    this.applyUpdateIfIdle();
-  }
-
-  async renderZ(box, shift) {
-    const status = el("p");
-    if (!shift.server) status.append(el("span", { className: "provisional", textContent: this.text.provisionalZ }));
-    else {
-      const diff = differences(shift.local, shift.server);
-      if (!diff.length) status.append(el("span", { className: "reconciled", textContent: this.text.reconciled }));
-      else {
-        status.append(el("span", { className: "differs", textContent: this.text.differs }));
-        const list = el("ul");
-        for (const [name, here, there] of diff) {
-          const label = name.startsWith("expected:") ? `${this.text.expected} · ${this.text[name.slice(9)]}` : this.text[name];
-          list.append(el("li", { textContent: `${label}: ${NUMBER.format(here)} ${this.text.here}, ${NUMBER.format(there)} ${this.text.server}` }));
-        }
-        status.append(list);
-      }
-    }
-    const title = `${this.text.zTitle} · ${this.text.shift} ${shift.serverId ? `#${shift.serverId}` : short(shift.key)}`;
-    await this.renderReport(box, shift.server ? { ...shift.server } : shift.local, title, status);
-    box.dataset.state = !shift.server ? "provisional" : differences(shift.local, shift.server).length ? "differs" : "reconciled";
-    const print = el("button", { type: "button", className: "secondary", textContent: this.text.printZ });
-    print.addEventListener("click", () => {
-      this.$("print-area").className = `receipt receipt-${this.paper()} print-only`;
-      this.$("print-area").replaceChildren(box.cloneNode(true));
-      this.printArea();
-    });
-    box.append(el("p", { className: "no-print" }, print));
-  }
-
-  async renderReport(box, r, title, status = null) {
-    const figures = ["sales", "gross", "discounts", "returns", "refunds", "net", "units_sold", "units_returned"];
-    const amounts = new Set(["gross", "discounts", "refunds", "net"]);
-    const rows = figures.map((name) => el("tr", {}, el("th", { scope: "row", textContent: this.text[name] }), el("td", { className: "num", textContent: amounts.has(name) ? money(r[name]) : NUMBER.format(r[name]) })));
-    const head = el("tr", {}, ...["method", "sales", "refunds", "expected", "counted", "difference"].map((k) => el("th", { scope: "col", textContent: this.text[k] })));
-    const methods = r.by_method.map((m) =>
-      el(
-        "tr",
-        {},
-        el("th", { scope: "row", textContent: this.text[m.method] }),
-        ...[m.sales, m.refunds, m.expected, m.counted, m.difference].map((v) => el("td", { className: "num", textContent: v === null || v === undefined ? "—" : money(v) })),
-      ),
-    );
-    box.replaceChildren(
-      el("h3", { textContent: title }),
-      status,
-      el("table", {}, el("tbody", {}, ...rows)),
-      el("table", {}, el("thead", {}, head), el("tbody", {}, ...methods)),
-    );
-  }
-
-  // --- the app: persistent storage, updates ---
-
-  async askPersistence() {
-    let kept = false;
-    try {
-      kept = (await navigator.storage.persisted()) || (await navigator.storage.persist());
-    } catch {
-      kept = false;
-    }
-    this.$("storage-refused").hidden = kept;
-    this.root.dataset.storage = kept ? "persistent" : "refused";
-  }
-
-  async registerWorker() {
-    if (!("serviceWorker" in navigator)) return;
-    const sw = navigator.serviceWorker;
-    let controlled = Boolean(sw.controller);
-    sw.addEventListener("controllerchange", () => {
-      // The first worker taking this page over is no update; a later one is: start it.
-      if (!controlled) controlled = true;
-      else location.reload();
-    });
-    let registration;
-    try {
-      // The version in the address: a page of a new version installs its new worker.
-      const version = encodeURIComponent(this.root.dataset.version);
-      registration = await sw.register(`/pos/sw.js?v=${version}`, { scope: "/pos/" });
-    } catch {
-      return;
-    }
-    const watch = (worker) =>
-      worker?.addEventListener("statechange", () => {
-        if (worker.state === "installed" && sw.controller) this.updateReady(worker);
-      });
-    if (registration.waiting && sw.controller) this.updateReady(registration.waiting);
-    watch(registration.installing);
-    registration.addEventListener("updatefound", () => watch(registration.installing));
-    const ready = await sw.ready;
-    this.showVersion(ready.active);
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => {
-      if (event.data.cached) this.root.dataset.offline = "ready"; // this page opens with no network
-    };
-    ready.active.postMessage({ type: "cache-page", path: location.pathname }, [channel.port2]);
-    setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
-    window.addEventListener("online", () => registration.update().catch(() => {}));
-  }
-
-  // The version that runs: the worker's, which serves this page's code.
-  showVersion(worker) {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => {
-      this.$("app-version").textContent = event.data.version;
-    };
-    worker.postMessage({ type: "version" }, [channel.port2]);
-  }
-
-  updateReady(worker) {
-    this.update = worker;
-    this.$("update-ready").hidden = false;
-    this.applyUpdateIfIdle();
-  }
-
-  // A new version starts between sales, never in the middle of one; what waits to sync is
-  // in IndexedDB and is sent by the new version as by the old.
-  applyUpdateIfIdle() {
-    const busy = this.cart.size || this.payments.length || !this.$("return-panel").hidden || !this.$("close-panel").hidden;
-    if (this.update && !busy) this.update.postMessage({ type: "activate" });
   }
 
   // --- events ---
@@ -1119,6 +760,9 @@ class Till {
     }
   }
 }
+
+// The panels and the app's housekeeping, each in its own module, are methods of the till.
+Object.assign(Till.prototype, Receipts, Returns, Closing, App);
 
 const root = document.getElementById("till");
 if (root) openDb().then((db) => new Till(root, db).start());

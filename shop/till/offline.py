@@ -27,8 +27,13 @@ SHELL = (
     "site.css",
     "till.css",
     "till.js",
+    "till-ui.js",
     "till-store.js",
     "till-report.js",
+    "till-receipts.js",
+    "till-returns.js",
+    "till-close.js",
+    "till-app.js",
     "till-icon-192.png",
     "till-icon-512.png",
 )

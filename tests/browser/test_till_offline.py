@@ -18,6 +18,7 @@ from tests.browser.till_support import (
     complete,
     last_shift_report,
     log_in,
+    set_price,
     shot,
     tablet,
     tap_tea,
@@ -26,6 +27,7 @@ from tests.browser.till_support import (
 
 pytestmark = pytest.mark.browser
 FLOAT = 500_000
+NOODLES = "Bột ngô nếp Mây Trắng"  # its price changes while the till is offline
 
 
 async def _in_viewport(page: Page, selector: str) -> None:
@@ -134,10 +136,17 @@ async def test_a_whole_shift_offline_reaches_the_server_exactly_once(live_server
         await expect(page.locator("#last-z[data-state=provisional]")).to_be_visible()
         assert await books(live_server.database_url) == before
 
-        await context.set_offline(False)
-        await expect(page.locator("#pending")).to_be_hidden(timeout=20_000)
-        await expect(page.locator("#last-z[data-state=reconciled]")).to_be_visible(timeout=10_000)
-        await shot(page, "till-offline-reconciled-1024x600")
+        old_price = await set_price(live_server.database_url, NOODLES, 55_000)
+        try:
+            await context.set_offline(False)
+            await expect(page.locator("#pending")).to_be_hidden(timeout=20_000)
+            await expect(page.locator("#last-z[data-state=reconciled]")).to_be_visible(timeout=10_000)
+            # What changed while the till was away is said once it syncs.
+            await expect(page.locator("#catalog-changes")).to_contain_text(NOODLES)
+            await expect(page.locator("#catalog-changes")).to_contain_text("55.000")
+            await shot(page, "till-offline-reconciled-1024x600")
+        finally:
+            await set_price(live_server.database_url, NOODLES, old_price)
 
     after = await books(live_server.database_url)
     assert after.sales == before.sales + 5

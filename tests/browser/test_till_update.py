@@ -113,4 +113,17 @@ async def test_a_receipt_prints_straight_away_on_80_mm_and_fits_58_mm(live_serve
         )
         assert widths[0] <= widths[1], widths
         await narrow.screenshot(path="test-artifacts/till-receipt-58mm.png", full_page=True)
+        await narrow.close()
+
+        # The same till on a bigger tablet, and on a phone (one column, nothing wider).
+        await tap_tea(page)
+        await page.set_viewport_size({"width": 1280, "height": 800})
+        await shot(page, "till-sale-1280x800")
+        box = await page.locator("#complete").bounding_box()
+        assert box and box["y"] + box["height"] <= 800
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await shot(page, "till-sale-390x844")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await page.click("#clear")
+        await page.set_viewport_size({"width": 1024, "height": 600})
         await _close_shift(page, TEA_PRICE)

@@ -32,10 +32,13 @@ async def tablet(base_url: str) -> AsyncIterator[BrowserContext]:
         context = await browser.new_context(
             base_url=base_url, viewport=TABLET, locale="vi-VN", service_workers="allow"
         )
+        errors: list[str] = []  # a script error on any page fails the test
+        context.on("weberror", lambda error: errors.append(str(error.error)))
         try:
             yield context
         finally:
             await browser.close()
+        assert not errors, errors
 
 
 async def log_in(page: Page, username: str, password: str) -> None:
@@ -107,5 +110,19 @@ async def last_shift_report(url: str) -> tuple[str, ZReport]:
             )
             assert shift is not None
             return shift.status.value, await shifts.report(s, shift)
+    finally:
+        await db.dispose()
+
+
+async def set_price(url: str, name: str, price: int) -> int:
+    """The office changes a product's price (as its screens would): returns the old one."""
+    db = Database.connect(url)
+    try:
+        async with db.write_sessions() as s:
+            product = await s.scalar(sa.select(Product).where(Product.name == name))
+            assert product is not None
+            old, product.price_vnd = product.price_vnd, price
+            await s.commit()
+            return old
     finally:
         await db.dispose()
