@@ -76,7 +76,7 @@ async def check_request(scope: Scope, receive: Receive) -> None:
         raise NotFound  # no code or name we keep contains one
     query = scope.get("query_string", b"").decode("latin-1")
     _refuse_controls(iter(parse_qsl(query, keep_blank_values=True)))
-    if scope["method"] not in _BODY_METHODS:
+    if scope.get("method") not in _BODY_METHODS:
         return
     request: Request[Any, Any, Any] = Request(scope, receive)
     media_type = request.content_type[0]
