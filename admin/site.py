@@ -64,9 +64,9 @@ TECHNICAL = frozenset({"search_text", "folded", "token", "idempotency_key", "req
 
 # The office's own screens, for what Piccolo Admin is not the place to do.
 OFFICE_LINKS = {
-    "Chứng nhận OCOP: cấp, công nhận lại, thu hồi": "/office/products/",
-    "Người dùng: tạo tài khoản, đổi vai trò, đặt lại mật khẩu": "/office/people/",
-    "Nhập danh sách sản phẩm từ tệp Excel": "/office/import/",
+    "Cấp, gia hạn, thu hồi chứng nhận": "/office/products/",
+    "Người dùng và vai trò": "/office/people/",
+    "Nhập danh sách sản phẩm": "/office/import/",
     "Văn phòng OCOP": "/office/",
 }
 
