@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+from collections.abc import Iterator
+
 import pytest
 from click.testing import CliRunner
+from sqlalchemy.engine import make_url
 
 from shop.cli import main
 from tests.catalog.test_product_import import GOOD
+from tests.conftest import BACKENDS, POSTGRES_ENV, _drop_database, _recreate_database
 
 
 @pytest.fixture
@@ -65,8 +71,23 @@ def test_jobs_run_reports_each_job(cli_env):
     assert "certificates expired: 0" in result.output
 
 
-def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade(monkeypatch, tmp_path):
-    monkeypatch.setenv("OCOP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'new.db'}")
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """A database nobody has run ``ocop db upgrade`` on."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
+    name = f"ocop_test_{os.getpid()}_empty"
+    asyncio.run(_recreate_database(admin_url, name))
+    yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_drop_database(admin_url, name))
+
+
+def test_a_command_on_a_database_not_yet_upgraded_says_to_upgrade(empty_database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("OCOP_DATABASE_URL", empty_database_url)
     monkeypatch.setenv("OCOP_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("LANG", "en_US.UTF-8")
     products = tmp_path / "products.csv"
