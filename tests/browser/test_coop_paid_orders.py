@@ -40,18 +40,41 @@ def _transfer_order(client: httpx.Client) -> dict[str, object]:
     return dict(placed.json())
 
 
-def _orders(base: str) -> tuple[str, str]:
-    """(paid, unpaid) order numbers: the office confirmed the first transfer only."""
+def _orders(base: str) -> tuple[dict[str, object], str]:
+    """Two transfer orders waiting for their money: (the one the office will confirm, the other)."""
     with httpx.Client(base_url=base) as client:
         paid, unpaid = _transfer_order(client), _transfer_order(client)
-        token = client.post("/api/v1/auth/tokens", json={"username": "admin", "password": "admin12345"})
-        confirmed = client.post(
-            f"/api/v1/orders/{paid['number']}/transfer-received",
-            json={"amount_vnd": paid["total_vnd"], "bank_reference": "FT26337123456"},
-            headers={"Authorization": f"Bearer {token.json()['access_token']}"},
-        )
-        assert confirmed.status_code == 200, confirmed.text
-        return str(paid["number"]), str(unpaid["number"])
+        return paid, str(unpaid["number"])
+
+
+async def _office_confirms(page: Page, live_server: LiveServer, order: dict[str, object]) -> None:
+    """The office, on its own computer, confirms the transfer with the bank's reference."""
+    browser = page.context.browser
+    assert browser is not None
+    context = await browser.new_context(
+        base_url=live_server.base_url, viewport={"width": 1024, "height": 768}
+    )
+    office = await context.new_page()
+    await office.goto("/login")
+    await office.fill("#username", "admin")
+    await office.fill("#password", "admin12345")
+    await office.click("form[action='/login'] button[type=submit]")
+    await expect(office).to_have_url(re.compile(r"/office/$"))
+    await office.goto("/office/orders/")
+    form = office.locator(f"form[action='/office/orders/{order['number']}/transfer-received']")
+    await form.locator("input[name=bank_reference]").fill("FT26337123456")
+    await form.locator("button[type=submit]").click()
+    dialog = office.locator("dialog.confirm[open]")
+    await expect(dialog).to_be_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    await office.screenshot(path=str(ARTIFACTS / "office-transfer-1-confirm.png"))
+    await dialog.locator("button.danger").click()
+    await expect(office.locator(".flash[role=status]")).to_contain_text(str(order["number"]))
+    await office.goto("/office/orders/?view=recent")
+    row = office.locator("tr", has_text=str(order["number"]))
+    await expect(row.locator("[data-bank-reference]")).to_contain_text("FT26337123456")
+    await office.screenshot(path=str(ARTIFACTS / "office-transfer-2-recorded.png"), full_page=True)
+    await context.close()
 
 
 async def _fits(page: Page) -> None:
@@ -62,7 +85,9 @@ async def _fits(page: Page) -> None:
 async def test_a_cooperative_fulfils_a_paid_transfer_order_and_never_sees_an_unpaid_one(
     page: Page, live_server: LiveServer
 ):
-    paid, unpaid = _orders(live_server.base_url)
+    order, unpaid = _orders(live_server.base_url)
+    await _office_confirms(page, live_server, order)
+    paid = str(order["number"])
     await page.set_viewport_size({"width": 390, "height": 844})
     await page.goto("/login")
     await page.fill("#username", "taihoan")
