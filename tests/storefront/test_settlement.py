@@ -329,6 +329,38 @@ async def test_a_rate_changed_mid_month_reprices_nothing_sold_before(shop: Shop,
     assert lines == [(1, 2500, PRICE * 75 // 100), (2, 1500, 2 * PRICE * 85 // 100)]
 
 
+async def test_a_pickup_keeps_the_rate_its_units_left_under(shop: Shop, stripe: FakeStripe):
+    """A pickup served from a sales point's consigned stock: priced with the terms its ledger
+    row kept when it was handed over, not the level's after a new agreement."""
+    w, client, admin = shop.world, shop.client, shop.admin
+    first = receipt_body(w.noodles.id, 4, kind="consignment", unit_cost=None) | {"commission_rate_bp": 1500}
+    await _consign(client, admin, "SP-B", first)
+    cart = await cart_with(client, (w.noodles.id, 2))
+    placed = await client.post("/api/v1/checkout", json=checkout_body(cart, pickup="SP-B"), headers=EN)
+    assert placed.status_code == 201, placed.text
+    [fulfilment] = placed.json()["fulfilments"]
+    handed_over = {"cash_collected_vnd": 2 * PRICE}
+    for step, body in (
+        ("accept", {}),
+        ("pack", None),
+        ("ship", {"carrier": "counter", "tracking_number": "PICKUP-1"}),
+        ("deliver", handed_over),
+    ):
+        response = await client.post(
+            f"/api/v1/fulfilments/{fulfilment['id']}/{step}", json=body, headers=admin
+        )
+        assert response.status_code == 200, (step, response.text)
+    later = receipt_body(w.noodles.id, 4, kind="consignment", unit_cost=None) | {"commission_rate_bp": 2500}
+    await _consign(client, admin, "SP-B", later)
+    th = (
+        await client.post("/api/v1/producers/HTX-TH/statements", json={"month": MONTH}, headers=admin)
+    ).json()
+    sold = [ln for ln in th["lines"] if ln["kind"] == "consignment_sale"]
+    assert [(ln["quantity"], ln["commission_bp"], ln["due_vnd"]) for ln in sold] == [
+        (2, 1500, 2 * PRICE * 85 // 100)
+    ]
+
+
 async def test_a_return_puts_each_unit_back_where_it_came_from(shop: Shop, stripe: FakeStripe, database_url):
     """A line drawn from bought and consigned stock, returned whole: every level is as it
     was, and the producer's statement nets to nothing."""
