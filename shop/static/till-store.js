@@ -201,3 +201,24 @@ async function settle(db, item, answer) {
     if (done) await put(db, "returns", { ...done, synced: true, refunds: answer.refunds });
   }
 }
+
+// A shift closed and reconciled with the server over a week ago has done its work on this
+// device: it goes, with its sales and returns (the server keeps them all).
+export async function prune(db, location, keepDays = 7) {
+  const before = new Date(Date.now() - keepDays * 86_400_000).toISOString();
+  const done = (await all(db, "shifts")).filter(
+    (s) => s.location === location && s.status === "closed" && s.server && s.closedAt < before,
+  );
+  if (!done.length) return;
+  const keys = new Set(done.map((s) => s.key));
+  const sales = (await all(db, "sales")).filter((s) => keys.has(s.shift));
+  const returns = (await all(db, "returns")).filter((r) => keys.has(r.shift));
+  await new Promise((resolve, reject) => {
+    const tx = db.transaction(["shifts", "sales", "returns"], "readwrite");
+    for (const s of done) tx.objectStore("shifts").delete(s.key);
+    for (const s of sales) tx.objectStore("sales").delete(s.id);
+    for (const r of returns) tx.objectStore("returns").delete(r.id);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+}

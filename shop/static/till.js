@@ -11,7 +11,7 @@ import { Closing } from "./till-close.js";
 import { Receipts } from "./till-receipts.js";
 import { report } from "./till-report.js";
 import { Returns } from "./till-returns.js";
-import { all, call, counts, one, openDb, put, queue, remove, sync, waiting } from "./till-store.js";
+import { all, call, counts, one, openDb, prune, put, queue, remove, sync, waiting } from "./till-store.js";
 import { DAY, NUMBER, WHEN, digits, el, fold, formatMoneyInput, money, short } from "./till-ui.js";
 
 const RETRY_MS = 3000;
@@ -103,6 +103,7 @@ class Till {
 
   async start() {
     this.bind();
+    await prune(this.db, this.location);
     await this.loadShift();
     await this.loadCatalog();
     this.render();
