@@ -7,6 +7,7 @@ import datetime as dt
 
 from shop import jobs
 from shop.db_types import utcnow
+from shop.orders import office
 from tests import factories
 from tests.storefront.conftest import SHIPPING_VND, Shop
 from tests.storefront.support import EN, cart_with, checkout_body, post_event, stock
@@ -285,3 +286,30 @@ async def test_the_delivery_fee_moves_to_a_parcel_still_going(shop: Shop):
         if f["location"] == "KHO-DV"
     ]
     assert left[0]["amount_to_collect_vnd"] == 50_000 + SHIPPING_VND
+
+
+async def test_a_fulfilment_waiting_for_its_payment_is_not_late(shop: Shop):
+    """Its producer could not start it: not on the office's late list, not flagged."""
+    client, w = shop.client, shop.world
+    cart = await cart_with(client, (w.honey.id, 1))
+    placed = await client.post(
+        "/api/v1/checkout",
+        json=checkout_body(cart, payment="bank_transfer", province=shop.province, commune=shop.commune),
+    )
+    order = placed.json()
+    app = client.app  # type: ignore[attr-defined]
+    late = utcnow() + dt.timedelta(hours=49)
+    async with app.state.db.write_sessions() as session:
+        assert await office.flag_overdue(session, now=late) == 0
+        assert await office.late(session, now=late) == []
+        await session.rollback()
+    paid = await client.post(
+        f"/api/v1/orders/{order['number']}/transfer-received",
+        json={"amount_vnd": order["total_vnd"]},
+        headers=shop.admin,
+    )
+    assert paid.status_code == 200, paid.text
+    async with app.state.db.write_sessions() as session:
+        assert await office.flag_overdue(session, now=late) == 1
+        assert [o.number for _, _, o in await office.late(session, now=late)] == [order["number"]]
+        await session.rollback()
