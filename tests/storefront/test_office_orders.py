@@ -37,7 +37,8 @@ async def test_the_office_records_the_bank_reference_of_a_transfer(shop: Shop):
     action = f"/office/orders/{placed['number']}/transfer-received"
     amount = str(placed["total_vnd"])
     missing = await client.post(action, data={"_csrf_token": _token(page.text), "amount_vnd": amount})
-    assert missing.status_code == 422 and "reference of the transfer, as on the bank statement" in missing.text
+    assert missing.status_code == 422
+    assert "reference of the transfer, as on the bank statement" in missing.text
     status = await client.get(f"/api/v1/orders/{placed['number']}", params={"token": placed["token"]})
     assert status.json()["status"] == "awaiting_payment"  # nothing confirmed without it
     confirmed = await client.post(
