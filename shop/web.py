@@ -116,6 +116,6 @@ class BlankFormFields(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         page = not scope["path"].startswith(self._NOT_PAGES)
-        if page and scope["method"] in ("GET", "HEAD") and scope.get("query_string"):
+        if page and scope.get("method") in ("GET", "HEAD") and scope.get("query_string"):
             scope["query_string"] = drop_blank_fields(scope["query_string"])
         await next_app(scope, receive, send)

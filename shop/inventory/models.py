@@ -101,7 +101,9 @@ class Location(Base):
     # A count line that gains or loses more than this value (units × unit value) is posted
     # only with a reason: a slip of the finger must not wipe out stock unnoticed.
     count_reason_over_vnd: Mapped[int] = mapped_column(
-        sa.BigInteger, default=DEFAULT_COUNT_REASON_OVER_VND, server_default=str(DEFAULT_COUNT_REASON_OVER_VND)
+        sa.BigInteger,
+        default=DEFAULT_COUNT_REASON_OVER_VND,
+        server_default=str(DEFAULT_COUNT_REASON_OVER_VND),
     )
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -32,7 +32,9 @@ async def test_suggestions_put_what_the_location_holds_first(
 
     held = await client.get("/pos/SP-A/products/suggest", params={"q": "mat ong", "held": "true"})
     assert [s["name"] for s in held.json()] == ["Mật ong bạc hà"]
-    of_producer = await client.get("/pos/SP-A/products/suggest", params={"q": "mat ong", "producer": "HTX-DV"})
+    of_producer = await client.get(
+        "/pos/SP-A/products/suggest", params={"q": "mat ong", "producer": "HTX-DV"}
+    )
     assert [s["name"] for s in of_producer.json()] == [more_honey.name]
     scanned = await client.get("/pos/SP-A/products/suggest", params={"q": "8930000000011"})
     assert [s["name"] for s in scanned.json()] == ["Miến dong Tài Hoan"]
