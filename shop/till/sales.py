@@ -2,8 +2,10 @@
 
 - **Idempotent.** The till names each sale with a UUID. The same id with the same payload
   answers the sale already recorded; with another payload it is a 409 (a till bug, never
-  a second sale). Twins racing each other meet at the location's receipt counter, whose
-  row lock makes the second wait and then find the first.
+  a second sale). Twins sent at the same instant meet at a lock on their id (PostgreSQL;
+  :func:`shop.inventory.documents.claim_client_id`): the second waits for the first to
+  commit and answers its sale. Should one still lose the race on the unique index, it
+  rolls back and answers the winner's sale, read afresh.
 - **Money** is computed here from the lines: prices (the catalog's unless given),
   discounts (managers only), totals; the payments must add up to the total exactly.
 - **Certificates.** A product that is not sellable as OCOP is refused with the reason,
@@ -34,6 +36,7 @@ from shop.db_types import utcnow
 from shop.errors import Conflict, Forbidden, InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory import batches, ledger, picking
+from shop.inventory.documents import claim_client_id
 from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
 from shop.till import eligibility, numbering, shifts
 from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment
@@ -104,6 +107,7 @@ async def record(
     """Record the sale (a :class:`Recorded`), or find it recorded before (the :class:`Sale`)."""
     shifts.require_cashier(user)
     digest = payload_hash(data)
+    await claim_client_id(session, data.id)
     if (done := await find(session, data.id)) is not None:
         return same_or_conflict(done, location, digest)
     now = utcnow()
@@ -129,8 +133,11 @@ async def record(
         unrecorded_units=0,
     )
     if (sale_id := await _insert(session, sale)) is None:
-        # A twin was recorded while we waited for the counter: undo ours, answer it.
+        # A twin was recorded while we waited for the counter: undo ours, answer it. The
+        # rollback expires the location, which the answer reads: load it again now, since a
+        # lazy load later would do IO outside the async driver's reach (MissingGreenlet).
         await session.rollback()
+        await session.refresh(location)
         twin = await find(session, data.id)
         assert twin is not None
         return same_or_conflict(twin, location, digest)
