@@ -12,7 +12,10 @@
   unless the office granted a clearance, which the line records.
 - **Late sales.** A sale queued offline (or sold long before it arrives) is never refused
   for lack of stock: the shortfall is booked in first as ``unrecorded_stock`` and the
-  location is flagged for a count, so stock still never goes below zero.
+  location is flagged for a count, so stock still never goes below zero. Its time is
+  bounded all the same: not before its location was set up, not in the future beyond a
+  till's clock drift. (Not by its shift's opening: a shift opened offline is stamped by
+  the server when it syncs, after the sales the till made in it.)
 """
 
 from __future__ import annotations
@@ -111,7 +114,7 @@ async def record(
     if (done := await find(session, data.id)) is not None:
         return same_or_conflict(done, location, digest)
     now = utcnow()
-    late = _check_time(data, now)
+    late = _check_time(data, location, now)
     shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
     products = await _products(session, data.lines)
     priced = await _price(session, user, location, data, products, late=late)
@@ -158,12 +161,16 @@ async def _insert(session: AsyncSession, sale: Sale) -> int | None:
     return None if sale_id is None else int(sale_id)
 
 
-def _check_time(data: SaleIn, now: dt.datetime) -> bool:
+def _check_time(data: SaleIn, location: Location, now: dt.datetime) -> bool:
     """Whether the sale is late (sold offline); refuses times the till cannot have meant."""
     if data.sold_at.tzinfo is None:
         raise InvalidInput(errors=[field_error("sold_at", N_("Give the time with its UTC offset."))])
     if data.sold_at > now + CLOCK_SKEW:
         raise InvalidInput(errors=[field_error("sold_at", N_("This time is in the future."))])
+    # No till sold here before the office set the location up (its clock drifts, though).
+    if data.sold_at < location.created_at - CLOCK_SKEW:
+        message = N_("This time is before this sales point was set up: check the till's date.")
+        raise InvalidInput(errors=[field_error("sold_at", message)])
     return data.offline or data.sold_at < now - LATE_AFTER
 
 

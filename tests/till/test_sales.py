@@ -133,7 +133,12 @@ async def test_a_late_sale_is_never_refused_rule_7(
     assert flagged is not None and "SP-A-000001" in flagged
     await session.rollback()  # the test's write session holds SQLite's lock until it ends
     assert (await ledger_report(database)).ok
-    # A sale made an hour ago and synced now is late too, even without the flag.
+    # A sale made an hour ago and synced now is late too, even without the flag (SP-A was
+    # set up before it: a sale cannot be older than its sales point).
+    await session.execute(
+        sa.update(Location).where(Location.code == "SP-A").values(created_at=now() - dt.timedelta(days=1))
+    )
+    await session.commit()
     old = sale([line(tea, 1)], [cash(PRICE)], sold_at=(now() - dt.timedelta(hours=1)).isoformat())
     late = await till.sell(old)
     assert late.status_code == 201 and late.json()["unrecorded_units"] == 1
