@@ -68,12 +68,20 @@ class CurrentUser:
         return self.is_admin or location_id in self.location_ids
 
 
+def _username_ok(username: str) -> bool:
+    """3 to 100 letters, digits, dots, underscores or hyphens ("nguyen-van-a"), at least
+    one of them a letter or digit: nothing a login form, a URL or a shell mangles."""
+    bare = username.replace(".", "").replace("_", "").replace("-", "")
+    return 3 <= len(username) <= 100 and bare.isalnum()
+
+
 def _validate_new_user(
     username: str, password: str, role: Role, producer_code: str | None, locations: Sequence[str]
 ) -> None:
     errors = []
-    if not 3 <= len(username) <= 100 or not username.replace(".", "").replace("_", "").isalnum():
-        errors.append(field_error("username", N_("Use 3 to 100 letters, digits, dots or underscores.")))
+    if not _username_ok(username):
+        message = N_("Use 3 to 100 letters, digits, dots, underscores or hyphens.")
+        errors.append(field_error("username", message))
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         errors.append(
             field_error(
