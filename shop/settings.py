@@ -43,7 +43,9 @@ class Settings:
     var_dir: Path = VAR_DIR
     # Seconds a session cookie lives; tills stay logged in for a working day and more.
     session_ttl: int = 7 * 24 * 3600
-    # Failed logins per username or client address tolerated in ``login_window`` seconds.
+    # Failed logins per username and client address tolerated in ``login_window`` seconds;
+    # after them that client waits 30 s, doubling with each failure, at most the window
+    # (twice as many tolerated for a username failing from every address together).
     login_max_failures: int = 5
     login_window: int = 15 * 60
     # Cookies marked Secure when the site is served over HTTPS.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -167,20 +168,46 @@ async def create_user(
     return user
 
 
+# The first wait once a client has failed too often; each further failure doubles it.
+LOGIN_FIRST_WAIT = 30
+
+
+def login_wait(failures: int, *, free: int, longest: int) -> int:
+    """Seconds to wait after the last of ``failures``: none for the first ``free``, then
+    30 s, doubling with each failure, never more than ``longest``."""
+    if failures < free:
+        return 0
+    return min(LOGIN_FIRST_WAIT << min(failures - free, 16), longest)
+
+
 async def check_login_allowed(
     session: AsyncSession, *, username: str, client: str, max_failures: int, window: int
 ) -> None:
-    """Refuse a login attempt once a username or a client has failed too often lately."""
+    """Refuse, without checking the password, an attempt from a client that has been failing
+    at this username: it waits longer after each failure (``max_failures`` are free), and
+    longer still when the username is failing from many addresses at once (an attack).
+
+    A client that has not failed at this username lately is never refused: a stranger
+    cannot lock the owner out, nor one person at a shared address lock out the others."""
     since = utcnow() - dt.timedelta(seconds=window)
-    by_user = await session.scalar(
-        sa.select(sa.func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+    recent = (LoginFailure.username == username[:100], LoginFailure.at >= since)
+    ours, last = (
+        await session.execute(
+            sa.select(sa.func.count(), sa.func.max(LoginFailure.at)).where(
+                *recent, LoginFailure.client == client[:64]
+            )
+        )
+    ).one()
+    if not ours or last is None:
+        return
+    everyone = await session.scalar(sa.select(sa.func.count()).where(*recent)) or 0
+    wait = max(
+        login_wait(ours, free=max_failures, longest=window),
+        login_wait(everyone, free=2 * max_failures, longest=window),
     )
-    by_client = await session.scalar(
-        sa.select(sa.func.count()).where(LoginFailure.client == client, LoginFailure.at >= since)
-    )
-    # A shared office address gets more room than one username.
-    if (by_user or 0) >= max_failures or (by_client or 0) >= max_failures * 4:
-        raise TooManyRequests(retry_after=window)
+    left = (last + dt.timedelta(seconds=wait) - utcnow()).total_seconds()
+    if left > 0:
+        raise TooManyRequests(retry_after=math.ceil(left))
 
 
 async def record_login_failure(session: AsyncSession, *, username: str, client: str) -> None:
