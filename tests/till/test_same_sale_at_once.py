@@ -5,10 +5,14 @@ for the others; never a server error (issue 15, item 2; SQLite and PostgreSQL)."
 from __future__ import annotations
 
 import asyncio
+import uuid
 
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import Database
+from shop.till import sales
 from shop.till.models import Sale
 from tests.till.support import SALES, Till, cash, line, sale
 
@@ -37,3 +41,27 @@ async def test_the_same_sale_sent_at_once_offline_is_recorded_once(till: Till, d
     assert sorted(a.status_code for a in answers) == [200] * (COPIES - 1) + [201], [a.text for a in answers]
     async with database.read_sessions() as s:
         assert await s.scalar(sa.select(sa.func.count()).select_from(Sale)) == 1
+
+
+async def test_a_copy_that_loses_the_race_at_the_insert_answers_the_first(
+    till: Till, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a copy still miss the first at the start (no lock held where it looked) and
+    meet it only at the unique index, it rolls back and answers the first: 200, not a 500
+    from reading its location after the rollback."""
+    body = sale([line(till.world.noodles.id)], [cash(50_000)], shift_id=till.shift_id)
+    first = await till.sell(body)
+    assert first.status_code == 201, first.text
+    real_find = sales.find
+    missed: list[uuid.UUID] = []
+
+    async def find_too_early(session: AsyncSession, client_id: uuid.UUID) -> Sale | None:
+        if not missed:  # looked before the first was committed
+            missed.append(client_id)
+            return None
+        return await real_find(session, client_id)
+
+    monkeypatch.setattr(sales, "find", find_too_early)
+    again = await till.sell(body)
+    assert missed and again.status_code == 200, again.text
+    assert again.json()["number"] == first.json()["number"]
