@@ -38,7 +38,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from shop.app import create_app
 from shop.bootstrap import REFERENCE_TABLES, upgrade_database
 from shop.catalog import cache
+from shop.catalog.sellability import today
 from shop.db import Database
+from shop.demo import loader
 from shop.models import Base
 from shop.settings import Settings
 
@@ -194,3 +196,36 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             c.app = app  # type: ignore[attr-defined]
             yield c
+
+
+async def _load_demo(url: str) -> None:
+    db = Database.connect(url)
+    try:
+        async with db.write_sessions() as session:
+            await loader.load(session, scale="demo", today=today(), log=lambda _: None)
+            await session.commit()
+    finally:
+        await db.dispose()
+
+
+def demo_database(
+    backend: str, name: str, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo data on a database of its own (a SQLite copy of the template, or a PostgreSQL
+    database ``name`` dropped afterwards), for the tests that walk the site as people do."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp(name) / "demo.db"
+        shutil.copyfile(sqlite_template, path)
+        url = f"sqlite+aiosqlite:///{path}"
+        asyncio.run(_load_demo(url))
+        yield url
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_recreate_database(admin_url, name))
+    asyncio.run(upgrade_database(url))
+    asyncio.run(_load_demo(url))
+    yield url
+    asyncio.run(_drop_database(admin_url, name))

@@ -11,10 +11,7 @@ of each rather than all 285 products.
 
 from __future__ import annotations
 
-import asyncio
-import os
 import re
-import shutil
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,14 +21,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import httpx
 import pytest
-from sqlalchemy.engine import make_url
 
-from shop.bootstrap import upgrade_database
 from shop.catalog import cache
-from shop.catalog.sellability import today
-from shop.db import Database
-from shop.demo import loader
-from tests.conftest import POSTGRES_ENV, _drop_database, _recreate_database
+from tests.conftest import demo_database
 
 # (username, password) of the demo's users; None browses anonymously.
 ROLES = {
@@ -44,7 +36,7 @@ ROLES = {
 # Where each role starts: the storefront, and the screens its navigation leads to.
 STARTS = ("/", "/pos/", "/coop/", "/office/", "/reports/")
 SKIP_PREFIXES = ("/admin", "/static", "/schema", "/logout", "/api/")
-PER_SHAPE = 3  # pages opened per route with other data (three products, three receipts…)
+PER_SHAPE = 2  # pages opened per route with other data (two products, two receipts…)
 MAX_PAGES = 600
 # What a role may meet by following the navigation: a screen it is not let into. Anything
 # else (404, 400, 422, 500…) is a broken link or a form that fails with its own defaults.
@@ -205,38 +197,13 @@ class Crawl:
         return parts.path + ("?" + query if query else "")
 
 
-async def _load_demo(url: str) -> None:
-    db = Database.connect(url)
-    try:
-        async with db.write_sessions() as session:
-            await loader.load(session, scale="demo", today=today(), log=lambda _: None)
-            await session.commit()
-    finally:
-        await db.dispose()
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def demo_url(
     request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The demo data, loaded once per backend for every role's crawl."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("crawl") / "demo.db"
-        shutil.copyfile(sqlite_template, path)
-        url = f"sqlite+aiosqlite:///{path}"
-        asyncio.run(_load_demo(url))
-        yield url
-        return
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
     name = f"ocop_crawl_{request.getfixturevalue('worker_id')}"
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_recreate_database(admin_url, name))
-    asyncio.run(upgrade_database(url))
-    asyncio.run(_load_demo(url))
-    yield url
-    asyncio.run(_drop_database(admin_url, name))
+    yield from demo_database(request.param, name, sqlite_template, tmp_path_factory)
 
 
 @pytest.fixture

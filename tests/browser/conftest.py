@@ -9,9 +9,7 @@ it) a browser that cannot start is a failure, never a skip.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -23,14 +21,10 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.async_api import Page, async_playwright
-from sqlalchemy.engine import make_url
 
-from shop.bootstrap import upgrade_database
-from shop.catalog.sellability import today
 from shop.db import Database
-from shop.demo import loader
 from shop.inventory.check import check_ledger
-from tests.conftest import POSTGRES_ENV, _drop_database, _recreate_database
+from tests.conftest import demo_database
 from tests.stripe_server import FakeStripe
 
 BROWSER_ENV = "OCOP_TEST_BROWSER"
@@ -51,16 +45,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-async def _load_demo(url: str) -> None:
-    db = Database.connect(url)
-    try:
-        async with db.write_sessions() as session:
-            await loader.load(session, scale="demo", today=today(), log=lambda _: None)
-            await session.commit()
-    finally:
-        await db.dispose()
 
 
 async def ledger_ok(url: str) -> bool:
@@ -91,23 +75,7 @@ def live_database(
     """The demo data on a database of the live server's own."""
     if _chromium() is None:
         pytest.skip(f"browser tests need chromium at {DEFAULT_CHROMIUM} (apt-get install chromium)")
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("live") / "live.db"
-        shutil.copyfile(sqlite_template, path)
-        url = f"sqlite+aiosqlite:///{path}"
-        asyncio.run(_load_demo(url))
-        yield url
-        return
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV}")
-    name = f"ocop_live_{os.getpid()}"
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_recreate_database(admin_url, name))
-    asyncio.run(upgrade_database(url))
-    asyncio.run(_load_demo(url))
-    yield url
-    asyncio.run(_drop_database(admin_url, name))
+    yield from demo_database(request.param, f"ocop_live_{os.getpid()}", sqlite_template, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
