@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,3 +142,26 @@ async def page(live_server: LiveServer) -> AsyncIterator[Page]:
         )
         yield await context.new_page()
         await browser.close()
+
+
+def tai_hoan_order(client: httpx.Client, payment: str) -> dict[str, object]:
+    """An order of one of Tài Hoan's products, shipped to an address, placed through the API."""
+    found = client.get("/api/v1/products", params={"producer": "HTX-TAIHOAN"}).json()["items"]
+    cart = client.post("/api/v1/carts").json()["id"]
+    added = client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": found[0]["id"], "quantity": 1})
+    assert added.status_code == 200, added.text
+    province = client.get("/api/v1/places/provinces").json()[0]["code"]
+    commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()[0]["code"]
+    body = {
+        "cart_id": cart,
+        "idempotency_key": uuid.uuid4().hex,
+        "contact": {"name": "Trần Thị Mai", "email": "mai@example.vn", "phone": "0987654321"},
+        "delivery": {
+            "method": "ship",
+            "address": {"province_code": province, "commune_code": commune, "street": "12 Nguyễn Du"},
+        },
+        "payment": {"method": payment},
+    }
+    placed = client.post("/api/v1/checkout", json=body)
+    assert placed.status_code == 201, placed.text
+    return dict(placed.json())

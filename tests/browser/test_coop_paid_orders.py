@@ -6,44 +6,20 @@ ships it and marks it delivered after confirming in a dialog."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
+from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok, tai_hoan_order
 
 pytestmark = pytest.mark.browser
-
-
-def _transfer_order(client: httpx.Client) -> dict[str, object]:
-    """A bank-transfer order of one of Tài Hoan's products, shipped to an address."""
-    found = client.get("/api/v1/products", params={"producer": "HTX-TAIHOAN"}).json()["items"]
-    cart = client.post("/api/v1/carts").json()["id"]
-    added = client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": found[0]["id"], "quantity": 1})
-    assert added.status_code == 200, added.text
-    province = client.get("/api/v1/places/provinces").json()[0]["code"]
-    commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()[0]["code"]
-    body = {
-        "cart_id": cart,
-        "idempotency_key": uuid.uuid4().hex,
-        "contact": {"name": "Trần Thị Mai", "email": "mai@example.vn", "phone": "0987654321"},
-        "delivery": {
-            "method": "ship",
-            "address": {"province_code": province, "commune_code": commune, "street": "12 Nguyễn Du"},
-        },
-        "payment": {"method": "bank_transfer"},
-    }
-    placed = client.post("/api/v1/checkout", json=body)
-    assert placed.status_code == 201, placed.text
-    return dict(placed.json())
 
 
 def _orders(base: str) -> tuple[dict[str, object], str]:
     """Two transfer orders waiting for their money: (the one the office will confirm, the other)."""
     with httpx.Client(base_url=base) as client:
-        paid, unpaid = _transfer_order(client), _transfer_order(client)
+        paid, unpaid = tai_hoan_order(client, "bank_transfer"), tai_hoan_order(client, "bank_transfer")
         return paid, str(unpaid["number"])
 
 

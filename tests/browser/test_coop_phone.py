@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import httpx
 import pytest
 from playwright.async_api import Page, expect
 
 from shop.catalog.sellability import VIETNAM
-from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
+from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok, tai_hoan_order
 
 pytestmark = pytest.mark.browser
 
@@ -21,26 +20,7 @@ pytestmark = pytest.mark.browser
 def _order_for_tai_hoan(base: str) -> str:
     """A cash-on-delivery order of Tài Hoan's noodles, placed through the API."""
     with httpx.Client(base_url=base) as client:
-        found = client.get("/api/v1/products", params={"producer": "HTX-TAIHOAN"}).json()["items"]
-        product = found[0]
-        cart = client.post("/api/v1/carts").json()["id"]
-        added = client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": product["id"], "quantity": 1})
-        assert added.status_code == 200, added.text
-        province = client.get("/api/v1/places/provinces").json()[0]["code"]
-        commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()[0]["code"]
-        body = {
-            "cart_id": cart,
-            "idempotency_key": uuid.uuid4().hex,
-            "contact": {"name": "Nguyễn Văn An", "email": "an@example.vn", "phone": "0912345678"},
-            "delivery": {
-                "method": "ship",
-                "address": {"province_code": province, "commune_code": commune, "street": "5 Lý Thường Kiệt"},
-            },
-            "payment": {"method": "cod"},
-        }
-        placed = client.post("/api/v1/checkout", json=body)
-        assert placed.status_code == 201, placed.text
-        return str(placed.json()["number"])
+        return str(tai_hoan_order(client, "cod")["number"])
 
 
 async def test_a_cooperative_accepts_prints_and_ships_on_a_phone(page: Page, live_server: LiveServer):
