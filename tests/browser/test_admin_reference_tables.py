@@ -29,8 +29,11 @@ async def test_the_admin_reads_in_vietnamese_and_its_form_opens(page: Page, live
     await page.goto("/admin/#/forms")
     link = page.locator("a", has_text=re.compile("công nhận lại", re.I)).first
     await expect(link).to_be_visible()
+    # Click once the admin's page has settled: a click made earlier can land back on its home
+    # page (seen once under CI load).
+    await page.wait_for_load_state("networkidle")
     await link.click()
-    await expect(page.locator("input[name=product]")).to_be_visible()
+    await expect(page.locator("input[name=product]")).to_be_visible(timeout=15_000)
     await expect(page.locator("form")).to_contain_text("Cấp hội đồng công nhận")
     await page.screenshot(path=str(ARTIFACTS / "admin-2-certificate-form.png"), full_page=True)
     await page.goto("/admin/#/")
