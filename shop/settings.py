@@ -51,7 +51,6 @@ class Settings:
     # Cookies marked Secure when the site is served over HTTPS.
     secure_cookies: bool = False
     debug: bool = False
-    default_language: str = "vi"
     # Online orders: how long stock waits for a card payment, and for a bank transfer.
     card_hold_minutes: int = 30
     transfer_hold_minutes: int = 24 * 60
