@@ -9,36 +9,18 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 from playwright.async_api import Page, Route, expect
 
-from shop.catalog.models import Product
-from shop.db import Database
-from shop.inventory.models import Location, StockLevel
-from shop.till.models import Sale
 from tests.browser.conftest import LiveServer, ledger_ok
+from tests.browser.till_support import books
 
 pytestmark = pytest.mark.browser
-TEA = "Chè xanh Mây Trắng"
 SEARCH = "che xanh may"  # typed without diacritics
 
 
 async def _stock_and_sales(url: str) -> tuple[int, int]:
-    db = Database.connect(url)
-    try:
-        async with db.read_sessions() as s:
-            location = await s.scalar(sa.select(Location.id).where(Location.code == "SP-BACKAN"))
-            stock = await s.scalar(
-                sa.select(sa.func.sum(StockLevel.on_hand))
-                .join(Product, Product.id == StockLevel.product_id)
-                .where(StockLevel.location_id == location, Product.name == TEA)
-            )
-            sales = await s.scalar(
-                sa.select(sa.func.count()).select_from(Sale).where(Sale.location_id == location)
-            )
-            return int(stock or 0), int(sales or 0)
-    finally:
-        await db.dispose()
+    now = await books(url)
+    return now.tea, now.sales
 
 
 async def _log_in(page: Page) -> None:
