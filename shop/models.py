@@ -7,6 +7,8 @@ from shop.accounts.models import (
     LoginFailure,
     PiccoloSession,
     PiccoloUser,
+    RecoveryCode,
+    SecondFactor,
 )
 from shop.catalog.models import (
     Certificate,
@@ -85,12 +87,14 @@ __all__ = [
     "QualityCertification",
     "Receipt",
     "ReceiptLine",
+    "RecoveryCode",
     "Refund",
     "ReturnLine",
     "Sale",
     "SaleLine",
     "SalePayment",
     "SaleReturn",
+    "SecondFactor",
     "Shift",
     "ShippingRate",
     "Statement",

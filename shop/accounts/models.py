@@ -113,3 +113,40 @@ class LoginFailure(Base):
     username: Mapped[str] = mapped_column(sa.String(100))
     client: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SecondFactor(Base):
+    """A user's TOTP authenticator (two-step sign-in, admins and managers).
+
+    The shared secret is stored encrypted under the app's secret key (``shop.accounts.totp``)
+    and shown only while enrolling; ``confirmed_at`` set means it is on. ``last_step`` is the
+    30-second step of the last code accepted: a code is never accepted twice (replay).
+    """
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("piccolo_user.id", ondelete="CASCADE"), unique=True)
+    secret: Mapped[str] = mapped_column(sa.String(255))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Wrong codes lately, wherever they came from: past a few, every code waits (a thief
+    # who has the password cannot try a million codes from a million addresses).
+    failures: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the authenticator (a lost phone).
+
+    Only a salted SHA-256 is kept (``salt$hex``): the codes are random, so a fast hash is
+    enough and checking ten of them at a login stays quick."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("piccolo_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(120))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
