@@ -11,6 +11,7 @@ import calendar
 import datetime as dt
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -170,6 +171,66 @@ async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: 
         await session.flush()
     await sync_products(session, [data.product_id])
     return cert
+
+
+def _day(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _date_conflict(
+    cert: Certificate, other: Certificate, decision_date: dt.date, *, today: dt.date
+) -> Conflict | None:
+    """Why ``cert`` cannot take ``decision_date`` given ``other`` (same product), if it cannot."""
+    params: dict[str, Any] = {
+        "day": _day(decision_date),
+        "number": cert.decision_number,
+        "other": other.decision_number,
+    }
+    was_before = other.decision_date < cert.decision_date
+    if other.decision_date == decision_date or was_before != (other.decision_date < decision_date):
+        message = N_(
+            "Dated {day}, decision {number} would contradict decision {other} of {other_day} "
+            "for the same product."
+        )
+        return Conflict(
+            message, error_code="certificate_date_conflict", other_day=_day(other.decision_date), **params
+        )
+    back_in_force = cert.status is CertificateStatus.expired and default_valid_until(decision_date) >= today
+    if other.status is CertificateStatus.active and back_in_force:
+        message = N_(
+            "Dated {day}, decision {number} would be in force beside decision {other}, "
+            "the product's certificate in force."
+        )
+        return Conflict(message, error_code="certificate_date_conflict", **params)
+    return None
+
+
+async def redate(session: AsyncSession, cert: Certificate, decision_date: dt.date, *, today: dt.date) -> None:
+    """Correct the date of a recorded decision (a typo in the province's list).
+
+    Its validity is recomputed from the new date (36 months). Refused with a ``Conflict``
+    when the certificate was revoked, when the new date would move it past another decision
+    of the same product (the history would contradict itself), or when it would come back
+    into force beside the certificate in force.
+    """
+    if cert.status is CertificateStatus.revoked:
+        raise Conflict(
+            N_("Decision {number} was revoked: its date cannot be corrected."),
+            number=cert.decision_number,
+            error_code="certificate_revoked",
+        )
+    others = await session.scalars(
+        sa.select(Certificate).where(Certificate.product_id == cert.product_id, Certificate.id != cert.id)
+    )
+    for other in others:
+        if (conflict := _date_conflict(cert, other, decision_date, today=today)) is not None:
+            raise conflict
+    cert.decision_date = cert.valid_from = decision_date
+    cert.valid_until = default_valid_until(decision_date)
+    if cert.status is not CertificateStatus.superseded:
+        cert.status = CertificateStatus.active if cert.valid_until >= today else CertificateStatus.expired
+    await session.flush()
+    await sync_products(session, [cert.product_id])
 
 
 async def revoke(

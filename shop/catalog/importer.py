@@ -24,12 +24,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import certificates, schemas, services
 from shop.catalog.models import Certificate, CouncilLevel, Producer, ProducerKind, Product, ProductGroup
+from shop.errors import Conflict
 from shop.geo import services as geo
 from shop.geo.models import REFORM_DATE, Place
 from shop.i18n import N_, translate_in
+from shop.spreadsheets import is_formula_like
 from shop.text import fold
 
 MAX_ROWS = 20_000
+# A cell a spreadsheet would run as a formula (CSV injection) never enters the catalogue:
+# it would reach the office's reports and exports.
+FORMULA_MESSAGE = N_(
+    "{value} would run as a formula in a spreadsheet (it starts with =, +, -, @ or a tab): "
+    "remove that first sign."
+)
 Progress = Callable[[int, int], None]
 
 # Accepted column headers (folded) → field.
@@ -275,6 +283,12 @@ class _RowChecker:
             self.fail(name, N_("At most {n} characters."), n=max_length)
         return value
 
+    def formulas(self) -> None:
+        """Flag every cell a spreadsheet would run as a formula."""
+        for name, value in self.raw.items():
+            if isinstance(value, str) and is_formula_like(value):
+                self.fail(name, FORMULA_MESSAGE, value=value[:40])
+
     def fail(self, name: str, message: str, **params: Any) -> None:
         self.errors.append(RowError(self.row, name, message, params))
 
@@ -287,6 +301,7 @@ async def _check_row(
     groups: dict[str, ProductGroup],
 ) -> tuple[ImportRow | None, list[RowError]]:
     check = _RowChecker(row, raw)
+    check.formulas()
     product, producer = check.text("product"), check.text("producer")
     kind = KINDS.get(fold(check.text("producer_kind")))
     if kind is None and raw.get("producer_kind"):
@@ -440,8 +455,17 @@ async def _certificate(
         )
     )
     if existing is not None:
-        # The same decision imported again: a correction of the same certificate, not a new one.
+        # The same decision imported again: a correction of the same certificate, not a new
+        # one. Every field it reports as updated is applied, or the row is refused.
+        if existing.decision_date != row.decision_date:
+            try:
+                await certificates.redate(session, existing, row.decision_date, today=today)
+            except Conflict as refused:
+                report.errors.append(RowError(row.row, "decision_date", refused.message, refused.params))
+                return
         existing.stars, existing.score = row.stars, row.score
+        if row.issuer:
+            existing.issuer = row.issuer
         await session.flush()
         await certificates.sync_products(session, [product.id])
         report.certificates_updated += 1
@@ -469,7 +493,10 @@ async def apply_rows(
     today: dt.date,
     progress: Progress | None = None,
 ) -> None:
-    """Write checked rows (oldest decisions first, so re-certifications supersede in order)."""
+    """Write checked rows (oldest decisions first, so re-certifications supersede in order).
+
+    A row refused here adds to ``report.errors``; the caller then writes nothing.
+    """
     ordered = sorted(rows, key=lambda r: r.decision_date)
     touched: set[int] = set()
     for index, row in enumerate(ordered):
@@ -490,7 +517,11 @@ async def import_products(
     today: dt.date,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Check then apply; on any bad row nothing is written (the caller commits only if ok)."""
+    """Check then apply; on any bad row nothing is written (the caller commits only if ok).
+
+    Some rows can only be refused while applying (a decision's corrected date that would
+    contradict the product's other certificates): the report then has errors too.
+    """
     raw_rows = read_rows(filename, content)
     report = ImportReport(rows=len(raw_rows))
     good, report.errors = await check_rows(session, raw_rows, progress)

@@ -168,3 +168,28 @@ async def test_only_the_office_imports(client, session):
     assert refused.status_code == 403
     assert (await client.get("/office/import/template.xlsx")).status_code == 403
     assert await _counts(session) == (1, 0, 0)
+
+
+async def test_a_corrected_date_is_previewed_as_an_update_or_refused_with_its_reason(client, session):
+    await login_as(client, session)
+    first = await _upload(client, "a.csv", _csv([[*GOOD[0][:7], "08/10/2021"]]))
+    assert (await _confirm(client, first.text)).status_code == 200
+    corrected = await _upload(client, "b.csv", _csv([[*GOOD[0][:7], "08/10/2024"]]))
+    assert corrected.status_code == 200, corrected.text
+    assert (await _confirm(client, corrected.text)).status_code == 200
+    cert = await session.scalar(sa.select(Certificate))
+    assert cert is not None and (cert.valid_until.isoformat(), cert.status) == ("2027-10-07", "active")
+    await session.commit()
+    renewal = await _upload(client, "c.csv", _csv([[*GOOD[0][:6], "9/QĐ-UBND", "01/06/2026"]]))
+    assert (await _confirm(client, renewal.text)).status_code == 200
+    clash = await _upload(client, "d.csv", _csv([[*GOOD[0][:7], "01/07/2026"]]))
+    assert clash.status_code == 422 and 'name="token"' not in clash.text
+    assert "Ngày quyết định: Nếu đề ngày 01/07/2026, quyết định 1114/QĐ-UBND sẽ mâu thuẫn" in clash.text
+
+
+async def test_a_cell_that_would_run_as_a_formula_is_refused(client, session):
+    await login_as(client, session)
+    preview = await _upload(client, "f.csv", _csv([["=1+2", *GOOD[0][1:]]]))
+    assert preview.status_code == 422
+    assert "Tên sản phẩm: =1+2 sẽ bị bảng tính chạy như một công thức" in preview.text
+    assert await _counts(session) == (0, 0, 0)
