@@ -72,6 +72,9 @@ def main() -> None:
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the shop, the API and /admin."""
+    # The client's address (the login limits count by it) comes from X-Forwarded-For only
+    # when the connection is from one of OCOP_TRUSTED_PROXIES; with none, never.
+    proxies = list(_settings().trusted_proxies)
     uvicorn.run(
         "shop.app:create_app",
         factory=True,
@@ -80,7 +83,8 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         log_level="info",
         access_log=False,
-        proxy_headers=True,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
     )
 
 

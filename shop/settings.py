@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -23,6 +24,21 @@ def _secret_key(var_dir: Path) -> str:
     path.write_text(key)
     path.chmod(0o600)
     return key
+
+
+def trusted_proxies(text: str) -> tuple[str, ...]:
+    """``OCOP_TRUSTED_PROXIES``: comma-separated addresses or networks (CIDR) of the reverse
+    proxies whose X-Forwarded-For / X-Forwarded-Proto are believed; a typo stops the start."""
+    found = []
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError as exc:
+            raise ValueError(f"OCOP_TRUSTED_PROXIES: {item!r} is not an IP address or network") from exc
+        found.append(item)
+    return tuple(found)
 
 
 def _default_database_url(var_dir: Path) -> str:
@@ -48,6 +64,10 @@ class Settings:
     # (twice as many tolerated for a username failing from every address together).
     login_max_failures: int = 5
     login_window: int = 15 * 60
+    # The reverse proxies (IPs or CIDRs) whose forwarded headers give the client's address;
+    # none by default: X-Forwarded-For is ignored, so no client can forge its address (and
+    # slip past the per-address login limits).
+    trusted_proxies: tuple[str, ...] = ()
     # Cookies marked Secure when the site is served over HTTPS.
     secure_cookies: bool = False
     debug: bool = False
@@ -96,6 +116,7 @@ class Settings:
             "stripe_api_base": os.environ.get("OCOP_STRIPE_API_BASE") or DEFAULT_STRIPE_API_BASE,
             "redis_url": os.environ.get("OCOP_REDIS_URL") or None,
             "var_dir": var_dir,
+            "trusted_proxies": trusted_proxies(os.environ.get("OCOP_TRUSTED_PROXIES", "")),
             "secure_cookies": base_url.startswith("https://"),
             "debug": os.environ.get("OCOP_DEBUG", "") == "1",
             "card_hold_minutes": int(os.environ.get("OCOP_CARD_HOLD_MINUTES") or 30),

@@ -1,0 +1,104 @@
+"""OCOP_TRUSTED_PROXIES: the client's address (which the login limits count by) comes from
+X-Forwarded-For only when the connection is from a trusted proxy; by default never."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from shop import cli
+from shop.accounts.models import LoginFailure
+from shop.settings import Settings, trusted_proxies
+
+FORGED = "203.0.113.7"
+
+
+def test_the_setting_reads_addresses_and_networks_and_refuses_a_typo():
+    assert trusted_proxies("") == ()
+    assert trusted_proxies(" 10.0.0.5, 192.168.0.0/16 ,::1") == ("10.0.0.5", "192.168.0.0/16", "::1")
+    with pytest.raises(ValueError, match="OCOP_TRUSTED_PROXIES"):
+        trusted_proxies("10.0.0.5, nginx")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", (False, None)), ("127.0.0.1, 10.1.0.0/16", (True, ["127.0.0.1", "10.1.0.0/16"]))],
+)
+def test_serve_trusts_forwarded_headers_only_from_the_setting(monkeypatch, tmp_path, value, expected):
+    seen: dict[str, Any] = {}
+    monkeypatch.setenv("OCOP_TRUSTED_PROXIES", value)
+    monkeypatch.setattr(cli, "_settings", lambda: Settings.from_env(var_dir=tmp_path))
+    monkeypatch.setattr(cli.uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    cli.serve.callback(host="127.0.0.1", port=8000, workers=1)  # type: ignore[misc]
+    assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def _serve(database_url: str, var_dir: Path, proxies: str | None) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "OCOP_DATABASE_URL": database_url,
+        "OCOP_SECRET_KEY": "proxy-test-secret",
+        "OCOP_VAR_DIR": str(var_dir),
+        "OCOP_JOBS_INTERVAL": "0",
+    }
+    env.pop("OCOP_TRUSTED_PROXIES", None)
+    env.pop("FORWARDED_ALLOW_IPS", None)
+    if proxies is not None:
+        env["OCOP_TRUSTED_PROXIES"] = proxies
+    server = subprocess.Popen(  # noqa: S603 - our own console script
+        [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"ocop serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.mark.parametrize(("proxies", "seen_as"), [(None, "127.0.0.1"), ("127.0.0.1", FORGED)])
+async def test_a_forged_forwarded_address_counts_only_through_a_trusted_proxy(
+    database_url, session, tmp_path, proxies, seen_as
+):
+    with _serve(database_url, tmp_path / "var", proxies) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            answer = await client.post(
+                "/api/v1/auth/login",
+                json={"username": "someone", "password": "wrong password"},
+                headers={"X-Forwarded-For": FORGED},
+                timeout=30,
+            )
+    assert answer.status_code == 401, answer.text
+    clients = (await session.scalars(sa.select(LoginFailure.client))).all()
+    assert clients == [seen_as]
