@@ -19,6 +19,7 @@ from admin.site import AdminSite
 from shop import jobs
 from shop.accounts import api as accounts_api
 from shop.accounts import pages as accounts_pages
+from shop.accounts import pages_second_step, pages_security
 from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
 from shop.catalog import api as catalog_api
 from shop.catalog import pages as catalog_pages
@@ -84,6 +85,8 @@ ROUTES: list[ControllerRouterHandler] = [
     trace_api.LabelController,
     reports_api.ReportController,
     accounts_pages.LoginPages,
+    pages_second_step.SecondStepPages,
+    pages_security.SecurityPages,
     catalog_pages.CatalogPages,
     storefront_pages.StorefrontPages,
     storefront_pages_cart.CartPages,

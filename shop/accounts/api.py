@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import people, schemas, services, sessions
+from shop.accounts import people, schemas, services, sessions, two_step
 from shop.accounts.guards import current_user, requires_admin, requires_login
 from shop.accounts.models import Role, TokenKind
 from shop.db_types import utcnow
@@ -35,7 +35,7 @@ class AuthController(Controller):
     async def login(
         self, request: Request[Any, Any, Any], session: AsyncSession, data: schemas.LoginIn
     ) -> Response[schemas.LoginOut]:
-        user_id = await sessions.login(session, request, data.username, data.password)
+        user_id = await two_step.login_or_ask(session, request, data.username, data.password, data.otp)
         cookies, csrf = await sessions.start_session(session, request, user_id)
         await session.commit()
         user = await _user(session, user_id)
@@ -59,7 +59,7 @@ class AuthController(Controller):
     async def create_token(
         self, request: Request[Any, Any, Any], session: AsyncSession, data: schemas.TokenIn
     ) -> schemas.TokenOut:
-        user_id = await sessions.login(session, request, data.username, data.password)
+        user_id = await two_step.login_or_ask(session, request, data.username, data.password, data.otp)
         token = await services.issue_token(session, user_id, TokenKind.bearer, services.BEARER_TTL, data.name)
         await session.commit()
         return schemas.TokenOut(

@@ -4,6 +4,7 @@ login page was opened for a page of our own (``?next=``)."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.enums import RequestEncodingType
@@ -11,10 +12,10 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import services, sessions
+from shop.accounts import services, sessions, two_step
 from shop.accounts.models import Role, TokenKind
 from shop.accounts.schemas import LoginForm
-from shop.errors import DomainError
+from shop.errors import DomainError, TooManyRequests
 
 Form = Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)]
 
@@ -45,7 +46,8 @@ class LoginPages(Controller):
     @get("/login")
     async def login_page(self, next: str | None = None) -> Template:
         return Template(
-            "accounts/login.html", context={"next": safe_next(next), "error": None, "username": ""}
+            "accounts/login.html",
+            context={"next": safe_next(next), "error": None, "username": "", "offer_code": False},
         )
 
     @post("/login")
@@ -53,10 +55,24 @@ class LoginPages(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, data: Form
     ) -> Template | Redirect:
         try:
-            user_id = await sessions.login(session, request, data.username, data.password)
+            outcome = await two_step.login(session, request, data.username, data.password, data.otp)
         except DomainError as error:
-            context = {"next": safe_next(data.next), "error": error.detail, "username": data.username}
+            context = {
+                "next": safe_next(data.next),
+                "error": error.detail,
+                "username": data.username,
+                # A client made to wait may still get in with a second-factor code as well.
+                "offer_code": isinstance(error, TooManyRequests),
+            }
             return Template("accounts/login.html", context=context, status_code=error.status_code)
+        user_id = outcome.user_id
+        if outcome.needs_second_factor:  # no session until the code is in
+            await session.commit()
+            return Redirect(
+                path=f"/login/code?{urlencode({'next': safe_next(data.next)})}",
+                cookies=[two_step.ticket_cookie(request, user_id)],
+                status_code=303,
+            )
         cookies, _csrf = await sessions.start_session(session, request, user_id)
         target = await landing(session, user_id, data.next)
         await session.commit()

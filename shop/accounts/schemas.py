@@ -11,15 +11,21 @@ Username = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
+# The 6-digit code of an authenticator app, or a recovery code (users with two-step sign-in).
+Otp = Annotated[str, msgspec.Meta(max_length=32)]
+
+
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Username
     password: Password
+    otp: Otp | None = None  # required when the user has turned two-step sign-in on
 
 
 class TokenIn(msgspec.Struct, forbid_unknown_fields=True):
     username: Username
     password: Password
     name: Annotated[str, msgspec.Meta(max_length=100)] | None = None  # "till 2 at Na Rì"
+    otp: Otp | None = None  # as for logging in
 
 
 class UserOut(msgspec.Struct):
@@ -45,6 +51,7 @@ class LoginForm(msgspec.Struct):
     username: str = ""
     password: str = ""
     next: str = "/"
+    otp: str = ""  # offered when this client must wait: a second factor gets the owner in
 
 
 # People, for the office (admins only).

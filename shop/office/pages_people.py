@@ -14,7 +14,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import people, services
+from shop.accounts import people, second_factor, services
 from shop.accounts.guards import requires_admin
 from shop.accounts.models import Role
 from shop.catalog.models import Producer
@@ -62,6 +62,7 @@ _DONE = {
     "password": N_("Password changed; the person's open logins have ended."),
     "deactivated": N_("Account deactivated; the person can no longer log in."),
     "activated": N_("Account reactivated."),
+    "second_factor": N_("Two-step sign-in is off for this person; they can set it up again."),
 }
 
 
@@ -144,6 +145,7 @@ class OfficePeoplePages(Controller):
         context = {
             "person": person,
             "me": actor(request).id == person.id,
+            "two_step_on": await second_factor.is_enabled(session, person.id),
             "errors": errors,
             "error": errors.get(""),
             "done": done,
@@ -209,3 +211,12 @@ class OfficePeoplePages(Controller):
         await session.commit()
         done = "activated" if wanted else "deactivated"
         return Redirect(path=f"/office/people/{user_id}?done={done}", status_code=303)
+
+    @post("/{user_id:int}/second-factor")
+    async def reset_second_factor(self, session: AsyncSession, user_id: Id) -> Redirect:
+        """A manager who lost their phone and their recovery codes: the office turns their
+        two-step sign-in off, and they log in with the password and set it up again."""
+        await people.get(session, user_id)
+        await second_factor.turn_off(session, user_id)
+        await session.commit()
+        return Redirect(path=f"/office/people/{user_id}?done=second_factor", status_code=303)
