@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException
 from admin.config import TABLES, AdminTable
 from admin.forms import build_forms
 from admin.hooks import hooks_for
+from admin.login_limits import limit_login
 from admin.tables import generate_tables
 from admin.translation_vi import VIETNAMESE
 from shop.db import Database
@@ -140,7 +141,8 @@ class AdminSite:
                 await send(cast(Message, start))
                 await send(cast(Message, {"type": "http.response.body", "body": b""}))
                 return
-            await site.app(scope, receive, send)
+            # Its sign-in is under the app's login limits, its failures recorded as the app's.
+            await limit_login(site.app, scope, receive, send, db=site._db, settings=site._settings)
 
         return admin
 

@@ -31,7 +31,13 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", operation_id="login", status_code=200, summary="Log in: sets a session cookie")
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=200,
+        summary="Log in: sets a session cookie",
+        opt={"problems": (429,)},  # failed logins slow the next ones down
+    )
     async def login(
         self, request: Request[Any, Any, Any], session: AsyncSession, data: schemas.LoginIn
     ) -> Response[schemas.LoginOut]:
@@ -56,6 +62,7 @@ class AuthController(Controller):
         status_code=201,
         summary="A bearer token for a device or script",
     )
+        opt={"problems": (429,)},
     async def create_token(
         self, request: Request[Any, Any, Any], session: AsyncSession, data: schemas.TokenIn
     ) -> schemas.TokenOut:

@@ -95,7 +95,8 @@ async def _people(session: AsyncSession, stmt: PeopleSelect) -> list[Person]:
             active=user.active,
             producer=Place(producer.code, producer.name) if producer is not None else None,
             locations=tuple(places.get(account.id, ())),
-            last_login=user.last_login,
+            # Piccolo's column keeps UTC without a zone: say so, as every other time we answer does.
+            last_login=user.last_login.replace(tzinfo=dt.UTC) if user.last_login else None,
         )
         for user, account, producer in rows
     ]

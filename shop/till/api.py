@@ -11,6 +11,7 @@ import uuid
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -46,7 +47,12 @@ class TillController(Controller):
     guards = [requires_login]
     security = [{"bearer": []}]
 
-    @post("/sales", operation_id="recordSale", summary="A till sale (idempotent by its id)")
+    @post(
+        "/sales",
+        operation_id="recordSale",
+        summary="A till sale (idempotent by its id)",
+        responses={200: ResponseSpec(SaleOut, description="The sale this id already recorded")},
+    )
     async def record_sale(
         self, request: Request[Any, Any, Any], session: AsyncSession, code: str, data: SaleIn
     ) -> Response[SaleOut]:
@@ -79,7 +85,12 @@ class TillController(Controller):
         location = await access.location(session, actor(request), code, change=True)
         return await views.till_products(session, location, on=today())
 
-    @get("/vietqr", operation_id="getVietQr", summary="A VietQR code to pay this location by bank transfer")
+    @get(
+        "/vietqr",
+        operation_id="getVietQr",
+        summary="A VietQR code to pay this location by bank transfer",
+        opt={"problems": (409,)},  # the location has no bank account yet
+    )
     async def vietqr(
         self,
         request: Request[Any, Any, Any],
@@ -181,7 +192,12 @@ class SaleController(Controller):
         sale, location = await sale_in_scope(request, session, sale_id)
         return await views.sale_out(session, sale, location)
 
-    @post("/{sale_id:uuid}/returns", operation_id="returnGoods", summary="A return against a receipt")
+    @post(
+        "/{sale_id:uuid}/returns",
+        operation_id="returnGoods",
+        summary="A return against a receipt",
+        responses={200: ResponseSpec(ReturnOut, description="The return this id already recorded")},
+    )
     async def record_return(
         self, request: Request[Any, Any, Any], session: AsyncSession, sale_id: uuid.UUID, data: ReturnIn
     ) -> Response[ReturnOut]:
