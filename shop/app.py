@@ -36,6 +36,7 @@ from shop.office import pages as office_pages
 from shop.office import pages_people as office_people
 from shop.office import producers as office_producers
 from shop.office import products as office_products
+from shop.openapi import OptionsAllow, declare_problems, render_plugins
 from shop.orders import api as orders_api
 from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
 from shop.orders import pages as orders_pages
@@ -143,7 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await admin.stop()
             await db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ROUTES,
             admin.mount,
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_request=set_request_language,
         before_send=[remember_language],
         exception_handlers={Exception: exception_handler},
-        middleware=[BlankFormFields(), InputGuard(), AuthenticationMiddleware()],
+        middleware=[OptionsAllow(), BlankFormFields(), InputGuard(), AuthenticationMiddleware()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name=CSRF_COOKIE,
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             title="OCOP Market API",
             version="1",
             path="/schema",
+            render_plugins=render_plugins(),
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer"),
@@ -177,3 +179,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=settings.debug,
     )
+    declare_problems(app)
+    return app

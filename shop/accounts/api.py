@@ -61,8 +61,8 @@ class AuthController(Controller):
         operation_id="createToken",
         status_code=201,
         summary="A bearer token for a device or script",
-    )
         opt={"problems": (429,)},
+    )
     async def create_token(
         self, request: Request[Any, Any, Any], session: AsyncSession, data: schemas.TokenIn
     ) -> schemas.TokenOut:

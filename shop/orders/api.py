@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.background_tasks import BackgroundTask, BackgroundTasks
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,6 +89,8 @@ class CheckoutController(Controller):
         "/",
         operation_id="checkout",
         summary="Turn a cart into an order (idempotent by its key); card orders get a payment_url",
+        opt={"problems": (502,)},  # the order is kept when the card provider fails
+        responses={200: ResponseSpec(OrderOut, description="The order this key already placed")},
     )
     async def checkout(
         self, request: Request[Any, Any, Any], session: AsyncSession, data: CheckoutIn
@@ -122,6 +125,7 @@ class OrderController(Controller):
         "/{number:str}/pay",
         operation_id="payOrder",
         summary="The payment page again (card orders awaiting payment)",
+        opt={"problems": (502,)},
         status_code=200,
     )
     async def pay(

@@ -53,6 +53,7 @@ class StripeWebhookController(Controller):
         "/webhook",
         operation_id="stripeWebhook",
         summary="Stripe events (signed; each processed once)",
+        opt={"problems": (503,)},  # no webhook secret configured here
         status_code=200,
     )
     async def webhook(

@@ -10,13 +10,8 @@ it) a browser that cannot start is a failure, never a skip.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -26,7 +21,7 @@ from playwright.async_api import Page, async_playwright
 from shop.db import Database
 from shop.inventory.check import check_ledger
 from tests.conftest import demo_database
-from tests.stripe_server import FakeStripe
+from tests.live import LiveServer, serving
 
 BROWSER_ENV = "OCOP_TEST_BROWSER"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -42,12 +37,6 @@ def _chromium() -> str | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def ledger_ok(url: str) -> bool:
     """``ocop check ledger`` on the live server's database."""
     db = Database.connect(url)
@@ -59,14 +48,6 @@ async def ledger_ok(url: str) -> bool:
 
 
 ARTIFACTS = Path(os.environ.get("OCOP_TEST_ARTIFACTS", "test-artifacts"))
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    base_url: str
-    database_url: str
-    stripe: FakeStripe  # the Stripe-compatible server the live app's SDK talks to
-    mail_dir: Path
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -82,53 +63,8 @@ def live_database(
 @pytest.fixture(scope="session")
 def live_server(live_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """``ocop serve`` on a free port over the demo data."""
-    url = live_database
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    stripe = FakeStripe().start()
-    stripe.webhook_url = f"{base}/api/v1/payments/stripe/webhook"
-    var_dir = tmp_path_factory.mktemp("live-var")
-    env = {
-        **os.environ,
-        "OCOP_DATABASE_URL": url,
-        "OCOP_SECRET_KEY": "browser-test-secret",
-        "OCOP_BASE_URL": base,
-        "OCOP_VAR_DIR": str(var_dir),
-        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
-        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
-        "OCOP_STRIPE_API_BASE": stripe.base_url,
-        # The office's account, so checkout offers a bank transfer (VietQR) as well.
-        "OCOP_BANK_BIN": "970405",
-        "OCOP_BANK_ACCOUNT_NUMBER": "1234567890123",
-        "OCOP_BANK_ACCOUNT_NAME": "SO CONG THUONG",
-    }
-    server = subprocess.Popen(  # noqa: S603 - our own console script
-        [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        _wait_until_up(base, server)
-        yield LiveServer(base, url, stripe, var_dir / "mail")
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        stripe.stop()
-
-
-def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"ocop serve exited: {server.stderr.read().decode() if server.stderr else ''}")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError("ocop serve did not answer /health within 60 s")
+    with serving(live_database, tmp_path_factory.mktemp("live-var")) as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""A real ``ocop serve`` on a free port, for the tests that talk to it over HTTP (browsers, fuzzer)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.stripe_server import FakeStripe
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    database_url: str
+    stripe: FakeStripe  # the Stripe-compatible server the live app's SDK talks to
+    mail_dir: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(url: str, var_dir: Path) -> Iterator[LiveServer]:
+    """``ocop serve`` over the database ``url``, with a Stripe-compatible server beside it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    stripe = FakeStripe().start()
+    stripe.webhook_url = f"{base}/api/v1/payments/stripe/webhook"
+    env = {
+        **os.environ,
+        "OCOP_DATABASE_URL": url,
+        "OCOP_SECRET_KEY": "live-test-secret",
+        "OCOP_BASE_URL": base,
+        "OCOP_VAR_DIR": str(var_dir),
+        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
+        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
+        "OCOP_STRIPE_API_BASE": stripe.base_url,
+        # The office's account, so checkout offers a bank transfer (VietQR) as well.
+        "OCOP_BANK_BIN": "970405",
+        "OCOP_BANK_ACCOUNT_NUMBER": "1234567890123",
+        "OCOP_BANK_ACCOUNT_NAME": "SO CONG THUONG",
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own console script
+        [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_until_up(base, server)
+        yield LiveServer(base, url, stripe, var_dir / "mail")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        stripe.stop()
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"ocop serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("ocop serve did not answer /health within 60 s")
