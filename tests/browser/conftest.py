@@ -1,8 +1,7 @@
 """Browser tests: Debian's chromium, driven by Playwright, against a real ``ocop serve``.
 
-The server runs the demo data on its own database: a copy of the migrated SQLite template,
-and, when ``OCOP_TEST_POSTGRES_URL`` is set, a PostgreSQL database of its own, so every journey
-runs on both (the PostgreSQL half is skipped without the variable, as the other tests are).
+The server runs the demo data on its own database: a PostgreSQL database of its own when
+``OCOP_TEST_POSTGRES_URL`` is set (as in CI), else a copy of the migrated SQLite template.
 Without chromium these tests skip with a message; with ``OCOP_TEST_BROWSER`` set (CI sets
 it) a browser that cannot start is a failure, never a skip.
 """
@@ -20,7 +19,7 @@ from playwright.async_api import Page, async_playwright
 
 from shop.db import Database
 from shop.inventory.check import check_ledger
-from tests.conftest import demo_database
+from tests.conftest import POSTGRES_ENV, demo_database
 from tests.live import LiveServer, serving
 
 BROWSER_ENV = "OCOP_TEST_BROWSER"
@@ -50,14 +49,18 @@ async def ledger_ok(url: str) -> bool:
 ARTIFACTS = Path(os.environ.get("OCOP_TEST_ARTIFACTS", "test-artifacts"))
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def live_database(
-    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+# The journeys run on production's database when there is one (CI), else on SQLite. Every
+# rule they rely on is tested on both databases below the pages; running each journey twice
+# doubled the suite's longest part for no failure the other tests would not catch.
+LIVE_BACKEND = "postgresql" if os.environ.get(POSTGRES_ENV) else "sqlite"
+
+
+@pytest.fixture(scope="session")
+def live_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo data on a database of the live server's own."""
     if _chromium() is None:
         pytest.skip(f"browser tests need chromium at {DEFAULT_CHROMIUM} (apt-get install chromium)")
-    yield from demo_database(request.param, f"ocop_live_{os.getpid()}", sqlite_template, tmp_path_factory)
+    yield from demo_database(LIVE_BACKEND, f"ocop_live_{os.getpid()}", sqlite_template, tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
