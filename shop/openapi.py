@@ -15,8 +15,9 @@ answers it can really give, derived from what the app enforces for all routes:
 - whatever a handler declares in ``opt["problems"]`` (429 on logins, 502 when a payment
   provider fails, 503 when a webhook is not configured).
 
-:func:`declare_input_rules` writes into the served document what the input guard refuses in
-every text: a string parameter or body field takes no control characters.
+:func:`declare_input_rules` writes into the served document what the server refuses in every
+request: a string parameter or body field takes no control characters (:mod:`shop.input_guard`),
+and a strict body takes no field it does not know (msgspec's ``forbid_unknown_fields``).
 
 It also answers ``OPTIONS`` with the methods the path really has: Litestar 2 lists only the
 methods of the first handler registered on a path (litestar-org/litestar#4169, fixed in v3).
@@ -28,6 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from litestar import Litestar, Request
 from litestar.enums import ScopeType
 from litestar.exceptions import MethodNotAllowedException, NotFoundException
@@ -151,11 +153,32 @@ def _plain_strings(schema: Any, components: dict[str, Any], seen: set[str]) -> I
         yield from _plain_strings(value, components, seen)
 
 
+def _strict_structs() -> dict[str, bool]:
+    """Each request schema's name, and whether it refuses fields it does not know."""
+    strict: dict[str, set[bool]] = {}
+    pending: list[type[msgspec.Struct]] = [msgspec.Struct]
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        strict.setdefault(cls.__name__, set()).add(cls.__struct_config__.forbid_unknown_fields)
+    return {name: values.pop() for name, values in strict.items() if len(values) == 1}
+
+
+def _refuse_unknown_fields(components: dict[str, Any]) -> None:
+    """msgspec refuses unknown fields where a struct says so; the document did not tell."""
+    strict = _strict_structs()
+    for name, schema in components.items():
+        if strict.get(schema.get("title", name)) and schema.get("type") == "object":
+            schema["additionalProperties"] = False
+
+
 def declare_input_rules(document: dict[str, Any]) -> dict[str, Any]:
-    """Add the control-character rule to every text a request carries (once per document)."""
+    """Add the rules the server enforces on every request to the document (once per document):
+    no control character in a text, no field a strict schema does not know."""
     if document.get(_DECLARED):
         return document
     components = document.get("components", {}).get("schemas", {})
+    _refuse_unknown_fields(components)
     seen: set[str] = set()
     for path, item in document.get("paths", {}).items():
         if not path.startswith("/api/"):
@@ -169,7 +192,7 @@ def declare_input_rules(document: dict[str, Any]) -> dict[str, Any]:
             ]
             for string in _plain_strings(inputs, components, seen):
                 string["pattern"] = NO_CONTROL_CHARACTERS
-    document[_DECLARED] = ["no-control-characters"]
+    document[_DECLARED] = ["no-control-characters", "no-unknown-fields"]
     return document
 
 

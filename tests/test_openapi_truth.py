@@ -90,3 +90,11 @@ async def test_options_lists_every_method_of_the_path(client, path, allowed):
 
 async def test_options_on_no_such_path_is_not_found(client):
     assert (await client.options("/api/v1/no-such-thing")).status_code == 404
+
+
+async def test_strict_bodies_declare_that_they_refuse_unknown_fields(client, document):
+    login = document["components"]["schemas"]["LoginIn"]
+    assert login["additionalProperties"] is False
+    answer = await client.post("/api/v1/auth/login", json={"username": "x", "password": "y", "extra": 1})
+    assert answer.status_code in (400, 422)
+    assert answer.headers["content-type"].startswith("application/problem+json")
