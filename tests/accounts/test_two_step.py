@@ -44,7 +44,8 @@ async def enrolled(session: AsyncSession, username: str) -> tuple[pyotp.TOTP, li
 
 async def _api_login(client: httpx.AsyncClient, username: str, **extra: str) -> httpx.Response:
     client.cookies.clear()  # each a new client (a session cookie would ask for CSRF)
-    return await client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD} | extra)
+    body = {"username": username, "password": PASSWORD} | extra
+    return await client.post("/api/v1/auth/login", json=body, headers={"Accept-Language": "en"})
 
 
 async def _failures(database: Database, username: str) -> int:
