@@ -62,7 +62,9 @@ async def test_a_manager_enrols_on_the_security_page_then_logs_in_in_two_steps(
     assert (await post(client, "/account/security/", "/account/security/enrol", {})).status_code == 303
     page = await client.get("/account/security/?lang=en")
     assert "<svg" in page.text and "no-store" in page.headers["cache-control"]
-    secret = re.search(r'class="totp-secret"[^>]*>([A-Z2-7 ]+)<', page.text).group(1).replace(" ", "")
+    shown_secret = re.search(r'class="totp-secret"[^>]*>([A-Z2-7 ]+)<', page.text)
+    assert shown_secret, "no key on the page"
+    secret = shown_secret.group(1).replace(" ", "")
     uri = totp.provisioning_uri(secret, name)
     assert uri.startswith("otpauth://totp/OCOP%20Market:") and "issuer=OCOP%20Market" in uri
     code = pyotp.TOTP(secret).now()
