@@ -6,13 +6,16 @@ wraps the mounted admin app: before Piccolo sees the attempt, the same limiter r
 client that has been failing at that username (429 with Retry-After, the password not
 checked); after, a refused password is recorded as the app's own failures are. The right
 password from an address that has not been failing is always accepted, as on ``/login``.
+
+A user with two-step sign-in is asked for the code by Piccolo (``admin.second_factor``):
+that answer is not a failure, while a wrong code is one, as at ``/login``.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from litestar.enums import ScopeType
 from litestar.types import (
@@ -27,6 +30,7 @@ from litestar.types import (
 )
 from starlette.requests import Request as StarletteRequest
 
+from admin.second_factor import Attempt, current_attempt
 from shop.accounts import services
 from shop.db import Database
 from shop.errors import TooManyRequests
@@ -58,6 +62,7 @@ async def limit_login(
         await _answer(send, 413, {"detail": "Request body too large"})
         return
     username = await _username(scope, body)
+    scope, body = _code_field_named(scope, body)
     client_info = scope.get("client")
     client = str(client_info[0]) if client_info else "unknown"  # as the app's own login sees it
     limits = {"max_failures": settings.login_max_failures, "window": settings.login_window}
@@ -70,6 +75,7 @@ async def limit_login(
             await _answer(send, 429, {"detail": detail}, [(b"retry-after", str(slowed.retry_after).encode())])
             return
     outcome: dict[str, Any] = {}
+    attempt = Attempt()
 
     async def watch(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -80,16 +86,36 @@ async def limit_login(
             )
         await send(message)
 
-    await app(scope, _replay(body), watch)
-    if username and _refused(outcome):
+    token = current_attempt.set(attempt)
+    try:
+        await app(scope, _replay(body), watch)
+    finally:
+        current_attempt.reset(token)
+    if username and _refused(outcome) and not attempt.asked_for_code:
         async with db.write_sessions() as session:
             await services.record_login_failure(session, username=username, client=client)
             await session.commit()
 
 
+def _code_field_named(scope: Scope, body: bytes) -> tuple[Scope, bytes]:
+    """Piccolo's HTML login page names its code field ``mfa_token`` while its endpoint reads
+    ``mfa_code`` (piccolo_api 1.11): the code typed there is passed on under that name too."""
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"")
+    if not content_type.startswith(b"application/x-www-form-urlencoded"):
+        return scope, body
+    fields = parse_qs(body.decode("utf-8", "replace"))
+    if "mfa_code" in fields or not fields.get("mfa_token"):
+        return scope, body
+    body += b"&" + urlencode({"mfa_code": fields["mfa_token"][0]}).encode()
+    headers = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return {**scope, "headers": headers}, body  # type: ignore[return-value]
+
+
 def _refused(outcome: dict[str, Any]) -> bool:
     """Piccolo refused the password: 401 for JSON, its login page again (200, no session
-    cookie) for a form. A 403 (CSRF), 422 (a field missing) or 429 checked no password."""
+    cookie) for a form. A 403 (CSRF), 422 (a field missing) or 429 checked no password.
+    (A right password asked for its second-factor code looks the same: the caller knows.)"""
     status = outcome.get("status")
     return status == 401 or (status == 200 and not outcome.get("session"))
 

@@ -28,6 +28,7 @@ from admin.config import TABLES, AdminTable
 from admin.forms import build_forms
 from admin.hooks import hooks_for
 from admin.login_limits import limit_login
+from admin.second_factor import SECURITY_PAGE, AppSecondFactor
 from admin.tables import generate_tables
 from admin.translation_vi import VIETNAMESE
 from shop.db import Database
@@ -60,6 +61,8 @@ READ_ONLY = Validators(
 )
 
 
+MFA_SETUP_PATH = "/api/mfa-setup"  # Piccolo's own set-up pages, under the admin's menu
+
 # Technical columns the office never needs in a list (still in the row's form).
 TECHNICAL = frozenset({"search_text", "folded", "token", "idempotency_key", "request_hash", "payload_hash"})
 
@@ -70,6 +73,10 @@ OFFICE_LINKS = {
     "Nhập danh sách sản phẩm": "/office/import/",
     "Văn phòng OCOP": "/office/",
 }
+
+
+def is_mfa_setup(scope: Scope) -> bool:
+    return str(scope.get("path", "")).rstrip("/").endswith(MFA_SETUP_PATH)
 
 
 def listed_columns(table: type[Table]) -> list[Any]:
@@ -127,6 +134,8 @@ class AdminSite:
                 production=self._settings.secure_cookies,
                 auto_include_related=False,
                 sidebar_links=OFFICE_LINKS,
+                # Its login asks an enrolled user for the code of the app's two-step sign-in.
+                mfa_providers=[AppSecondFactor(self._db, self._settings)],
             )
         return self._app
 
@@ -138,6 +147,13 @@ class AdminSite:
             # The SPA loads ./assets/… relatively: /admin must become /admin/.
             if scope["type"] == ScopeType.HTTP and scope.get("raw_path") == b"/admin":
                 start = {"type": "http.response.start", "status": 307, "headers": [(b"location", b"/admin/")]}
+                await send(cast(Message, start))
+                await send(cast(Message, {"type": "http.response.body", "body": b""}))
+                return
+            # Two-step sign-in is set up on the app's page, not on Piccolo's (its menu links here).
+            if scope["type"] == ScopeType.HTTP and is_mfa_setup(scope):
+                location = SECURITY_PAGE.encode()
+                start = {"type": "http.response.start", "status": 303, "headers": [(b"location", location)]}
                 await send(cast(Message, start))
                 await send(cast(Message, {"type": "http.response.body", "body": b""}))
                 return
