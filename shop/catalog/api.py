@@ -16,9 +16,11 @@ from shop.catalog import cache, certificates, producer_queries, queries, schemas
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.i18n import current_language
+from shop.paging import MAX_PAGE_SIZE, Page, PageNumber, paginate
+from shop.paging import PageSize as AnyPageSize
 
 Sort = Literal["name", "-name", "price", "-price", "stars", "-stars", "newest"]
-PageNumber = Annotated[int, Parameter(ge=1, le=100_000, description="1-based page number")]
+# Products are the heaviest rows to build: their pages stop at a lower size than the others.
 PageSize = Annotated[int, Parameter(ge=1, le=queries.MAX_PAGE_SIZE)]
 Text = Annotated[str | None, Parameter(max_length=200)]
 Code = Annotated[str | None, Parameter(max_length=40)]  # a group, producer or sales point code
@@ -40,7 +42,7 @@ class ProductController(Controller):
         "/",
         operation_id="listProducts",
         summary="Sellable certified products",
-        responses={200: ResponseSpec(data_container=schemas.Page[schemas.ProductSummary])},
+        responses={200: ResponseSpec(data_container=Page[schemas.ProductSummary])},
     )
     async def list_products(
         self,
@@ -145,7 +147,7 @@ class ProducerController(Controller):
         kind: Literal["cooperative", "enterprise", "cooperative_group", "household_business"] | None = None,
         page: PageNumber = 1,
         page_size: PageSize = 24,
-    ) -> schemas.Page[schemas.ProducerOut]:
+    ) -> Page[schemas.ProducerOut]:
         return await producer_queries.list_producers(
             session, q=q, kind=kind, page=page, page_size=page_size, on=today()
         )
@@ -209,5 +211,8 @@ class GroupController(Controller):
     tags = ["catalog"]
 
     @get("/", operation_id="listGroups", summary="OCOP product groups and sub-groups")
-    async def list_groups(self, session: AsyncSession) -> list[schemas.GroupOut]:
-        return await queries.list_groups(session)
+    async def list_groups(
+        self, session: AsyncSession, page: PageNumber = 1, page_size: AnyPageSize = MAX_PAGE_SIZE
+    ) -> Page[schemas.GroupOut]:
+        rows, total = await paginate(session, queries.groups_select(), page=page, page_size=page_size)
+        return Page(items=queries.group_outs(rows), total=total, page=page, page_size=page_size)

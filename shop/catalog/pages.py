@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
 from shop.catalog import cache, producer_queries, queries, schemas
-from shop.catalog.api import Code, PageNumber, Sort, Stars, Text, _key
+from shop.catalog.api import Code, Sort, Stars, Text, _key
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
@@ -27,6 +27,7 @@ from shop.geo.models import Area, Place
 from shop.i18n import _, current_language
 from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
+from shop.paging import Page, PageNumber
 from shop.storefront.currency import approximator, rates
 
 PAGE_SIZE = 24
@@ -72,7 +73,7 @@ async def shared(
 
 @dataclass(frozen=True)
 class _Listing:
-    result: schemas.Page[schemas.ProductSummary]
+    result: Page[schemas.ProductSummary]
     filters: queries.ProductFilter
     error: str | None
     groups: list[schemas.GroupOut]

@@ -15,6 +15,7 @@ from shop.errors import NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import N_
+from shop.paging import Page
 from shop.text import search_terms
 
 
@@ -61,7 +62,7 @@ async def _producer_outs(
 
 async def list_producers(
     session: AsyncSession, *, q: str | None, kind: str | None, page: int, page_size: int, on: dt.date
-) -> schemas.Page[schemas.ProducerOut]:
+) -> Page[schemas.ProducerOut]:
     stmt = sa.select(Producer).where(Producer.is_active.is_(True))
     for term in search_terms(q):
         # Producers are few per province; folding in SQL is not portable, so match the
@@ -78,7 +79,7 @@ async def list_producers(
         )
     )
     items = await _producer_outs(session, producers, on)
-    return schemas.Page(items=items, total=total, page=page, page_size=page_size)
+    return Page(items=items, total=total, page=page, page_size=page_size)
 
 
 async def producer_detail(

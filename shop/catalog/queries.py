@@ -32,6 +32,7 @@ from shop.errors import InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra
 from shop.i18n import DEFAULT_LANGUAGE, N_
+from shop.paging import Page
 from shop.text import search_terms
 
 M = TypeVar("M", Producer, ProductGroup, Place)
@@ -266,7 +267,7 @@ async def list_products(
     page_size: int,
     on: dt.date,
     language: str,
-) -> schemas.Page[schemas.ProductSummary]:
+) -> Page[schemas.ProductSummary]:
     stmt = await _filtered(session, filters, on)
     key = (cache.database_key(session), filters, on)
     total = cache.totals.get(key)
@@ -283,7 +284,7 @@ async def list_products(
     )
     related = await _related(session, products, language)
     items = [summary(product, related, on, language) for product in products]
-    return schemas.Page(items=items, total=total, page=page, page_size=page_size)
+    return Page(items=items, total=total, page=page, page_size=page_size)
 
 
 async def translated_names(session: AsyncSession, ids: Iterable[int], language: str) -> dict[int, str]:
@@ -383,14 +384,19 @@ async def product_detail(
 
 
 async def list_groups(session: AsyncSession) -> list[schemas.GroupOut]:
+    return group_outs((await session.execute(groups_select())).all())
+
+
+def groups_select() -> sa.Select[ProductGroup, str]:
     parent = aliased(ProductGroup)
-    rows = (
-        await session.execute(
-            sa.select(ProductGroup, parent.code)
-            .outerjoin(parent, parent.id == ProductGroup.parent_id)
-            .order_by(ProductGroup.criteria_version, ProductGroup.id)
-        )
-    ).all()
+    return (
+        sa.select(ProductGroup, parent.code)
+        .outerjoin(parent, parent.id == ProductGroup.parent_id)
+        .order_by(ProductGroup.criteria_version, ProductGroup.id)
+    )
+
+
+def group_outs(rows: Sequence[sa.Row[ProductGroup, str]]) -> list[schemas.GroupOut]:
     return [
         schemas.GroupOut(
             id=g.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 import msgspec
 
@@ -20,16 +20,6 @@ Stars = Annotated[int, msgspec.Meta(ge=3, le=5)]
 # it is declared (query, path or body), never sent to the database to overflow there.
 MAX_ID = 2_147_483_647
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
-T = TypeVar("T")
-
-
-class Page(msgspec.Struct, Generic[T]):
-    """A list as API.md fixes it."""
-
-    items: list[T]
-    total: int
-    page: int
-    page_size: int
 
 
 class ProducerRef(msgspec.Struct):

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import current_user, requires_admin, requires_login
 from shop.accounts.services import CurrentUser
-from shop.catalog.schemas import MAX_ID, Page
+from shop.catalog.schemas import MAX_ID
 from shop.catalog.sellability import today
 from shop.errors import Unauthenticated
 from shop.inventory import (
@@ -36,9 +36,17 @@ from shop.inventory import (
 )
 from shop.inventory.documents import TransferStatus
 from shop.inventory.models import DocumentKind, MovementKind, Ownership
+from shop.paging import (
+    DEFAULT_PAGE_SIZE,
+    Page,
+    PageNumber,
+    PageSize,
+    page_of,
+    page_of_list,
+    paginate,
+    paginate_scalars,
+)
 
-PageNumber = Annotated[int, Parameter(ge=1, le=100_000)]
-PageSize = Annotated[int, Parameter(ge=1, le=queries.MAX_PAGE_SIZE)]
 Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 OptionalId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 Days = Annotated[int, Parameter(ge=1, le=3650, description="30, 60 or 90 on the screens")]
@@ -56,9 +64,12 @@ class SalesPointController(Controller):
     tags = ["sales points"]
 
     @get("/", operation_id="listSalesPoints", summary="Sales points and open trade fairs")
-    async def list_sales_points(self, session: AsyncSession) -> dict[str, object]:
-        items = await services.list_sales_points(session, on=today())
-        return {"items": items, "total": len(items), "page": 1, "page_size": max(len(items), 1)}
+    async def list_sales_points(
+        self, session: AsyncSession, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    ) -> Page[schemas.SalesPointOut]:
+        stmt = services.open_locations_select(on=today())
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        return page_of(await services.outs(session, found), total, page=page, page_size=page_size)
 
     @get("/{code:str}", operation_id="getSalesPoint")
     async def get_sales_point(self, session: AsyncSession, code: str) -> schemas.SalesPointOut:
@@ -102,7 +113,7 @@ class StockController(Controller):
         expiring_within: Days | None = None,
         product_id: OptionalId = None,
         page: PageNumber = 1,
-        page_size: PageSize = 50,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[schemas.StockOut]:
         user = actor(request)
         location = await access.location(session, user, code)
@@ -129,7 +140,7 @@ class StockController(Controller):
         since: dt.date | None = None,
         until: dt.date | None = None,
         page: PageNumber = 1,
-        page_size: PageSize = 50,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[schemas.MovementOut]:
         user = actor(request)
         location = await access.location(session, user, code)
@@ -144,12 +155,23 @@ class StockController(Controller):
 
     @get("/expiring", operation_id="listExpiring", summary="Batches on hand expiring within N days")
     async def expiring(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: str, days: Days = 30
-    ) -> list[schemas.ExpiringOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        days: Days = 30,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[schemas.ExpiringOut]:
         user = actor(request)
         location = await access.location(session, user, code)
-        producer_id = access.only_producer(user, location)
-        return await shelf.expiring(session, location, days=days, today=today(), producer_id=producer_id)
+        on = today()
+        stmt = shelf.expiring_select(
+            location, days=days, today=on, producer_id=access.only_producer(user, location)
+        )
+        rows, total = await paginate(session, stmt, page=page, page_size=page_size)
+        items = await shelf.expiring_outs(session, rows, today=on)
+        return page_of(items, total, page=page, page_size=page_size)
 
     @get("/compliance", operation_id="getCompliance", summary="Share of OCOP-certified and local products")
     async def compliance(
@@ -160,10 +182,18 @@ class StockController(Controller):
 
     @get("/reorder", operation_id="listReorder", summary="Low stock and reorder suggestions")
     async def reorder(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: str
-    ) -> list[schemas.ReorderOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[schemas.ReorderOut]:
+        """Computed per product from sales, stock and minimums, then paged (its total is the
+        number of products to reorder at this location)."""
         location = await access.location(session, actor(request), code, change=True)
-        return await planning.reorder(session, location, today=today())
+        found = await planning.reorder(session, location, today=today())
+        return page_of_list(found, page=page, page_size=page_size)
 
     @put("/thresholds", operation_id="setThresholds", summary="Low-stock minimums (managers)")
     async def thresholds(
@@ -242,11 +272,20 @@ class StockController(Controller):
 
     @get("/counts", operation_id="listCounts")
     async def list_counts(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: str
-    ) -> list[schemas.CountOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[schemas.CountOut]:
         user = actor(request)
         location = await access.location(session, user, code, change=True)
-        return await views.list_counts(session, user, location)
+        found, total = await paginate_scalars(
+            session, views.counts_select(location), page=page, page_size=page_size
+        )
+        items = [await views.count_out(session, user, c) for c in found]
+        return page_of(items, total, page=page, page_size=page_size)
 
     @get("/transfers", operation_id="listLocationTransfers", summary="Transfers in and out")
     async def list_transfers(
@@ -256,9 +295,14 @@ class StockController(Controller):
         code: str,
         direction: Literal["in", "out"] | None = None,
         status: TransferStatus | None = None,
-    ) -> list[schemas.TransferOut]:
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[schemas.TransferOut]:
         location = await access.location(session, actor(request), code, change=True)
-        return await views.list_transfers(session, location, direction=direction, status=status)
+        stmt = views.transfers_select(location, direction=direction, status=status)
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        items = [await views.transfer_out(session, t) for t in found]
+        return page_of(items, total, page=page, page_size=page_size)
 
     @get(
         "/reconciliation", operation_id="getReconciliation", summary="What is left at a fair, and from where"

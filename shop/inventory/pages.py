@@ -20,9 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_login
 from shop.catalog.sellability import today
 from shop.inventory import access, queries, shelf
-from shop.inventory.api import Id, PageNumber
+from shop.inventory.api import Id
 from shop.inventory.models import MovementKind, Ownership
 from shop.inventory.pages_base import actor, render
+from shop.paging import PageNumber
 
 PAGE_SIZE = 25
 Search = Annotated[str | None, Parameter(max_length=200)]

@@ -107,5 +107,7 @@ async def reorder(session: AsyncSession, location: Location, *, today: dt.date) 
         )
         for pid, quantity, cover in rows
     ]
-    out.sort(key=lambda r: (r.days_of_cover if r.days_of_cover is not None else -1, r.product.name))
+    out.sort(
+        key=lambda r: (r.days_of_cover if r.days_of_cover is not None else -1, r.product.name, r.product.id)
+    )
     return out

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.models import PiccoloUser
 from shop.catalog.models import Producer, Product
-from shop.catalog.schemas import Page
 from shop.catalog.sellability import sellable_product_clause
 from shop.inventory import schemas
 from shop.inventory.documents import WriteOff
@@ -30,9 +29,8 @@ from shop.inventory.models import (
     StockLevel,
     StockThreshold,
 )
+from shop.paging import Page
 from shop.text import search_terms
-
-MAX_PAGE_SIZE = 200
 
 
 @dataclass(frozen=True)

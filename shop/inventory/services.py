@@ -51,10 +51,14 @@ async def open_locations(
     session: AsyncSession, *, on: dt.date, include_past_fairs: bool = False
 ) -> list[Location]:
     """Active sales points and fairs by name (a fair shows until its last day)."""
+    return list(await session.scalars(open_locations_select(on=on, include_past_fairs=include_past_fairs)))
+
+
+def open_locations_select(*, on: dt.date, include_past_fairs: bool = False) -> sa.Select[Location]:
     stmt = sa.select(Location).where(Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True))
     if not include_past_fairs:
         stmt = stmt.where(sa.or_(Location.ends_on.is_(None), Location.ends_on >= on))
-    return list(await session.scalars(stmt.order_by(Location.name)))
+    return stmt.order_by(Location.name, Location.id)
 
 
 async def list_sales_points(

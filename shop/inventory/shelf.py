@@ -4,6 +4,7 @@ expiry date, and how much of the stock is certified OCOP and local (the office's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,13 @@ async def expiring(
     session: AsyncSession, location: Location, *, days: int, today: dt.date, producer_id: int | None = None
 ) -> list[schemas.ExpiringOut]:
     """Batches on hand that expire within ``days`` (or already have), soonest first."""
+    stmt = expiring_select(location, days=days, today=today, producer_id=producer_id)
+    return await expiring_outs(session, (await session.execute(stmt)).all(), today=today)
+
+
+def expiring_select(
+    location: Location, *, days: int, today: dt.date, producer_id: int | None = None
+) -> sa.Select[StockLevel, Batch]:
     stmt = (
         sa.select(StockLevel, Batch)
         .join(Batch, Batch.id == StockLevel.batch_id)
@@ -34,7 +42,12 @@ async def expiring(
         stmt = stmt.where(
             StockLevel.product_id.in_(sa.select(Product.id).where(Product.producer_id == producer_id))
         )
-    rows = (await session.execute(stmt)).all()
+    return stmt
+
+
+async def expiring_outs(
+    session: AsyncSession, rows: Sequence[sa.Row[StockLevel, Batch]], *, today: dt.date
+) -> list[schemas.ExpiringOut]:
     refs = await product_refs(session, {level.product_id for level, _ in rows}, on=today)
     return [
         schemas.ExpiringOut(

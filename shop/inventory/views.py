@@ -104,12 +104,19 @@ async def list_transfers(
     limit: int = 100,
 ) -> list[schemas.TransferOut]:
     """Transfers into or out of a location, newest first."""
+    stmt = transfers_select(location, direction=direction, status=status).limit(limit)
+    return [await transfer_out(session, t) for t in await session.scalars(stmt)]
+
+
+def transfers_select(
+    location: Location, *, direction: str | None = None, status: TransferStatus | None = None
+) -> sa.Select[Transfer]:
     outgoing, incoming = Transfer.from_location_id == location.id, Transfer.to_location_id == location.id
     where = {"out": outgoing, "in": incoming}.get(direction or "", sa.or_(outgoing, incoming))
-    stmt = sa.select(Transfer).where(where).order_by(Transfer.id.desc()).limit(limit)
+    stmt = sa.select(Transfer).where(where).order_by(Transfer.id.desc())
     if status is not None:
         stmt = stmt.where(Transfer.status == status)
-    return [await transfer_out(session, t) for t in await session.scalars(stmt)]
+    return stmt
 
 
 async def count_out(session: AsyncSession, user: CurrentUser, count: StockCount) -> schemas.CountOut:
@@ -173,13 +180,13 @@ async def _on_hand(
 async def list_counts(
     session: AsyncSession, user: CurrentUser, location: Location, limit: int = 50
 ) -> list[schemas.CountOut]:
-    stmt = (
-        sa.select(StockCount)
-        .where(StockCount.location_id == location.id)
-        .order_by(StockCount.id.desc())
-        .limit(limit)
-    )
+    stmt = counts_select(location).limit(limit)
     return [await count_out(session, user, c) for c in await session.scalars(stmt)]
+
+
+def counts_select(location: Location) -> sa.Select[StockCount]:
+    """A location's counts, newest first."""
+    return sa.select(StockCount).where(StockCount.location_id == location.id).order_by(StockCount.id.desc())
 
 
 def _variance_out(v: count_review.Variance, *, hidden: bool) -> schemas.CountVarianceOut:

@@ -241,7 +241,7 @@ async def test_the_product_detail_costs_a_fixed_number_of_statements(client, cat
 
 
 async def test_groups_are_listed_with_their_criteria_version(client):
-    groups = (await client.get("/api/v1/groups")).json()
+    groups = (await client.get("/api/v1/groups")).json()["items"]
     codes = {g["code"] for g in groups}
     assert {"food", "beverage", "herbal", "handicraft", "ornamental", "tourism"} <= codes
     assert all(g["criteria_version"] == "148/QĐ-TTg" for g in groups)

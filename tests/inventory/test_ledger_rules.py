@@ -359,7 +359,7 @@ async def test_near_expiry_goods_are_listed_soonest_first(api: Api, world):
     ]
     await api.post("/api/v1/sales-points/SP-A/receipts", body)
     expiring = await api.get("/api/v1/sales-points/SP-A/expiring?days=30")
-    assert [(e["batch"]["code"], e["on_hand"], e["days_left"]) for e in expiring] == [
+    assert [(e["batch"]["code"], e["on_hand"], e["days_left"]) for e in expiring["items"]] == [
         ("OLD", 3, 10),
         ("H", 2, 25),
     ]
@@ -396,7 +396,7 @@ async def test_reorder_suggests_what_falls_below_the_minimum_or_a_week_of_sales(
         await reservations.fulfil(s, held, order_id=7)
         await s.commit()
     suggestions = await api.get("/api/v1/sales-points/SP-A/reorder")
-    by_product = {r["product"]["id"]: r for r in suggestions}
+    by_product = {r["product"]["id"]: r for r in suggestions["items"]}
     assert by_product[noodles]["suggested_quantity"] == 5 - 3
     assert by_product[honey]["sold_last_30_days"] == 30
     assert by_product[honey]["days_of_cover"] == 4.0
