@@ -92,11 +92,11 @@ async def test_sales_points_are_public(client, session):
 
 
 async def test_place_pickers(client):
-    provinces = (await client.get("/api/v1/places/provinces")).json()
+    provinces = (await client.get("/api/v1/places/provinces")).json()["items"]
     assert len(provinces) == 34
-    legacy = (await client.get("/api/v1/places/provinces?era=legacy")).json()
+    legacy = (await client.get("/api/v1/places/provinces?era=legacy")).json()["items"]
     assert len(legacy) == 63
     hanoi = next(p for p in provinces if p["code"] == "01")
-    communes = (await client.get(f"/api/v1/places/provinces/{hanoi['code']}/communes")).json()
+    communes = (await client.get(f"/api/v1/places/provinces/{hanoi['code']}/communes")).json()["items"]
     assert len(communes) > 100
     assert (await client.get("/api/v1/places/provinces/99/communes")).status_code == 404

@@ -15,6 +15,7 @@ from shop.accounts.guards import current_user, requires_admin, requires_login
 from shop.accounts.models import Role, TokenKind
 from shop.db_types import utcnow
 from shop.errors import Unauthenticated
+from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of
 
 
 def user_out(user: services.CurrentUser) -> schemas.UserOut:
@@ -122,9 +123,15 @@ class PeopleController(Controller):
 
     @get("/", operation_id="listUsers", summary="People with their role and scope (the office)")
     async def list(
-        self, session: AsyncSession, q: str | None = None, role: Role | None = None
-    ) -> list[schemas.PersonOut]:
-        return [person_out(p) for p in await people.search(session, q=q, role=role)]
+        self,
+        session: AsyncSession,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        role: Role | None = None,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[schemas.PersonOut]:
+        found, total = await people.search_page(session, q=q, role=role, page=page, page_size=page_size)
+        return page_of([person_out(p) for p in found], total, page=page, page_size=page_size)
 
     @get("/{user_id:int}", operation_id="getUser", summary="One person")
     async def show(self, session: AsyncSession, user_id: UserId) -> schemas.PersonOut:

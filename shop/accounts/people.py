@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop import paging
 from shop.accounts.models import Account, AccountLocation, AuthToken, PiccoloSession, PiccoloUser, Role
 from shop.accounts.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 from shop.accounts.services import LOCATION_ROLES, location_ids, producer_id
@@ -106,6 +107,19 @@ async def search(
     session: AsyncSession, *, q: str | None = None, role: Role | None = None, limit: int = 200
 ) -> list[Person]:
     """People by username, name or e-mail (any part), the active ones first."""
+    return await _people(session, search_select(q=q, role=role).limit(limit))
+
+
+async def search_page(
+    session: AsyncSession, *, q: str | None, role: Role | None, page: int, page_size: int
+) -> tuple[list[Person], int]:
+    """One page of ``search`` and how many people it finds in all."""
+    stmt = search_select(q=q, role=role)
+    total = await paging.count(session, stmt)
+    return await _people(session, stmt.limit(page_size).offset(paging.offset(page, page_size))), total
+
+
+def search_select(*, q: str | None = None, role: Role | None = None) -> PeopleSelect:
     stmt = _people_select()
     if q:
         like = f"%{q.strip().lower()}%"
@@ -122,8 +136,7 @@ async def search(
         )
     if role is not None:
         stmt = stmt.where(Account.role == role)
-    stmt = stmt.order_by(PiccoloUser.active.desc(), PiccoloUser.username).limit(limit)
-    return await _people(session, stmt)
+    return stmt.order_by(PiccoloUser.active.desc(), PiccoloUser.username, PiccoloUser.id)
 
 
 async def get(session: AsyncSession, user_id: int) -> Person:

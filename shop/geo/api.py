@@ -13,6 +13,7 @@ from shop.errors import NotFound
 from shop.geo import services
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.i18n import N_
+from shop.paging import MAX_PAGE_SIZE, Page, PageNumber, PageSize, page_of, paginate_scalars
 
 
 class PlaceOut(msgspec.Struct):
@@ -43,16 +44,24 @@ class PlaceController(Controller):
 
     @get("/provinces", operation_id="listProvinces", summary="Provinces (today's map by default)")
     async def provinces(
-        self, session: AsyncSession, era: Literal["current", "legacy"] = "current"
-    ) -> list[PlaceOut]:
-        return [_out(p) for p in await services.provinces(session, PlaceEra(era))]
+        self,
+        session: AsyncSession,
+        era: Literal["current", "legacy"] = "current",
+        page: PageNumber = 1,
+        page_size: PageSize = MAX_PAGE_SIZE,
+    ) -> Page[PlaceOut]:
+        stmt = services.provinces_select(PlaceEra(era))
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        return page_of([_out(p) for p in found], total, page=page, page_size=page_size)
 
     @get(
         "/provinces/{code:str}/communes",
         operation_id="listCommunes",
         summary="Communes and wards of a province of today's map",
     )
-    async def communes(self, session: AsyncSession, code: str) -> list[PlaceOut]:
+    async def communes(
+        self, session: AsyncSession, code: str, page: PageNumber = 1, page_size: PageSize = MAX_PAGE_SIZE
+    ) -> Page[PlaceOut]:
         province = await session.scalar(
             sa.select(Place).where(
                 Place.era == PlaceEra.current, Place.level == PlaceLevel.province, Place.code == code
@@ -60,4 +69,6 @@ class PlaceController(Controller):
         )
         if province is None:
             raise NotFound(N_("No province with code {code}."), code=code)
-        return [_out(p) for p in await services.communes(session, province.id)]
+        stmt = services.communes_select(province.id)
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        return page_of([_out(p) for p in found], total, page=page, page_size=page_size)

@@ -112,14 +112,22 @@ def _parts(text: str) -> list[_Part]:
 
 async def provinces(session: AsyncSession, era: PlaceEra = PlaceEra.current) -> list[Place]:
     """The provinces of one map, by name (folded, so both databases sort "Đ" alike)."""
+    return list(await session.scalars(provinces_select(era)))
+
+
+def provinces_select(era: PlaceEra = PlaceEra.current) -> sa.Select[Place]:
     query = sa.select(Place).where(Place.era == era, Place.level == PlaceLevel.province)
-    return list(await session.scalars(query.order_by(Place.folded, Place.name)))
+    return query.order_by(Place.folded, Place.name, Place.id)
 
 
 async def communes(session: AsyncSession, province_id: int) -> list[Place]:
     """The communes, wards and special zones of a province (of either map), by name."""
+    return list(await session.scalars(communes_select(province_id)))
+
+
+def communes_select(province_id: int) -> sa.Select[Place]:
     query = sa.select(Place).where(Place.province_id == province_id, Place.level == PlaceLevel.commune)
-    return list(await session.scalars(query.order_by(Place.folded, Place.name)))
+    return query.order_by(Place.folded, Place.name, Place.id)
 
 
 # Provinces of both maps per database: reference data that never changes while the app runs.

@@ -34,6 +34,7 @@ from shop.orders.schemas import (
     RejectIn,
     ShipIn,
 )
+from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of, paginate
 
 
 async def _place(session: AsyncSession, order: Order) -> str | None:
@@ -93,10 +94,17 @@ class FulfilmentController(Controller):
 
     @get("/", operation_id="listFulfilments", summary="My fulfilment queue, oldest deadline first")
     async def list(
-        self, request: Request[Any, Any, Any], session: AsyncSession, status: FulfilmentStatus | None = None
-    ) -> list[FulfilmentQueueOut]:
-        found = await fulfilments.queue(session, actor(request), status)
-        return [await queue_out(session, f, loc) for f, loc in found]
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        status: FulfilmentStatus | None = None,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[FulfilmentQueueOut]:
+        stmt = fulfilments.queue_select(actor(request), status)
+        rows, total = await paginate(session, stmt, page=page, page_size=page_size)
+        items = [await queue_out(session, f, loc) for f, loc in rows]
+        return page_of(items, total, page=page, page_size=page_size)
 
     @get("/{fulfilment_id:int}", operation_id="getFulfilment", summary="One fulfilment")
     async def show(

@@ -145,12 +145,12 @@ def _scope(user: CurrentUser) -> sa.ColumnElement[bool]:
 DONE = (S.delivered, S.rejected, S.cancelled)
 
 
-async def queue(
-    session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
-) -> list[tuple[Fulfilment, Location]]:
+def queue_select(
+    user: CurrentUser, status: FulfilmentStatus | None = None
+) -> sa.Select[Fulfilment, Location]:
     """The fulfilments at the locations the user works at, once they can be fulfilled (the
     office sees every one): work to do by oldest deadline first, the history (delivered,
-    rejected, cancelled) by the latest change first."""
+    rejected, cancelled) by the latest change first; the id breaks ties, so pages are stable."""
     stmt = (
         sa.select(Fulfilment, Location)
         .join(Location, Location.id == Fulfilment.location_id)
@@ -164,7 +164,14 @@ async def queue(
         stmt = stmt.order_by(Fulfilment.updated_at.desc(), Fulfilment.id.desc())
     else:
         stmt = stmt.order_by(Fulfilment.due_at, Fulfilment.id)
-    rows = await session.execute(stmt.limit(limit))
+    return stmt
+
+
+async def queue(
+    session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
+) -> list[tuple[Fulfilment, Location]]:
+    """The first ``limit`` of ``queue_select`` (the portal's screen; the API pages through all)."""
+    rows = await session.execute(queue_select(user, status).limit(limit))
     return [(f, loc) for f, loc in rows.all()]
 
 

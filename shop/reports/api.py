@@ -11,16 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
+from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list
 from shop.reports import registry, tables
-from shop.reports.tables import Table, TableOut
+from shop.reports.tables import Table, TablePage
 from shop.web import CSV_TYPE, XLSX_TYPE, download
 
 Format = Literal["json", "csv", "xlsx"]
 
 
-def answer(table: Table, format: Format) -> Response[TableOut] | Response[bytes]:
+def answer(
+    table: Table, format: Format, *, page: int, page_size: int
+) -> Response[TablePage] | Response[bytes]:
+    """JSON: a page of the table's rows; CSV and Excel: the whole table."""
     if format == "json":
-        return Response(tables.as_json(table))
+        return Response(tables.as_page(table, page=page, page_size=page_size))
     if format == "csv":
         body, media = tables.to_csv(table), CSV_TYPE
     else:
@@ -35,8 +39,8 @@ class ReportController(Controller):
     security = [{"bearer": []}]
 
     @get("/", operation_id="listReports", summary="The reports there are")
-    async def index(self) -> list[str]:
-        return list(registry.REPORTS)
+    async def index(self, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE) -> Page[str]:
+        return page_of_list(list(registry.REPORTS), page=page, page_size=page_size)
 
     @get(
         "/{name:str}",
@@ -45,7 +49,13 @@ class ReportController(Controller):
         "stock-value, near-expiry-batches, slow-movers, fulfilment-sla, compliance",
     )
     async def report(
-        self, request: Request[Any, Any, Any], session: AsyncSession, name: str, format: Format = "json"
-    ) -> Response[TableOut] | Response[bytes]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        name: str,
+        format: Format = "json",
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Response[TablePage] | Response[bytes]:
         table = await registry.build(session, name, dict(request.query_params))
-        return answer(table, format)
+        return answer(table, format, page=page, page_size=page_size)

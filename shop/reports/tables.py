@@ -10,7 +10,7 @@ import msgspec
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from shop import spreadsheets
+from shop import paging, spreadsheets
 
 Cell = str | int | float | dt.date | None
 
@@ -27,16 +27,32 @@ class Table:
     bars: list[tuple[str, list[int]]] = field(default_factory=list)
 
 
-class TableOut(msgspec.Struct):
+class TablePage(msgspec.Struct):
+    """A report's table as a list (API.md's shape): a page of its rows, with its title and columns."""
+
     key: str
     title: str
     summary: str | None
     columns: list[str]
-    rows: list[list[Cell]]
+    items: list[list[Cell]]
+    total: int
+    page: int
+    page_size: int
 
 
-def as_json(table: Table) -> TableOut:
-    return TableOut(table.key, table.title, table.summary, table.columns, table.rows)
+def as_page(table: Table, *, page: int, page_size: int) -> TablePage:
+    """The rows are aggregates (one per province, month, product…) computed by the database."""
+    rows = paging.page_of_list(table.rows, page=page, page_size=page_size)
+    return TablePage(
+        key=table.key,
+        title=table.title,
+        summary=table.summary,
+        columns=table.columns,
+        items=rows.items,
+        total=rows.total,
+        page=page,
+        page_size=page_size,
+    )
 
 
 def to_csv(table: Table) -> bytes:

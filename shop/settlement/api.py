@@ -18,6 +18,7 @@ from shop.catalog.models import Producer
 from shop.errors import NotFound
 from shop.i18n import N_
 from shop.inventory.api import actor
+from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of, paginate, paginate_scalars
 from shop.settlement import exports, statements
 from shop.settlement.models import Statement, StatementStatus
 from shop.settlement.schemas import MonthIn, PayIn, StatementOut
@@ -58,13 +59,22 @@ class StatementController(Controller):
 
     @get("/", operation_id="listStatements", summary="A producer's settlement statements, newest first")
     async def index(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: ProducerCode
-    ) -> list[StatementOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: ProducerCode,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[StatementOut]:
         producer = await visible_producer(session, actor(request), code)
-        found = await session.scalars(
-            sa.select(Statement).where(Statement.producer_id == producer.id).order_by(Statement.month.desc())
+        stmt = (
+            sa.select(Statement)
+            .where(Statement.producer_id == producer.id)
+            .order_by(Statement.month.desc(), Statement.id.desc())
         )
-        return [await statement_out(session, s, producer, with_lines=False) for s in found]
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        items = [await statement_out(session, s, producer, with_lines=False) for s in found]
+        return page_of(items, total, page=page, page_size=page_size)
 
     @post(
         "/",
@@ -155,21 +165,25 @@ class OfficeStatementController(Controller):
 
     @get("/", operation_id="listMonthStatements", summary="Every producer's statement for a month")
     async def index(
-        self, session: AsyncSession, month: Month, status: StatementStatus | None = None
-    ) -> list[StatementOut]:
+        self,
+        session: AsyncSession,
+        month: Month,
+        status: StatementStatus | None = None,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[StatementOut]:
         wanted = statements.parse_month(month)
         stmt = (
             sa.select(Statement, Producer)
             .join(Producer, Producer.id == Statement.producer_id)
             .where(Statement.month == wanted)
-            .order_by(Producer.code)
+            .order_by(Producer.code, Statement.id)
         )
         if status is not None:
             stmt = stmt.where(Statement.status == status)
-        return [
-            await statement_out(session, s, p, with_lines=False)
-            for s, p in (await session.execute(stmt)).all()
-        ]
+        rows, total = await paginate(session, stmt, page=page, page_size=page_size)
+        items = [await statement_out(session, s, p, with_lines=False) for s, p in rows]
+        return page_of(items, total, page=page, page_size=page_size)
 
     @post(
         "/prepare",

@@ -26,10 +26,16 @@ async function loadCommunes() {
   const code = province.value;
   commune.replaceChildren(new Option(commune.dataset.placeholder, ""));
   if (!code) return;
-  const response = await fetch(`/api/v1/places/provinces/${encodeURIComponent(code)}/communes`);
-  if (!response.ok) return;
-  for (const place of await response.json()) {
-    commune.append(new Option(place.name, place.code));
+  const path = `/api/v1/places/provinces/${encodeURIComponent(code)}/communes`;
+  for (let page = 1, seen = 0; ; page += 1) {
+    const response = await fetch(`${path}?page=${page}&page_size=200`);
+    if (!response.ok) return;
+    const body = await response.json();
+    for (const place of body.items) {
+      commune.append(new Option(place.name, place.code));
+    }
+    seen += body.items.length;
+    if (!body.items.length || seen >= body.total) return;
   }
 }
 

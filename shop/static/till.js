@@ -218,9 +218,7 @@ class Till {
 
   async loadCatalog() {
     try {
-      const response = await call(`/api/v1/sales-points/${this.location}/till/products`);
-      if (!response.ok) throw new Error(String(response.status));
-      const products = await response.json();
+      const products = await this.fetchCatalog();
       const before = await one(this.db, "catalog", this.location);
       if (before) this.showChanges(catalogChanges(before.products, products, this.text));
       this.products = products;
@@ -238,6 +236,19 @@ class Till {
     }
     this.renderGroups();
     this.renderGrid();
+  }
+
+  // Every page of the till's product list (the API answers it in pages of at most 200).
+  async fetchCatalog() {
+    const products = [];
+    for (let page = 1; ; page += 1) {
+      const query = new URLSearchParams({ page: String(page), page_size: "200" });
+      const response = await call(`/api/v1/sales-points/${this.location}/till/products?${query}`);
+      if (!response.ok) throw new Error(String(response.status));
+      const body = await response.json();
+      products.push(...body.items);
+      if (!body.items.length || products.length >= body.total) return products;
+    }
   }
 
   showChanges(changes) {

@@ -15,6 +15,7 @@ from shop.errors import InvalidInput, field_error
 from shop.geo import services as geo
 from shop.i18n import N_, current_language
 from shop.inventory.api import Id
+from shop.paging import MAX_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list
 from shop.storefront import carts, shipping
 from shop.storefront.schemas import CartLineIn, CartLineOut, CartLinePatch, CartOut
 
@@ -38,8 +39,15 @@ class CartController(Controller):
         return await _view(session, cart_id)
 
     @get("/{cart_id:uuid}/lines", operation_id="listCartLines", summary="The cart's lines")
-    async def lines(self, session: AsyncSession, cart_id: uuid.UUID) -> list[CartLineOut]:
-        return (await _view(session, cart_id)).lines
+    async def lines(
+        self,
+        session: AsyncSession,
+        cart_id: uuid.UUID,
+        page: PageNumber = 1,
+        page_size: PageSize = MAX_PAGE_SIZE,
+    ) -> Page[CartLineOut]:
+        """A cart holds few lines, each checked against stock: the whole cart is read, then paged."""
+        return page_of_list((await _view(session, cart_id)).lines, page=page, page_size=page_size)
 
     @post(
         "/{cart_id:uuid}/lines", operation_id="addCartLine", summary="Add units of a product", status_code=200

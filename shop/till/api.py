@@ -22,6 +22,16 @@ from shop.i18n import N_
 from shop.inventory import access
 from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
+from shop.paging import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    Page,
+    PageNumber,
+    PageSize,
+    page_of,
+    paginate,
+    paginate_scalars,
+)
 from shop.till import clearances, returns, sales, shifts, vietqr, views
 from shop.till.models import Sale
 from shop.till.schemas import (
@@ -37,8 +47,6 @@ from shop.till.schemas import (
     TillProductOut,
     VietQrOut,
 )
-
-Limit = Annotated[int, Parameter(ge=1, le=200)]
 
 
 class TillController(Controller):
@@ -72,18 +80,30 @@ class TillController(Controller):
         session: AsyncSession,
         code: str,
         q: Annotated[str | None, Parameter(max_length=60)] = None,
-        limit: Limit = 50,
-    ) -> list[SaleOut]:
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[SaleOut]:
         location = await access.location(session, actor(request), code, change=True)
-        found = await views.recent_sales(session, location, q=q, limit=limit)
-        return await views.sale_outs(session, found, location)
+        stmt = views.sales_select(location, q=q)
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        return page_of(await views.sale_outs(session, found, location), total, page=page, page_size=page_size)
 
     @get("/till/products", operation_id="listTillProducts", summary="What the till sells, for offline use")
     async def till_products(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: str
-    ) -> list[TillProductOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        page: PageNumber = 1,
+        page_size: PageSize = MAX_PAGE_SIZE,
+    ) -> Page[TillProductOut]:
+        """The till reads every page (the largest by default) and keeps them for offline use."""
         location = await access.location(session, actor(request), code, change=True)
-        return await views.till_products(session, location, on=today())
+        on = today()
+        stmt = views.till_products_select(location, on=on)
+        rows, total = await paginate(session, stmt, page=page, page_size=page_size)
+        items = await views.till_product_outs(session, location, rows, on=on)
+        return page_of(items, total, page=page, page_size=page_size)
 
     @get(
         "/vietqr",
@@ -115,11 +135,18 @@ class TillController(Controller):
 
     @get("/shifts", operation_id="listShifts", summary="Recent shifts with their reports")
     async def list_shifts(
-        self, request: Request[Any, Any, Any], session: AsyncSession, code: str, limit: Limit = 20
-    ) -> list[ShiftOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        code: str,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[ShiftOut]:
         location = await access.location(session, actor(request), code, change=True)
-        found = await shifts.list_shifts(session, location, limit=limit)
-        return [await views.shift_out(session, shift, location) for shift in found]
+        stmt = shifts.shifts_select(location)
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        items = [await views.shift_out(session, shift, location) for shift in found]
+        return page_of(items, total, page=page, page_size=page_size)
 
     @get("/shifts/{shift_id:int}", operation_id="getShift", summary="A shift and its X- or Z-report")
     async def get_shift(
@@ -227,8 +254,16 @@ class ClearanceController(Controller):
         return out
 
     @get("/", operation_id="listClearances")
-    async def listing(self, session: AsyncSession, active: bool = True) -> list[ClearanceOut]:
-        return await views.clearance_outs(session, await clearances.listing(session, active_only=active))
+    async def listing(
+        self,
+        session: AsyncSession,
+        active: bool = True,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[ClearanceOut]:
+        stmt = clearances.listing_select(active_only=active)
+        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
+        return page_of(await views.clearance_outs(session, found), total, page=page, page_size=page_size)
 
     @post("/{clearance_id:int}/revoke", operation_id="revokeClearance", status_code=200)
     async def revoke(self, session: AsyncSession, clearance_id: Id) -> ClearanceOut:

@@ -60,7 +60,12 @@ async def revoke(session: AsyncSession, clearance_id: int) -> Clearance:
 
 
 async def listing(session: AsyncSession, *, active_only: bool) -> list[Clearance]:
-    stmt = sa.select(Clearance).order_by(Clearance.id.desc()).limit(200)
+    return list(await session.scalars(listing_select(active_only=active_only).limit(200)))
+
+
+def listing_select(*, active_only: bool) -> sa.Select[Clearance]:
+    """The clearances, newest first; only those in force with ``active_only``."""
+    stmt = sa.select(Clearance).order_by(Clearance.id.desc())
     if active_only:
         stmt = stmt.where(Clearance.revoked_at.is_(None), Clearance.until >= today())
-    return list(await session.scalars(stmt))
+    return stmt

@@ -235,5 +235,9 @@ async def _by_group(session: AsyncSession, sales: sa.ScalarSelect[int]) -> list[
 
 
 async def list_shifts(session: AsyncSession, location: Location, *, limit: int = 50) -> list[Shift]:
-    stmt = sa.select(Shift).where(Shift.location_id == location.id).order_by(Shift.id.desc()).limit(limit)
-    return list(await session.scalars(stmt))
+    return list(await session.scalars(shifts_select(location).limit(limit)))
+
+
+def shifts_select(location: Location) -> sa.Select[Shift]:
+    """A location's shifts, newest first."""
+    return sa.select(Shift).where(Shift.location_id == location.id).order_by(Shift.id.desc())

@@ -256,6 +256,20 @@ BEST_SELLERS_DAYS = 90
 async def till_products(session: AsyncSession, location: Location, *, on: dt.date) -> list[TillProductOut]:
     """Everything this location stocks (or stocked): what a till needs to sell it offline,
     the best sellers here first."""
+    rows = (await session.execute(till_products_select(location, on=on))).all()
+    return await till_product_outs(session, location, rows, on=on)
+
+
+# A product, its group's name in Vietnamese and English, units available here, units sold here.
+TillSelect = sa.Select[Product, str, str | None, int | None, int]
+TillRow = sa.Row[Product, str, str | None, int | None, int]
+
+
+def till_products_select(
+    location: Location, *, on: dt.date
+) -> sa.Select[Product, str, str | None, int | None, int]:
+    """The products a location stocks (or stocked), the most sold here over the last
+    ``BEST_SELLERS_DAYS`` first, then by name and id (so pages never overlap)."""
     available = (
         sa.select(
             StockLevel.product_id, sa.func.sum(StockLevel.on_hand - StockLevel.reserved).label("available")
@@ -264,28 +278,32 @@ async def till_products(session: AsyncSession, location: Location, *, on: dt.dat
         .group_by(StockLevel.product_id)
         .subquery()
     )
-    rows = (
-        await session.execute(
-            sa.select(Product, ProductGroup.name, ProductGroup.name_en, available.c.available)
-            .join(available, available.c.product_id == Product.id)
-            .join(ProductGroup, ProductGroup.id == Product.group_id)
-            .order_by(Product.name)
-        )
-    ).all()
-    products = [row[0] for row in rows]
     since = dt.datetime.combine(on - dt.timedelta(days=BEST_SELLERS_DAYS), dt.time(), dt.UTC)
-    sold = await mapping(
-        session,
-        sa.select(SaleLine.product_id, sa.func.sum(SaleLine.quantity))
+    sold_here = (
+        sa.select(SaleLine.product_id, sa.func.sum(SaleLine.quantity).label("sold"))
         .join(Sale, Sale.id == SaleLine.sale_id)
         .where(Sale.location_id == location.id, Sale.sold_at >= since)
-        .group_by(SaleLine.product_id),
+        .group_by(SaleLine.product_id)
+        .subquery()
     )
-    blocked = await eligibility.blocked(session, products, on)
+    sold = sa.func.coalesce(sold_here.c.sold, 0)
+    return (
+        sa.select(Product, ProductGroup.name, ProductGroup.name_en, available.c.available, sold)
+        .join(available, available.c.product_id == Product.id)
+        .join(ProductGroup, ProductGroup.id == Product.group_id)
+        .outerjoin(sold_here, sold_here.c.product_id == Product.id)
+        .order_by(sold.desc(), Product.name, Product.id)
+    )
+
+
+async def till_product_outs(
+    session: AsyncSession, location: Location, rows: Sequence[TillRow], *, on: dt.date
+) -> list[TillProductOut]:
+    blocked = await eligibility.blocked(session, [row[0] for row in rows], on)
     cleared = await eligibility.clearances(session, location.id, blocked, on)
     english = current_language() != "vi"
     out = []
-    for product, group, group_en, free in rows:
+    for product, group, group_en, free, sold in rows:
         reason = blocked.get(product.id)
         clearance = cleared.get(product.id)
         out.append(
@@ -297,7 +315,7 @@ async def till_products(session: AsyncSession, location: Location, *, on: dt.dat
                 trace_code=product.trace_code,
                 price=product.price_vnd,
                 unit=product.unit,
-                group=group_en if english else group,
+                group=(group_en or group) if english else group,
                 available=int(free or 0),
                 sellable=product_is_sellable(product, on) or clearance is not None,
                 blocked=reason.detail if reason else None,
@@ -305,16 +323,19 @@ async def till_products(session: AsyncSession, location: Location, *, on: dt.dat
                 stars=product.stars,
                 certified_until=product.certified_until,
                 image_url=product.image_url,
-                sold=int(sold.get(product.id) or 0),
+                sold=int(sold or 0),
             )
         )
-    out.sort(key=lambda p: -p.sold)  # stable: ties stay in name order
     return out
 
 
 async def recent_sales(session: AsyncSession, location: Location, *, q: str | None, limit: int) -> list[Sale]:
-    """The location's latest sales; ``q`` is a receipt number, whole ("SP-A-000042") or not ("42")."""
-    stmt = sa.select(Sale).where(Sale.location_id == location.id).order_by(Sale.id.desc()).limit(limit)
+    return list(await session.scalars(sales_select(location, q=q).limit(limit)))
+
+
+def sales_select(location: Location, *, q: str | None) -> sa.Select[Sale]:
+    """The location's sales, newest first; ``q`` is a receipt number, whole ("SP-A-000042") or not ("42")."""
+    stmt = sa.select(Sale).where(Sale.location_id == location.id).order_by(Sale.id.desc())
     if q and (digits := q.strip().rsplit("-", 1)[-1]).isdigit() and len(digits) <= 9:
         stmt = stmt.where(Sale.number == int(digits))
-    return list(await session.scalars(stmt))
+    return stmt

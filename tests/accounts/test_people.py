@@ -221,7 +221,9 @@ async def test_the_api_manages_people_as_the_page_does(client, session):
         person["producer"] == {"code": maker.code, "name": maker.name}
         and person["full_name"] == "Đặng Văn Bình"
     )
-    listed = (await client.get("/api/v1/users", params={"role": "cooperative"}, headers=admin)).json()
+    listed = (await client.get("/api/v1/users", params={"role": "cooperative"}, headers=admin)).json()[
+        "items"
+    ]
     assert [p["username"] for p in listed] == ["api.coop"]
     staff_id = await _user_id(client, staff)
     moved = await client.put(

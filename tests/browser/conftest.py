@@ -89,8 +89,8 @@ def tai_hoan_order(client: httpx.Client, payment: str) -> dict[str, object]:
     cart = client.post("/api/v1/carts").json()["id"]
     added = client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": found[0]["id"], "quantity": 1})
     assert added.status_code == 200, added.text
-    province = client.get("/api/v1/places/provinces").json()[0]["code"]
-    commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()[0]["code"]
+    province = client.get("/api/v1/places/provinces").json()["items"][0]["code"]
+    commune = client.get(f"/api/v1/places/provinces/{province}/communes").json()["items"][0]["code"]
     body = {
         "cart_id": cart,
         "idempotency_key": uuid.uuid4().hex,

@@ -73,10 +73,10 @@ async def test_certified_products_by_stars_and_province(client: httpx.AsyncClien
     admin = await factories.bearer(client, "office1")
     body = (await client.get("/api/v1/reports/certification", headers={**admin, **EN})).json()
     assert body["columns"] == ["Province", "5★", "4★", "3★", "Total"]
-    assert body["rows"] == [[names["a"], 1, 2, 3, 6], [names["b"], 0, 0, 1, 1], ["Total", 1, 2, 4, 7]]
+    assert body["items"] == [[names["a"], 1, 2, 3, 6], [names["b"], 0, 0, 1, 1], ["Total", 1, 2, 4, 7]]
     assert body["summary"] == "7 certified products: 1 five-star, 2 four-star, 4 three-star"
     by_group = (await client.get("/api/v1/reports/certification?by=group", headers={**admin, **EN})).json()
-    assert by_group["rows"][-1] == ["Total", 1, 2, 4, 7] and by_group["columns"][0] == "Product group"
+    assert by_group["items"][-1] == ["Total", 1, 2, 4, 7] and by_group["columns"][0] == "Product group"
     vi = (await client.get("/api/v1/reports/certification", headers=admin)).json()
     assert vi["summary"] == "7 sản phẩm được chứng nhận: 1 sản phẩm 5 sao, 2 sản phẩm 4 sao, 4 sản phẩm 3 sao"
 
@@ -85,11 +85,11 @@ async def test_areas_without_a_sales_point(client: httpx.AsyncClient, session: A
     await _world(session)
     admin = await factories.bearer(client, "office1")
     body = (await client.get("/api/v1/reports/coverage", headers={**admin, **EN})).json()
-    by_points = {row[2]: row[3] for row in body["rows"]}
+    by_points = {row[2]: row[3] for row in body["items"]}
     assert by_points["AREA-EMPTY"] == 0 and list(by_points.values()).count(1) == 1  # the fair is not one
     assert body["summary"] == "2 areas have no sales point."
     uncovered = (await client.get("/api/v1/reports/coverage?uncovered=true", headers=admin)).json()
-    assert all(row[3] == 0 for row in uncovered["rows"]) and len(uncovered["rows"]) == 2
+    assert all(row[3] == 0 for row in uncovered["items"]) and len(uncovered["items"]) == 2
 
 
 async def test_certificates_expiring_this_quarter_listed_and_announced_once(
@@ -100,9 +100,9 @@ async def test_certificates_expiring_this_quarter_listed_and_announced_once(
     body = (
         await client.get("/api/v1/reports/expiring-certificates?within=90", headers={**admin, **EN})
     ).json()
-    assert [row[1] for row in body["rows"]] == [20, 75]
+    assert [row[1] for row in body["items"]] == [20, 75]
     assert (await client.get("/api/v1/reports/expiring-certificates?within=30", headers=admin)).json()[
-        "rows"
+        "items"
     ][0][1] == 20
 
     app = client.app  # type: ignore[attr-defined]
@@ -157,12 +157,12 @@ async def test_by_former_district_and_within_one_group(client: httpx.AsyncClient
     admin = await factories.bearer(client, "office1")
     areas = (await client.get("/api/v1/reports/certification?by=area", headers={**admin, **EN})).json()
     assert areas["columns"][0] == "Former district"
-    assert [district.name, 1, 0, 0, 1] in areas["rows"]  # the others keep their own district
-    assert areas["rows"][-1] == ["Total", 1, 2, 4, 7] and len(areas["rows"]) == 3
+    assert [district.name, 1, 0, 0, 1] in areas["items"]  # the others keep their own district
+    assert areas["items"][-1] == ["Total", 1, 2, 4, 7] and len(areas["items"]) == 3
     same = (await client.get("/api/v1/reports/certification?group=food-processed", headers=admin)).json()
-    assert same["rows"][-1][-1] == 7
+    assert same["items"][-1][-1] == 7
     none = (await client.get(f"/api/v1/reports/certification?group={other_group}", headers=admin)).json()
-    assert none["rows"] == [["Tổng cộng", 0, 0, 0, 0]]
+    assert none["items"] == [["Tổng cộng", 0, 0, 0, 0]]
     wrong = await client.get("/api/v1/reports/certification?by=commune", headers={**admin, **EN})
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "by"
 
@@ -193,7 +193,7 @@ async def test_the_share_of_evaluated_products_reaching_three_stars(
     body = (
         await client.get(f"/api/v1/reports/evaluations?year={decided.year}", headers={**admin, **EN})
     ).json()
-    assert body["rows"] == [
+    assert body["items"] == [
         [names["a"], 9, 6, 1, 2, 3, 3, 66.7],
         [names["b"], 1, 1, 0, 0, 1, 0, 100.0],
         ["Total", 10, 7, 1, 2, 4, 3, 70.0],

@@ -22,7 +22,9 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
     assert queue.status_code == 200 and "Miến dong Tài Hoan" in queue.text
     assert "Chè Shan tuyết" not in queue.text  # Đồng Văn's part is not theirs
     fid = int(re.search(r'data-fulfilment="(\d+)"', queue.text).group(1))
-    admin_ids = [f["id"] for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()]
+    admin_ids = [
+        f["id"] for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
+    ]
     other = next(i for i in admin_ids if i != fid)
     assert (await client.get(f"/coop/fulfilments/{other}")).status_code == 404
 
@@ -96,7 +98,7 @@ async def test_the_history_lists_rejected_parcels_newest_first(shop: Shop):
             "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
         )
     coop = await factories.bearer(client, w.coop)
-    first, second = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    first, second = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     for f in (first, second):
         done = await client.post(
             f"/api/v1/fulfilments/{f['id']}/reject", json={"reason": "Hết hàng"}, headers=coop
@@ -123,8 +125,8 @@ async def test_a_transfer_order_reaches_the_cooperative_only_once_paid(shop: Sho
     client, w = shop.client, shop.world
     order = await _transfer_order(shop)
     coop = await factories.bearer(client, w.coop)
-    assert (await client.get("/api/v1/fulfilments", headers=coop)).json() == []
-    office_view = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    assert (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"] == []
+    office_view = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
     assert [f["payment_status"] for f in office_view] == ["awaiting_payment"]  # the office sees it
     fid = office_view[0]["id"]
     assert (await client.get(f"/api/v1/fulfilments/{fid}", headers=coop)).status_code == 404
@@ -152,7 +154,7 @@ async def test_a_transfer_order_reaches_the_cooperative_only_once_paid(shop: Sho
 async def test_the_office_reads_why_an_unpaid_order_cannot_be_accepted(shop: Shop):
     client = shop.client
     order = await _transfer_order(shop)
-    fid = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()[0]["id"]
+    fid = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"][0]["id"]
     await login(client, shop.world.admin, lang="en")
     page = await client.get(f"/coop/fulfilments/{fid}")
     assert page.status_code == 200 and 'id="accept"' not in page.text  # nothing to do yet

@@ -38,7 +38,7 @@ async def test_three_fulfilments_each_seen_only_by_its_holder_and_a_rejection_re
         "Điểm bán A",
     ]
     coop = await factories.bearer(client, w.coop)  # Tài Hoan's cooperative
-    queue = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    queue = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     assert [(f["location"], [ln["name"] for ln in f["lines"]]) for f in queue] == [
         ("KHO-TH", ["Mật ong bạc hà"])
     ]
@@ -83,7 +83,7 @@ async def test_cash_on_delivery_from_accepted_to_delivered(shop: Shop, database_
     body = checkout_body(cart, province=shop.province, commune=shop.commune)
     order = (await client.post("/api/v1/checkout", json=body)).json()
     coop = await factories.bearer(client, w.coop)
-    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     assert mine["amount_to_collect_vnd"] == 100_000 + SHIPPING_VND
     base = f"/api/v1/fulfilments/{mine['id']}"
     too_early = await client.post(f"{base}/deliver", json={"cash_collected_vnd": 1}, headers=coop)
@@ -117,7 +117,7 @@ async def test_the_customer_cancels_a_line_until_it_is_accepted(shop: Shop, data
         )
     ).json()
     coop = await factories.bearer(client, w.coop)
-    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     await client.post(f"/api/v1/fulfilments/{mine['id']}/accept", json={}, headers=coop)
     noodles_id = mine["lines"][0]["id"]
     late = await client.post(
@@ -127,7 +127,7 @@ async def test_the_customer_cancels_a_line_until_it_is_accepted(shop: Shop, data
         headers=EN,
     )
     assert late.status_code == 409 and late.json()["code"] == "line_not_cancellable"
-    admin_queue = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    admin_queue = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
     tea_id = next(ln["id"] for f in admin_queue if f["location"] == "KHO-DV" for ln in f["lines"])
     cancelled = await client.post(
         f"/api/v1/orders/{order['number']}/cancel",
@@ -162,7 +162,7 @@ async def test_a_fulfilment_not_accepted_in_time_is_flagged_once(shop: Shop):
 async def test_the_customer_is_told_of_a_rejected_line(shop: Shop, stripe: FakeStripe):
     order = await _paid_pickup_order(shop, stripe)
     coop = await factories.bearer(shop.client, shop.world.coop)
-    (mine,) = (await shop.client.get("/api/v1/fulfilments", headers=coop)).json()
+    (mine,) = (await shop.client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     await shop.client.post(
         f"/api/v1/fulfilments/{mine['id']}/reject", json={"reason": "Hết hàng"}, headers=coop
     )
@@ -189,7 +189,7 @@ async def test_producers_hear_of_new_work_and_customers_of_their_parcels(shop: S
         "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
     )
     coop = await factories.bearer(client, w.coop)
-    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     base = f"/api/v1/fulfilments/{mine['id']}"
     await client.post(f"{base}/accept", json={}, headers=coop)
     await client.post(f"{base}/ship", json={"carrier": "GHN", "tracking_number": "GHN0002"}, headers=coop)
@@ -216,7 +216,7 @@ async def test_the_office_sends_a_late_fulfilment_to_a_location_with_the_stock(s
     await client.post(
         "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
     )
-    (late,) = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    (late,) = (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
     app = client.app  # type: ignore[attr-defined]
     await jobs.run_due(app.state.db, app.state.settings, now=utcnow() + dt.timedelta(hours=49))
     coop = await factories.bearer(client, w.coop)
@@ -246,10 +246,10 @@ async def test_the_office_sends_a_late_fulfilment_to_a_location_with_the_stock(s
     assert await stock(database_url, w.noodles.id, w.warehouse.id) == (10, 0)
     assert await stock(database_url, w.noodles.id, w.shop.id) == (3, 2)
     client.cookies.clear()  # back to bearer tokens only
-    assert [f["location"] for f in (await client.get("/api/v1/fulfilments", headers=staff)).json()] == [
-        "SP-A"
-    ]
-    assert (await client.get("/api/v1/fulfilments", headers=coop)).json() == []
+    assert [
+        f["location"] for f in (await client.get("/api/v1/fulfilments", headers=staff)).json()["items"]
+    ] == ["SP-A"]
+    assert (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"] == []
 
 
 async def test_an_unpaid_card_order_cannot_lose_lines(shop: Shop):
@@ -262,7 +262,7 @@ async def test_an_unpaid_card_order_cannot_lose_lines(shop: Shop):
         await shop.client.get(f"/api/v1/orders/{order['number']}", params={"token": order["token"]})
     ).json()
     assert tracked["status"] == "awaiting_payment"
-    lines = (await shop.client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+    lines = (await shop.client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
     refused = await shop.client.post(
         f"/api/v1/orders/{order['number']}/cancel",
         params={"token": order["token"]},
@@ -278,11 +278,11 @@ async def test_the_delivery_fee_moves_to_a_parcel_still_going(shop: Shop):
         "/api/v1/checkout", json=checkout_body(cart, province=shop.province, commune=shop.commune)
     )
     coop = await factories.bearer(client, w.coop)
-    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
     await client.post(f"/api/v1/fulfilments/{mine['id']}/reject", json={"reason": "Hết hàng"}, headers=coop)
     left = [
         f
-        for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()
+        for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
         if f["location"] == "KHO-DV"
     ]
     assert left[0]["amount_to_collect_vnd"] == 50_000 + SHIPPING_VND

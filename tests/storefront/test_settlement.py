@@ -100,7 +100,7 @@ async def _month_of_trade(shop: Shop, stripe: FakeStripe) -> dict[str, Any]:
     card_order = (await client.post("/api/v1/checkout", json=body, headers=EN)).json()
     event = stripe.pay(card_order["payment_url"].rsplit("/", 1)[1])
     assert (await post_event(client, event)).json()["outcome"] == "paid"
-    queue = (await client.get("/api/v1/fulfilments", headers=admin)).json()
+    queue = (await client.get("/api/v1/fulfilments", headers=admin)).json()["items"]
     by_location = {f["location"]: f for f in queue if f["order"] == card_order["number"]}
     await _fulfil(client, coop, by_location["KHO-TH"]["id"])
     rejected = await client.post(
@@ -114,7 +114,9 @@ async def _month_of_trade(shop: Shop, stripe: FakeStripe) -> dict[str, Any]:
     body = checkout_body(cart, province=shop.province, commune=shop.commune)
     cod_order = (await client.post("/api/v1/checkout", json=body)).json()
     (mine,) = [
-        f for f in (await client.get("/api/v1/fulfilments", headers=coop)).json() if f["status"] == "new"
+        f
+        for f in (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
+        if f["status"] == "new"
     ]
     await _fulfil(client, coop, mine["id"], cash=PRICE + SHIPPING_VND)
     return {"card": card_order, "cod": cod_order, "coop": coop}
@@ -162,7 +164,10 @@ async def test_a_month_reconciles_with_its_sales_refunds_and_returns(shop: Shop,
     again = await client.post("/api/v1/producers/HTX-TH/statements", json={"month": MONTH}, headers=admin)
     assert again.json()["lines"] == th["lines"] and again.json()["amount_due_vnd"] == th["amount_due_vnd"]
     listed = await client.get("/api/v1/statements", params={"month": MONTH}, headers=admin)
-    assert [(s["producer"], s["status"]) for s in listed.json()] == [("HTX-DV", "draft"), ("HTX-TH", "draft")]
+    assert [(s["producer"], s["status"]) for s in listed.json()["items"]] == [
+        ("HTX-DV", "draft"),
+        ("HTX-TH", "draft"),
+    ]
 
 
 async def test_each_cooperative_reads_only_its_own_statements(shop: Shop, stripe: FakeStripe):
@@ -171,7 +176,7 @@ async def test_each_cooperative_reads_only_its_own_statements(shop: Shop, stripe
     made = await client.post("/api/v1/statements/prepare", json={"month": MONTH}, headers=admin)
     assert sorted(s["producer"] for s in made.json()) == ["HTX-DV", "HTX-TH"]
     mine = await client.get("/api/v1/producers/HTX-TH/statements", headers=trade["coop"])
-    assert [s["month"] for s in mine.json()] == [MONTH] and mine.json()[0]["lines"] is None
+    assert [s["month"] for s in mine.json()["items"]] == [MONTH] and mine.json()["items"][0]["lines"] is None
     detail = await client.get(f"/api/v1/producers/HTX-TH/statements/{MONTH}", headers=trade["coop"])
     assert detail.status_code == 200 and len(detail.json()["lines"]) == 8
     for path in ("", f"/{MONTH}", f"/{MONTH}/export.csv"):
@@ -419,7 +424,7 @@ async def test_the_delivery_fee_goes_to_the_parcel_that_carried_it(shop: Shop, s
     parcels = sorted(
         (
             f
-            for f in (await client.get("/api/v1/fulfilments", headers=admin)).json()
+            for f in (await client.get("/api/v1/fulfilments", headers=admin)).json()["items"]
             if f["order"] == order["number"]
         ),
         key=lambda f: f["id"],

@@ -60,7 +60,7 @@ async def test_the_kept_product_list_puts_best_sellers_first(till: Till) -> None
     assert (await till.sell(sale([line(honey, 3)], [cash(3 * PRICE)]))).status_code == 201
     assert (await till.sell(sale([line(tea, 1)], [cash(PRICE)]))).status_code == 201
     response = await till.client.get("/api/v1/sales-points/SP-A/till/products", headers=till.staff)
-    products = response.json()
+    products = response.json()["items"]
     assert [p["id"] for p in products[:2]] == [honey, tea]
     assert [p["sold"] for p in products] == [3, 1, 0]
     assert all(p["stars"] == 4 and p["certified_until"] for p in products)

@@ -127,13 +127,13 @@ async def test_opening_twice_answers_the_open_shift(till: Till) -> None:
     )
     assert again.status_code == 201 and again.json()["id"] == till.shift_id
     listing = await till.client.get("/api/v1/sales-points/SP-A/shifts", headers=till.staff)
-    assert [s["id"] for s in listing.json()] == [till.shift_id]
+    assert [s["id"] for s in listing.json()["items"]] == [till.shift_id]
 
 
 async def test_the_till_product_list_says_what_cannot_be_sold(till: Till) -> None:
     response = await till.client.get("/api/v1/sales-points/SP-A/till/products", headers=till.staff)
     assert response.status_code == 200
-    products = {p["id"]: p for p in response.json()}
+    products = {p["id"]: p for p in response.json()["items"]}
     noodles = products[till.world.noodles.id]
     assert noodles["available"] == 20 and noodles["sellable"] and noodles["search"].startswith("mien dong")
     assert noodles["gtin"] == "8930000000011"
