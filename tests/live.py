@@ -32,8 +32,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, var_dir: Path) -> Iterator[LiveServer]:
-    """``ocop serve`` over the database ``url``, with a Stripe-compatible server beside it."""
+def serving(url: str, var_dir: Path, **settings: str | None) -> Iterator[LiveServer]:
+    """``ocop serve`` over the database ``url``, with a Stripe-compatible server beside it.
+
+    ``settings`` adds environment variables (``OCOP_…``), or removes them when None."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     stripe = FakeStripe().start()
@@ -52,14 +54,23 @@ def serving(url: str, var_dir: Path) -> Iterator[LiveServer]:
         "OCOP_BANK_ACCOUNT_NUMBER": "1234567890123",
         "OCOP_BANK_ACCOUNT_NAME": "SO CONG THUONG",
     }
-    server = subprocess.Popen(  # noqa: S603 - our own console script
-        [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    for name, value in settings.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    var_dir.mkdir(parents=True, exist_ok=True)
+    log_path = var_dir / "serve.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(  # noqa: S603 - our own console script
+            [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     try:
-        _wait_until_up(base, server)
+        _wait_until_up(base, server, log_path)
         yield LiveServer(base, url, stripe, var_dir / "mail")
     finally:
         server.terminate()
@@ -67,11 +78,11 @@ def serving(url: str, var_dir: Path) -> Iterator[LiveServer]:
         stripe.stop()
 
 
-def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(base: str, server: subprocess.Popen[bytes], log_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"ocop serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+            raise RuntimeError(f"ocop serve exited: {log_path.read_text(errors='replace')[-4000:]}")
         try:
             if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                 return

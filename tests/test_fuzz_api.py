@@ -10,6 +10,7 @@ checked afterwards: what the fuzzer wrote went through the same rules as everyon
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -34,23 +35,25 @@ def fuzzed_server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactor
             yield server
 
 
-def _schemathesis(server: LiveServer, report: Path, *headers: str) -> subprocess.CompletedProcess[str]:
+def _schemathesis(server: LiveServer, report: Path, *options: str) -> subprocess.CompletedProcess[str]:
     command = [
         str(BIN / "st"),
         "run",
         f"{server.base_url}/schema/openapi.json",
         f"--checks={CHECKS}",
         "--max-examples=4",
-        "--phases=examples,coverage,fuzzing",
+        # Not the "coverage" phase: its over-long strings that must still match a pattern
+        # (every text declares the control-character rule) take hypothesis minutes to draw.
+        "--phases=examples,fuzzing",
         "--max-time=45",
         "--seed=2026",
         "--request-timeout=20",
         "--no-color",
         "--report=junit",
         f"--report-junit-path={report}",
-        *[arg for header in headers for arg in ("-H", header)],
+        *options,
     ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=170, check=False)  # noqa: S603
+    return subprocess.run(command, capture_output=True, text=True, timeout=240, check=False)  # noqa: S603
 
 
 def _admin_token(server: LiveServer) -> str:
@@ -74,10 +77,22 @@ def test_fuzzing_finds_no_server_error_and_no_answer_outside_the_document(
     anonymous = _schemathesis(fuzzed_server, tmp_path / "anonymous.xml")
     assert anonymous.returncode == 0, anonymous.stdout[-6000:] + anonymous.stderr[-2000:]
     token = _admin_token(fuzzed_server)
-    admin = _schemathesis(fuzzed_server, tmp_path / "admin.xml", f"Authorization: Bearer {token}")
+    admin = _schemathesis(
+        fuzzed_server,
+        tmp_path / "admin.xml",
+        f"--header=Authorization: Bearer {token}",
+        # The admin may reset, demote or deactivate anyone, itself included: that would end the
+        # run's authority halfway (those operations are fuzzed anonymously above).
+        *[
+            f"--exclude-operation-id={name}"
+            for name in ("resetUserPassword", "changeUserRole", "deactivateUser")
+        ],
+    )
     assert admin.returncode == 0, admin.stdout[-6000:] + admin.stderr[-2000:]
-    # The run tested the operations (not an empty pass) ...
-    assert "operations" in admin.stdout.lower() and "passed" in admin.stdout.lower()
+    # The runs tested the operations (not an empty pass) ...
+    for run in (anonymous, admin):
+        tested = re.search(r"Tested: (\d+)", run.stdout)
+        assert tested is not None and int(tested.group(1)) >= 90, run.stdout[-3000:]
     # ... and left the books and the schema as the rules keep them.
     ledger = _ocop(fuzzed_server, "check", "ledger")
     assert ledger.returncode == 0, ledger.stdout + ledger.stderr

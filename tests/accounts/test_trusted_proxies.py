@@ -3,11 +3,6 @@ X-Forwarded-For only when the connection is from a trusted proxy; by default nev
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +15,7 @@ import sqlalchemy as sa
 from shop import cli
 from shop.accounts.models import LoginFailure
 from shop.settings import Settings, trusted_proxies
+from tests.live import serving
 
 FORGED = "203.0.113.7"
 
@@ -44,47 +40,17 @@ def test_serve_trusts_forwarded_headers_only_from_the_setting(monkeypatch, tmp_p
     assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _serve(database_url: str, var_dir: Path, proxies: str | None) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "OCOP_DATABASE_URL": database_url,
-        "OCOP_SECRET_KEY": "proxy-test-secret",
-        "OCOP_VAR_DIR": str(var_dir),
-        "OCOP_JOBS_INTERVAL": "0",
-    }
-    env.pop("OCOP_TRUSTED_PROXIES", None)
-    env.pop("FORWARDED_ALLOW_IPS", None)
-    if proxies is not None:
-        env["OCOP_TRUSTED_PROXIES"] = proxies
-    server = subprocess.Popen(  # noqa: S603 - our own console script
-        [str(Path(sys.executable).parent / "ocop"), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                pytest.fail(f"ocop serve exited: {server.stderr.read().decode() if server.stderr else ''}")
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    """``ocop serve`` with OCOP_TRUSTED_PROXIES as given (unset when None), the jobs off."""
+    with serving(
+        database_url,
+        var_dir,
+        OCOP_TRUSTED_PROXIES=proxies,
+        FORWARDED_ALLOW_IPS=None,  # uvicorn's own variable would bypass the setting
+        OCOP_JOBS_INTERVAL="0",
+    ) as server:
+        yield server.base_url
 
 
 @pytest.mark.parametrize(("proxies", "seen_as"), [(None, "127.0.0.1"), ("127.0.0.1", FORGED)])
