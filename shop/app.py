@@ -41,6 +41,8 @@ from shop.orders import api as orders_api
 from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
 from shop.orders import pages as orders_pages
 from shop.payments import api as payments_api
+from shop.payments import methods as payment_methods
+from shop.payments import providers as payment_providers
 from shop.problems import exception_handler
 from shop.reports import api as reports_api
 from shop.reports import pages as reports_pages
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     admin = AdminSite(settings, db)
     scans = ScanCounter()
+    payment_providers.register(payment_methods.ALL)
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:

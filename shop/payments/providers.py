@@ -1,4 +1,5 @@
-"""One interface for every way to pay, so MoMo or VNPay are one more class each.
+"""One interface for every way to pay, so MoMo or VNPay are one more class each (listed in
+``methods.py``, registered when the app starts).
 
 Checkout asks a provider whether it is offered, how long stock waits for its money and the
 least it accepts, then ``open``s a payment inside the checkout's transaction. After the
@@ -8,6 +9,7 @@ double click, a retry after a timeout, the "pay now" button of the tracking page
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -59,18 +61,22 @@ async def open_payment(session: AsyncSession, order: Order, provider: Provider) 
     return payment
 
 
-def registry() -> dict[PaymentMethod, PaymentProvider]:
-    from shop.payments.card import StripeCard
-    from shop.payments.cash import CashOnDelivery
-    from shop.payments.transfer import VietQrTransfer
+# The providers the shop offers, by method, in the order the checkout shows them: filled at
+# the app's start from ``shop.payments.methods`` (this module imports no provider, as each of
+# them imports this one).
+_providers: dict[PaymentMethod, PaymentProvider] = {}
 
-    return {p.method: p for p in (StripeCard(), VietQrTransfer(), CashOnDelivery())}
+
+def register(providers: Iterable[PaymentProvider]) -> None:
+    """Offer these providers (again: the same list twice changes nothing)."""
+    for provider in providers:
+        _providers[provider.method] = provider
 
 
 def provider_for(method: PaymentMethod | str) -> PaymentProvider:
-    return registry()[PaymentMethod(method)]
+    return _providers[PaymentMethod(method)]
 
 
 def offered(settings: Settings) -> list[PaymentMethod]:
     """The methods a customer can choose now, in the order the checkout shows them."""
-    return [method for method, p in registry().items() if p.offered(settings)]
+    return [method for method, p in _providers.items() if p.offered(settings)]
