@@ -10,11 +10,12 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import people, schemas, services, sessions, two_step
+from shop.accounts import schemas, services, sessions, two_step
 from shop.accounts.guards import current_user, requires_admin, requires_login
 from shop.accounts.models import Role, TokenKind
 from shop.db_types import utcnow
 from shop.errors import Unauthenticated
+from shop.office import people
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of
 
 

@@ -14,7 +14,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import people, second_factor, services
+from shop.accounts import second_factor, services
 from shop.accounts.guards import requires_admin
 from shop.accounts.models import Role
 from shop.catalog.models import Producer
@@ -23,6 +23,7 @@ from shop.i18n import N_, gettext
 from shop.inventory.api import Id
 from shop.inventory.models import Location, LocationKind
 from shop.inventory.pages_base import actor
+from shop.office import people
 
 ROLES = tuple(Role)
 
