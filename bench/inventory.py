@@ -38,7 +38,8 @@ import sqlalchemy as sa
 from shop.catalog.models import Producer, Product
 from shop.db import Database
 from shop.demo.users import ADMIN
-from shop.inventory import ledger, schemas, write_offs
+from shop.inventory import ledger, schemas
+from shop.inventory.documents import write_offs
 from shop.inventory.models import Batch, Location, LocationKind, MovementKind, StockLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))

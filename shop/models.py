@@ -21,7 +21,7 @@ from shop.catalog.models import (
 )
 from shop.db import Base
 from shop.geo.models import Area, Place
-from shop.inventory.documents import (
+from shop.inventory.documents.models import (
     ProducerReturn,
     Receipt,
     ReceiptLine,

@@ -23,7 +23,7 @@ from typing import Any
 
 from shop.demo.bulk import Bulk
 from shop.demo.national_places import table_of
-from shop.inventory.documents import (
+from shop.inventory.documents.models import (
     Receipt,
     ReceiptLine,
     StockCount,

@@ -23,8 +23,9 @@ from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import sellable_product_clause
 from shop.demo.sites import FAIR, MAIN_SALES_POINT
 from shop.geo.models import Place
-from shop.inventory import counts, planning, receipts, transfers, write_offs
+from shop.inventory import planning
 from shop.inventory import schemas as s
+from shop.inventory.documents import counts, receipts, transfers, write_offs
 from shop.inventory.models import Location, LocationKind, StockLevel
 
 PRODUCERS_PER_POINT = 5

@@ -19,22 +19,9 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.schemas import MAX_ID
 from shop.catalog.sellability import today
 from shop.errors import Unauthenticated
-from shop.inventory import (
-    access,
-    counts,
-    fairs,
-    locations,
-    planning,
-    queries,
-    receipts,
-    schemas,
-    services,
-    shelf,
-    transfers,
-    views,
-    write_offs,
-)
-from shop.inventory.documents import TransferStatus
+from shop.inventory import access, fairs, locations, planning, queries, schemas, services, shelf
+from shop.inventory.documents import counts, receipts, transfers, views, write_offs
+from shop.inventory.documents.models import TransferStatus
 from shop.inventory.models import DocumentKind, MovementKind, Ownership
 from shop.paging import (
     DEFAULT_PAGE_SIZE,

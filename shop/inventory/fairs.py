@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Producer
 from shop.inventory import schemas
-from shop.inventory.documents import Receipt, Transfer, TransferItem, TransferStatus
+from shop.inventory.documents.models import Receipt, Transfer, TransferItem, TransferStatus
 from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind, StockLevel
 from shop.inventory.queries import product_refs
 

@@ -19,9 +19,10 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, _
-from shop.inventory import access, counts, queries, views
+from shop.inventory import access, queries
 from shop.inventory.api import Id
-from shop.inventory.documents import StockCount
+from shop.inventory.documents import counts, views
+from shop.inventory.documents.models import StockCount
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor, done, render
 from shop.inventory.pages_forms import Form, Row, attempt, convert, integer, read, resolve, stocked

@@ -19,8 +19,9 @@ from shop.accounts.guards import requires_login
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.i18n import N_, _
-from shop.inventory import access, receipts, suggestions, write_offs
+from shop.inventory import access, suggestions
 from shop.inventory.api import Id
+from shop.inventory.documents import receipts, write_offs
 from shop.inventory.models import Location, LocationKind
 from shop.inventory.pages_base import actor, done, new_client_id, render
 from shop.inventory.pages_forms import (

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_login
 from shop.catalog.sellability import today
-from shop.inventory import access, fairs, planning, transfers, write_offs
+from shop.inventory import access, fairs, planning
+from shop.inventory.documents import transfers, write_offs
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor, done, new_client_id, render
 from shop.inventory.pages_forms import (

@@ -2,7 +2,7 @@
 cancelling, and receiving with the quantities that actually arrived.
 
 The source sees Send and Cancel on its drafts; the destination sees a receive form once the
-goods are in transit. Every action calls ``shop.inventory.transfers`` as the API does.
+goods are in transit. Every action calls ``shop.inventory.documents.transfers`` as the API does.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, _
-from shop.inventory import access, transfers, views
+from shop.inventory import access
 from shop.inventory.api import Id
-from shop.inventory.documents import Transfer, TransferStatus
+from shop.inventory.documents import transfers, views
+from shop.inventory.documents.models import Transfer, TransferStatus
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor, done, new_client_id, render
 from shop.inventory.pages_documents import BLANK_ROWS, write_off_line

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db_types import utcnow
-from shop.inventory import lines, schemas
+from shop.inventory import schemas
+from shop.inventory.documents import lines
 from shop.inventory.models import Location, Movement, MovementKind, StockLevel, StockThreshold
 from shop.inventory.queries import product_refs
 

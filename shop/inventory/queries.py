@@ -18,7 +18,7 @@ from shop.accounts.models import PiccoloUser
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import sellable_product_clause
 from shop.inventory import schemas
-from shop.inventory.documents import WriteOff
+from shop.inventory.documents.models import WriteOff
 from shop.inventory.models import (
     Batch,
     DocumentKind,

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.inventory import ledger, lines, picking
+from shop.inventory import ledger, picking
+from shop.inventory.documents import lines
 from shop.inventory.models import DocumentKind, MovementKind
 
 

@@ -3,7 +3,7 @@
 - **Idempotent.** The till names each sale with a UUID. The same id with the same payload
   answers the sale already recorded; with another payload it is a 409 (a till bug, never
   a second sale). Twins sent at the same instant meet at a lock on their id (PostgreSQL;
-  :func:`shop.inventory.documents.claim_client_id`): the second waits for the first to
+  :func:`shop.inventory.documents.models.claim_client_id`): the second waits for the first to
   commit and answers its sale. Should one still lose the race on the unique index, it
   rolls back and answers the winner's sale, read afresh.
 - **Money** is computed here from the lines: prices (the catalog's unless given),
@@ -39,7 +39,7 @@ from shop.db_types import utcnow
 from shop.errors import Conflict, Forbidden, InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory import batches, ledger, picking
-from shop.inventory.documents import claim_client_id
+from shop.inventory.documents.models import claim_client_id
 from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
 from shop.till import eligibility, numbering, shifts
 from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment

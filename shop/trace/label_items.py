@@ -9,7 +9,7 @@ from shop.catalog.models import Product
 from shop.catalog.sellability import product_is_sellable, today
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory.documents import Receipt, ReceiptLine
+from shop.inventory.documents.models import Receipt, ReceiptLine
 from shop.inventory.models import Batch
 from shop.trace import labels
 from shop.trace.services import link

@@ -22,8 +22,9 @@ from shop.catalog.pages import shared
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
-from shop.inventory import access, receipts
+from shop.inventory import access
 from shop.inventory.api import Id
+from shop.inventory.documents import receipts
 from shop.inventory.pages_base import actor
 from shop.trace import label_items, labels, services
 from shop.web import download

@@ -11,7 +11,7 @@ from shop.demo import loader
 from shop.demo.sites import MAIN_SALES_POINT
 from shop.inventory import queries, shelf
 from shop.inventory.check import check_ledger
-from shop.inventory.documents import StockCount, Transfer, TransferStatus
+from shop.inventory.documents.models import StockCount, Transfer, TransferStatus
 from shop.inventory.models import Location, Movement, Ownership, StockThreshold
 
 TODAY = dt.date(2026, 11, 23)

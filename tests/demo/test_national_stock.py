@@ -11,7 +11,7 @@ from shop.catalog.models import Product
 from shop.demo import national, users
 from shop.demo.national_stock import StockScale
 from shop.inventory.check import check_ledger
-from shop.inventory.documents import Receipt, ReceiptLine, Transfer, TransferItem
+from shop.inventory.documents.models import Receipt, ReceiptLine, Transfer, TransferItem
 from shop.inventory.models import Batch, LocationKind, Movement, StockLevel
 from tests import factories
 

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.sellability import today
 from shop.db import Database
-from shop.inventory import access, receipts, reservations, transfers, write_offs
-from shop.inventory.documents import Transfer
+from shop.inventory import access, reservations
+from shop.inventory.documents import receipts, transfers, write_offs
+from shop.inventory.documents.models import Transfer
 from shop.inventory.ledger import InsufficientStock
 from shop.inventory.models import Batch, Movement, MovementKind, StockLevel
 from shop.inventory.schemas import ReceiptIn, TransferIn, TransferReceiveIn, WriteOffIn

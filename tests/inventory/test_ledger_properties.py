@@ -34,8 +34,9 @@ from shop.catalog.models import Product
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.errors import Conflict
-from shop.inventory import check, counts, receipts, reservations, transfers, write_offs
-from shop.inventory.documents import TransferItem
+from shop.inventory import check, reservations
+from shop.inventory.documents import counts, receipts, transfers, write_offs
+from shop.inventory.documents.models import TransferItem
 from shop.inventory.ledger import InsufficientStock
 from shop.inventory.models import Batch, Location, LocationKind, Movement, StockLevel
 from shop.inventory.schemas import CountIn, ReceiptIn, TransferIn, TransferReceiveIn, WriteOffIn

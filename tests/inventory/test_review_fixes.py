@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.errors import DomainError
-from shop.inventory import access, receipts, transfers
+from shop.inventory import access
+from shop.inventory.documents import receipts, transfers
 from shop.inventory.schemas import ReceiptIn, TransferIn, TransferReceiveIn
 from tests import factories
 from tests.inventory.support import Work, acting, convert, ledger_report, on_hand, race, receipt_body

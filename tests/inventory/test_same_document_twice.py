@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from shop.db import Database
-from shop.inventory.documents import Receipt, Transfer, WriteOff
+from shop.inventory.documents.models import Receipt, Transfer, WriteOff
 from tests.inventory.support import receipt_body
 
 COPIES = 4

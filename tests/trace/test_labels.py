@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import Role
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
-from shop.inventory.documents import Receipt
+from shop.inventory.documents.models import Receipt
 from shop.trace import labels
 from tests import factories
 from tests.inventory.support import receipt_body

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog.models import Product
 from shop.errors import field_error
 from shop.i18n import N_, format_vnd
-from shop.inventory.documents import CountStatus, StockCount, StockCountLine
+from shop.inventory.documents.models import CountStatus, StockCount, StockCountLine
 from shop.inventory.models import Batch, Location, StockLevel
 
 LARGEST = 5  # the differences a review lists first

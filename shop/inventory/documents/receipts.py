@@ -19,8 +19,9 @@ from shop.catalog.models import Producer, Product
 from shop.catalog.services import find_producer
 from shop.errors import Conflict, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, batches, ledger, lines
-from shop.inventory.documents import Receipt, ReceiptKind, ReceiptLine, claim_client_id
+from shop.inventory import access, batches, ledger
+from shop.inventory.documents import lines
+from shop.inventory.documents.models import Receipt, ReceiptKind, ReceiptLine, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, LocationKind, MovementKind, Ownership
 from shop.inventory.schemas import DocumentLineOut, ReceiptIn, ReceiptOut
 

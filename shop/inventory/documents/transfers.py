@@ -20,10 +20,17 @@ from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, ledger, lines, picking
-from shop.inventory.documents import Transfer, TransferItem, TransferLine, TransferStatus, claim_client_id
+from shop.inventory import access, ledger, picking
+from shop.inventory.documents import lines
+from shop.inventory.documents.models import (
+    Transfer,
+    TransferItem,
+    TransferLine,
+    TransferStatus,
+    claim_client_id,
+)
+from shop.inventory.documents.receipts import check_open
 from shop.inventory.models import Batch, DocumentKind, Location, LocationKind, MovementKind, Ownership
-from shop.inventory.receipts import check_open
 from shop.inventory.schemas import ReceivedLineIn, TransferIn, TransferReceiveIn
 
 

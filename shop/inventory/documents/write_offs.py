@@ -14,8 +14,9 @@ from shop.catalog.models import Product
 from shop.catalog.services import find_producer
 from shop.errors import Conflict, field_error
 from shop.i18n import N_
-from shop.inventory import ledger, lines, picking
-from shop.inventory.documents import ProducerReturn, WriteOff, WriteOffReason, claim_client_id
+from shop.inventory import ledger, picking
+from shop.inventory.documents import lines
+from shop.inventory.documents.models import ProducerReturn, WriteOff, WriteOffReason, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind, Ownership
 from shop.inventory.schemas import DocumentLineOut, LineIn, ProducerReturnIn, WriteOffIn
 

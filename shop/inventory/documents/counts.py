@@ -19,8 +19,9 @@ from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, batches, count_review, ledger, lines
-from shop.inventory.documents import CountScope, CountStatus, StockCount, StockCountLine
+from shop.inventory import access, batches, ledger
+from shop.inventory.documents import count_review, lines
+from shop.inventory.documents.models import CountScope, CountStatus, StockCount, StockCountLine
 from shop.inventory.models import (
     Batch,
     DocumentKind,

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
-from shop.inventory import count_review, schemas
-from shop.inventory.documents import (
+from shop.inventory import schemas
+from shop.inventory.documents import count_review
+from shop.inventory.documents.models import (
     CountStatus,
     StockCount,
     StockCountLine,
