@@ -19,10 +19,11 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.schemas import MAX_ID
 from shop.catalog.sellability import today
 from shop.errors import Unauthenticated
-from shop.inventory import access, fairs, locations, planning, queries, schemas, services, shelf
+from shop.inventory import access, fairs, locations, planning, schemas, services
 from shop.inventory.documents import counts, receipts, transfers, views, write_offs
 from shop.inventory.documents.models import TransferStatus
 from shop.inventory.models import DocumentKind, MovementKind, Ownership
+from shop.inventory.queries import shelf, stock
 from shop.paging import (
     DEFAULT_PAGE_SIZE,
     Page,
@@ -104,7 +105,7 @@ class StockController(Controller):
     ) -> Page[schemas.StockOut]:
         user = actor(request)
         location = await access.location(session, user, code)
-        filters = queries.StockFilter(
+        filters = stock.StockFilter(
             q=q,
             producer_id=access.only_producer(user, location),
             ownership=Ownership(ownership) if ownership else None,
@@ -112,7 +113,7 @@ class StockController(Controller):
             expiring_within=expiring_within,
             product_id=product_id,
         )
-        return await queries.stock_list(
+        return await stock.stock_list(
             session, location, filters, page=page, page_size=page_size, today=today()
         )
 
@@ -131,14 +132,14 @@ class StockController(Controller):
     ) -> Page[schemas.MovementOut]:
         user = actor(request)
         location = await access.location(session, user, code)
-        filters = queries.MovementFilter(
+        filters = stock.MovementFilter(
             product_id=product_id,
             producer_id=access.only_producer(user, location),
             kind=kind,
             since=since,
             until=until,
         )
-        return await queries.movements(session, location, filters, page=page, page_size=page_size)
+        return await stock.movements(session, location, filters, page=page, page_size=page_size)
 
     @get("/expiring", operation_id="listExpiring", summary="Batches on hand expiring within N days")
     async def expiring(

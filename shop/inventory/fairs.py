@@ -16,7 +16,7 @@ from shop.catalog.models import Producer
 from shop.inventory import schemas
 from shop.inventory.documents.models import Receipt, Transfer, TransferItem, TransferStatus
 from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind, StockLevel
-from shop.inventory.queries import product_refs
+from shop.inventory.queries.stock import product_refs
 
 ARRIVALS = (MovementKind.receipt, MovementKind.transfer_in)
 

@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_login
 from shop.catalog.sellability import today
-from shop.inventory import access, queries, shelf
+from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.models import MovementKind, Ownership
 from shop.inventory.pages_base import actor, render
+from shop.inventory.queries import shelf, stock
 from shop.paging import PageNumber
 
 PAGE_SIZE = 25
@@ -62,14 +63,14 @@ class PosPages(Controller):
     ) -> Template:
         user = actor(request)
         location = await access.location(session, user, code)
-        filters = queries.StockFilter(
+        filters = stock.StockFilter(
             q=q or None,
             producer_id=access.only_producer(user, location),
             ownership=ownership,
             low=low,
             expiring_within=expiring,
         )
-        result = await queries.stock_list(
+        result = await stock.stock_list(
             session, location, filters, page=page, page_size=PAGE_SIZE, today=today()
         )
         compliance = None
@@ -131,20 +132,20 @@ class PosPages(Controller):
     ) -> Template:
         user = actor(request)
         location = await access.location(session, user, code)
-        filters = queries.MovementFilter(
+        filters = stock.MovementFilter(
             product_id=product_id,
             producer_id=access.only_producer(user, location),
             kind=kind,
             since=since,
             until=until,
         )
-        result = await queries.movements(session, location, filters, page=page, page_size=PAGE_SIZE)
+        result = await stock.movements(session, location, filters, page=page, page_size=PAGE_SIZE)
         product_stock = None
         if product_id is not None:
-            one = queries.StockFilter(product_id=product_id, producer_id=filters.producer_id)
-            found = await queries.stock_list(session, location, one, page=1, page_size=1, today=today())
+            one = stock.StockFilter(product_id=product_id, producer_id=filters.producer_id)
+            found = await stock.stock_list(session, location, one, page=1, page_size=1, today=today())
             product_stock = found.items[0] if found.items else None
-        refs = await queries.product_refs(session, [product_id] if product_id else [], on=today())
+        refs = await stock.product_refs(session, [product_id] if product_id else [], on=today())
         return render(
             request,
             "pos/movements.html",

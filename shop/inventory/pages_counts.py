@@ -19,13 +19,14 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, _
-from shop.inventory import access, queries
+from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.documents import counts, views
 from shop.inventory.documents.models import StockCount
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor, done, render
 from shop.inventory.pages_forms import Form, Row, attempt, convert, integer, read, resolve, stocked
+from shop.inventory.queries import stock
 from shop.inventory.schemas import CountIn, CountLineOut, CountLinesIn, CountOut
 
 START_FIELDS = ("scope", "blind", "products", "note")
@@ -158,7 +159,7 @@ class CountPages(Controller):
         out: CountOut,
         form: Form,
     ) -> Template:
-        refs = await queries.product_refs(session, {line.product_id for line in out.lines}, on=today())
+        refs = await stock.product_refs(session, {line.product_id for line in out.lines}, on=today())
         info: dict[str, CountLineOut] = {
             line_key(line.product_id, line.batch_code, line.ownership): line for line in out.lines
         }

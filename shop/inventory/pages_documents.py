@@ -19,7 +19,7 @@ from shop.accounts.guards import requires_login
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.i18n import N_, _
-from shop.inventory import access, suggestions
+from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.documents import receipts, write_offs
 from shop.inventory.models import Location, LocationKind
@@ -39,6 +39,7 @@ from shop.inventory.pages_forms import (
     resolve,
     stocked,
 )
+from shop.inventory.queries import suggestions
 from shop.inventory.schemas import ReceiptIn, WriteOffIn
 
 RECEIPT_FIELDS = ("kind", "producer", "commission", "delivery_note", "note", "client_id")

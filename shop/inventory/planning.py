@@ -18,7 +18,7 @@ from shop.db_types import utcnow
 from shop.inventory import schemas
 from shop.inventory.documents import lines
 from shop.inventory.models import Location, Movement, MovementKind, StockLevel, StockThreshold
-from shop.inventory.queries import product_refs
+from shop.inventory.queries.stock import product_refs
 
 WINDOW_DAYS = 30
 COVER_DAYS = 30

@@ -9,10 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.demo import loader
 from shop.demo.sites import MAIN_SALES_POINT
-from shop.inventory import queries, shelf
 from shop.inventory.check import check_ledger
 from shop.inventory.documents.models import StockCount, Transfer, TransferStatus
 from shop.inventory.models import Location, Movement, Ownership, StockThreshold
+from shop.inventory.queries import shelf
+from shop.inventory.queries import stock as queries
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -14,7 +14,7 @@ from shop.catalog.sellability import sellable_product_clause
 from shop.geo.models import Place
 from shop.inventory import schemas
 from shop.inventory.models import Batch, Location, StockLevel
-from shop.inventory.queries import batch_out, product_refs
+from shop.inventory.queries.stock import batch_out, product_refs
 
 
 async def expiring(
