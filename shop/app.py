@@ -30,6 +30,7 @@ from shop.input_guard import InputGuard
 from shop.inventory import api as inventory_api
 from shop.inventory import pages as inventory_pages
 from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
+from shop.office import api_people as office_api_people
 from shop.office import certificates as office_certificates
 from shop.office import imports as office_imports
 from shop.office import pages as office_pages
@@ -62,7 +63,7 @@ from shop.web import SHOP_DIR, BlankFormFields, remember_language, set_request_l
 ROUTES: list[ControllerRouterHandler] = [
     health,
     accounts_api.AuthController,
-    accounts_api.PeopleController,
+    office_api_people.PeopleController,
     catalog_api.ProductController,
     catalog_api.ProducerController,
     catalog_api.CertificateController,

@@ -17,7 +17,6 @@ from rich.progress import Progress
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import bootstrap, jobs
-from shop.accounts import services as accounts
 from shop.accounts.models import Role
 from shop.catalog import importer
 from shop.catalog.sellability import today
@@ -27,6 +26,7 @@ from shop.errors import DomainError
 from shop.i18n import N_, gettext, pick_language, set_language
 from shop.inventory.check import LedgerReport, check_ledger
 from shop.migrate import is_upgraded, schema_differences
+from shop.office import people
 from shop.settings import Settings
 
 console = Console()
@@ -161,7 +161,7 @@ def users_create(
     """Create a user with a role and scope."""
     try:
         _run(
-            lambda session: accounts.create_user(
+            lambda session: people.create_user(
                 session,
                 username=username,
                 password=password,

@@ -10,12 +10,12 @@ import httpx
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import services as accounts
 from shop.accounts.models import Role
 from shop.catalog import certificates, schemas, services
 from shop.catalog.models import Certificate, CouncilLevel, Producer, ProducerKind, Product
 from shop.geo.models import Area
 from shop.inventory.models import Location, LocationKind
+from shop.office import people
 
 _seq = itertools.count(1)
 TODAY = dt.date(2026, 11, 23)
@@ -91,7 +91,7 @@ async def user(
     session: AsyncSession, role: Role = Role.admin, password: str = "password123", **kw: Any
 ) -> str:
     username = kw.pop("username", f"user{next(_seq)}")
-    await accounts.create_user(session, username=username, password=password, role=role, **kw)
+    await people.create_user(session, username=username, password=password, role=role, **kw)
     return username
 
 

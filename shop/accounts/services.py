@@ -28,12 +28,10 @@ from shop.accounts.security import (
     token_digest,
     verify_password,
 )
-from shop.catalog.models import Producer
 from shop.db import Database
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, TooManyRequests, Unauthenticated, field_error
 from shop.i18n import N_
-from shop.inventory.models import Location
 
 # Verifying against a hash of the same cost when the user does not exist keeps both answers
 # equally slow (made once, on first use: hashing at import time would slow every start).
@@ -76,9 +74,21 @@ def _username_ok(username: str) -> bool:
     return 3 <= len(username) <= 100 and bare.isalnum()
 
 
-def _validate_new_user(
-    username: str, password: str, role: Role, producer_code: str | None, locations: Sequence[str]
+def check_new_user(
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    email: str | None,
+    has_producer: bool,
+    has_sales_points: bool,
 ) -> None:
+    """The new user's fields, before anything is looked up: a cooperative user names a
+    producer, a manager or staff member sales points."""
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise InvalidInput(
+            errors=[field_error("email", N_("Enter an e-mail address such as lan@example.vn."))]
+        )
     errors = []
     if not _username_ok(username):
         message = N_("Use 3 to 100 letters, digits, dots, underscores or hyphens.")
@@ -92,35 +102,20 @@ def _validate_new_user(
                 max=MAX_PASSWORD_LENGTH,
             )
         )
-    if role is Role.cooperative and not producer_code:
+    if role is Role.cooperative and not has_producer:
         errors.append(field_error("producer", N_("A cooperative user needs a producer.")))
-    if role in LOCATION_ROLES and not locations:
+    if role in LOCATION_ROLES and not has_sales_points:
         errors.append(field_error("sales_point", N_("Managers and staff need a sales point.")))
     if errors:
         raise InvalidInput(errors=errors)
 
 
-async def producer_id(session: AsyncSession, code: str | None) -> int | None:
-    if not code:
-        return None
-    producer_id = await session.scalar(sa.select(Producer.id).where(Producer.code == code))
-    if producer_id is None:
-        raise InvalidInput(errors=[field_error("producer", N_("No producer with code {code}."), code=code)])
-    return producer_id
-
-
-async def location_ids(session: AsyncSession, codes: Sequence[str]) -> list[int]:
-    rows = (
-        await session.execute(sa.select(Location.code, Location.id).where(Location.code.in_(codes)))
-    ).all()
-    found = dict(rows)
-    if missing := [c for c in codes if c not in found]:
-        raise InvalidInput(
-            errors=[
-                field_error("sales_point", N_("No sales point with code {code}."), code=", ".join(missing))
-            ]
-        )
-    return [found[c] for c in codes]
+async def check_available(session: AsyncSession, username: str, email: str | None) -> None:
+    """Nobody else has this username or e-mail address."""
+    if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
+        raise Conflict(N_("The username {username} is taken."), username=username)
+    if email and await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.email == email)):
+        raise Conflict(N_("The e-mail address {email} belongs to another account."), email=email)
 
 
 async def create_user(
@@ -130,23 +125,24 @@ async def create_user(
     password: str,
     role: Role,
     email: str | None = None,
-    producer_code: str | None = None,
-    location_codes: Sequence[str] = (),
+    producer_id: int | None = None,
+    location_ids: Sequence[int] = (),
     first_name: str | None = None,
     last_name: str | None = None,
 ) -> PiccoloUser:
-    """A user with a role and scope. Admins may also use /admin (as Piccolo superusers)."""
-    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise InvalidInput(
-            errors=[field_error("email", N_("Enter an e-mail address such as lan@example.vn."))]
-        )
-    _validate_new_user(username, password, role, producer_code, location_codes)
-    if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
-        raise Conflict(N_("The username {username} is taken."), username=username)
-    if email and await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.email == email)):
-        raise Conflict(N_("The e-mail address {email} belongs to another account."), email=email)
-    producer = await producer_id(session, producer_code if role is Role.cooperative else None)
-    locations = await location_ids(session, location_codes) if role in LOCATION_ROLES else []
+    """A user with a role and scope (a producer's id, sales points' ids: the callers resolve
+    codes). Admins may also use /admin (as Piccolo superusers)."""
+    check_new_user(
+        username=username,
+        password=password,
+        role=role,
+        email=email,
+        has_producer=producer_id is not None,
+        has_sales_points=bool(location_ids),
+    )
+    await check_available(session, username, email)
+    producer = producer_id if role is Role.cooperative else None
+    locations = list(location_ids) if role in LOCATION_ROLES else []
     is_admin = role is Role.admin
     user = PiccoloUser(
         username=username,

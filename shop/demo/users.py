@@ -9,6 +9,7 @@ from shop.accounts import services as accounts
 from shop.accounts.models import PiccoloUser, Role
 from shop.demo.real_bac_kan import TAI_HOAN
 from shop.demo.sites import FAIR, MAIN_SALES_POINT
+from shop.office import people
 
 Scope = str | tuple[str, ...] | None  # location codes, or a producer code
 DemoUser = tuple[str, str, Role, Scope]
@@ -26,10 +27,10 @@ ADMIN = DEMO_USERS[0]
 async def ensure_user(
     session: AsyncSession, username: str, password: str, role: Role, scope: Scope = None
 ) -> bool:
-    """Create the user through the accounts service unless the username exists."""
+    """Create the user as the office does (codes resolved) unless the username exists."""
     if await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == username)):
         return False
-    await accounts.create_user(
+    await people.create_user(
         session,
         username=username,
         password=password,

@@ -14,7 +14,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts import second_factor, services
+from shop.accounts import second_factor
 from shop.accounts.guards import requires_admin
 from shop.accounts.models import Role
 from shop.catalog.models import Producer
@@ -108,7 +108,7 @@ class OfficePeoplePages(Controller):
             return await self._new_page(session, values, {"role": gettext("Choose a role.")}, 422)
         first, last = people.split_name(full_name)
         try:
-            user = await services.create_user(
+            user = await people.create_user(
                 session,
                 username=username,
                 password=str(form.get("password") or ""),

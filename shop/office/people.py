@@ -1,5 +1,6 @@
-"""The office's hand on people: who has an account, in which role and scope; changing a
-role or scope, resetting a password, deactivating and reactivating.
+"""The office's hand on people: who has an account, in which role and scope (its producer
+and sales points by code and name); creating one, changing a role or scope, resetting a
+password, deactivating and reactivating. Accounts scope by ids; codes are resolved here.
 
 Piccolo Admin reads the same ``piccolo_user`` row, so its flags follow the role and state
 here, in the same transaction: ``admin`` and ``superuser`` only for the office, ``active``
@@ -20,9 +21,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import paging
+from shop.accounts import services
 from shop.accounts.models import Account, AccountLocation, AuthToken, PiccoloSession, PiccoloUser, Role
 from shop.accounts.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
-from shop.accounts.services import LOCATION_ROLES, location_ids, producer_id
+from shop.accounts.services import LOCATION_ROLES
 from shop.catalog.models import Producer
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
@@ -152,6 +154,66 @@ def producer_code(text: str | None) -> str | None:
         return None
     named = re.search(r"\(([^()]+)\)\s*$", text)
     return (named.group(1) if named else text).strip()
+
+
+async def producer_id(session: AsyncSession, code: str | None) -> int | None:
+    if not code:
+        return None
+    producer_id = await session.scalar(sa.select(Producer.id).where(Producer.code == code))
+    if producer_id is None:
+        raise InvalidInput(errors=[field_error("producer", N_("No producer with code {code}."), code=code)])
+    return producer_id
+
+
+async def location_ids(session: AsyncSession, codes: Sequence[str]) -> list[int]:
+    rows = (
+        await session.execute(sa.select(Location.code, Location.id).where(Location.code.in_(codes)))
+    ).all()
+    found = dict(rows)
+    if missing := [c for c in codes if c not in found]:
+        raise InvalidInput(
+            errors=[
+                field_error("sales_point", N_("No sales point with code {code}."), code=", ".join(missing))
+            ]
+        )
+    return [found[c] for c in codes]
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    email: str | None = None,
+    producer_code: str | None = None,
+    location_codes: Sequence[str] = (),
+    first_name: str | None = None,
+    last_name: str | None = None,
+) -> PiccoloUser:
+    """A user with a role and scope named by codes: the fields are checked first, then the
+    producer and sales points looked up (a cooperative's producer, a manager's or staff
+    member's sales points; the others' are ignored)."""
+    services.check_new_user(
+        username=username,
+        password=password,
+        role=role,
+        email=email,
+        has_producer=bool(producer_code),
+        has_sales_points=bool(location_codes),
+    )
+    await services.check_available(session, username, email)
+    return await services.create_user(
+        session,
+        username=username,
+        password=password,
+        role=role,
+        email=email,
+        producer_id=await producer_id(session, producer_code if role is Role.cooperative else None),
+        location_ids=await location_ids(session, location_codes) if role in LOCATION_ROLES else (),
+        first_name=first_name,
+        last_name=last_name,
+    )
 
 
 async def _rows(session: AsyncSession, user_id: int) -> tuple[PiccoloUser, Account]:
