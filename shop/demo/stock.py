@@ -23,10 +23,10 @@ from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import sellable_product_clause
 from shop.demo.sites import FAIR, MAIN_SALES_POINT
 from shop.geo.models import Place
-from shop.inventory import planning
 from shop.inventory import schemas as s
 from shop.inventory.documents import counts, receipts, transfers, write_offs
 from shop.inventory.models import Location, LocationKind, StockLevel
+from shop.inventory.planning import low_stock
 
 PRODUCERS_PER_POINT = 5
 PRODUCTS_PER_RECEIPT = 4
@@ -202,7 +202,7 @@ async def _main_point_story(
     )
     await transfers.receive(session, office, sent.id, s.TransferReceiveIn(), today=today)
     tally.transfers += 1
-    await planning.set_thresholds(
+    await low_stock.set_thresholds(
         session, main, [s.ThresholdIn(product_id=pid, minimum=rng.randint(8, 15)) for pid in rest[:5]]
     )
     await write_offs.write_off(

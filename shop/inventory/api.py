@@ -19,10 +19,11 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.schemas import MAX_ID
 from shop.catalog.sellability import today
 from shop.errors import Unauthenticated
-from shop.inventory import access, fairs, locations, planning, schemas, services
+from shop.inventory import access, locations, schemas, services
 from shop.inventory.documents import counts, receipts, transfers, views, write_offs
 from shop.inventory.documents.models import TransferStatus
 from shop.inventory.models import DocumentKind, MovementKind, Ownership
+from shop.inventory.planning import fairs, low_stock
 from shop.inventory.queries import shelf, stock
 from shop.paging import (
     DEFAULT_PAGE_SIZE,
@@ -180,7 +181,7 @@ class StockController(Controller):
         """Computed per product from sales, stock and minimums, then paged (its total is the
         number of products to reorder at this location)."""
         location = await access.location(session, actor(request), code, change=True)
-        found = await planning.reorder(session, location, today=today())
+        found = await low_stock.reorder(session, location, today=today())
         return page_of_list(found, page=page, page_size=page_size)
 
     @put("/thresholds", operation_id="setThresholds", summary="Low-stock minimums (managers)")
@@ -190,7 +191,7 @@ class StockController(Controller):
         user = actor(request)
         location = await access.location(session, user, code, change=True)
         access.require_manager(user)
-        updated = await planning.set_thresholds(session, location, data.lines)
+        updated = await low_stock.set_thresholds(session, location, data.lines)
         await session.commit()
         return {"updated": updated}
 

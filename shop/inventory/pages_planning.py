@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_login
 from shop.catalog.sellability import today
-from shop.inventory import access, fairs, planning
+from shop.inventory import access
 from shop.inventory.documents import transfers, write_offs
 from shop.inventory.models import Location
 from shop.inventory.pages_base import actor, done, new_client_id, render
@@ -35,6 +35,7 @@ from shop.inventory.pages_forms import (
     resolve,
     stocked,
 )
+from shop.inventory.planning import fairs, low_stock
 from shop.inventory.schemas import ProducerReturnIn, ReconciliationLineOut, ThresholdsIn, TransferIn
 
 THRESHOLD_COLUMNS = ("product", "minimum")
@@ -75,7 +76,7 @@ class PlanningPages(Controller):
     async def _reorder(
         self, request: Request[Any, Any, Any], session: AsyncSession, location: Location, form: Form | None
     ) -> Template:
-        items = await planning.reorder(session, location, today=today())
+        items = await low_stock.reorder(session, location, today=today())
         if form is None:
             rows = [
                 Row({"product": product_label(i.product), "minimum": str(i.minimum or "")}) for i in items
@@ -112,7 +113,7 @@ class PlanningPages(Controller):
             ]
             if not form.ok:
                 return False
-            await planning.set_thresholds(session, location, convert({"lines": lines}, ThresholdsIn).lines)
+            await low_stock.set_thresholds(session, location, convert({"lines": lines}, ThresholdsIn).lines)
             return True
 
         if not await attempt(session, form, call):
