@@ -22,7 +22,6 @@ from shop.accounts import pages as accounts_pages
 from shop.accounts import pages_second_step, pages_security
 from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
 from shop.catalog import api as catalog_api
-from shop.catalog import pages as catalog_pages
 from shop.db import Database, provide_session
 from shop.geo import api as geo_api
 from shop.health import health
@@ -51,6 +50,7 @@ from shop.settings import Settings
 from shop.settlement import api as settlement_api
 from shop.settlement import pages as settlement_pages
 from shop.storefront import api as storefront_api
+from shop.storefront import catalog_pages
 from shop.storefront import pages as storefront_pages
 from shop.storefront import pages_cart as storefront_pages_cart
 from shop.till import api as till_api

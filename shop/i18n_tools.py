@@ -51,8 +51,7 @@ def extract() -> Catalog:
 STOREFRONT_SOURCES = (
     "shop/templates/",
     "shop/catalog/templates/",
-    "shop/catalog/pages.py",
-    "shop/catalog/availability.py",
+    "shop/inventory/availability.py",
     "shop/storefront/",
     "shop/orders/checkout.py",
     "shop/orders/errors.py",

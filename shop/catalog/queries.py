@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from shop.catalog import cache, schemas
-from shop.catalog.availability import in_stock_at, where_available
 from shop.catalog.models import (
     Certificate,
     CertificateStatus,
@@ -32,6 +31,7 @@ from shop.errors import InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra
 from shop.i18n import DEFAULT_LANGUAGE, N_
+from shop.inventory.availability import in_stock_at, where_available
 from shop.paging import Page
 from shop.text import search_terms
 

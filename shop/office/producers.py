@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog import cache, schemas, services
 from shop.catalog.models import Producer, Product
-from shop.catalog.pages import producer_kinds
 from shop.errors import NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import N_, gettext
-from shop.inventory.pages_forms import percent_to_bp
+from shop.inventory.pages.forms import percent_to_bp
 from shop.office import forms
 from shop.office.forms import Form
+from shop.storefront.catalog_pages import producer_kinds
 from shop.text import fold, search_terms
 
 PAGE_SIZE = 50

@@ -20,7 +20,6 @@ from shop.accounts.guards import requires_admin
 from shop.catalog import cache, schemas, services
 from shop.catalog.groups import CRITERIA_148
 from shop.catalog.models import Producer, Product, ProductGroup, ProductTranslation
-from shop.catalog.pages import producer_kinds
 from shop.errors import NotFound
 from shop.i18n import N_, current_language, gettext
 from shop.office import forms, listing
@@ -32,6 +31,7 @@ from shop.office.views import (
     product_view,
     status_labels,
 )
+from shop.storefront.catalog_pages import producer_kinds
 from shop.text import fold
 
 TRANSLATED = ("en", "ko", "zh_Hans", "ja", "fr")

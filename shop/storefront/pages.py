@@ -1,6 +1,6 @@
 """The tourist's pages: home and sales points.
 
-The listing, product and producer pages are the catalog's (``shop/catalog/pages.py``); the
+The listing, product and producer pages are the catalog's (``catalog_pages.py``); the
 cart and checkout are in ``pages_cart.py``, order tracking in ``shop/orders/pages.py``.
 """
 
@@ -17,13 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import cache, queries
 from shop.catalog.api import Code, Stars, Text
 from shop.catalog.models import Product
-from shop.catalog.pages import listing, shared
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.errors import NotFound
 from shop.geo.models import Place
 from shop.i18n import N_, current_language
 from shop.inventory import services as locations
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
+from shop.storefront.catalog_pages import listing, shared
 from shop.storefront.currency import approximator, rates
 
 

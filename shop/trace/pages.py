@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_login
 from shop.catalog import cache
-from shop.catalog.pages import shared
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
 from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.documents import receipts
-from shop.inventory.pages_base import actor
+from shop.inventory.pages.base import actor
+from shop.storefront.catalog_pages import shared
 from shop.trace import label_items, labels, services
 from shop.web import download
 
