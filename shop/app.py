@@ -27,8 +27,11 @@ from shop.geo import api as geo_api
 from shop.health import health
 from shop.input_guard import InputGuard
 from shop.inventory import api as inventory_api
-from shop.inventory import pages as inventory_pages
-from shop.inventory import pages_counts, pages_documents, pages_planning, pages_transfers
+from shop.inventory.pages import counts as pos_counts
+from shop.inventory.pages import documents as pos_documents
+from shop.inventory.pages import planning as pos_planning
+from shop.inventory.pages import stock as pos_stock
+from shop.inventory.pages import transfers as pos_transfers
 from shop.office import api_people as office_api_people
 from shop.office import certificates as office_certificates
 from shop.office import imports as office_imports
@@ -98,12 +101,12 @@ ROUTES: list[ControllerRouterHandler] = [
     orders_pages.OfficeOrderPages,
     pages_coop.CoopPages,
     pages_coop_catalog.CoopCatalogPages,
-    inventory_pages.PosPages,
-    pages_documents.ReceivePages,
-    pages_documents.WriteOffPages,
-    pages_transfers.TransferPages,
-    pages_counts.CountPages,
-    pages_planning.PlanningPages,
+    pos_stock.PosPages,
+    pos_documents.ReceivePages,
+    pos_documents.WriteOffPages,
+    pos_transfers.TransferPages,
+    pos_counts.CountPages,
+    pos_planning.PlanningPages,
     till_pages.TillPages,
     settlement_pages.CoopStatementPages,
     settlement_pages.OfficeStatementPages,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.errors import Conflict, InvalidInput
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.i18n import N_, current_language, format_date, gettext
-from shop.inventory.pages_forms import Form, convert
+from shop.inventory.pages.forms import Form, convert
 
 T = TypeVar("T")
 

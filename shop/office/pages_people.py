@@ -22,7 +22,7 @@ from shop.errors import DomainError
 from shop.i18n import N_, gettext
 from shop.inventory.api import Id
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages_base import actor
+from shop.inventory.pages.base import actor
 from shop.office import people
 
 ROLES = tuple(Role)

@@ -23,7 +23,7 @@ from shop.geo.models import Place
 from shop.i18n import N_, gettext
 from shop.inventory.api import Id
 from shop.inventory.models import Location
-from shop.inventory.pages_base import actor
+from shop.inventory.pages.base import actor
 from shop.orders import checkout, fulfilments, office, tracking, views
 from shop.orders.api import Token, send_mail, start_payment
 from shop.orders.models import Order, OrderStatus, PaymentMethod

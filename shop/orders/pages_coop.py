@@ -17,7 +17,7 @@ from shop.accounts.guards import requires_login
 from shop.errors import DomainError
 from shop.i18n import gettext
 from shop.inventory.api import Id
-from shop.inventory.pages_base import actor
+from shop.inventory.pages.base import actor
 from shop.orders import fulfilments
 from shop.orders.api import after_commit
 from shop.orders.api_fulfilments import queue_out

@@ -20,7 +20,7 @@ from shop.catalog.sellability import product_is_sellable, today
 from shop.errors import NotFound
 from shop.i18n import N_
 from shop.inventory.models import Location, StockLevel
-from shop.inventory.pages_base import actor
+from shop.inventory.pages.base import actor
 
 
 async def portal_producer(

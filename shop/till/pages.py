@@ -23,8 +23,8 @@ from shop.i18n import N_, _
 from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages_base import actor, done, new_client_id, render
-from shop.inventory.pages_forms import Form, Row, integer
+from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.forms import Form, Row, integer
 from shop.settings import Settings
 from shop.till import offline, returns, sales, shifts, vietqr, views
 from shop.till.models import Sale, ShiftStatus

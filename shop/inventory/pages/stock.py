@@ -1,6 +1,6 @@
 """Sales-point stock screens under /pos/: the user's locations, a location's stock, its ledger
-and its near-expiry goods. The writes live in ``pages_documents``, ``pages_transfers``,
-``pages_counts`` and ``pages_planning``; all of them call the same services as the API.
+and its near-expiry goods. The writes live beside it in ``documents``, ``transfers``,
+``counts`` and ``planning``; all of them call the same services as the API.
 
 A location outside the user's scope answers 404, exactly as on the API.
 """
@@ -22,7 +22,7 @@ from shop.catalog.sellability import today
 from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.models import MovementKind, Ownership
-from shop.inventory.pages_base import actor, render
+from shop.inventory.pages.base import actor, render
 from shop.inventory.queries import shelf, stock
 from shop.paging import PageNumber
 

@@ -21,8 +21,8 @@ from shop.catalog.sellability import today
 from shop.inventory import access
 from shop.inventory.documents import transfers, write_offs
 from shop.inventory.models import Location
-from shop.inventory.pages_base import actor, done, new_client_id, render
-from shop.inventory.pages_forms import (
+from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.forms import (
     Form,
     Row,
     attempt,

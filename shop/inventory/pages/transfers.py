@@ -24,9 +24,9 @@ from shop.inventory.api import Id
 from shop.inventory.documents import transfers, views
 from shop.inventory.documents.models import Transfer, TransferStatus
 from shop.inventory.models import Location
-from shop.inventory.pages_base import actor, done, new_client_id, render
-from shop.inventory.pages_documents import BLANK_ROWS, write_off_line
-from shop.inventory.pages_forms import (
+from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.documents import BLANK_ROWS, write_off_line
+from shop.inventory.pages.forms import (
     Form,
     Row,
     attempt,

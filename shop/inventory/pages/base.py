@@ -16,7 +16,7 @@ from shop.errors import Unauthenticated
 from shop.i18n import N_, _
 from shop.inventory import access
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages_forms import product_label
+from shop.inventory.pages.forms import product_label
 
 # ``?done=`` after a write (POST → redirect → GET) names one of these messages.
 DONE = {

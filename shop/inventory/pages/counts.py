@@ -24,8 +24,8 @@ from shop.inventory.api import Id
 from shop.inventory.documents import counts, views
 from shop.inventory.documents.models import StockCount
 from shop.inventory.models import Location
-from shop.inventory.pages_base import actor, done, render
-from shop.inventory.pages_forms import Form, Row, attempt, convert, integer, read, resolve, stocked
+from shop.inventory.pages.base import actor, done, render
+from shop.inventory.pages.forms import Form, Row, attempt, convert, integer, read, resolve, stocked
 from shop.inventory.queries import stock
 from shop.inventory.schemas import CountIn, CountLineOut, CountLinesIn, CountOut
 

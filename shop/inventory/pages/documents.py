@@ -23,8 +23,8 @@ from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.documents import receipts, write_offs
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages_base import actor, done, new_client_id, render
-from shop.inventory.pages_forms import (
+from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.forms import (
     Form,
     Row,
     attempt,
