@@ -53,6 +53,7 @@ STOREFRONT_SOURCES = (
     "shop/catalog/templates/",
     "shop/inventory/availability.py",
     "shop/storefront/",
+    "shop/orders/carts.py",  # the cart's words (sold out, only n left)
     "shop/orders/checkout.py",
     "shop/orders/errors.py",
     "shop/orders/api.py",

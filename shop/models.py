@@ -34,10 +34,11 @@ from shop.inventory.documents.models import (
 )
 from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
 from shop.mail.models import OutgoingEmail
+from shop.orders.cart_models import Cart, CartLine, ShippingRate
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
 from shop.payments.models import Payment, PaymentRefund, WebhookEvent
 from shop.settlement.models import Statement, StatementLine
-from shop.storefront.models import Cart, CartLine, CurrencyRate, ShippingRate
+from shop.storefront.models import CurrencyRate
 from shop.till.models import (
     Clearance,
     Counter,

@@ -7,7 +7,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.storefront.models import CurrencyRate, ShippingRate
+from shop.orders.cart_models import ShippingRate
+from shop.storefront.models import CurrencyRate
 
 DEFAULT_FEE_VND = 35_000
 FREE_FROM_VND = 800_000

@@ -19,6 +19,7 @@ from shop.i18n import N_, current_language
 from shop.inventory.api import actor
 from shop.mail import outbox
 from shop.orders import checkout, fulfilments, refunds, views
+from shop.orders.cart_schemas import CheckoutIn
 from shop.orders.errors import PaymentUnavailable
 from shop.orders.models import Order
 from shop.orders.notices import tracking_url
@@ -26,7 +27,6 @@ from shop.orders.schemas import CancelLinesIn, OrderOut, TransferConfirmIn
 from shop.payments import services as payments
 from shop.payments.stripe_gateway import StripeUnavailable
 from shop.settings import Settings
-from shop.storefront.schemas import CheckoutIn
 
 Token = Annotated[str | None, Parameter(max_length=64)]
 

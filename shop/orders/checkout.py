@@ -26,7 +26,9 @@ from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.i18n import N_, normalize_language
 from shop.inventory.models import PUBLIC_KINDS, Location
-from shop.orders import holds, lifecycle, notices, routing
+from shop.orders import carts, holds, lifecycle, notices, routing, shipping
+from shop.orders.cart_models import Cart, CartLine
+from shop.orders.cart_schemas import CheckoutIn
 from shop.orders.models import (
     DeliveryMethod,
     Fulfilment,
@@ -38,9 +40,6 @@ from shop.orders.models import (
 )
 from shop.payments import banks, providers
 from shop.settings import Settings
-from shop.storefront import carts, shipping
-from shop.storefront.models import Cart, CartLine
-from shop.storefront.schemas import CheckoutIn
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9 .()-]{6,40}$")

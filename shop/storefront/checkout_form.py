@@ -21,8 +21,8 @@ from shop.i18n import N_
 from shop.inventory import services as locations
 from shop.inventory.models import Location
 from shop.orders import checkout, routing
+from shop.orders.cart_schemas import CartOut, CheckoutIn
 from shop.settings import Settings
-from shop.storefront.schemas import CartOut, CheckoutIn
 
 # The API's field paths → the form's field names.
 FIELDS = {

@@ -21,14 +21,15 @@ from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import current_language, gettext
 from shop.inventory.api import Id
+from shop.orders import carts, shipping
 from shop.orders.api import place_order, send_mail, start_payment
+from shop.orders.cart_models import Cart
+from shop.orders.cart_schemas import CartOut
 from shop.payments import providers
 from shop.settings import Settings
-from shop.storefront import carts, checkout_form, shipping
+from shop.storefront import checkout_form
 from shop.storefront.checkout_form import Problems
 from shop.storefront.currency import approximator, rates
-from shop.storefront.models import Cart
-from shop.storefront.schemas import CartOut
 
 CART_COOKIE = "cart"
 MAX_ID = 2_147_483_647

@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.inventory.models import Location, LocationKind
+from shop.orders.cart_models import ShippingRate
 from shop.settings import Settings
-from shop.storefront.models import CurrencyRate, ShippingRate
+from shop.storefront.models import CurrencyRate
 from tests import factories
 from tests.inventory.conftest import World, world  # noqa: F401 - the fixture, shared
 from tests.inventory.support import receipt_body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.storefront.models import ShippingRate
+from shop.orders.cart_models import ShippingRate
 
 
 async def fee(session: AsyncSession, province_id: int, subtotal_vnd: int) -> int:

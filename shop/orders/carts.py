@@ -15,9 +15,9 @@ from shop.db_types import utcnow
 from shop.errors import Conflict, NotFound
 from shop.i18n import N_, gettext
 from shop.orders import routing
+from shop.orders.cart_models import Cart, CartLine
+from shop.orders.cart_schemas import CartLineOut, CartOut
 from shop.orders.errors import SoldOut
-from shop.storefront import schemas
-from shop.storefront.models import Cart, CartLine
 
 MAX_LINES = 50
 
@@ -94,7 +94,7 @@ async def set_quantity(
     await session.flush()
 
 
-async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> schemas.CartOut:
+async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> CartOut:
     """The cart as the customer sees it, each line checked against today's stock and certificates."""
     cart = await find(session, cart_id)
     lines = await lines_of(session, cart_id)
@@ -114,7 +114,7 @@ async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, langua
             elif line.quantity > free:
                 problem = gettext("Only {n} left.").format(n=free)
         out.append(
-            schemas.CartLineOut(
+            CartLineOut(
                 product=product,
                 quantity=line.quantity,
                 available=free,
@@ -122,7 +122,7 @@ async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, langua
                 problem=problem,
             )
         )
-    return schemas.CartOut(
+    return CartOut(
         id=cart.id,
         lines=out,
         item_count=sum(line.quantity for line in lines),
