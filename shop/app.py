@@ -41,8 +41,10 @@ from shop.office import producers as office_producers
 from shop.office import products as office_products
 from shop.openapi import OptionsAllow, declare_problems, render_plugins
 from shop.orders import api as orders_api
-from shop.orders import api_fulfilments, pages_coop, pages_coop_catalog
-from shop.orders import pages as orders_pages
+from shop.orders import api_fulfilments
+from shop.orders.pages import coop as coop_pages
+from shop.orders.pages import coop_catalog as coop_catalog_pages
+from shop.orders.pages import orders as orders_pages
 from shop.payments import api as payments_api
 from shop.payments import methods as payment_methods
 from shop.payments import providers as payment_providers
@@ -99,8 +101,8 @@ ROUTES: list[ControllerRouterHandler] = [
     storefront_pages_cart.CartPages,
     orders_pages.OrderPages,
     orders_pages.OfficeOrderPages,
-    pages_coop.CoopPages,
-    pages_coop_catalog.CoopCatalogPages,
+    coop_pages.CoopPages,
+    coop_catalog_pages.CoopCatalogPages,
     pos_stock.PosPages,
     pos_documents.ReceivePages,
     pos_documents.WriteOffPages,

@@ -19,7 +19,7 @@ from shop.catalog.sellability import today
 from shop.errors import DomainError, NotFound
 from shop.i18n import gettext, ngettext
 from shop.inventory.pages.base import actor
-from shop.orders.pages_coop_catalog import portal_producer
+from shop.orders.pages.coop_catalog import portal_producer
 from shop.settlement import statements
 from shop.settlement.api import ProducerCode, statement_of, visible_producer
 from shop.settlement.models import NEXT, Statement, StatementStatus

@@ -1,7 +1,7 @@
 """The tourist's pages: home and sales points.
 
 The listing, product and producer pages are the catalog's (``catalog_pages.py``); the
-cart and checkout are in ``pages_cart.py``, order tracking in ``shop/orders/pages.py``.
+cart and checkout are in ``pages_cart.py``, order tracking in ``shop/orders/pages/orders.py``.
 """
 
 from __future__ import annotations
