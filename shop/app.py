@@ -22,11 +22,13 @@ from shop.accounts import pages as accounts_pages
 from shop.accounts import pages_second_step, pages_security
 from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
 from shop.catalog import api as catalog_api
+from shop.catalog.queries import Stock
 from shop.db import Database, provide_session
 from shop.geo import api as geo_api
 from shop.health import health
 from shop.input_guard import InputGuard
 from shop.inventory import api as inventory_api
+from shop.inventory import availability
 from shop.inventory.pages import counts as pos_counts
 from shop.inventory.pages import documents as pos_documents
 from shop.inventory.pages import planning as pos_planning
@@ -125,6 +127,11 @@ ROUTES: list[ControllerRouterHandler] = [
 ]
 
 
+def provide_stock() -> Stock:
+    """What the catalog API asks of stock: inventory answers (the catalog imports no stock)."""
+    return availability
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     db = Database.connect(
@@ -159,7 +166,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             admin.mount,
             create_static_files_router(path="/static", directories=[SHOP_DIR / "static"]),
         ],
-        dependencies={"session": Provide(provide_session)},
+        dependencies={
+            "session": Provide(provide_session),
+            "stock": Provide(provide_stock, sync_to_thread=False),
+        },
         state=State({"db": db, "settings": settings, "trace_scans": scans}),
         lifespan=[lifespan],
         before_request=set_request_language,

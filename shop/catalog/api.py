@@ -1,4 +1,5 @@
-"""Catalog endpoints under /api/v1: public reads, office (admin) writes."""
+"""Catalog endpoints under /api/v1: public reads, office (admin) writes. Where a product is in
+stock is asked of ``stock`` (``queries.Stock``), which the app provides from inventory."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class ProductController(Controller):
     async def list_products(
         self,
         request: Request[Any, Any, Any],
+        stock: queries.Stock,
         q: Text = None,
         province: Text = None,
         group: Code = None,
@@ -79,7 +81,7 @@ class ProductController(Controller):
             # Its own session: other requests may wait on this result after this one is gone.
             async with db.read_sessions() as own:
                 result = await queries.list_products(
-                    own, filters, page=page, page_size=page_size, on=on, language=language
+                    own, filters, page=page, page_size=page_size, on=on, language=language, stock=stock
                 )
             return msgspec.json.encode(result)
 
@@ -88,7 +90,7 @@ class ProductController(Controller):
 
     @get("/{product_id:int}", operation_id="getProduct", summary="One product with its certificate")
     async def get_product(
-        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: Id
+        self, request: Request[Any, Any, Any], session: AsyncSession, stock: queries.Stock, product_id: Id
     ) -> schemas.ProductDetail:
         user = current_user(request)
         return await queries.product_detail(
@@ -97,26 +99,29 @@ class ProductController(Controller):
             on=today(),
             language=current_language(),
             with_history=bool(user and user.is_admin),
+            stock=stock,
         )
 
     @post("/", operation_id="createProduct", guards=[requires_admin], security=[{"bearer": []}])
-    async def create_product(self, session: AsyncSession, data: schemas.ProductIn) -> schemas.ProductDetail:
+    async def create_product(
+        self, session: AsyncSession, stock: queries.Stock, data: schemas.ProductIn
+    ) -> schemas.ProductDetail:
         product = await services.create_product(session, data)
         await cache.commit(session)
         return await queries.product_detail(
-            session, product.id, on=today(), language=current_language(), with_history=True
+            session, product.id, on=today(), language=current_language(), with_history=True, stock=stock
         )
 
     @patch(
         "/{product_id:int}", operation_id="updateProduct", guards=[requires_admin], security=[{"bearer": []}]
     )
     async def update_product(
-        self, session: AsyncSession, product_id: Id, data: schemas.ProductPatch
+        self, session: AsyncSession, stock: queries.Stock, product_id: Id, data: schemas.ProductPatch
     ) -> schemas.ProductDetail:
         await services.update_product(session, product_id, data)
         await cache.commit(session)
         return await queries.product_detail(
-            session, product_id, on=today(), language=current_language(), with_history=True
+            session, product_id, on=today(), language=current_language(), with_history=True, stock=stock
         )
 
     @post(
@@ -126,12 +131,12 @@ class ProductController(Controller):
         security=[{"bearer": []}],
     )
     async def add_quality(
-        self, session: AsyncSession, product_id: Id, data: schemas.QualityIn
+        self, session: AsyncSession, stock: queries.Stock, product_id: Id, data: schemas.QualityIn
     ) -> schemas.ProductDetail:
         await services.add_quality(session, product_id, data)
         await cache.commit(session)
         return await queries.product_detail(
-            session, product_id, on=today(), language=current_language(), with_history=True
+            session, product_id, on=today(), language=current_language(), with_history=True, stock=stock
         )
 
 

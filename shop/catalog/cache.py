@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop import i18n
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
@@ -116,3 +117,18 @@ async def place_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, tu
         for place_id, name, is_default in rows:
             _place_names[(db, place_id)] = (name, bool(is_default))
     return {i: _place_names[(db, i)] for i in wanted if (db, i) in _place_names}
+
+
+async def shared(
+    session: AsyncSession, key: Hashable, compute: Callable[[AsyncSession], Awaitable[object]]
+) -> object:
+    """What a public page reads, computed once for all the visitors asking at that moment
+    (in its own session: the first visitor may be gone before the others are answered)."""
+    language = i18n.current_language()
+
+    async def run() -> object:
+        async with AsyncSession(session.bind, expire_on_commit=False) as own:
+            with i18n.language(language):
+                return await compute(own)
+
+    return await pages.get_or_compute(key, run)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,6 @@ from shop.errors import InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra
 from shop.i18n import DEFAULT_LANGUAGE, N_
-from shop.inventory.availability import in_stock_at, where_available
 from shop.paging import Page
 from shop.text import search_terms
 
@@ -44,6 +43,22 @@ SORTS = ("name", "-name", "price", "-price", "stars", "-stars", "newest")
 MAX_PAGE_SIZE = 100
 
 
+@runtime_checkable  # the app hands it to the API as a dependency, which Litestar checks
+class Stock(Protocol):
+    """What the catalog asks of stock, answered by inventory (``shop.inventory.availability``,
+    passed in by the pages and the API above both): the catalog imports no stock."""
+
+    async def in_stock_at(self, session: AsyncSession, code: str) -> sa.ColumnElement[bool]:
+        """Products with a unit available at this sales point (an error if there is none)."""
+        ...
+
+    async def where_available(
+        self, session: AsyncSession, product_id: int, *, on: dt.date
+    ) -> list[schemas.AvailabilityOut]:
+        """Where the product can be bought on that day."""
+        ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProductFilter:
     q: str | None = None
@@ -51,7 +66,7 @@ class ProductFilter:
     group: str | None = None
     min_stars: int | None = None
     producer: str | None = None
-    sales_point: str | None = None  # only products available there now
+    sales_point: str | None = None  # only products available there now (asks the stock)
     min_price: int | None = None  # VND, inclusive
     max_price: int | None = None
     sort: str = "name"
@@ -154,7 +169,15 @@ def _search_clause(q: str) -> sa.ColumnElement[bool]:
     return sa.and_(*(Product.search_text.like(f"%{term}%") for term in terms))
 
 
-async def _filtered(session: AsyncSession, filters: ProductFilter, on: dt.date) -> sa.Select[Product]:
+async def _in_stock(session: AsyncSession, code: str, stock: Stock | None) -> sa.ColumnElement[bool]:
+    if stock is None:
+        raise ValueError("filtering by sales point needs the stock")
+    return await stock.in_stock_at(session, code)
+
+
+async def _filtered(
+    session: AsyncSession, filters: ProductFilter, on: dt.date, stock: Stock | None
+) -> sa.Select[Product]:
     stmt = sa.select(Product)
     if not filters.include_unsellable:
         stmt = stmt.where(sellable_product_clause(on))
@@ -171,7 +194,7 @@ async def _filtered(session: AsyncSession, filters: ProductFilter, on: dt.date) 
             Product.producer_id.in_(sa.select(Producer.id).where(Producer.code == filters.producer))
         )
     if filters.sales_point:
-        stmt = stmt.where(await in_stock_at(session, filters.sales_point))
+        stmt = stmt.where(await _in_stock(session, filters.sales_point, stock))
     if filters.min_price is not None:
         stmt = stmt.where(Product.price_vnd >= filters.min_price)
     if filters.max_price is not None:
@@ -267,8 +290,10 @@ async def list_products(
     page_size: int,
     on: dt.date,
     language: str,
+    stock: Stock | None = None,
 ) -> Page[schemas.ProductSummary]:
-    stmt = await _filtered(session, filters, on)
+    """A page of products; ``stock`` answers the sales point filter."""
+    stmt = await _filtered(session, filters, on, stock)
     key = (cache.database_key(session), filters, on)
     total = cache.totals.get(key)
     if total is None:
@@ -334,8 +359,15 @@ async def find_product(session: AsyncSession, key: int | str) -> Product:
 
 
 async def product_detail(
-    session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
+    session: AsyncSession,
+    key: int | str,
+    *,
+    on: dt.date,
+    language: str,
+    with_history: bool = False,
+    stock: Stock | None = None,
 ) -> schemas.ProductDetail:
+    """A product with its certificate; where it can be bought when ``stock`` is given."""
     product = await find_product(session, key)
     certificates = list(
         await session.scalars(
@@ -378,7 +410,7 @@ async def product_detail(
             )
             for q in quality
         ],
-        availability=await where_available(session, product.id, on=on),
+        availability=await stock.where_available(session, product.id, on=on) if stock else [],
         certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
     )
 

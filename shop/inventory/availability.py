@@ -1,7 +1,8 @@
 """Where the catalog's products can be bought now: read from the sales points' stock.
 
-The catalog asks; inventory owns the stock. Only public locations count (sales points and
-fairs that are open), and only units on hand that are not reserved for an order.
+Inventory owns the stock and answers the catalog's ``queries.Stock`` questions (the pages and
+the API pass this module in; the catalog imports no stock). Only public locations count
+(sales points and fairs that are open), and only units on hand not reserved for an order.
 """
 
 from __future__ import annotations

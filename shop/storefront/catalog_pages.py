@@ -1,10 +1,10 @@
-"""Catalog pages: the product list with filters, a product, producers (the storefront grows here)."""
+"""The tourist's catalog pages: the product list with filters, a product (where it can be bought,
+from inventory; how many one order can have, from the routing), producers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any
@@ -16,7 +16,6 @@ from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop import i18n
 from shop.catalog import cache, producer_queries, queries, schemas
 from shop.catalog.api import Code, Sort, Stars, Text, _key
 from shop.catalog.models import Producer
@@ -25,6 +24,7 @@ from shop.errors import InvalidInput
 from shop.geo import services as geo
 from shop.geo.models import Area, Place
 from shop.i18n import _, current_language
+from shop.inventory import availability
 from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
 from shop.paging import Page, PageNumber
@@ -56,21 +56,6 @@ def sort_labels() -> list[tuple[str, str]]:
 Price = Annotated[int | None, Parameter(ge=0, le=10**12)]
 
 
-async def shared(
-    session: AsyncSession, key: Hashable, compute: Callable[[AsyncSession], Awaitable[object]]
-) -> object:
-    """What a public page reads, computed once for all the visitors asking at that moment
-    (in its own session: the first visitor may be gone before the others are answered)."""
-    language = current_language()
-
-    async def run() -> object:
-        async with AsyncSession(session.bind, expire_on_commit=False) as own:
-            with i18n.language(language):
-                return await compute(own)
-
-    return await cache.pages.get_or_compute(key, run)
-
-
 @dataclass(frozen=True)
 class _Listing:
     result: Page[schemas.ProductSummary]
@@ -87,7 +72,13 @@ async def _listing_data(session: AsyncSession, filters: queries.ProductFilter, p
     language = current_language()
     try:
         result = await queries.list_products(
-            session, filters, page=page, page_size=PAGE_SIZE, on=today(), language=language
+            session,
+            filters,
+            page=page,
+            page_size=PAGE_SIZE,
+            on=today(),
+            language=language,
+            stock=availability,
         )
     except InvalidInput as invalid:
         error = "; ".join(e["message"] for e in invalid.errors) or invalid.detail
@@ -109,7 +100,7 @@ async def _listing_data(session: AsyncSession, filters: queries.ProductFilter, p
 async def listing(session: AsyncSession, filters: queries.ProductFilter, page: int) -> Template:
     """The product list with its filters (``/products``, and ``/`` when a search is given)."""
     key = ("listing", cache.database_key(session), filters, page, current_language(), today())
-    data = await shared(session, key, lambda own: _listing_data(own, filters, page))
+    data = await cache.shared(session, key, lambda own: _listing_data(own, filters, page))
     assert isinstance(data, _Listing)
     shown = data.filters
 
@@ -174,7 +165,7 @@ class _Product:
 
 
 async def _product_data(session: AsyncSession, slug: str, on: dt.date, language: str) -> _Product:
-    detail = await queries.product_detail(session, slug, on=on, language=language)
+    detail = await queries.product_detail(session, slug, on=on, language=language, stock=availability)
     online = (await routing.available(session, [detail.id], on=on))[detail.id] if detail.sellable else 0
     story = await session.scalar(sa.select(Producer.story).where(Producer.code == detail.producer.code))
     return _Product(detail, online, story, await rates(session))
@@ -213,7 +204,7 @@ class CatalogPages(Controller):
     async def product(self, session: AsyncSession, slug: str) -> Template:
         on, language = today(), current_language()
         key = ("product", cache.database_key(session), slug, language, on)
-        data = await shared(session, key, lambda own: _product_data(own, slug, on, language))
+        data = await cache.shared(session, key, lambda own: _product_data(own, slug, on, language))
         assert isinstance(data, _Product)
         return Template(
             "catalog/product.html",

@@ -23,7 +23,7 @@ from shop.geo.models import Place
 from shop.i18n import N_, current_language
 from shop.inventory import services as locations
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
-from shop.storefront.catalog_pages import listing, shared
+from shop.storefront.catalog_pages import listing
 from shop.storefront.currency import approximator, rates
 
 
@@ -71,7 +71,7 @@ class StorefrontPages(Controller):
             return await listing(session, filters, page)
         language = current_language()
         key = ("home", cache.database_key(session), language, today())
-        data = await shared(session, key, lambda own: _home_data(own, language))
+        data = await cache.shared(session, key, lambda own: _home_data(own, language))
         assert isinstance(data, tuple)
         items, provinces, known_rates = data
         return Template(

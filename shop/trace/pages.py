@@ -25,7 +25,6 @@ from shop.inventory import access
 from shop.inventory.api import Id
 from shop.inventory.documents import receipts
 from shop.inventory.pages.base import actor
-from shop.storefront.catalog_pages import shared
 from shop.trace import label_items, labels, services
 from shop.web import download
 
@@ -68,7 +67,9 @@ class TracePages(Controller):
         settings, state = request.app.state.settings, request.app.state
         language, on = current_language(), today()
         key = ("trace", cache.database_key(session), code.strip().upper(), language, on)
-        data = await shared(session, key, lambda own: _page_data(own, code, language, settings.base_url))
+        data = await cache.shared(
+            session, key, lambda own: _page_data(own, code, language, settings.base_url)
+        )
         assert isinstance(data, _Page)
         counter: services.ScanCounter = state.trace_scans
         pending = counter.add(data.traced.code)

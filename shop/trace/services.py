@@ -23,6 +23,7 @@ from shop.catalog.sellability import today
 from shop.db import Database, insert_for
 from shop.errors import NotFound
 from shop.i18n import N_
+from shop.inventory import availability
 from shop.inventory.models import Batch
 from shop.till import vietqr
 from shop.trace.models import TraceScan
@@ -67,7 +68,7 @@ async def resolve(session: AsyncSession, code: str) -> tuple[int, Batch | None]:
 async def trace(session: AsyncSession, code: str, *, language: str) -> Traced:
     product_id, batch = await resolve(session, code)
     on = today()
-    detail = await queries.product_detail(session, product_id, on=on, language=language)
+    detail = await queries.product_detail(session, product_id, on=on, language=language, stock=availability)
     return Traced(code.strip().upper(), detail, batch, warning_for(detail.certificate, on))
 
 
