@@ -60,12 +60,13 @@ from shop.storefront import api as storefront_api
 from shop.storefront import catalog_pages
 from shop.storefront import pages as storefront_pages
 from shop.storefront import pages_cart as storefront_pages_cart
+from shop.templating import SHOP_DIR
 from shop.till import api as till_api
 from shop.till import pages as till_pages
 from shop.trace import api as trace_api
 from shop.trace import pages as trace_pages
 from shop.trace.services import ScanCounter
-from shop.web import SHOP_DIR, BlankFormFields, remember_language, set_request_language, template_config
+from shop.web import BlankFormFields, remember_language, set_request_language, template_config
 
 ROUTES: list[ControllerRouterHandler] = [
     health,

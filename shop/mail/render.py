@@ -9,13 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import i18n
 from shop.mail import outbox
+from shop.templating import build_environment
 
 
 @cache
 def _environment() -> Environment:
-    from shop.web import build_environment  # the pages' environment: same filters and gettext
-
-    return build_environment()
+    return build_environment()  # the pages' environment: same filters and gettext
 
 
 async def queue_template(

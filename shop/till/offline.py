@@ -17,7 +17,7 @@ import json
 import re
 from typing import Any
 
-from shop.web import SHOP_DIR
+from shop.templating import SHOP_DIR
 
 STATIC = SHOP_DIR / "static"
 WORKER = SHOP_DIR / "till" / "sw.js"

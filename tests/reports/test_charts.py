@@ -13,7 +13,7 @@ from shop.accounts.models import Role
 from shop.i18n import language
 from shop.reports import chart
 from shop.reports.tables import Table
-from shop.web import build_environment
+from shop.templating import build_environment
 from tests import factories
 from tests.inventory.test_pos_pages import login
 
