@@ -115,9 +115,9 @@ async def test_a_cashier_runs_a_whole_shift_through_a_network_cut(
     await expect(page.locator(".flash[role=status]")).to_be_visible()
 
     # Close on the shift's page: count the drawer (float + 5 cash sales of 115 000) and the slips.
-    shifts = "fetch('/api/v1/sales-points/SP-BACKAN/shifts?limit=1').then((r) => r.json())"
-    shift = await page.evaluate(shifts)
-    await page.goto(f"/pos/SP-BACKAN/shifts/{shift[0]['id']}")
+    shifts = "fetch('/api/v1/sales-points/SP-BACKAN/shifts?page_size=1').then((r) => r.json())"
+    shift = (await page.evaluate(shifts))["items"][0]
+    await page.goto(f"/pos/SP-BACKAN/shifts/{shift['id']}")
     await page.fill("input[name=cash]", str(500_000 + 5 * 115_000))
     await page.fill("input[name=bank_transfer]", "115000")
     await page.fill("input[name=card]", "0")
