@@ -42,8 +42,8 @@ from shop.office import pages_people as office_people
 from shop.office import producers as office_producers
 from shop.office import products as office_products
 from shop.openapi import OptionsAllow, declare_problems, render_plugins
-from shop.orders import api as orders_api
-from shop.orders import api_fulfilments
+from shop.orders.api import fulfilments as api_fulfilments
+from shop.orders.api import orders as orders_api
 from shop.orders.pages import coop as coop_pages
 from shop.orders.pages import coop_catalog as coop_catalog_pages
 from shop.orders.pages import orders as orders_pages

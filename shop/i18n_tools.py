@@ -56,7 +56,8 @@ STOREFRONT_SOURCES = (
     "shop/orders/carts.py",  # the cart's words (sold out, only n left)
     "shop/orders/checkout.py",
     "shop/orders/errors.py",
-    "shop/orders/api.py",
+    "shop/orders/api/orders.py",
+    "shop/orders/placing.py",
     "shop/orders/templates/orders/order.html",
     "shop/orders/templates/orders/_labels.html",
     "shop/orders/templates/orders/email_",

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog.sellability import today
 from shop.errors import BadRequest, DomainError
 from shop.i18n import N_
-from shop.orders.api import send_mail
+from shop.orders.placing import send_mail
 from shop.payments import services, stripe_events, stripe_gateway
 from shop.payments.models import Provider, WebhookEvent
 from shop.settings import Settings

@@ -22,9 +22,9 @@ from shop.geo.models import Place
 from shop.i18n import current_language, gettext
 from shop.inventory.api import Id
 from shop.orders import carts, shipping
-from shop.orders.api import place_order, send_mail, start_payment
 from shop.orders.cart_models import Cart
 from shop.orders.cart_schemas import CartOut
+from shop.orders.placing import place_order, send_mail, start_payment
 from shop.payments import providers
 from shop.settings import Settings
 from shop.storefront import checkout_form

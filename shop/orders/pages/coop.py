@@ -19,9 +19,9 @@ from shop.i18n import gettext
 from shop.inventory.api import Id
 from shop.inventory.pages.base import actor
 from shop.orders import fulfilments
-from shop.orders.api import after_commit
-from shop.orders.api_fulfilments import queue_out
+from shop.orders.api.fulfilments import queue_out
 from shop.orders.models import FulfilmentStatus, Order
+from shop.orders.placing import after_commit
 
 TABS = ("new", "accepted", "packed", "shipped", "delivered", "rejected", "cancelled")
 

@@ -25,8 +25,9 @@ from shop.inventory.api import Id
 from shop.inventory.models import Location
 from shop.inventory.pages.base import actor
 from shop.orders import checkout, fulfilments, office, tracking, views
-from shop.orders.api import Token, send_mail, start_payment
+from shop.orders.api.orders import Token
 from shop.orders.models import Order, OrderStatus, PaymentMethod
+from shop.orders.placing import send_mail, start_payment
 from shop.payments import banks
 from shop.payments import services as payments
 from shop.payments.models import Payment

@@ -23,8 +23,8 @@ from shop.i18n import N_
 from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
 from shop.orders import fulfilments, office
-from shop.orders.api import after_commit
 from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
+from shop.orders.placing import after_commit
 from shop.orders.schemas import (
     AcceptIn,
     DeliverIn,
