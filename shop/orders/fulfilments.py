@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop import paging
 from shop.accounts.models import Role
 from shop.accounts.services import CurrentUser
 from shop.db import dialect_of
@@ -168,11 +169,16 @@ def queue_select(
 
 
 async def queue(
-    session: AsyncSession, user: CurrentUser, status: FulfilmentStatus | None = None, limit: int = 200
-) -> list[tuple[Fulfilment, Location]]:
-    """The first ``limit`` of ``queue_select`` (the portal's screen; the API pages through all)."""
-    rows = await session.execute(queue_select(user, status).limit(limit))
-    return [(f, loc) for f, loc in rows.all()]
+    session: AsyncSession,
+    user: CurrentUser,
+    status: FulfilmentStatus | None = None,
+    *,
+    page: int = 1,
+    page_size: int = paging.DEFAULT_PAGE_SIZE,
+) -> tuple[list[tuple[Fulfilment, Location]], int]:
+    """One page of ``queue_select`` and how many fulfilments it holds in all."""
+    rows, total = await paging.paginate(session, queue_select(user, status), page=page, page_size=page_size)
+    return [(f, loc) for f, loc in rows], total
 
 
 async def lines_of(session: AsyncSession, fulfilment_id: int) -> list[OrderLine]:

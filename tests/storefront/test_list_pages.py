@@ -20,6 +20,7 @@ from shop.orders.models import (
 from shop.paging import MAX_PAGE_SIZE
 from shop.settlement.models import Statement, StatementStatus
 from tests import factories
+from tests.inventory.test_pos_pages import login
 from tests.storefront.conftest import Shop
 
 
@@ -139,3 +140,19 @@ async def test_sales_points_are_paged_with_their_total(shop: Shop) -> None:
     ]
     assert all(page["total"] == total and len(page["items"]) == 1 for page in pages)
     assert [page["items"][0]["code"] for page in pages] == [s["code"] for s in everything["items"]]
+
+
+async def test_a_busy_cooperative_pages_through_its_queue_on_the_portal(
+    shop: Shop, session: AsyncSession
+) -> None:
+    made = await _fulfilments(session, shop, 55)
+    client = shop.client
+    await login(client, shop.world.coop, lang="en")
+    first = await client.get("/coop/")
+    assert first.status_code == 200
+    assert first.text.count('data-fulfilment="') == 50
+    assert "Page 1 of 2" in first.text and "?status=new&page=2" in first.text
+    second = await client.get("/coop/", params={"status": "new", "page": 2})
+    shown = [int(part.split('"')[0]) for part in second.text.split('data-fulfilment="')[1:]]
+    assert shown == made[50:]  # the last five, none lost beyond the first screen
+    assert "Page 2 of 2" in second.text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
@@ -22,6 +23,7 @@ from shop.orders import fulfilments
 from shop.orders.api.fulfilments import queue_out
 from shop.orders.models import FulfilmentStatus, Order
 from shop.orders.placing import after_commit
+from shop.paging import PageNumber
 
 TABS = ("new", "accepted", "packed", "shipped", "delivered", "rejected", "cancelled")
 
@@ -36,6 +38,9 @@ def _done_message(code: str | None) -> str | None:
     }.get(code or "")
 
 
+QUEUE_PAGE = 50  # parcels per screen: a busy cooperative pages through the rest
+
+
 class CoopPages(Controller):
     path = "/coop"
     include_in_schema = False
@@ -43,12 +48,26 @@ class CoopPages(Controller):
 
     @get("/")
     async def queue(
-        self, request: Request[Any, Any, Any], session: AsyncSession, status: str = "new"
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        status: str = "new",
+        page: PageNumber = 1,
     ) -> Template:
         wanted = FulfilmentStatus(status) if status in TABS else None
-        found = await fulfilments.queue(session, actor(request), wanted)
+        found, total = await fulfilments.queue(
+            session, actor(request), wanted, page=page, page_size=QUEUE_PAGE
+        )
         items = [await queue_out(session, f, loc) for f, loc in found]
-        return Template("coop/queue.html", context={"items": items, "status": status, "tabs": TABS})
+        context = {
+            "items": items,
+            "status": status,
+            "tabs": TABS,
+            "page": page,
+            "pages": max(1, -(-total // QUEUE_PAGE)),
+            "params": urlencode({"status": status}),
+        }
+        return Template("coop/queue.html", context=context)
 
     @get("/fulfilments/{fulfilment_id:int}")
     async def detail(
