@@ -20,6 +20,14 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser 
     return user if isinstance(user, CurrentUser) else None
 
 
+def actor(connection: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser:
+    """The signed-in user a handler acts for (its guard let only signed-in users in)."""
+    user = current_user(connection)
+    if user is None:
+        raise Unauthenticated()
+    return user
+
+
 def requires_login(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if current_user(connection) is None:
         raise Unauthenticated()

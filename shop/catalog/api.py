@@ -19,6 +19,7 @@ from shop.db import Database
 from shop.i18n import current_language
 from shop.paging import MAX_PAGE_SIZE, Page, PageNumber, paginate
 from shop.paging import PageSize as AnyPageSize
+from shop.params import Id
 
 Sort = Literal["name", "-name", "price", "-price", "stars", "-stars", "newest"]
 # Products are the heaviest rows to build: their pages stop at a lower size than the others.
@@ -27,7 +28,6 @@ Text = Annotated[str | None, Parameter(max_length=200)]
 Code = Annotated[str | None, Parameter(max_length=40)]  # a group, producer or sales point code
 Stars = Annotated[int | None, Parameter(ge=3, le=5)]
 # Ids are 32-bit integers in the database: larger numbers name nothing and are refused early.
-Id = Annotated[int, Parameter(ge=1, le=schemas.MAX_ID)]
 
 
 def _key(value: str) -> int | str:

@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 
 from shop.catalog.models import CouncilLevel, ProducerKind, QualityKind
+from shop.params import MAX_ID
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -18,7 +19,6 @@ Vnd = Annotated[int, msgspec.Meta(ge=0, le=10_000_000_000)]
 Stars = Annotated[int, msgspec.Meta(ge=3, le=5)]
 # Ids are 32-bit integers in the database: a larger number names nothing and is refused where
 # it is declared (query, path or body), never sent to the database to overflow there.
-MAX_ID = 2_147_483_647
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
 
 

@@ -14,11 +14,8 @@ from litestar import Controller, Request, get, patch, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import current_user, requires_admin, requires_login
-from shop.accounts.services import CurrentUser
-from shop.catalog.schemas import MAX_ID
+from shop.accounts.guards import actor, requires_admin, requires_login
 from shop.catalog.sellability import today
-from shop.errors import Unauthenticated
 from shop.inventory import access, locations, schemas, services
 from shop.inventory.documents import counts, receipts, transfers, views, write_offs
 from shop.inventory.documents.models import TransferStatus
@@ -35,17 +32,9 @@ from shop.paging import (
     paginate,
     paginate_scalars,
 )
+from shop.params import Id, OptionalId
 
-Id = Annotated[int, Parameter(ge=1, le=MAX_ID)]
-OptionalId = Annotated[int | None, Parameter(ge=1, le=MAX_ID)]
 Days = Annotated[int, Parameter(ge=1, le=3650, description="30, 60 or 90 on the screens")]
-
-
-def actor(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    if user is None:
-        raise Unauthenticated()
-    return user
 
 
 class SalesPointController(Controller):

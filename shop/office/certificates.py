@@ -23,8 +23,9 @@ from shop.errors import NotFound
 from shop.i18n import N_, gettext
 from shop.office import forms
 from shop.office.forms import Form
-from shop.office.products import Id, product_or_404, product_page
+from shop.office.products import product_or_404, product_page
 from shop.office.views import council_labels
+from shop.params import Id
 
 FIELDS = (
     "stars",

@@ -15,15 +15,14 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts import second_factor
-from shop.accounts.guards import requires_admin
+from shop.accounts.guards import actor, requires_admin
 from shop.accounts.models import Role
 from shop.catalog.models import Producer
 from shop.errors import DomainError
 from shop.i18n import N_, gettext
-from shop.inventory.api import Id
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages.base import actor
 from shop.office import people
+from shop.params import Id
 
 ROLES = tuple(Role)
 

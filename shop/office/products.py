@@ -31,6 +31,7 @@ from shop.office.views import (
     product_view,
     status_labels,
 )
+from shop.params import Id
 from shop.storefront.catalog_pages import producer_kinds
 from shop.text import fold
 
@@ -67,7 +68,6 @@ NAMES = {
 }
 OPTIONAL = ("description", "pack_size", "gtin", "image_url")
 UNITS = ("gói", "hộp", "chai", "lọ", "hũ", "túi", "kg", "bó", "cái", "bộ", "sản phẩm")
-Id = Annotated[int, Parameter(ge=1, le=2_147_483_647)]
 Query = Annotated[str | None, Parameter(max_length=200)]
 DONE = {
     "created": N_("Product added. Issue its OCOP certificate below to put it on sale."),

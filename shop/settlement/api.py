@@ -11,13 +11,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_admin, requires_login
+from shop.accounts.guards import actor, requires_admin, requires_login
 from shop.accounts.models import Role
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Producer
 from shop.errors import NotFound
 from shop.i18n import N_
-from shop.inventory.api import actor
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of, paginate, paginate_scalars
 from shop.settlement import exports, statements
 from shop.settlement.models import Statement, StatementStatus

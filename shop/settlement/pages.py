@@ -12,13 +12,12 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_admin, requires_role
+from shop.accounts.guards import actor, requires_admin, requires_role
 from shop.accounts.models import Role
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import DomainError, NotFound
 from shop.i18n import gettext, ngettext
-from shop.inventory.pages.base import actor
 from shop.orders.pages.coop_catalog import portal_producer
 from shop.settlement import statements
 from shop.settlement.api import ProducerCode, statement_of, visible_producer

@@ -14,10 +14,10 @@ from shop.catalog.sellability import today
 from shop.errors import InvalidInput, field_error
 from shop.geo import services as geo
 from shop.i18n import N_, current_language
-from shop.inventory.api import Id
 from shop.orders import carts, shipping
 from shop.orders.cart_schemas import CartLineIn, CartLineOut, CartLinePatch, CartOut
 from shop.paging import MAX_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list
+from shop.params import Id
 
 
 async def _view(session: AsyncSession, cart_id: uuid.UUID) -> CartOut:

@@ -20,11 +20,11 @@ from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import current_language, gettext
-from shop.inventory.api import Id
 from shop.orders import carts, shipping
 from shop.orders.cart_models import Cart
 from shop.orders.cart_schemas import CartOut
 from shop.orders.placing import place_order, send_mail, start_payment
+from shop.params import MAX_ID, Id
 from shop.payments import providers
 from shop.settings import Settings
 from shop.storefront import checkout_form
@@ -32,7 +32,6 @@ from shop.storefront.checkout_form import Problems
 from shop.storefront.currency import approximator, rates
 
 CART_COOKIE = "cart"
-MAX_ID = 2_147_483_647
 CART_DAYS = 30
 
 

@@ -15,12 +15,11 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_admin, requires_login
+from shop.accounts.guards import actor, requires_admin, requires_login
 from shop.catalog.sellability import today
 from shop.errors import Conflict, NotFound
 from shop.i18n import N_
 from shop.inventory import access
-from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
 from shop.paging import (
     DEFAULT_PAGE_SIZE,
@@ -32,6 +31,7 @@ from shop.paging import (
     paginate,
     paginate_scalars,
 )
+from shop.params import Id
 from shop.till import clearances, returns, sales, shifts, vietqr, views
 from shop.till.models import Sale
 from shop.till.schemas import (

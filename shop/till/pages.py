@@ -17,14 +17,14 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.errors import DomainError, NotFound
 from shop.i18n import N_, _
 from shop.inventory import access
-from shop.inventory.api import Id
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.base import done, new_client_id, render
 from shop.inventory.pages.forms import Form, Row, integer
+from shop.params import Id
 from shop.settings import Settings
 from shop.till import offline, returns, sales, shifts, vietqr, views
 from shop.till.models import Sale, ShiftStatus

@@ -9,13 +9,12 @@ from litestar import Controller, Request, Response, get
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.accounts.models import Role
 from shop.catalog.models import Product
 from shop.catalog.schemas import Id
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
-from shop.inventory.api import actor
 from shop.trace import label_items, labels, services
 from shop.trace.schemas import BatchOut, TraceOut
 from shop.web import download

@@ -16,15 +16,14 @@ from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.catalog import cache
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
 from shop.inventory import access
-from shop.inventory.api import Id
 from shop.inventory.documents import receipts
-from shop.inventory.pages.base import actor
+from shop.params import Id
 from shop.trace import label_items, labels, services
 from shop.web import download
 

@@ -9,10 +9,8 @@ from typing import Any
 from litestar import MediaType, Request
 from litestar.response import Redirect, Template
 
-from shop.accounts.guards import current_user
+from shop.accounts.guards import actor
 from shop.accounts.models import Role
-from shop.accounts.services import CurrentUser
-from shop.errors import Unauthenticated
 from shop.i18n import N_, _
 from shop.inventory import access
 from shop.inventory.models import Location, LocationKind
@@ -37,13 +35,6 @@ DONE = {
     "shift_closed": N_("Shift closed: here is its Z-report."),
     "customer_return": N_("Return recorded; refund as shown."),
 }
-
-
-def actor(request: Request[Any, Any, Any]) -> CurrentUser:
-    user = current_user(request)
-    if user is None:
-        raise Unauthenticated()
-    return user
 
 
 def new_client_id() -> str:

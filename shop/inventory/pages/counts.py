@@ -14,20 +14,20 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.accounts.services import CurrentUser
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, _
 from shop.inventory import access
-from shop.inventory.api import Id
 from shop.inventory.documents import counts, views
 from shop.inventory.documents.models import StockCount
 from shop.inventory.models import Location
-from shop.inventory.pages.base import actor, done, render
+from shop.inventory.pages.base import done, render
 from shop.inventory.pages.forms import Form, Row, attempt, convert, integer, read, resolve, stocked
 from shop.inventory.queries import stock
 from shop.inventory.schemas import CountIn, CountLineOut, CountLinesIn, CountOut
+from shop.params import Id
 
 START_FIELDS = ("scope", "blind", "products", "note")
 SHEET_COLUMNS = ("product_id", "product", "batch", "ownership", "counted", "reason")

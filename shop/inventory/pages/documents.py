@@ -15,15 +15,14 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.i18n import N_, _
 from shop.inventory import access
-from shop.inventory.api import Id
 from shop.inventory.documents import receipts, write_offs
 from shop.inventory.models import Location, LocationKind
-from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.base import done, new_client_id, render
 from shop.inventory.pages.forms import (
     Form,
     Row,
@@ -41,6 +40,7 @@ from shop.inventory.pages.forms import (
 )
 from shop.inventory.queries import suggestions
 from shop.inventory.schemas import ReceiptIn, WriteOffIn
+from shop.params import Id
 
 RECEIPT_FIELDS = ("kind", "producer", "commission", "delivery_note", "note", "client_id")
 RECEIPT_COLUMNS = ("product", "quantity", "batch", "produced_on", "expires_on", "unit_cost")

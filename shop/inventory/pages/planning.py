@@ -16,12 +16,12 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.catalog.sellability import today
 from shop.inventory import access
 from shop.inventory.documents import transfers, write_offs
 from shop.inventory.models import Location
-from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.base import done, new_client_id, render
 from shop.inventory.pages.forms import (
     Form,
     Row,

@@ -17,14 +17,14 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.catalog.sellability import today
 from shop.inventory import access
-from shop.inventory.api import Id
 from shop.inventory.models import MovementKind, Ownership
-from shop.inventory.pages.base import actor, render
+from shop.inventory.pages.base import render
 from shop.inventory.queries import shelf, stock
 from shop.paging import PageNumber
+from shop.params import Id
 
 PAGE_SIZE = 25
 Search = Annotated[str | None, Parameter(max_length=200)]

@@ -14,17 +14,16 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.accounts.services import CurrentUser
 from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.i18n import N_, _
 from shop.inventory import access
-from shop.inventory.api import Id
 from shop.inventory.documents import transfers, views
 from shop.inventory.documents.models import Transfer, TransferStatus
 from shop.inventory.models import Location
-from shop.inventory.pages.base import actor, done, new_client_id, render
+from shop.inventory.pages.base import done, new_client_id, render
 from shop.inventory.pages.documents import BLANK_ROWS, write_off_line
 from shop.inventory.pages.forms import (
     Form,
@@ -39,6 +38,7 @@ from shop.inventory.pages.forms import (
     stocked,
 )
 from shop.inventory.schemas import TransferIn, TransferOut, TransferReceiveIn
+from shop.params import Id
 
 NEW_FIELDS = ("to_location", "note", "client_id", "send")
 NEW_COLUMNS = ("product", "quantity", "batch")

@@ -14,13 +14,12 @@ import sqlalchemy as sa
 from litestar import Controller, Request, Response, get, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_admin, requires_login
+from shop.accounts.guards import actor, requires_admin, requires_login
 from shop.catalog import cache
 from shop.catalog.sellability import today
 from shop.db_types import utcnow
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory.api import Id, actor
 from shop.inventory.models import Location
 from shop.orders import fulfilments, office
 from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
@@ -35,6 +34,7 @@ from shop.orders.schemas import (
     ShipIn,
 )
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of, paginate
+from shop.params import Id
 
 
 async def _place(session: AsyncSession, order: Order) -> str | None:

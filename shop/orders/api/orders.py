@@ -9,9 +9,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_admin
+from shop.accounts.guards import actor, requires_admin
 from shop.catalog.sellability import today
-from shop.inventory.api import actor
 from shop.orders import checkout, fulfilments, views
 from shop.orders.cart_schemas import CheckoutIn
 from shop.orders.placing import after_commit, place_order, send_mail, start_payment

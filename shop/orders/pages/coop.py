@@ -14,16 +14,15 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.errors import DomainError
 from shop.i18n import gettext
-from shop.inventory.api import Id
-from shop.inventory.pages.base import actor
 from shop.orders import fulfilments
 from shop.orders.api.fulfilments import queue_out
 from shop.orders.models import FulfilmentStatus, Order
 from shop.orders.placing import after_commit
 from shop.paging import PageNumber
+from shop.params import Id
 
 TABS = ("new", "accepted", "packed", "shipped", "delivered", "rejected", "cancelled")
 

@@ -12,7 +12,7 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_role
+from shop.accounts.guards import actor, requires_role
 from shop.accounts.models import Role
 from shop.catalog.api import Code
 from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
@@ -20,7 +20,6 @@ from shop.catalog.sellability import product_is_sellable, today
 from shop.errors import NotFound
 from shop.i18n import N_
 from shop.inventory.models import Location, StockLevel
-from shop.inventory.pages.base import actor
 
 
 async def portal_producer(

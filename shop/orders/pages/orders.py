@@ -15,19 +15,18 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import requires_admin
+from shop.accounts.guards import actor, requires_admin
 from shop.catalog.sellability import today
 from shop.db_types import utcnow
 from shop.errors import DomainError, InvalidInput, NotFound, field_error
 from shop.geo.models import Place
 from shop.i18n import N_, gettext
-from shop.inventory.api import Id
 from shop.inventory.models import Location
-from shop.inventory.pages.base import actor
 from shop.orders import checkout, fulfilments, office, tracking, views
 from shop.orders.api.orders import Token
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.orders.placing import send_mail, start_payment
+from shop.params import Id
 from shop.payments import banks
 from shop.payments import services as payments
 from shop.payments.models import Payment
