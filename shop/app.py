@@ -57,7 +57,7 @@ from shop.settings import Settings
 from shop.settlement import api as settlement_api
 from shop.settlement import pages as settlement_pages
 from shop.storefront import api as storefront_api
-from shop.storefront import catalog_pages
+from shop.storefront import catalog_pages, seo
 from shop.storefront import pages as storefront_pages
 from shop.storefront import pages_cart as storefront_pages_cart
 from shop.templating import SHOP_DIR
@@ -100,6 +100,7 @@ ROUTES: list[ControllerRouterHandler] = [
     pages_second_step.SecondStepPages,
     pages_security.SecurityPages,
     catalog_pages.CatalogPages,
+    seo.SearchEnginePages,
     storefront_pages.StorefrontPages,
     storefront_pages_cart.CartPages,
     orders_pages.OrderPages,

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +28,7 @@ from shop.inventory import availability
 from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
 from shop.paging import Page, PageNumber
+from shop.storefront import seo
 from shop.storefront.currency import approximator, rates
 
 PAGE_SIZE = 24
@@ -201,11 +202,12 @@ class CatalogPages(Controller):
         return await listing(session, filters, page)
 
     @get("/products/{slug:str}")
-    async def product(self, session: AsyncSession, slug: str) -> Template:
+    async def product(self, request: Request[Any, Any, Any], session: AsyncSession, slug: str) -> Template:
         on, language = today(), current_language()
         key = ("product", cache.database_key(session), slug, language, on)
         data = await cache.shared(session, key, lambda own: _product_data(own, slug, on, language))
         assert isinstance(data, _Product)
+        base_url = request.app.state.settings.base_url
         return Template(
             "catalog/product.html",
             context={
@@ -213,6 +215,9 @@ class CatalogPages(Controller):
                 "online": data.online,
                 "story": data.story,
                 "approx": approximator(data.rates, language),
+                "canonical": seo.localized(base_url, f"/products/{slug}", language),
+                "alternates": seo.alternates(base_url, f"/products/{slug}"),
+                "structured": seo.product_data(data.detail, base_url, language, online=data.online),
             },
         )
 
