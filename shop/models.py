@@ -16,6 +16,7 @@ from shop.catalog.models import (
     Producer,
     Product,
     ProductGroup,
+    ProductImage,
     ProductTranslation,
     QualityCertification,
 )
@@ -34,6 +35,7 @@ from shop.inventory.documents.models import (
 )
 from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
 from shop.mail.models import OutgoingEmail
+from shop.media.models import StoredImage
 from shop.orders.cart_models import Cart, CartLine, ShippingRate
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
 from shop.payments.models import Payment, PaymentRefund, WebhookEvent
@@ -84,6 +86,7 @@ __all__ = [
     "ProducerReturn",
     "Product",
     "ProductGroup",
+    "ProductImage",
     "ProductTranslation",
     "QualityCertification",
     "Receipt",
@@ -104,6 +107,7 @@ __all__ = [
     "StockCountLine",
     "StockLevel",
     "StockThreshold",
+    "StoredImage",
     "TraceScan",
     "Transfer",
     "TransferItem",

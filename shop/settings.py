@@ -93,10 +93,19 @@ class Settings:
     office_email: str | None = None  # the OCOP office's inbox (certificates about to expire)
     # Seconds between runs of the in-app scheduler (``ocop jobs run``'s work); 0 = off.
     jobs_interval: int = 60
+    # Shopping feeds (/feeds/) are regenerated at most this often, when stock, products or
+    # certificates have changed since (by the scheduler or ``ocop jobs run``).
+    feeds_interval: int = 300
     # Connections one process keeps to PostgreSQL: a pool and the overflow it may open in a
     # burst (the server's max_connections is shared by every process and other databases).
     database_pool_size: int = 10
     database_max_overflow: int = 10
+    # Photos: a folder or ``s3://bucket/prefix`` (empty = ``var/media``); an S3-compatible
+    # server other than AWS is named by its endpoint. Uploads over either limit are refused.
+    media_url: str = ""
+    s3_endpoint_url: str | None = None
+    upload_max_bytes: int = 25 * 1024 * 1024
+    upload_max_pixels: int = 60_000_000
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -134,8 +143,13 @@ class Settings:
             "mail_from": os.environ.get("OCOP_MAIL_FROM") or "OCOP Market <no-reply@ocop.local>",
             "office_email": os.environ.get("OCOP_OFFICE_EMAIL") or None,
             "jobs_interval": int(os.environ.get("OCOP_JOBS_INTERVAL") or 60),
+            "feeds_interval": int(os.environ.get("OCOP_FEEDS_INTERVAL") or 300),
             "database_pool_size": int(os.environ.get("OCOP_DB_POOL_SIZE") or 10),
             "database_max_overflow": int(os.environ.get("OCOP_DB_MAX_OVERFLOW") or 10),
+            "media_url": os.environ.get("OCOP_MEDIA_URL") or "",
+            "s3_endpoint_url": os.environ.get("OCOP_S3_ENDPOINT_URL") or None,
+            "upload_max_bytes": int(os.environ.get("OCOP_UPLOAD_MAX_BYTES") or 25 * 1024 * 1024),
+            "upload_max_pixels": int(os.environ.get("OCOP_UPLOAD_MAX_PIXELS") or 60_000_000),
         }
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

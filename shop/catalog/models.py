@@ -88,6 +88,8 @@ class Producer(Base):
     bank_name: Mapped[str | None] = mapped_column(sa.String(120))
     bank_account_number: Mapped[str | None] = mapped_column(sa.String(40))
     bank_account_name: Mapped[str | None] = mapped_column(sa.String(200))
+    # One photo: the workshop, the fields, the people (shop.media; shop/catalog/photos.py).
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_image.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -129,6 +131,8 @@ class Product(Base):
     price_vnd: Mapped[int] = mapped_column(sa.BigInteger)
     shelf_life_days: Mapped[int | None] = mapped_column(sa.Integer)
     image_url: Mapped[str | None] = mapped_column(sa.String(500))
+    # The first of its photos (ProductImage), kept by photos.py so a card needs one join.
+    main_image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_image.id", ondelete="SET NULL"))
     trace_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     # The unit the product was certified under, as recorded (legacy or current) ...
     origin_place_id: Mapped[int | None] = mapped_column(sa.ForeignKey("place.id"))
@@ -150,6 +154,24 @@ class Product(Base):
 
     producer: Mapped[Producer] = relationship(lazy="raise")
     group: Mapped[ProductGroup] = relationship(lazy="raise")
+
+
+class ProductImage(Base):
+    """One of a product's photos, in the order shown; the first is the main one."""
+
+    __tablename__ = "product_image"
+    __table_args__ = (
+        sa.CheckConstraint("position >= 0", name="position_not_negative"),
+        sa.Index("ix_product_image_order", "product_id", "position", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("product.id", ondelete="CASCADE"))
+    image_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_image.id", ondelete="CASCADE"), unique=True)
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # Alternative text per language code ({"vi": "…", "en": "…"}); Vietnamese is the fallback.
+    alt: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ProductTranslation(Base):

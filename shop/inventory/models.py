@@ -105,6 +105,8 @@ class Location(Base):
         default=DEFAULT_COUNT_REASON_OVER_VND,
         server_default=str(DEFAULT_COUNT_REASON_OVER_VND),
     )
+    # One photo of the shop front, so a tourist recognises it (shop.media).
+    image_id: Mapped[int | None] = mapped_column(sa.ForeignKey("stored_image.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
