@@ -60,6 +60,7 @@ from shop.storefront import api as storefront_api
 from shop.storefront import catalog_pages, seo
 from shop.storefront import pages as storefront_pages
 from shop.storefront import pages_cart as storefront_pages_cart
+from shop.storefront.feeds import pages as feed_pages
 from shop.templating import SHOP_DIR
 from shop.till import api as till_api
 from shop.till import pages as till_pages
@@ -101,6 +102,7 @@ ROUTES: list[ControllerRouterHandler] = [
     pages_security.SecurityPages,
     catalog_pages.CatalogPages,
     seo.SearchEnginePages,
+    feed_pages.FeedPages,
     storefront_pages.StorefrontPages,
     storefront_pages_cart.CartPages,
     orders_pages.OrderPages,

@@ -25,6 +25,7 @@ from shop.orders.models import PaymentMethod
 from shop.payments import stripe_gateway
 from shop.payments.models import Payment, Provider
 from shop.settings import Settings
+from shop.storefront.feeds import files as feeds
 
 log = logging.getLogger("shop.jobs")
 
@@ -58,6 +59,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         "fulfilments past their deadline": overdue,
         "refunds made": await refunds.send_pending(db, settings),
         "emails sent": await outbox.deliver_pending(db, settings),
+        "shopping feeds regenerated": int(await feeds.refresh(db, settings, now=now)),
     }
 
 
