@@ -28,7 +28,7 @@ from shop.inventory import availability
 from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
 from shop.paging import Page, PageNumber
-from shop.storefront import seo
+from shop.storefront import heads
 from shop.storefront.currency import approximator, rates
 
 PAGE_SIZE = 24
@@ -98,12 +98,15 @@ async def _listing_data(session: AsyncSession, filters: queries.ProductFilter, p
     )
 
 
-async def listing(session: AsyncSession, filters: queries.ProductFilter, page: int) -> Template:
+async def listing(
+    session: AsyncSession, filters: queries.ProductFilter, page: int, *, base_url: str
+) -> Template:
     """The product list with its filters (``/products``, and ``/`` when a search is given)."""
     key = ("listing", cache.database_key(session), filters, page, current_language(), today())
     data = await cache.shared(session, key, lambda own: _listing_data(own, filters, page))
     assert isinstance(data, _Listing)
     shown = data.filters
+    pages = math.ceil(data.result.total / PAGE_SIZE)
 
     def query(**changes: Any) -> str:
         params = {
@@ -123,7 +126,7 @@ async def listing(session: AsyncSession, filters: queries.ProductFilter, page: i
         "catalog/index.html",
         context={
             "page": data.result,
-            "pages": math.ceil(data.result.total / PAGE_SIZE),
+            "pages": pages,
             "filters": shown,
             "groups": data.groups,
             "provinces": data.provinces,
@@ -132,6 +135,7 @@ async def listing(session: AsyncSession, filters: queries.ProductFilter, page: i
             "query": query,
             "error": data.error,
             "approx": approximator(data.rates, current_language()),
+            "head": heads.listing(base_url, data.result, data.filters, pages),
         },
     )
 
@@ -178,6 +182,7 @@ class CatalogPages(Controller):
     @get("/products")
     async def index(
         self,
+        request: Request[Any, Any, Any],
         session: AsyncSession,
         q: Text = None,
         province: Text = None,
@@ -199,7 +204,7 @@ class CatalogPages(Controller):
             sales_point=sales_point or None,
             sort=sort,
         )
-        return await listing(session, filters, page)
+        return await listing(session, filters, page, base_url=request.app.state.settings.base_url)
 
     @get("/products/{slug:str}")
     async def product(self, request: Request[Any, Any, Any], session: AsyncSession, slug: str) -> Template:
@@ -207,7 +212,6 @@ class CatalogPages(Controller):
         key = ("product", cache.database_key(session), slug, language, on)
         data = await cache.shared(session, key, lambda own: _product_data(own, slug, on, language))
         assert isinstance(data, _Product)
-        base_url = request.app.state.settings.base_url
         return Template(
             "catalog/product.html",
             context={
@@ -215,30 +219,39 @@ class CatalogPages(Controller):
                 "online": data.online,
                 "story": data.story,
                 "approx": approximator(data.rates, language),
-                "canonical": seo.localized(base_url, f"/products/{slug}", language),
-                "alternates": seo.alternates(base_url, f"/products/{slug}"),
-                "structured": seo.product_data(data.detail, base_url, language, online=data.online),
+                "head": heads.product(request.app.state.settings.base_url, data.detail, online=data.online),
             },
         )
 
     @get("/producers")
-    async def producers(self, session: AsyncSession, q: Text = None, page: PageNumber = 1) -> Template:
+    async def producers(
+        self, request: Request[Any, Any, Any], session: AsyncSession, q: Text = None, page: PageNumber = 1
+    ) -> Template:
         result = await producer_queries.list_producers(
             session, q=q, kind=None, page=page, page_size=50, on=today()
         )
+        pages = math.ceil(result.total / 50)
         return Template(
             "catalog/producers.html",
             context={
                 "page": result,
-                "pages": math.ceil(result.total / 50),
+                "pages": pages,
                 "q": q,
                 "kinds": producer_kinds(),
+                "head": heads.producers(request.app.state.settings.base_url, result, q, pages),
             },
         )
 
     @get("/producers/{key:str}")
-    async def producer(self, session: AsyncSession, key: str) -> Template:
+    async def producer(self, request: Request[Any, Any, Any], session: AsyncSession, key: str) -> Template:
         detail = await producer_queries.producer_detail(
             session, _key(key), on=today(), language=current_language()
         )
-        return Template("catalog/producer.html", context={"producer": detail, "kinds": producer_kinds()})
+        return Template(
+            "catalog/producer.html",
+            context={
+                "producer": detail,
+                "kinds": producer_kinds(),
+                "head": heads.producer(request.app.state.settings.base_url, detail),
+            },
+        )

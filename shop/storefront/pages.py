@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,7 @@ from shop.geo.models import Place
 from shop.i18n import N_, current_language
 from shop.inventory import services as locations
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
+from shop.storefront import heads
 from shop.storefront.catalog_pages import listing
 from shop.storefront.currency import approximator, rates
 
@@ -59,6 +60,7 @@ class StorefrontPages(Controller):
     @get("/")
     async def home(
         self,
+        request: Request[Any, Any, Any],
         session: AsyncSession,
         q: Text = None,
         province: Text = None,
@@ -66,9 +68,10 @@ class StorefrontPages(Controller):
         min_stars: Stars = None,
         page: Annotated[int, Parameter(ge=1, le=10_000)] = 1,
     ) -> Template:
+        base_url = request.app.state.settings.base_url
         if q or province or group or min_stars or page > 1:  # an old search link: the listing
             filters = queries.ProductFilter(q=q, province=province, group=group, min_stars=min_stars)
-            return await listing(session, filters, page)
+            return await listing(session, filters, page, base_url=base_url)
         language = current_language()
         key = ("home", cache.database_key(session), language, today())
         data = await cache.shared(session, key, lambda own: _home_data(own, language))
@@ -80,16 +83,20 @@ class StorefrontPages(Controller):
                 "featured": items,
                 "provinces": provinces,
                 "approx": approximator(known_rates, language),
+                "head": heads.home(base_url),
             },
         )
 
     @get("/sales-points")
-    async def sales_points(self, session: AsyncSession) -> Template:
+    async def sales_points(self, request: Request[Any, Any, Any], session: AsyncSession) -> Template:
         points = await locations.open_locations(session, on=today())
-        return Template("storefront/sales_points.html", context={"points": points})
+        head = heads.sales_points(request.app.state.settings.base_url, points)
+        return Template("storefront/sales_points.html", context={"points": points, "head": head})
 
     @get("/sales-points/{code:str}")
-    async def sales_point(self, session: AsyncSession, code: str) -> Template:
+    async def sales_point(
+        self, request: Request[Any, Any, Any], session: AsyncSession, code: str
+    ) -> Template:
         point = await session.scalar(
             sa.select(Location).where(
                 Location.code == code, Location.kind.in_(PUBLIC_KINDS), Location.is_active.is_(True)
@@ -103,6 +110,9 @@ class StorefrontPages(Controller):
             )
         )
         place = await session.get(Place, point.place_id) if point.place_id else None
+        province = await session.get(Place, place.province_id) if place and place.province_id else None
+        head = heads.sales_point(request.app.state.settings.base_url, point, commune=place, province=province)
         return Template(
-            "storefront/sales_point.html", context={"point": point, "place": place, "in_stock": in_stock or 0}
+            "storefront/sales_point.html",
+            context={"point": point, "place": place, "in_stock": in_stock or 0, "head": head},
         )
