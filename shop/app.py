@@ -22,6 +22,7 @@ from shop.accounts import pages as accounts_pages
 from shop.accounts import pages_second_step, pages_security
 from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
 from shop.catalog import api as catalog_api
+from shop.catalog import photos_api
 from shop.catalog.queries import Stock
 from shop.db import Database, provide_session
 from shop.geo import api as geo_api
@@ -34,6 +35,8 @@ from shop.inventory.pages import documents as pos_documents
 from shop.inventory.pages import planning as pos_planning
 from shop.inventory.pages import stock as pos_stock
 from shop.inventory.pages import transfers as pos_transfers
+from shop.media.serving import MediaFiles
+from shop.media.storage import open_storage
 from shop.office import api_people as office_api_people
 from shop.office import certificates as office_certificates
 from shop.office import imports as office_imports
@@ -77,6 +80,8 @@ ROUTES: list[ControllerRouterHandler] = [
     catalog_api.ProducerController,
     catalog_api.CertificateController,
     catalog_api.GroupController,
+    photos_api.ProductImageController,
+    photos_api.ProducerImageController,
     geo_api.PlaceController,
     inventory_api.SalesPointController,
     inventory_api.StockController,
@@ -102,6 +107,7 @@ ROUTES: list[ControllerRouterHandler] = [
     pages_security.SecurityPages,
     catalog_pages.CatalogPages,
     seo.SearchEnginePages,
+    MediaFiles,
     feed_pages.FeedPages,
     storefront_pages.StorefrontPages,
     storefront_pages_cart.CartPages,
@@ -145,6 +151,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     admin = AdminSite(settings, db)
     scans = ScanCounter()
+    media = open_storage(
+        settings.media_url, var_dir=settings.var_dir, s3_endpoint_url=settings.s3_endpoint_url
+    )
     payment_providers.register(payment_methods.ALL)
 
     @asynccontextmanager
@@ -174,7 +183,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "session": Provide(provide_session),
             "stock": Provide(provide_stock, sync_to_thread=False),
         },
-        state=State({"db": db, "settings": settings, "trace_scans": scans}),
+        state=State({"db": db, "settings": settings, "trace_scans": scans, "media": media}),
         lifespan=[lifespan],
         before_request=set_request_language,
         before_send=[remember_language],

@@ -8,6 +8,7 @@ middleware); bearer requests carry no ambient credentials and need no such check
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
 from litestar import Request
@@ -45,11 +46,23 @@ def _check_api_csrf(request: Request[Any, Any, Any], secret: str) -> None:
         raise Forbidden(N_("Missing or wrong CSRF token: reload the page and try again."))
 
 
-def _check_json_body(request: Request[Any, Any, Any]) -> None:
+# Photo uploads: a file is sent as multipart/form-data. A cross-site form could send that,
+# but these routes need a bearer token (no form can set it) or a session whose CSRF header
+# was checked above; an anonymous request is refused by their guards.
+_UPLOADS = re.compile(r"^/api/v1/(products/\d+/images|producers/[^/]+/image|sales-points/[^/]+/image)/?$")
+
+
+def _check_json_body(request: Request[Any, Any, Any], user: CurrentUser | None) -> None:
     """API writes take JSON only: a cross-site form cannot send it without a CORS preflight."""
     has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
-    if has_body and request.content_type[0] != "application/json":
-        raise UnsupportedMediaType()
+    media_type = request.content_type[0]
+    if not has_body or media_type == "application/json":
+        return
+    if media_type == "multipart/form-data" and _UPLOADS.match(request.url.path):
+        if user is None:
+            raise Unauthenticated()
+        return
+    raise UnsupportedMediaType()
 
 
 class AuthenticationMiddleware(ASGIMiddleware):
@@ -70,7 +83,7 @@ class AuthenticationMiddleware(ASGIMiddleware):
             if user is not None and request.method not in SAFE_METHODS and scope["path"].startswith("/api/"):
                 _check_api_csrf(request, scope["litestar_app"].state.settings.secret_key)
         if request.method not in SAFE_METHODS and scope["path"].startswith("/api/"):
-            _check_json_body(request)
+            _check_json_body(request, user)
         scope["user"] = user
         scope["auth"] = user.via if user else None
         await next_app(scope, receive, send)
