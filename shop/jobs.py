@@ -35,6 +35,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
     now = now or utcnow()
     async with db.write_sessions() as session:
         today = now.astimezone(VIETNAM).date()
+        started_certificates = await certificates.start_scheduled(session, today=today)
         expired_certificates = await certificates.expire_certificates(session, today=today)
         expiring = await expiry.notify(
             session, today=today, office_email=settings.office_email, base_url=settings.base_url
@@ -52,6 +53,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         except stripe_gateway.StripeUnavailable as failure:
             log.warning("could not expire Stripe session %s: %s", session_id, failure)
     return {
+        "certificates come into force": started_certificates,
         "certificates expired": expired_certificates,
         "certificates expiring within 90 days": expiring,
         "reservations expired": len(expired),

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import cache, schemas
 from shop.catalog.models import Certificate, CertificateStatus, Product
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.i18n import N_, format_date
+from shop.i18n import N_
 
 VALIDITY_MONTHS = 36  # Decision 148/QĐ-TTg: 36 months from the decision
 
@@ -83,36 +83,6 @@ def _validity(data: schemas.CertificateIn) -> tuple[dt.date, dt.date]:
     return valid_from, valid_until
 
 
-def starts_on(data: schemas.CertificateIn) -> dt.date:
-    """The first day a certification counts from (the decision date unless it says)."""
-    return data.valid_from or data.decision_date
-
-
-async def check_keeps_running(session: AsyncSession, data: schemas.CertificateIn, *, today: dt.date) -> None:
-    """Refuse a renewal that would interrupt the certificate in force.
-
-    ``certify`` supersedes the active certificate at once even when the new one starts
-    later, so the product could not be sold until then (issue 18 changes ``certify``).
-    The office's form asks for such a decision to be recorded on its first day instead.
-    """
-    start = starts_on(data)
-    if start <= today:
-        return
-    current = await session.scalar(
-        sa.select(Certificate).where(
-            Certificate.product_id == data.product_id, Certificate.status == CertificateStatus.active
-        )
-    )
-    if current is not None and current.valid_from <= today <= current.valid_until:
-        message = N_(
-            "This certificate starts on {day}. Record it on that day: until then the running "
-            "certificate stays in force and the product stays on sale."
-        )
-        raise InvalidInput(
-            errors=[field_error("valid_from", message, day=format_date(start, fmt="dd/MM/yyyy"))]
-        )
-
-
 async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: dt.date) -> Certificate:
     """Record a certification decision; it supersedes the active certificate if newer."""
     if await session.get(Product, data.product_id) is None:
@@ -137,7 +107,7 @@ async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: 
         )
     valid_from, valid_until = _validity(data)
     current = await active_certificate(session, data.product_id)
-    status = CertificateStatus.active if valid_until >= today else CertificateStatus.expired
+    status = _status_on(valid_from, valid_until, today)
     superseded_by: uuid.UUID | None = None
     if current is not None and current.decision_date > data.decision_date:
         # An older decision entered late (history import): it goes straight into history.
@@ -171,6 +141,41 @@ async def certify(session: AsyncSession, data: schemas.CertificateIn, *, today: 
         await session.flush()
     await sync_products(session, [data.product_id])
     return cert
+
+
+def _status_on(valid_from: dt.date, valid_until: dt.date, today: dt.date) -> CertificateStatus:
+    """A decision's status on ``today``: one that starts later waits (and supersedes nothing
+    yet, the product stays on sale under its running certificate); one already ended never
+    supersedes the certificate in force."""
+    if valid_from > today:
+        return CertificateStatus.scheduled
+    return CertificateStatus.active if valid_until >= today else CertificateStatus.expired
+
+
+async def start_scheduled(session: AsyncSession, *, today: dt.date) -> int:
+    """Bring into force the certificates whose first day has come (``ocop jobs run``): each
+    supersedes the product's running certificate, in the order of their decisions."""
+    due = list(
+        await session.scalars(
+            sa.select(Certificate)
+            .where(Certificate.status == CertificateStatus.scheduled, Certificate.valid_from <= today)
+            .order_by(Certificate.product_id, Certificate.decision_date, Certificate.valid_from)
+            .with_for_update()
+        )
+    )
+    for cert in due:
+        current = await active_certificate(session, cert.product_id)
+        if current is not None and current.decision_date > cert.decision_date:
+            cert.status, cert.superseded_by_id = CertificateStatus.superseded, current.id
+            continue
+        status = _status_on(cert.valid_from, cert.valid_until, today)
+        if current is not None and status is CertificateStatus.active:
+            current.status, current.superseded_by_id = CertificateStatus.superseded, cert.id
+            await session.flush()  # free the one-active slot first
+        cert.status = status
+        await session.flush()
+    await sync_products(session, {cert.product_id for cert in due})
+    return len(due)
 
 
 def _day(day: dt.date) -> str:
@@ -228,7 +233,7 @@ async def redate(session: AsyncSession, cert: Certificate, decision_date: dt.dat
     cert.decision_date = cert.valid_from = decision_date
     cert.valid_until = default_valid_until(decision_date)
     if cert.status is not CertificateStatus.superseded:
-        cert.status = CertificateStatus.active if cert.valid_until >= today else CertificateStatus.expired
+        cert.status = _status_on(cert.valid_from, cert.valid_until, today)
     await session.flush()
     await sync_products(session, [cert.product_id])
 
@@ -238,7 +243,8 @@ async def revoke(
 ) -> Certificate:
     """Withdraw a certificate (thu hồi): the product stops being sold as OCOP at once."""
     cert = await find_certificate(session, certificate_id)
-    if cert.status not in (CertificateStatus.active, CertificateStatus.expired):
+    revocable = (CertificateStatus.active, CertificateStatus.expired, CertificateStatus.scheduled)
+    if cert.status not in revocable:
         raise Conflict(
             N_("Only an active or expired certificate can be revoked; this one is {status}."),
             status=cert.status.value,

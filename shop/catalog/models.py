@@ -33,6 +33,9 @@ class CertificateStatus(StrEnum):
     expired = "expired"  # validity ended without re-certification
     revoked = "revoked"  # withdrawn by decision (thu hồi), with a reason
     superseded = "superseded"  # replaced by a re-certification
+    # Decided, in force from a later day: the running certificate stays in force until then
+    # (a renewal decided before the old one ends); ``start_scheduled`` starts it that day.
+    scheduled = "scheduled"
 
 
 class QualityKind(StrEnum):

@@ -96,7 +96,6 @@ class OfficeCertificatePages(Controller):
             if not form.ok:
                 return None
             data = forms.convert(payload, schemas.CertificateIn)
-            await certificates.check_keeps_running(session, data, today=today())
             return _outcome(await certificates.certify(session, data, today=today()))
 
         outcome = await forms.attempt(session, form, call, NAMES)

@@ -35,6 +35,7 @@ def certificate_labels() -> dict[str, str]:
         "expired": _("Expired"),
         "revoked": _("Revoked"),
         "superseded": _("Replaced by a renewal"),
+        "scheduled": _("Decided, in force from its first day"),
     }
 
 

@@ -121,3 +121,38 @@ async def test_the_database_refuses_stars_outside_three_to_five(session):
     with pytest.raises(IntegrityError):
         await session.execute(sa.update(Certificate).where(Certificate.id == cert.id).values(stars=2))
     await session.rollback()
+
+
+async def test_a_renewal_decided_early_waits_for_its_first_day(session):
+    """Issue 18, item 8: the running certificate stays in force until the renewal starts."""
+    product = await f.product(session)
+    running = await f.certificate(session, product, 3, decision_date=dt.date(2024, 1, 10), today=TODAY)
+    renewal = await f.certificate(
+        session,
+        product,
+        4,
+        decision_date=TODAY - dt.timedelta(days=5),
+        valid_from=TODAY + dt.timedelta(days=20),
+    )
+    assert (running.status, renewal.status) == (CertificateStatus.active, CertificateStatus.scheduled)
+    await session.refresh(product)
+    assert product.stars == 3
+    assert await certificates.start_scheduled(session, today=TODAY + dt.timedelta(days=20)) == 1
+    await session.refresh(running)
+    await session.refresh(product)
+    assert running.status is CertificateStatus.superseded and running.superseded_by_id == renewal.id
+    assert renewal.status is CertificateStatus.active and product.stars == 4
+
+
+async def test_a_newer_decision_already_ended_never_supersedes_the_running_one(session):
+    product = await f.product(session)
+    running = await f.certificate(session, product, 4, decision_date=TODAY - dt.timedelta(days=30))
+    ended = await f.certificate(
+        session,
+        product,
+        5,
+        decision_date=TODAY - dt.timedelta(days=20),
+        valid_from=TODAY - dt.timedelta(days=20),
+        valid_until=TODAY - dt.timedelta(days=1),
+    )
+    assert (running.status, ended.status) == (CertificateStatus.active, CertificateStatus.expired)

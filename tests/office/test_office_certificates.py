@@ -8,6 +8,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from shop.accounts.models import Role
+from shop.catalog import certificates
 from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
 from shop.catalog.sellability import product_is_sellable, today
 from tests import factories as f
@@ -82,13 +83,25 @@ async def test_a_renewal_starting_later_leaves_the_running_certificate_in_force(
     await session.commit()
     await login_as(client, session)
     later = today() + dt.timedelta(days=30)
-    answer = await _certify(client, item, _decision("30/QĐ-UBND", today(), valid_from=later.isoformat()))
-    assert answer.status_code == 422
-    assert "Hãy ghi nhận vào ngày đó" in answer.text and f'value="{later.isoformat()}"' in answer.text
-    assert await _statuses(session, item) == ["active"]
+    answer = await _certify(
+        client, item, _decision("30/QĐ-UBND", today(), stars="5", valid_from=later.isoformat())
+    )
+    assert answer.status_code == 303, answer.text
+    assert sorted(await _statuses(session, item)) == ["active", "scheduled"]
+    page = (await client.get(f"/office/products/{item.id}")).text
+    assert "Đã quyết định, có hiệu lực từ ngày đầu" in page
     await session.refresh(item)
     await session.commit()
-    assert product_is_sellable(item, today())
+    assert product_is_sellable(item, today()) and item.stars == 4  # still sold, under the old one
+
+    await certificates.start_scheduled(session, today=later - dt.timedelta(days=1))
+    assert sorted(await _statuses(session, item)) == ["active", "scheduled"]
+    assert await certificates.start_scheduled(session, today=later) == 1
+    await session.commit()
+    assert sorted(await _statuses(session, item)) == ["active", "superseded"]
+    await session.refresh(item)
+    assert item.stars == 5 and item.certified_from == later
+    assert await certificates.start_scheduled(session, today=later) == 0  # twice changes nothing
 
 
 async def test_certificate_mistakes_are_told_next_to_their_fields(client, session):
