@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import sqlalchemy as sa
+from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import jobs
@@ -27,6 +28,12 @@ from tests.storefront.support import cart_with, checkout_body
 
 G = "{http://base.google.com/ns/1.0}"
 BASE = "http://127.0.0.1:8000"  # the test settings' base URL
+
+
+def jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), "goldenrod").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 async def google_items(client: httpx.AsyncClient) -> dict[str, ET.Element]:
@@ -90,7 +97,23 @@ async def test_the_google_feed_lists_each_sellable_product_with_its_merchant_fie
     assert noodles["description"]  # Google requires one: made up when the product has none
     honey = items[str(w.honey.id)]
     assert honey.findtext(f"{G}identifier_exists") == "no" and honey.find(f"{G}gtin") is None
-    assert honey.find(f"{G}image_link") is None  # no photos yet: left out, never empty
+    assert honey.find(f"{G}image_link") is None  # no photo: left out, never empty
+
+
+async def test_the_main_photo_is_each_feeds_image(shop: Shop) -> None:
+    w, client = shop.world, shop.client
+    first = await client.post(
+        f"/api/v1/products/{w.honey.id}/images",
+        files={"file": ("honey.jpg", jpeg(), "image/jpeg")},
+        headers=shop.admin,
+    )
+    assert first.status_code == 201, first.text
+    link = (await google_items(client))[str(w.honey.id)].findtext(f"{G}image_link") or ""
+    assert link == BASE + first.json()["urls"]["jpg"]["zoom"]
+    assert (await meta_rows(client))[str(w.honey.id)]["image_link"] == link
+    photo = await client.get(link.removeprefix(BASE))
+    assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
+    assert (await meta_rows(client))[str(w.tea.id)]["image_link"] == ""
 
 
 async def test_local_inventory_says_what_each_sales_point_holds_for_a_pickup(shop: Shop) -> None:

@@ -49,7 +49,7 @@ def product_item(item: Item, base_url: str) -> str:
         ("description", fields.description(product)),
         ("link", fields.link(product, base_url)),
     ]
-    if image := fields.image_link(product):
+    if image := fields.image_link(product, base_url):
         values.append(("image_link", image))
     values += [
         ("availability", "in_stock" if item.in_stock else "out_of_stock"),

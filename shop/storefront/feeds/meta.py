@@ -31,7 +31,7 @@ def row(item: Item, base_url: str) -> list[str]:
         "new",
         fields.price(product),
         fields.link(product, base_url),
-        fields.image_link(product) or "",
+        fields.image_link(product, base_url) or "",
         fields.plain(product.producer, 100),
         product.gtin or "",
         fields.category(product) or "",

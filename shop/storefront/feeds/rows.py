@@ -22,6 +22,8 @@ from shop.catalog.models import Producer, Product, ProductGroup
 from shop.catalog.sellability import sellable_product_clause
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
 from shop.inventory.services import open_locations_select
+from shop.media.models import StoredImage
+from shop.media.naming import Picture
 from shop.orders import routing
 
 PARTITION = 500  # products read and written at a time
@@ -43,6 +45,7 @@ class ProductRow:
     group_name: str
     parent_code: str | None
     parent_name: str | None
+    photo: Picture | None  # the main one
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,13 +82,24 @@ def _products(on: dt.date) -> sa.Select[*tuple[Any, ...]]:
             ProductGroup.name,
             parent.code,
             parent.name,
+            StoredImage.digest,
+            StoredImage.width,
+            StoredImage.height,
         )
         .join(Producer, Producer.id == Product.producer_id)
         .join(ProductGroup, ProductGroup.id == Product.group_id)
         .outerjoin(parent, parent.id == ProductGroup.parent_id)
+        .outerjoin(StoredImage, StoredImage.id == Product.main_image_id)
         .where(sellable_product_clause(on))
         .order_by(Product.id)
     )
+
+
+def _product_row(row: Sequence[Any]) -> ProductRow:
+    """The columns of ``_products`` in order; the last three are the main photo's, if any."""
+    digest, width, height = row[-3:]
+    columns: list[Any] = [*row[:-3], Picture(digest, width, height) if digest is not None else None]
+    return ProductRow(*columns)
 
 
 async def open_points(session: AsyncSession, on: dt.date) -> dict[int, str]:
@@ -137,6 +151,6 @@ async def items(session: AsyncSession, on: dt.date) -> AsyncIterator[Item]:
     points = await open_points(session, on)
     result = await session.stream(_products(on).execution_options(yield_per=PARTITION))
     async for partition in result.partitions():
-        products = [ProductRow(*row) for row in partition]
+        products = [_product_row(row) for row in partition]
         for item in await _items_of(session, products, points, on):
             yield item
