@@ -22,9 +22,12 @@ from shop.catalog import importer
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.demo import loader as demo
+from shop.demo.photos import DemoMedia
 from shop.errors import DomainError
 from shop.i18n import N_, gettext, pick_language, set_language
 from shop.inventory.check import LedgerReport, check_ledger
+from shop.media.services import Limits
+from shop.media.storage import open_storage
 from shop.migrate import is_upgraded, schema_differences
 from shop.office import people
 from shop.settings import Settings
@@ -122,12 +125,30 @@ def db_check() -> None:
 @main.command("demo")
 @click.argument("action", type=click.Choice(["load"]))
 @click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True)
-def demo_command(action: str, scale: str) -> None:
-    """``ocop demo load [--scale national]``: idempotent demo (or benchmark-size) data."""
-    summary = _run(lambda session: demo.load(session, scale=scale, today=today(), log=console.print))
+@click.option(
+    "--pictures/--no-pictures",
+    default=True,
+    show_default=True,
+    help="Draw a picture of each demo product, producer and sales point (not at national scale).",
+)
+def demo_command(action: str, scale: str, pictures: bool) -> None:
+    """``ocop demo load [--scale national] [--no-pictures]``: idempotent demo (or benchmark-size) data."""
+    settings = _settings()
+    media = _demo_media(settings) if pictures and scale == "demo" else None
+    summary = _run(
+        lambda session: demo.load(session, scale=scale, today=today(), log=console.print, media=media)
+    )
     if scale == "national":
         asyncio.run(_analyze())
     console.print(summary)
+
+
+def _demo_media(settings: Settings) -> DemoMedia:
+    """The photo storage the app uses (var/media or the bucket), and the upload limits."""
+    storage = open_storage(
+        settings.media_url, var_dir=settings.var_dir, s3_endpoint_url=settings.s3_endpoint_url
+    )
+    return DemoMedia(storage, Limits(settings.upload_max_bytes, settings.upload_max_pixels))
 
 
 async def _analyze() -> None:

@@ -264,7 +264,7 @@ def text_block(
     return top + step * len(lines)
 
 
-def demo_mark(pen: Pen, x: float = 36, y: float = 36, *, size: float = 30) -> None:
+def demo_mark(pen: Pen, x: float = 32, y: float = 32, *, size: float = 40) -> None:
     """The pill that says this is a drawn demo picture, not a photograph of the product."""
     width = pen.width_of(DEMO_MARK, "Bold", size) + size * 1.6
     pen.rect(x, y, x + width, y + size * 1.9, (255, 255, 255, 225), radius=size * 0.95)
