@@ -385,6 +385,20 @@ def upgrade() -> None:
         sa.Column("stars", sa.SmallInteger(), nullable=False),
         sa.Column("failed_mandatory", sa.JSON(), nullable=False),
         sa.Column("forwarded_central", sa.Boolean(), nullable=False),
+        sa.Column(
+            "central_outcome",
+            sa.Enum(
+                "recognised",
+                "returned",
+                name="central_outcome",
+                native_enum=False,
+                create_constraint=True,
+                length=24,
+            ),
+            nullable=True,
+        ),
+        sa.Column("central_reference", sa.String(length=60), nullable=True),
+        sa.Column("central_decided_on", sa.Date(), nullable=True),
         sa.Column("computed_at", shop.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
             "stars IS NULL OR (stars >= 1 AND stars <= 5)", name=op.f("ck_evaluation_result_stars_range")

@@ -64,6 +64,11 @@ class MemberRole(StrEnum):
     member = "member"
 
 
+class CentralOutcome(StrEnum):
+    recognised = "recognised"  # the central level recognised 5★ (its decision is recorded)
+    returned = "returned"  # not recognised at 5★: back to the province, which certifies 4★
+
+
 class ScoreSheetStatus(StrEnum):
     draft = "draft"
     signed = "signed"  # immutable
@@ -294,6 +299,13 @@ class EvaluationResult(Base):
     # The criteria that kept the stars below the band, e.g. ["C.3 (4★)"].
     failed_mandatory: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     forwarded_central: Mapped[bool] = mapped_column(default=False)  # ≥ 90 points
+    # What the central level answered for a forwarded product, as the office records it
+    # (NULL while it waits): its decision or letter, and its date.
+    central_outcome: Mapped[CentralOutcome | None] = mapped_column(
+        enum_column(CentralOutcome, "central_outcome")
+    )
+    central_reference: Mapped[str | None] = mapped_column(sa.String(60))
+    central_decided_on: Mapped[dt.date | None] = mapped_column(sa.Date)
     computed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
