@@ -46,8 +46,21 @@ export const App = {
       if (event.data.cached) this.root.dataset.offline = "ready"; // this page opens with no network
     };
     ready.active.postMessage({ type: "cache-page", path: location.pathname }, [channel.port2]);
+    this.worker = ready.active;
+    this.keepPhotos(ready.active);
     setInterval(() => registration.update().catch(() => {}), UPDATE_CHECK_MS);
     window.addEventListener("online", () => registration.update().catch(() => {}));
+  },
+
+  // The grid's photos, fetched and kept by the worker so that they show offline: this page's
+  // first load ran before the worker controlled it, and a grid shows only its first tiles.
+  keepPhotos(worker) {
+    const paths = this.products.map((p) => p.thumb_url).filter(Boolean);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => {
+      this.root.dataset.photos = event.data.kept >= paths.length ? "kept" : "partial";
+    };
+    worker.postMessage({ type: "keep-photos", paths }, [channel.port2]);
   },
 
   // The version that runs: the worker's, which serves this page's code.

@@ -89,6 +89,7 @@ class Till {
     this.again = false;
     this.shiftCheckedAt = 0;
     this.update = null;
+    this.worker = null; // the service worker, once it runs (it keeps the grid's photos)
     this.returnSale = null;
     this.$ = (id) => document.getElementById(id);
     this.newSale();
@@ -224,6 +225,7 @@ class Till {
       this.products = products;
       this.catalogAt = Date.now();
       await put(this.db, "catalog", { location: this.location, products, at: this.catalogAt });
+      if (this.worker) this.keepPhotos(this.worker); // photos new since: kept for offline
       this.setOnline(true);
       await this.markSynced();
     } catch {
@@ -286,9 +288,23 @@ class Till {
     this.$("products").replaceChildren(...shown.slice(0, MAX_TILES).map((p) => this.tile(p)));
   }
 
+  // The product's main photo (WebP, or JPEG where WebP is not read), else an address the
+  // office typed, else its initial. A photo that cannot load (offline and never kept) goes,
+  // and the initial behind it shows; the box is the same size either way.
+  photo(product) {
+    const box = el("span", { className: "photo" });
+    if (!product.image_url || product.thumb_url) box.append(el("span", { className: "initial", textContent: product.name.slice(0, 1) }));
+    if (product.thumb_url) {
+      const img = el("img", { src: product.thumb_jpg_url || product.thumb_url, alt: "", decoding: "async" });
+      const picture = el("picture", {}, el("source", { srcset: product.thumb_url, type: "image/webp" }), img);
+      img.addEventListener("error", () => picture.remove());
+      box.append(picture);
+    } else if (product.image_url) box.style.backgroundImage = `url("${encodeURI(product.image_url)}")`;
+    return box;
+  }
+
   tile(product) {
-    const photo = el("span", { className: "photo", textContent: product.image_url ? "" : product.name.slice(0, 1) });
-    if (product.image_url) photo.style.backgroundImage = `url("${encodeURI(product.image_url)}")`;
+    const photo = this.photo(product);
     const stock = product.available > 0 ? `${NUMBER.format(product.available)} ${this.text.left}` : this.text.outOfStock;
     const stars = product.stars ? el("span", { className: "stars", textContent: "★".repeat(product.stars) }) : el("span");
     let why = null;

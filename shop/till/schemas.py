@@ -220,8 +220,12 @@ class TillProductOut(msgspec.Struct):
     clearance: str | None  # the office's clearance, when it can be sold off anyway
     stars: int | None  # of the active certificate
     certified_until: dt.date | None  # the active certificate's last day
-    image_url: str | None
+    image_url: str | None  # an address the office typed (before photos were uploaded)
     sold: int  # units sold here in the last 90 days: the till shows the best sellers first
+    # The main photo, 160 px, in WebP and in JPEG for a browser without WebP; content-hashed,
+    # so the till's service worker keeps it for good and the grid shows it offline.
+    thumb_url: str | None = None
+    thumb_jpg_url: str | None = None
 
 
 class VietQrOut(msgspec.Struct):

@@ -1,17 +1,24 @@
 // The till's service worker: the till opens, and sells, with no network at all.
 //
-// It keeps two caches. The shell (scripts, styles, icons) is cached per version, when the
+// It keeps three caches. The shell (scripts, styles, icons) is cached per version, when the
 // worker installs. The till pages themselves are cached each time one loads online
 // (network first), in a cache every version shares, so a new version still opens a till
-// offline. Sales, returns and shifts waiting to sync are in IndexedDB, which this worker
-// never touches: an update cannot lose them. A new version waits until the till says its
-// sale is finished (the "activate" message), then takes over.
+// offline. The product photos of the grid are cached when seen and when the till names them
+// ("keep-photos"), cache first: a /media/ name is a digest of its content, so a kept copy
+// never goes stale; at most PHOTOS_LIMIT are kept, those the till named last kept longest.
+// Sales, returns and shifts waiting to sync are in IndexedDB, which this worker never
+// touches: an update cannot lose them. A new version waits until the till says its sale is
+// finished (the "activate" message), then takes over.
 
 const VERSION = "__VERSION__"; // filled in by the server: a digest of this file and the shell
 const SHELL = ["__SHELL__"];
 const SHELL_CACHE = `ocop-till-shell-${VERSION}`;
 const PAGES_CACHE = "ocop-till-pages";
 const PHOTOS_CACHE = "ocop-till-photos";
+// Thumbnails of 160 px weigh 3-10 kB: a few megabytes in all, the grid of a large shop.
+const PHOTOS_LIMIT = 600;
+const PHOTOS_AT_ONCE = 4; // fetched together when the till names its photos
+const MEDIA = /^\/media\/[a-z0-9/]+\.(?:webp|jpg)$/;
 const TILL_PAGE = /^\/pos\/[^/]+\/till$/;
 const MANIFEST = /^\/pos\/[^/]+\/manifest\.webmanifest$/;
 
@@ -44,6 +51,10 @@ self.addEventListener("message", (event) => {
     // The page may have loaded before this worker controlled it: keep it for the next time,
     // then tell the page it can open offline.
     event.waitUntil(cachePage(data.path).then((cached) => event.ports[0]?.postMessage({ cached })));
+  } else if (data.type === "keep-photos" && Array.isArray(data.paths)) {
+    // The till's grid photos, fetched now: its first page load ran before this worker
+    // controlled it, and products beyond the first screen may not have been shown yet.
+    event.waitUntil(keepPhotos(data.paths).then((kept) => event.ports[0]?.postMessage({ kept })));
   }
 });
 
@@ -71,11 +82,12 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (request.destination === "image" && fromTill(request)) {
+  const ours = url.origin === self.location.origin;
+  if ((ours && MEDIA.test(url.pathname)) || (request.destination === "image" && fromTill(request))) {
     event.respondWith(photo(request)); // product photos, ours or a producer's site's
     return;
   }
-  if (url.origin !== self.location.origin) return;
+  if (!ours) return;
   if (request.mode === "navigate" && TILL_PAGE.test(url.pathname)) {
     event.respondWith(tillPage(request, url.pathname));
   } else if (request.mode === "navigate" && url.pathname.startsWith("/pos/")) {
@@ -136,13 +148,60 @@ async function shellFile(request, path) {
 
 async function photo(request) {
   const cache = await caches.open(PHOTOS_CACHE);
-  const saved = await cache.match(request);
+  // Vary ignored: a photo's bytes never change under its name, whatever was asked.
+  const saved = await cache.match(request, { ignoreVary: true });
   if (saved) return saved;
   try {
     const response = await fetch(request);
-    if (response.ok || response.type === "opaque") await cache.put(request, response.clone());
+    if (response.ok || response.type === "opaque") {
+      await cache.put(request, response.clone());
+      trimPhotos(cache);
+    }
     return response;
   } catch {
-    return Response.error();
+    return Response.error(); // offline and never seen: the tile shows the product's initial
   }
+}
+
+// Whether each of the till's photos is now kept, fetching those that are not (a few at a
+// time); only our own /media/ names, and no more than the cache holds.
+async function keepPhotos(paths) {
+  const wanted = [...new Set(paths.filter((p) => typeof p === "string" && MEDIA.test(p)))].slice(0, PHOTOS_LIMIT);
+  const cache = await caches.open(PHOTOS_CACHE);
+  const queue = [];
+  for (const path of wanted) if (!(await cache.match(path, { ignoreVary: true }))) queue.push(path);
+  let kept = wanted.length - queue.length;
+  const fetchOne = async () => {
+    for (let path = queue.shift(); path; path = queue.shift()) {
+      try {
+        const response = await fetch(path, { credentials: "same-origin" });
+        if (response.ok) {
+          await cache.put(path, response);
+          kept += 1;
+        }
+      } catch {
+        // Offline again: the rest waits for the next time the till names them.
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PHOTOS_AT_ONCE }, fetchOne));
+  await trimPhotos(cache, new Set(wanted.map((p) => new URL(p, self.location.origin).href)));
+  return kept;
+}
+
+// At most PHOTOS_LIMIT photos: the oldest go first, those the till named last stay longest.
+// One trim at a time (each reads the cache afresh), so two never delete for the same excess.
+let trimmed = Promise.resolve();
+function trimPhotos(cache, keep = new Set()) {
+  trimmed = trimmed.then(async () => {
+    const keys = await cache.keys(); // in the order they were put
+    let over = keys.length - PHOTOS_LIMIT;
+    for (const named of [false, true]) {
+      for (const request of keys) {
+        if (over <= 0) return;
+        if (keep.has(request.url) === named && (await cache.delete(request))) over -= 1;
+      }
+    }
+  }).catch(() => {});
+  return trimmed;
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,8 @@ from shop.catalog.sellability import product_is_sellable
 from shop.db import mapping
 from shop.i18n import current_language
 from shop.inventory.models import Location, StockLevel
+from shop.media.models import StoredImage
+from shop.media.naming import URL_PREFIX, variant_key
 from shop.text import fold
 from shop.till import eligibility, numbering, shifts
 from shop.till.models import (
@@ -260,14 +263,13 @@ async def till_products(session: AsyncSession, location: Location, *, on: dt.dat
     return await till_product_outs(session, location, rows, on=on)
 
 
-# A product, its group's name in Vietnamese and English, units available here, units sold here.
-TillSelect = sa.Select[Product, str, str | None, int | None, int]
-TillRow = sa.Row[Product, str, str | None, int | None, int]
+# A product, its group's name in Vietnamese and English, units available here, units sold
+# here, and the digest of its main photo (None without one).
+TillSelect = sa.Select[Product, str, str | None, int | None, int, str | None]
+TillRow = sa.Row[Product, str, str | None, int | None, int, str | None]
 
 
-def till_products_select(
-    location: Location, *, on: dt.date
-) -> sa.Select[Product, str, str | None, int | None, int]:
+def till_products_select(location: Location, *, on: dt.date) -> TillSelect:
     """The products a location stocks (or stocked), the most sold here over the last
     ``BEST_SELLERS_DAYS`` first, then by name and id (so pages never overlap)."""
     available = (
@@ -288,10 +290,13 @@ def till_products_select(
     )
     sold = sa.func.coalesce(sold_here.c.sold, 0)
     return (
-        sa.select(Product, ProductGroup.name, ProductGroup.name_en, available.c.available, sold)
+        sa.select(
+            Product, ProductGroup.name, ProductGroup.name_en, available.c.available, sold, StoredImage.digest
+        )
         .join(available, available.c.product_id == Product.id)
         .join(ProductGroup, ProductGroup.id == Product.group_id)
         .outerjoin(sold_here, sold_here.c.product_id == Product.id)
+        .outerjoin(StoredImage, StoredImage.id == Product.main_image_id)  # the photo in the same query
         .order_by(sold.desc(), Product.name, Product.id)
     )
 
@@ -303,7 +308,7 @@ async def till_product_outs(
     cleared = await eligibility.clearances(session, location.id, blocked, on)
     english = current_language() != "vi"
     out = []
-    for product, group, group_en, free, sold in rows:
+    for product, group, group_en, free, sold, photo in rows:
         reason = blocked.get(product.id)
         clearance = cleared.get(product.id)
         out.append(
@@ -324,9 +329,15 @@ async def till_product_outs(
                 certified_until=product.certified_until,
                 image_url=product.image_url,
                 sold=int(sold or 0),
+                thumb_url=_thumb(photo, "webp"),
+                thumb_jpg_url=_thumb(photo, "jpg"),
             )
         )
     return out
+
+
+def _thumb(digest: str | None, fmt: Literal["webp", "jpg"]) -> str | None:
+    return URL_PREFIX + variant_key(digest, "thumb", fmt) if digest else None
 
 
 async def recent_sales(session: AsyncSession, location: Location, *, q: str | None, limit: int) -> list[Sale]:

@@ -1,6 +1,7 @@
 """Issue 14's "done when", in a real browser with the whole network off (not a blocked
 route): a cashier on a 1024 × 600 tablet opens the till once online, then, offline, reloads
-it, opens the shift, sells five times by tapping products (one paid by VietQR), takes a
+it (the tea's photo, uploaded by the office, still shows in the grid: issue 17), opens the
+shift, sells five times by tapping products (one paid by VietQR), takes a
 return and closes the shift; the tab is closed and opened again, still offline, and all of
 it still waits; back online, each sale and the return reach the server exactly once, and
 the shift's Z-report, computed on the till, is reconciled with the server's and the ledger."""
@@ -13,11 +14,13 @@ from playwright.async_api import Page, expect
 from tests.browser.conftest import LiveServer, ledger_ok
 from tests.browser.till_support import (
     TABLET,
+    TEA,
     TEA_PRICE,
     books,
     complete,
     last_shift_report,
     log_in,
+    product_photo,
     set_price,
     shot,
     tablet,
@@ -36,6 +39,34 @@ async def _in_viewport(page: Page, selector: str) -> None:
     assert box["y"] >= 0 and box["y"] + box["height"] <= TABLET["height"], (selector, box)
     assert box["x"] >= 0 and box["x"] + box["width"] <= TABLET["width"], (selector, box)
     assert await page.evaluate("document.scrollingElement.scrollTop") == 0
+
+
+async def _photos_offline(page: Page, thumb: str) -> None:
+    """The tea's thumbnail, kept by the service worker, shows with no network; a product
+    without a photo shows its initial in a box of the same size."""
+    assert await page.evaluate("path => caches.match(path, { ignoreVary: true }).then(Boolean)", thumb)
+    tea = page.locator(".tile", has_text=TEA).first
+    await expect(tea.locator(".photo source[type='image/webp']")).to_have_attribute("srcset", thumb)
+    image = tea.locator(".photo img")
+    await expect(image).to_be_visible()
+    await expect(image).to_have_js_property("complete", True)
+    assert await image.evaluate("img => img.naturalWidth") == 160
+    assert (await image.evaluate("img => img.currentSrc")).endswith(thumb)  # the WebP
+    plain = page.locator(".tile", has_text=NOODLES).first
+    await expect(plain.locator(".photo .initial")).to_have_text(NOODLES[0])
+    await expect(plain.locator(".photo img")).to_have_count(0)
+    with_photo, without = (
+        await tea.locator(".photo").bounding_box(),
+        await plain.locator(".photo").bounding_box(),
+    )
+    assert with_photo and without
+    assert (with_photo["width"], with_photo["height"]) == (without["width"], without["height"])
+    await shot(page, "till-offline-photos-1024x600")
+    await page.set_viewport_size({"width": 390, "height": 844})  # the same till on a phone
+    await expect(image).to_be_visible()
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await shot(page, "till-offline-photos-390x844")
+    await page.set_viewport_size(TABLET)
 
 
 async def _sell_offline(page: Page) -> None:
@@ -101,10 +132,14 @@ async def _close_shift(page: Page) -> None:
 
 async def test_a_whole_shift_offline_reaches_the_server_exactly_once(live_server: LiveServer) -> None:
     before = await books(live_server.database_url)
-    async with tablet(live_server.base_url) as context:
+    async with (
+        product_photo(live_server.base_url, live_server.database_url, TEA) as thumb,
+        tablet(live_server.base_url) as context,
+    ):
         page = await context.new_page()
         await log_in(page, "staff", "staff12345")
         await till_ready(page, offline_ready=True)
+        await expect(page.locator("#till[data-photos=kept]")).to_be_attached(timeout=15_000)
 
         await context.set_offline(True)
         await page.reload()  # no network at all: the service worker answers
@@ -115,6 +150,7 @@ async def test_a_whole_shift_offline_reaches_the_server_exactly_once(live_server
         await page.click("#open-form button[type=submit]")
         await expect(page.locator("#sell")).to_be_visible()
         await expect(page.locator("#complete")).to_be_disabled()
+        await _photos_offline(page, thumb)
         await tap_tea(page)
         await _in_viewport(page, "#complete")
         await _in_viewport(page, "#total")

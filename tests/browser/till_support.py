@@ -3,12 +3,15 @@ by tapping the product grid, and what the live server's database says."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+import httpx
 import sqlalchemy as sa
+from PIL import Image, ImageDraw
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
 from shop.catalog.models import Product
@@ -126,3 +129,31 @@ async def set_price(url: str, name: str, price: int) -> int:
             return old
     finally:
         await db.dispose()
+
+
+@asynccontextmanager
+async def product_photo(base_url: str, database_url: str, name: str) -> AsyncIterator[str]:
+    """A photo of the product ``name`` uploaded by the office through the API for the time
+    of the block (then deleted, so the shared server is as it was): its thumbnail's path."""
+    db = Database.connect(database_url)
+    try:
+        async with db.read_sessions() as s:
+            product_id = await s.scalar(sa.select(Product.id).where(Product.name == name))
+    finally:
+        await db.dispose()
+    image = Image.new("RGB", (900, 900), (46, 125, 50))  # a green pack with a pale label
+    ImageDraw.Draw(image).rectangle((200, 300, 700, 600), fill=(240, 230, 190))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    async with httpx.AsyncClient(base_url=base_url, timeout=30) as api:
+        token = await api.post("/api/v1/auth/tokens", json={"username": "admin", "password": "admin12345"})
+        office = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        url = f"/api/v1/products/{product_id}/images"
+        added = await api.post(
+            url, files={"file": ("pack.jpg", buffer.getvalue(), "image/jpeg")}, headers=office
+        )
+        assert added.status_code == 201, added.text
+        try:
+            yield str(added.json()["urls"]["webp"]["thumb"])
+        finally:
+            await api.delete(f"{url}/{added.json()['id']}", headers=office)
