@@ -42,6 +42,7 @@ from shop.office import certificates as office_certificates
 from shop.office import imports as office_imports
 from shop.office import pages as office_pages
 from shop.office import pages_people as office_people
+from shop.office import photos as office_photos
 from shop.office import producers as office_producers
 from shop.office import products as office_products
 from shop.openapi import OptionsAllow, declare_problems, render_plugins
@@ -132,6 +133,8 @@ ROUTES: list[ControllerRouterHandler] = [
     office_producers.OfficeProducerPages,
     office_producers.OfficePlacePages,
     office_products.OfficeProductPages,
+    office_photos.OfficeProductPhotoPages,
+    office_photos.OfficeProducerPhotoPages,
     office_certificates.OfficeCertificatePages,
     office_imports.OfficeImportPages,
 ]

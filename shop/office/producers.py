@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
-from shop.catalog import cache, schemas, services
+from shop.catalog import cache, photos, schemas, services
 from shop.catalog.models import Producer, Product
 from shop.errors import NotFound
 from shop.geo import services as geo
@@ -60,7 +60,12 @@ NAMES = {
 OPTIONAL = ("tax_code", "address", "phone", "email", "website", "story")
 Query = Annotated[str | None, Parameter(max_length=200)]
 PageNumber = Annotated[int, Parameter(ge=1, le=100_000)]
-DONE = {"created": N_("Producer added."), "saved": N_("Changes saved.")}
+DONE = {
+    "created": N_("Producer added."),
+    "saved": N_("Changes saved."),
+    "photo_saved": N_("Photo saved."),
+    "photo_removed": N_("Photo removed."),
+}
 
 
 def done_message(request: Request[Any, Any, Any]) -> str | None:
@@ -190,22 +195,14 @@ class OfficeProducerPages(Controller):
 
     @get("/{code:str}")
     async def edit(self, request: Request[Any, Any, Any], session: AsyncSession, code: str) -> Template:
-        producer = await _producer(session, code)
-        values = {
-            "name": producer.name,
-            "kind": producer.kind.value,
-            "commission": _percent(producer.commission_rate_bp),
-            "active": "1" if producer.is_active else "",
-            **{name: getattr(producer, name) or "" for name in OPTIONAL},
-            **await forms.place_fields(session, producer.place_id),
-        }
-        return await self._form(session, Form(values=values), producer, done=done_message(request))
+        producer = await find_by_code(session, code)
+        return await producer_page(session, producer, done=done_message(request))
 
     @post("/{code:str}")
     async def update(
         self, request: Request[Any, Any, Any], session: AsyncSession, code: str
     ) -> Template | Redirect:
-        producer = await _producer(session, code)
+        producer = await find_by_code(session, code)
         form = forms.read(await request.form(), FIELDS)
 
         async def call() -> bool:
@@ -226,30 +223,57 @@ class OfficeProducerPages(Controller):
         await cache.commit(session)
         return Redirect(path=f"/office/producers/{producer.code}?done=saved", status_code=303)
 
-    async def _form(
-        self, session: AsyncSession, form: Form, producer: Producer | None, done: str | None = None
-    ) -> Template:
-        products = (
-            list(
-                await session.scalars(
-                    sa.select(Product).where(Product.producer_id == producer.id).order_by(Product.name)
-                )
+    async def _form(self, session: AsyncSession, form: Form, producer: Producer | None) -> Template:
+        return await producer_page(session, producer, form=form)
+
+
+async def producer_page(
+    session: AsyncSession,
+    producer: Producer | None,
+    *,
+    form: Form | None = None,
+    done: str | None = None,
+    photo_error: str | None = None,
+) -> Template:
+    """The producer's screen (or a new producer's form): its fields as stored unless a
+    refused form is given, its photo, its products."""
+    if form is None:
+        form = Form(values=await _values(session, producer) if producer else {})
+    products = (
+        list(
+            await session.scalars(
+                sa.select(Product).where(Product.producer_id == producer.id).order_by(Product.name)
             )
-            if producer
-            else []
         )
-        return Template(
-            "office/producer_form.html",
-            context={
-                "form": form,
-                "producer": producer,
-                "products": products,
-                "kinds": producer_kinds(),
-                "provinces": await forms.province_choices(session),
-                "done": done,
-            },
-            status_code=200 if form.ok else form.status,
-        )
+        if producer
+        else []
+    )
+    return Template(
+        "office/producer_form.html",
+        context={
+            "form": form,
+            "producer": producer,
+            "products": products,
+            "picture": await photos.producer_picture(session, producer.id) if producer else None,
+            "photo_error": photo_error,
+            "kinds": producer_kinds(),
+            "provinces": await forms.province_choices(session),
+            "done": done,
+        },
+        status_code=422 if photo_error else 200 if form.ok else form.status,
+    )
+
+
+async def _values(session: AsyncSession, producer: Producer) -> dict[str, str]:
+    """The form's fields as the producer stands."""
+    return {
+        "name": producer.name,
+        "kind": producer.kind.value,
+        "commission": _percent(producer.commission_rate_bp),
+        "active": "1" if producer.is_active else "",
+        **{name: getattr(producer, name) or "" for name in OPTIONAL},
+        **await forms.place_fields(session, producer.place_id),
+    }
 
 
 class OfficePlacePages(Controller):
@@ -266,7 +290,7 @@ class OfficePlacePages(Controller):
         return await forms.commune_labels(session, province_id)
 
 
-async def _producer(session: AsyncSession, code: str) -> Producer:
+async def find_by_code(session: AsyncSession, code: str) -> Producer:
     producer = await session.scalar(sa.select(Producer).where(Producer.code == code))
     if producer is None:
         raise NotFound(N_("No producer {key}."), key=code)

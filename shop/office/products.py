@@ -17,7 +17,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
-from shop.catalog import cache, schemas, services
+from shop.catalog import cache, photo_forms, schemas, services
 from shop.catalog.groups import CRITERIA_148
 from shop.catalog.models import Producer, Product, ProductGroup, ProductTranslation
 from shop.errors import NotFound
@@ -332,6 +332,7 @@ async def product_page(
         "office/product.html",
         context={
             "view": view,
+            "photos": await photo_forms.shown(session, product.id, product.name),
             "form": form,
             "done": done,
             "labels": certificate_labels(),
