@@ -50,6 +50,7 @@ from shop.orders.api import fulfilments as api_fulfilments
 from shop.orders.api import orders as orders_api
 from shop.orders.pages import coop as coop_pages
 from shop.orders.pages import coop_catalog as coop_catalog_pages
+from shop.orders.pages import coop_photos as coop_photo_pages
 from shop.orders.pages import orders as orders_pages
 from shop.payments import api as payments_api
 from shop.payments import methods as payment_methods
@@ -116,6 +117,7 @@ ROUTES: list[ControllerRouterHandler] = [
     orders_pages.OfficeOrderPages,
     coop_pages.CoopPages,
     coop_catalog_pages.CoopCatalogPages,
+    coop_photo_pages.CoopPhotoPages,
     pos_stock.PosPages,
     pos_documents.ReceivePages,
     pos_documents.WriteOffPages,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import actor, requires_role
 from shop.accounts.models import Role
+from shop.catalog import photo_forms
 from shop.catalog.api import Code
 from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
 from shop.catalog.sellability import product_is_sellable, today
@@ -66,7 +67,8 @@ class CoopCatalogPages(Controller):
         }
         on = today()
         rows = [(p, certificates.get(p.id), product_is_sellable(p, on)) for p in items]
-        return Template("coop/products.html", context={"producer": maker, "rows": rows})
+        pictures = await photo_forms.counts(session, [p.id for p in items])
+        return Template("coop/products.html", context={"producer": maker, "rows": rows, "pictures": pictures})
 
     @get("/stock")
     async def stock(
