@@ -30,8 +30,10 @@ from shop.health import health
 from shop.input_guard import InputGuard
 from shop.inventory import api as inventory_api
 from shop.inventory import availability
+from shop.inventory import photos_api as inventory_photos_api
 from shop.inventory.pages import counts as pos_counts
 from shop.inventory.pages import documents as pos_documents
+from shop.inventory.pages import photo as pos_photo
 from shop.inventory.pages import planning as pos_planning
 from shop.inventory.pages import stock as pos_stock
 from shop.inventory.pages import transfers as pos_transfers
@@ -90,6 +92,7 @@ ROUTES: list[ControllerRouterHandler] = [
     inventory_api.ReceiptController,
     inventory_api.TransferController,
     inventory_api.CountController,
+    inventory_photos_api.SalesPointImageController,
     till_api.TillController,
     till_api.SaleController,
     till_api.ClearanceController,
@@ -124,6 +127,7 @@ ROUTES: list[ControllerRouterHandler] = [
     pos_transfers.TransferPages,
     pos_counts.CountPages,
     pos_planning.PlanningPages,
+    pos_photo.LocationPhotoPages,
     till_pages.TillPages,
     settlement_pages.CoopStatementPages,
     settlement_pages.OfficeStatementPages,
