@@ -261,8 +261,11 @@ def upgrade() -> None:
         sa.Column("office_note", sa.Text(), nullable=True),
         sa.Column("commune_checked_at", shop.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("commune_note", sa.Text(), nullable=True),
+        sa.Column("commune_confirmed", sa.JSON(), nullable=True),
+        sa.Column("accepted_at", shop.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("advisory_note", sa.Text(), nullable=True),
         sa.Column("inspected_on", sa.Date(), nullable=True),
+        sa.Column("reviewed_at", shop.db_types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("created_at", shop.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", shop.db_types.UTCDateTime(timezone=True), nullable=False),
@@ -354,6 +357,7 @@ def upgrade() -> None:
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.Column("needs_review", sa.Boolean(), nullable=False),
         sa.Column("office_comment", sa.Text(), nullable=True),
+        sa.Column("advisory_comment", sa.Text(), nullable=True),
         sa.Column("updated_at", shop.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["criterion_id"], ["criterion.id"], name=op.f("fk_dossier_answer_criterion_id_criterion")

@@ -174,8 +174,13 @@ class Registration(Base):
     # labour, origin of the idea.
     commune_checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     commune_note: Mapped[str | None] = mapped_column(sa.Text)
+    # What the commune confirmed: {"product_origin": true, "raw_material_origin": true,
+    # "local_labour": true, "idea_origin": true}.
+    commune_confirmed: Mapped[dict[str, bool] | None] = mapped_column(sa.JSON)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the office's check passed
     advisory_note: Mapped[str | None] = mapped_column(sa.Text)
     inspected_on: Mapped[dt.date | None] = mapped_column(sa.Date)  # on-site inspection
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("piccolo_user.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -198,6 +203,7 @@ class DossierAnswer(Base):
     # Copied from a previous dossier and not looked at since: shown for review.
     needs_review: Mapped[bool] = mapped_column(default=False)
     office_comment: Mapped[str | None] = mapped_column(sa.Text)
+    advisory_comment: Mapped[str | None] = mapped_column(sa.Text)  # the advisory group's
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
