@@ -44,6 +44,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("source_note", sa.Text(), nullable=True),
+        sa.Column("part_points", sa.JSON(), nullable=False),
+        sa.Column("source_digest", sa.String(length=64), nullable=True),
         sa.Column("created_at", shop.db_types.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_criteria_sheet")),
         sa.UniqueConstraint(
@@ -66,6 +68,7 @@ def upgrade() -> None:
         sa.Column("gate", sa.Boolean(), nullable=False),
         sa.Column("max_points", sa.SmallInteger(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("reconstructed", sa.Boolean(), nullable=False),
         sa.CheckConstraint("max_points >= 0", name=op.f("ck_criterion_max_points_not_negative")),
         sa.ForeignKeyConstraint(
             ["sheet_id"],

@@ -20,6 +20,8 @@ from shop.db import Base
 from shop.db_types import PortableUUID, UTCDateTime, utcnow
 from shop.enums import enum_column
 
+PART_POINTS_148 = {"A": 40, "B": 25, "C": 35}
+
 
 class SheetStatus(StrEnum):
     draft = "draft"  # being written by the office: editable, not offered to producers
@@ -89,6 +91,12 @@ class CriteriaSheet(Base):
     status: Mapped[SheetStatus] = mapped_column(enum_column(SheetStatus, "sheet_status"))
     # Where the text comes from, and what could not be read from the official text.
     source_note: Mapped[str | None] = mapped_column(sa.Text)
+    # The points each part must total before the sheet may be published ({"A": 40, …}):
+    # 40/25/35 under 148, 35/25/40 under 1048; data, so a new decree needs no code.
+    part_points: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=lambda: dict(PART_POINTS_148))
+    # The digest of the repository file this revision was installed from (NULL when the
+    # office made it): a file installs once, and a changed file makes a new revision.
+    source_digest: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -111,6 +119,9 @@ class Criterion(Base):
     gate: Mapped[bool] = mapped_column(default=False)
     max_points: Mapped[int] = mapped_column(sa.SmallInteger)
     position: Mapped[int] = mapped_column(sa.Integer)
+    # Written by us from secondary sources, not read in the official text: shown as such
+    # until the office has checked it against the gazette.
+    reconstructed: Mapped[bool] = mapped_column(default=False)
 
 
 class CriterionOption(Base):
