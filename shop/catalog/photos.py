@@ -6,19 +6,21 @@ the till reads the main photo with one join, and drops the catalog's caches at c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Producer, Product, ProductImage
+from shop.catalog.schemas import ImageUrls
 from shop.db_types import utcnow
 from shop.errors import InvalidInput, NotFound, field_error
 from shop.i18n import LANGUAGES, N_
 from shop.media import services as media
 from shop.media.images import ImageRejected
 from shop.media.models import StoredImage
-from shop.media.naming import Picture
+from shop.media.naming import SIZES, Picture
 from shop.media.storage import Storage
 
 MAX_PHOTOS = 12
@@ -224,3 +226,24 @@ async def producer_picture(session: AsyncSession, producer_id: int) -> Picture |
         .where(Producer.id == producer_id)
     )
     return media.picture(image) if image else None
+
+
+def image_urls(picture: Picture) -> ImageUrls:
+    return ImageUrls(
+        webp={size: picture.url(size, "webp") for size in SIZES},
+        jpg={size: picture.url(size, "jpg") for size in SIZES},
+    )
+
+
+async def main_pictures(session: AsyncSession, product_ids: Iterable[int]) -> dict[int, Picture]:
+    """Each product's main photo (those that have one), in one query: a cart, an order, a
+    cooperative's queue show them as thumbnails beside their lines."""
+    wanted = set(product_ids)
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        sa.select(Product.id, StoredImage)
+        .join(StoredImage, StoredImage.id == Product.main_image_id)
+        .where(Product.id.in_(wanted))
+    )
+    return {product_id: media.picture(image) for product_id, image in rows}

@@ -16,22 +16,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import actor, requires_admin, requires_role
 from shop.accounts.models import Role
 from shop.catalog import cache, photos, services
+from shop.catalog.schemas import ImageUrls
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
 from shop.media import services as media
-from shop.media.naming import SIZES, Picture
+from shop.media.naming import Picture
 from shop.params import Id
 from shop.settings import Settings
 
 # The body of one upload: the photo and its form fields, with room over the file limit.
 UPLOAD_BODY_LIMIT = 64 * 1024 * 1024
-
-
-class ImageUrls(msgspec.Struct):
-    """Each derived size in WebP and JPEG, as paths on this site."""
-
-    webp: dict[str, str]
-    jpg: dict[str, str]
 
 
 class ImageOut(msgspec.Struct):
@@ -69,10 +63,7 @@ Upload = Annotated[PhotoUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
 
 
 def urls(picture: Picture) -> ImageUrls:
-    return ImageUrls(
-        webp={size: picture.url(size, "webp") for size in SIZES},
-        jpg={size: picture.url(size, "jpg") for size in SIZES},
-    )
+    return photos.image_urls(picture)
 
 
 def image_out(photo: photos.ProductPhoto) -> ImageOut:

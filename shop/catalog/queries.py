@@ -2,7 +2,8 @@
 read in ``producer_queries.py``).
 
 Every read loads a page of rows, then each related table once for the whole page (producers,
-groups, places, translations), so a page costs the same few statements whatever its size.
+groups, places, translations), so a page costs the same few statements whatever its size. The
+main photo comes with the rows themselves: an outer join on ``Product.main_image_id``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from shop.catalog import cache, schemas
+from shop.catalog import cache, photos, schemas
 from shop.catalog.models import (
     Certificate,
     CertificateStatus,
     Producer,
     Product,
     ProductGroup,
+    ProductImage,
     ProductTranslation,
     QualityCertification,
 )
@@ -31,6 +33,9 @@ from shop.errors import InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra
 from shop.i18n import DEFAULT_LANGUAGE, N_
+from shop.media import services as media
+from shop.media.models import StoredImage
+from shop.media.naming import Picture
 from shop.paging import Page
 from shop.text import search_terms
 
@@ -100,6 +105,46 @@ def _best(rows: Iterable[tuple[int, str, str | None]], language: str) -> dict[in
         if text and (product_id not in best or rank[lang] < rank[best[product_id][1]]):
             best[product_id] = (text, lang)
     return best
+
+
+def alt_text(alt: dict[str, str] | None, language: str) -> str:
+    """A photo's description as a visitor in ``language`` reads it, with a product text's
+    fallbacks (English, then Vietnamese); "" when nobody described it."""
+    texts, languages = alt or {}, [*text_languages(language), DEFAULT_LANGUAGE]
+    return next((texts[lang] for lang in languages if texts.get(lang)), "")
+
+
+def photo_out(photo_id: int, picture: Picture, alt: dict[str, str] | None, language: str) -> schemas.PhotoOut:
+    return schemas.PhotoOut(
+        id=photo_id,
+        width=picture.width,
+        height=picture.height,
+        alt=alt_text(alt, language),
+        digest=picture.digest,
+        urls=photos.image_urls(picture),
+    )
+
+
+def _with_main_photo(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    """``stmt`` (products) with each one's main photo and its description: two outer joins on
+    unique keys, so cards cost no statement of their own."""
+    return (
+        stmt.add_columns(StoredImage, ProductImage.id, ProductImage.alt)
+        .outerjoin(StoredImage, StoredImage.id == Product.main_image_id)
+        .outerjoin(
+            ProductImage,
+            sa.and_(ProductImage.image_id == Product.main_image_id, ProductImage.product_id == Product.id),
+        )
+    )
+
+
+def _main_photos(rows: Iterable[Sequence[Any]], language: str) -> dict[int, schemas.PhotoOut]:
+    """Product id → main photo, from rows of ``_with_main_photo``."""
+    return {
+        product.id: photo_out(photo_id, media.picture(image), alt, language)
+        for product, image, photo_id, alt in rows
+        if image is not None and photo_id is not None
+    }
 
 
 def _with_display_name(stmt: sa.Select[Product], language: str) -> tuple[sa.Select[Product], NameColumn]:
@@ -259,7 +304,13 @@ def _origin(product: Product, places: dict[int, tuple[str, bool]]) -> schemas.Or
     )
 
 
-def summary(product: Product, related: _Related, on: dt.date, language: str) -> schemas.ProductSummary:
+def summary(
+    product: Product,
+    related: _Related,
+    on: dt.date,
+    language: str,
+    image: schemas.PhotoOut | None = None,
+) -> schemas.ProductSummary:
     producer = related.producers[product.producer_id]
     group = related.groups[product.group_id]
     translated = related.names.get(product.id)
@@ -279,6 +330,7 @@ def summary(product: Product, related: _Related, on: dt.date, language: str) -> 
         pack_size=product.pack_size,
         image_url=product.image_url,
         language=translated[1] if translated else DEFAULT_LANGUAGE,
+        image=image,
     )
 
 
@@ -302,13 +354,18 @@ async def list_products(
     name: NameColumn = Product.name
     if filters.sort in ("name", "-name"):
         stmt, name = _with_display_name(stmt, language)
-    products = list(
-        await session.scalars(
-            stmt.order_by(*_order_by(filters.sort, name)).limit(page_size).offset((page - 1) * page_size)
+    rows = (
+        await session.execute(
+            _with_main_photo(stmt)
+            .order_by(*_order_by(filters.sort, name))
+            .limit(page_size)
+            .offset((page - 1) * page_size)
         )
-    )
+    ).all()
+    products = [row[0] for row in rows]
     related = await _related(session, products, language)
-    items = [summary(product, related, on, language) for product in products]
+    images = _main_photos(rows, language)
+    items = [summary(product, related, on, language, images.get(product.id)) for product in products]
     return Page(items=items, total=total, page=page, page_size=page_size)
 
 
@@ -325,9 +382,11 @@ async def summaries(
     wanted = set(ids)
     if not wanted:
         return {}
-    products = list(await session.scalars(sa.select(Product).where(Product.id.in_(wanted))))
+    rows = (await session.execute(_with_main_photo(sa.select(Product).where(Product.id.in_(wanted))))).all()
+    products = [row[0] for row in rows]
     related = await _related(session, products, language)
-    return {p.id: summary(p, related, on, language) for p in products}
+    images = _main_photos(rows, language)
+    return {p.id: summary(p, related, on, language, images.get(p.id)) for p in products}
 
 
 def certificate_out(cert: Certificate) -> schemas.CertificateOut:
@@ -393,9 +452,13 @@ async def product_detail(
         )
         found = _best(rows.all(), language).get(product.id)
         description = found[0] if found else description
-    base = summary(product, related, on, language)
+    images = [
+        photo_out(p.id, p.picture, p.alt, language) for p in await photos.product_photos(session, product.id)
+    ]
+    base = summary(product, related, on, language, images[0] if images else None)
     return schemas.ProductDetail(
         **{f: getattr(base, f) for f in base.__struct_fields__},
+        images=images,
         description=description,
         gtin=product.gtin,
         shelf_life_days=product.shelf_life_days,

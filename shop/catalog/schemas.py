@@ -42,6 +42,24 @@ class Origin(msgspec.Struct):
     approximate: bool = False
 
 
+class ImageUrls(msgspec.Struct):
+    """Each derived size (thumb, card, page, zoom) in WebP and JPEG, as paths on this site."""
+
+    webp: dict[str, str]
+    jpg: dict[str, str]
+
+
+class PhotoOut(msgspec.Struct):
+    """A product photo as a visitor sees it: its sizes, and its description in their language."""
+
+    id: int  # the product's photo, as /api/v1/products/{id}/images lists it
+    width: int  # the photo upright, before resizing (each size keeps its proportions)
+    height: int
+    alt: str  # in the request's language, else English, else Vietnamese; "" when not described
+    digest: str  # the content hash the files are named after: a new photo is a new digest
+    urls: ImageUrls
+
+
 class ProductSummary(msgspec.Struct):
     id: int
     slug: str
@@ -55,8 +73,9 @@ class ProductSummary(msgspec.Struct):
     sellable: bool
     unit: str
     pack_size: str | None
-    image_url: str | None
+    image_url: str | None  # an address typed by the office (older data); photos are in image
     language: str  # the language of name (vi when no translation exists)
+    image: PhotoOut | None = None  # the main photo
 
 
 class CertificateOut(msgspec.Struct):
@@ -100,6 +119,7 @@ class ProductDetail(ProductSummary, kw_only=True):
     certificate: CertificateOut | None
     quality_certifications: list[QualityOut]
     availability: list[AvailabilityOut] = []
+    images: list[PhotoOut] = []  # every photo, the main one first
     certificate_history: list[CertificateOut] | None = None  # for the office only
 
 
