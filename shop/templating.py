@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from shop import i18n
+from shop.media.naming import Picture
 
 SHOP_DIR = Path(__file__).resolve().parent
 _DOMAINS = (
@@ -27,7 +29,16 @@ _DOMAINS = (
     "trace",
     "reports",
     "office",
+    "evaluation",
 )
+
+
+def as_picture(image: Any) -> Picture:
+    """What ``_picture.html`` draws: a stored photo (``Picture``), or a photo as the catalog
+    answers it (``PhotoOut``: the same digest, dimensions and description)."""
+    if isinstance(image, Picture):
+        return image
+    return Picture(image.digest, image.width, image.height, image.alt)
 
 
 def build_environment() -> Environment:
@@ -52,4 +63,5 @@ def build_environment() -> Environment:
     env.filters["number"] = i18n.format_number
     env.globals["languages"] = i18n.LANGUAGES
     env.globals["current_language"] = i18n.current_language
+    env.globals["as_picture"] = as_picture
     return env

@@ -16,7 +16,7 @@ from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import cache, producer_queries, queries, schemas
+from shop.catalog import cache, photos, producer_queries, queries, schemas
 from shop.catalog.api import Code, Sort, Stars, Text, _key
 from shop.catalog.models import Producer
 from shop.catalog.sellability import today
@@ -247,11 +247,13 @@ class CatalogPages(Controller):
         detail = await producer_queries.producer_detail(
             session, _key(key), on=today(), language=current_language()
         )
+        picture = await photos.producer_picture(session, detail.id)
         return Template(
             "catalog/producer.html",
             context={
                 "producer": detail,
+                "picture": picture,
                 "kinds": producer_kinds(),
-                "head": heads.producer(request.app.state.settings.base_url, detail),
+                "head": heads.producer(request.app.state.settings.base_url, detail, picture),
             },
         )

@@ -1,19 +1,59 @@
 """What each public storefront page's <head> says to search engines and link previews.
 
 One function per page: its title and description in the visitor's language, the query its
-canonical URL keeps, and its schema.org data; ``seo.head`` turns them into the tags. No page
-has a photo of its own yet except a product's typed image URL: ``image`` is None until the
-photos (shop/media) give producers and sales points theirs.
+canonical URL keeps, and its schema.org data; ``seo.head`` turns them into the tags. A
+product, a producer and a sales point show their photo in link previews and structured data:
+the largest JPEG, as an absolute URL (a product without a photo, the address the office typed).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from shop.catalog import queries, schemas
 from shop.geo.models import Place
 from shop.i18n import _, current_language
 from shop.inventory.models import Location
+from shop.media.naming import Picture, Size, variant_dimensions
 from shop.paging import Page
 from shop.storefront import seo
+
+# Facebook and Google ask for 1,200 px or more where the photo has it, and not every crawler
+# reads WebP: link previews get the zoom JPEG (at most 1,600 px, never enlarged).
+SHARED: Size = "zoom"
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """A photo as a link preview names it."""
+
+    url: str  # absolute
+    size: tuple[int, int] | None
+    alt: str
+
+
+def _absolute(base_url: str, path: str) -> str:
+    return f"{base_url.rstrip('/')}{path}"
+
+
+def _photo(base_url: str, photo: schemas.PhotoOut, fallback_alt: str) -> _Shared:
+    size = variant_dimensions(photo.width, photo.height, SHARED)
+    return _Shared(_absolute(base_url, photo.urls.jpg[SHARED]), size, photo.alt or fallback_alt)
+
+
+def _picture(base_url: str, picture: Picture | None, alt: str) -> _Shared | None:
+    if picture is None:
+        return None
+    return _Shared(_absolute(base_url, picture.url(SHARED, "jpg")), picture.dimensions(SHARED), alt)
+
+
+def _typed(base_url: str, url: str | None) -> _Shared | None:
+    """The image address the office typed (older products): absolute, or on this site."""
+    if url and url.startswith(("https://", "http://")):
+        return _Shared(url, None, "")
+    if url and url.startswith("/") and not url.startswith("//"):
+        return _Shared(_absolute(base_url, url), None, "")
+    return None
 
 
 def _numbered(title: str, page: int, pages: int) -> str:
@@ -61,7 +101,10 @@ def listing(
 
 
 def product(base_url: str, detail: schemas.ProductDetail, *, online: int) -> seo.Head:
-    language, image = current_language(), detail.image_url
+    """Its photos, the main one first, in the structured data; the main one in link previews."""
+    language = current_language()
+    photos = [_photo(base_url, p, detail.name) for p in detail.images]
+    shown = photos[0] if photos else _typed(base_url, detail.image_url)
     return seo.head(
         base_url,
         f"/products/{detail.slug}",
@@ -69,8 +112,16 @@ def product(base_url: str, detail: schemas.ProductDetail, *, online: int) -> seo
         title=detail.name,
         description=detail.description or detail.name,
         kind="product",
-        image=image,
-        structured=seo.product_data(detail, base_url, language, online=online, image=image),
+        image=shown.url if shown else None,
+        image_size=shown.size if shown else None,
+        image_alt=shown.alt if shown else "",
+        structured=seo.product_data(
+            detail,
+            base_url,
+            language,
+            online=online,
+            image=[p.url for p in photos] or (shown.url if shown else None),
+        ),
     )
 
 
@@ -94,8 +145,9 @@ def producers(base_url: str, result: Page[schemas.ProducerOut], q: str | None, p
     )
 
 
-def producer(base_url: str, detail: schemas.ProducerDetail) -> seo.Head:
+def producer(base_url: str, detail: schemas.ProducerDetail, picture: Picture | None = None) -> seo.Head:
     language = current_language()
+    shown = _picture(base_url, picture, detail.name)
     place = ", ".join(p for p in (detail.commune, detail.province) if p)
     description = (
         _("Certified OCOP products made by %(name)s, %(place)s.") % {"name": detail.name, "place": place}
@@ -108,7 +160,10 @@ def producer(base_url: str, detail: schemas.ProducerDetail) -> seo.Head:
         language,
         title=detail.name,
         description=description,
-        structured=seo.producer_data(detail, base_url, language, image=None),
+        image=shown.url if shown else None,
+        image_size=shown.size if shown else None,
+        image_alt=shown.alt if shown else "",
+        structured=seo.producer_data(detail, base_url, language, image=shown.url if shown else None),
     )
 
 
@@ -130,8 +185,16 @@ def sales_points(base_url: str, points: list[Location]) -> seo.Head:
     )
 
 
-def sales_point(base_url: str, point: Location, *, commune: Place | None, province: Place | None) -> seo.Head:
+def sales_point(
+    base_url: str,
+    point: Location,
+    *,
+    commune: Place | None,
+    province: Place | None,
+    picture: Picture | None = None,
+) -> seo.Head:
     language = current_language()
+    shown = _picture(base_url, picture, point.name)
     where = ", ".join(p for p in (point.address, commune.name if commune else None) if p)
     lead = _("Buy certified OCOP products in person at %(name)s.") % {"name": point.name}
     return seo.head(
@@ -140,7 +203,16 @@ def sales_point(base_url: str, point: Location, *, commune: Place | None, provin
         language,
         title=point.name,
         description=" ".join(p for p in (lead, where, point.opening_hours) if p),
+        image=shown.url if shown else None,
+        image_size=shown.size if shown else None,
+        image_alt=shown.alt if shown else "",
         structured=seo.store_data(
-            point, base_url, language, commune=commune, province=province, image=None, geo=None
+            point,
+            base_url,
+            language,
+            commune=commune,
+            province=province,
+            image=shown.url if shown else None,
+            geo=None,
         ),
     )

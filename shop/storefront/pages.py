@@ -21,6 +21,7 @@ from shop.catalog.sellability import sellable_product_clause, today
 from shop.errors import NotFound
 from shop.geo.models import Place
 from shop.i18n import N_, current_language
+from shop.inventory import availability, photos
 from shop.inventory import services as locations
 from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
 from shop.storefront import heads
@@ -40,6 +41,10 @@ async def _featured_provinces(session: AsyncSession) -> list[tuple[Place, int]]:
         .limit(12)
     )
     return [(place, int(n)) for place, n in rows.all()]
+
+
+# A sales point's page shows this many of its products (the best rated), then links to them all.
+SHOWN_AT_POINT = 8
 
 
 async def _home_data(session: AsyncSession, language: str) -> tuple[Any, ...]:
@@ -91,7 +96,10 @@ class StorefrontPages(Controller):
     async def sales_points(self, request: Request[Any, Any, Any], session: AsyncSession) -> Template:
         points = await locations.open_locations(session, on=today())
         head = heads.sales_points(request.app.state.settings.base_url, points)
-        return Template("storefront/sales_points.html", context={"points": points, "head": head})
+        pictures = await photos.pictures_of(session, points)
+        return Template(
+            "storefront/sales_points.html", context={"points": points, "pictures": pictures, "head": head}
+        )
 
     @get("/sales-points/{code:str}")
     async def sales_point(
@@ -111,8 +119,29 @@ class StorefrontPages(Controller):
         )
         place = await session.get(Place, point.place_id) if point.place_id else None
         province = await session.get(Place, place.province_id) if place and place.province_id else None
-        head = heads.sales_point(request.app.state.settings.base_url, point, commune=place, province=province)
+        picture = await photos.location_picture(session, point)
+        language = current_language()
+        products = await queries.list_products(
+            session,
+            queries.ProductFilter(sales_point=point.code, sort="-stars"),
+            page=1,
+            page_size=SHOWN_AT_POINT,
+            on=today(),
+            language=language,
+            stock=availability,
+        )
+        head = heads.sales_point(
+            request.app.state.settings.base_url, point, commune=place, province=province, picture=picture
+        )
         return Template(
             "storefront/sales_point.html",
-            context={"point": point, "place": place, "in_stock": in_stock or 0, "head": head},
+            context={
+                "point": point,
+                "place": place,
+                "in_stock": in_stock or 0,
+                "picture": picture,
+                "products": products,
+                "approx": approximator(await rates(session), language),
+                "head": head,
+            },
         )

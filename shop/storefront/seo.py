@@ -97,6 +97,8 @@ class Head:
     site_name: str
     kind: str = "website"  # og:type
     image: str | None = None  # absolute URL of the page's photo (og:image, twitter:image)
+    image_size: tuple[int, int] | None = None  # its width and height, when known
+    image_alt: str = ""  # what it shows, for a link preview read aloud
     robots: str | None = None  # "noindex,follow" for search results; None: index
     structured: dict[str, Any] | None = None  # schema.org JSON-LD
 
@@ -111,6 +113,8 @@ def head(
     query: Query = (),
     kind: str = "website",
     image: str | None = None,
+    image_size: tuple[int, int] | None = None,
+    image_alt: str = "",
     structured: dict[str, Any] | None = None,
 ) -> Head:
     """The head of the page at ``path`` (+ ``query``) in ``language``; search results
@@ -125,6 +129,8 @@ def head(
         site_name=_("OCOP Market"),
         kind=kind,
         image=image,
+        image_size=image_size if image else None,
+        image_alt=image_alt if image else "",
         robots=None if indexable(query) else NOINDEX,
         structured=structured,
     )
@@ -183,10 +189,16 @@ def sitemap(base_url: str, language: str, paths: list[str]) -> str:
 
 
 def product_data(
-    product: schemas.ProductDetail, base_url: str, language: str, *, online: int, image: str | None = None
+    product: schemas.ProductDetail,
+    base_url: str,
+    language: str,
+    *,
+    online: int,
+    image: str | list[str] | None = None,
 ) -> dict[str, Any]:
-    """schema.org ``Product`` with its offer in VND, its brand (the producer) and its OCOP rating;
-    in stock when it can be ordered online (``online`` units) or bought at a sales point."""
+    """schema.org ``Product`` with its offer in VND, its brand (the producer), its OCOP rating and
+    its photos (``image``, absolute URLs: the main one first); in stock when it can be ordered
+    online (``online`` units) or bought at a sales point."""
     url = localized(base_url, f"/products/{product.slug}", language)
     data: dict[str, Any] = {
         "@context": "https://schema.org",
