@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import actor, requires_admin
+from shop.catalog import photos
 from shop.catalog.sellability import today
 from shop.db_types import utcnow
 from shop.errors import DomainError, InvalidInput, NotFound, field_error
@@ -74,10 +75,12 @@ class OrderPages(Controller):
         pickup = await _pickup(session, order.pickup_location_id)
         # A pickup's parcels come from the chosen sales point or from a producer's warehouse.
         parcels = {f.id: tracking.Parcel(f.status, f.kind != "producer") for f in out.fulfilments}
+        ordered = [line.product_id for f in out.fulfilments for line in f.lines]
         return Template(
             "orders/order.html",
             context={
                 "order": out,
+                "pictures": await photos.main_pictures(session, ordered),
                 "progress": tracking.overall(out.status, out.delivery_method, list(parcels.values())),
                 "parcels": parcels,
                 "steps": {fid: tracking.steps(parcel) for fid, parcel in parcels.items()},
