@@ -25,6 +25,7 @@ from shop.catalog import api as catalog_api
 from shop.catalog import photos_api
 from shop.catalog.queries import Stock
 from shop.db import Database, provide_session
+from shop.evaluation import registration_api as evaluation_api
 from shop.geo import api as geo_api
 from shop.health import health
 from shop.input_guard import InputGuard
@@ -107,6 +108,8 @@ ROUTES: list[ControllerRouterHandler] = [
     trace_api.TraceController,
     trace_api.LabelController,
     reports_api.ReportController,
+    evaluation_api.RoundController,
+    evaluation_api.RegistrationController,
     accounts_pages.LoginPages,
     pages_second_step.SecondStepPages,
     pages_security.SecurityPages,

@@ -19,6 +19,7 @@ from shop.catalog import certificates, expiry
 from shop.catalog.sellability import VIETNAM
 from shop.db import Database
 from shop.db_types import utcnow
+from shop.evaluation import reevaluation
 from shop.mail import outbox
 from shop.orders import lifecycle, office, refunds
 from shop.orders.models import PaymentMethod
@@ -42,6 +43,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         )
         expired = await lifecycle.expire_due(session, now=now, base_url=settings.base_url)
         overdue = await office.flag_overdue(session, now=now)
+        reevaluations = await reevaluation.open_due(session, today=today)
         card_orders = [o.id for o in expired if o.payment_method == PaymentMethod.card]
         sessions = await _stripe_sessions(session, card_orders)
         await session.commit()
@@ -59,6 +61,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         "reservations expired": len(expired),
         "card sessions closed": closed,
         "fulfilments past their deadline": overdue,
+        "re-evaluations opened": reevaluations,
         "refunds made": await refunds.send_pending(db, settings),
         "emails sent": await outbox.deliver_pending(db, settings),
         "shopping feeds regenerated": int(await feeds.refresh(db, settings, now=now)),
