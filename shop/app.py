@@ -26,6 +26,9 @@ from shop.catalog import photos_api
 from shop.catalog.queries import Stock
 from shop.db import Database, provide_session
 from shop.evaluation import registration_api as evaluation_api
+from shop.evaluation.api import councils as evaluation_councils_api
+from shop.evaluation.api import decisions as evaluation_decisions_api
+from shop.evaluation.api import scoring as evaluation_scoring_api
 from shop.geo import api as geo_api
 from shop.health import health
 from shop.input_guard import InputGuard
@@ -110,6 +113,10 @@ ROUTES: list[ControllerRouterHandler] = [
     reports_api.ReportController,
     evaluation_api.RoundController,
     evaluation_api.RegistrationController,
+    evaluation_councils_api.CouncilController,
+    evaluation_scoring_api.ScoreSheetController,
+    evaluation_scoring_api.ResultController,
+    evaluation_decisions_api.DecisionController,
     accounts_pages.LoginPages,
     pages_second_step.SecondStepPages,
     pages_security.SecurityPages,
