@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.groups import seed_groups
 from shop.db import Database
+from shop.evaluation.sheets import install_sheets
 from shop.geo.loader import load_places
 from shop.migrate import alembic_config
 
@@ -32,8 +33,12 @@ async def migrate(db: Database, revision: str = "head", *, down: bool = False) -
 
 
 async def load_reference_data(session: AsyncSession) -> dict[str, int]:
-    """Places and OCOP groups; each loader adds only what is missing."""
-    counts = {"places": await load_places(session), "groups": await seed_groups(session)}
+    """Places, OCOP groups and the published score sheets; each loader adds only what is missing."""
+    counts = {
+        "places": await load_places(session),
+        "groups": await seed_groups(session),
+        "sheets": await install_sheets(session),
+    }
     await session.commit()
     return counts
 

@@ -98,9 +98,12 @@ def db() -> None:
 
 @db.command("upgrade")
 def db_upgrade() -> None:
-    """Migrate to the newest schema and load reference data (places, OCOP groups)."""
+    """Migrate to the newest schema and load reference data (places, OCOP groups, score sheets)."""
     counts = asyncio.run(bootstrap.upgrade_database(_settings().database_url))
-    console.print(f"Database up to date (added {counts['places']} places, {counts['groups']} groups).")
+    console.print(
+        f"Database up to date (added {counts['places']} places, {counts['groups']} groups,"
+        f" {counts['sheets']} score sheets)."
+    )
 
 
 @db.command("check")

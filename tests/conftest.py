@@ -64,7 +64,19 @@ def pytest_configure(config: pytest.Config) -> None:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     asyncio.run(upgrade_database(f"sqlite+aiosqlite:///{path}"))
+    asyncio.run(_keep_reference_data_only(f"sqlite+aiosqlite:///{path}"))
     return path
+
+
+async def _keep_reference_data_only(url: str) -> None:
+    """Start SQLite tests as PostgreSQL ones start (emptied to the reference data): the score
+    sheets the upgrade installs are left out, and the tests that need them install them."""
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                await conn.execute(table.delete())
+    await engine.dispose()
 
 
 async def _recreate_database(admin_url: str, name: str) -> None:
