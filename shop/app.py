@@ -29,6 +29,10 @@ from shop.evaluation import registration_api as evaluation_api
 from shop.evaluation.api import councils as evaluation_councils_api
 from shop.evaluation.api import decisions as evaluation_decisions_api
 from shop.evaluation.api import scoring as evaluation_scoring_api
+from shop.evaluation.pages import councils as evaluation_council_pages
+from shop.evaluation.pages import decisions as evaluation_decision_pages
+from shop.evaluation.pages import results as evaluation_result_pages
+from shop.evaluation.pages import scoring as evaluation_scoring_pages
 from shop.geo import api as geo_api
 from shop.health import health
 from shop.input_guard import InputGuard
@@ -153,6 +157,10 @@ ROUTES: list[ControllerRouterHandler] = [
     office_photos.OfficeProducerPhotoPages,
     office_certificates.OfficeCertificatePages,
     office_imports.OfficeImportPages,
+    evaluation_council_pages.OfficeCouncilPages,
+    evaluation_scoring_pages.CouncilScoringPages,
+    evaluation_result_pages.OfficeResultPages,
+    evaluation_decision_pages.OfficeDecisionPages,
 ]
 
 

@@ -14,6 +14,7 @@ from shop.evaluation import councils, results, scoring
 from shop.evaluation.models import MemberRole, RegistrationStatus, ScoreLine, ScoreSheetStatus
 from tests import factories as f
 from tests.evaluation import factories as ef
+from tests.office.support import token
 
 CHAIR, SECRETARY, MEMBER = MemberRole.chair, MemberRole.secretary, MemberRole.member
 FOUR = (CHAIR, SECRETARY, MEMBER, MEMBER)
@@ -276,3 +277,59 @@ async def test_nobody_but_the_council_reads_or_scores_a_registration(session, cl
     assert (await client.get(f"{base}/result", headers=await f.bearer(client, coop))).status_code == 403
     assert (await client.get(f"{base}/result", headers=chair)).status_code == 200
     assert (await client.get(f"{base}/score-sheets", headers=chair)).status_code == 200
+
+
+# ---- the tablet pages ----
+
+
+async def _login(client, username):
+    page = await client.get("/login?lang=en")
+    answer = await client.post(
+        "/login", data={"username": username, "password": "password123", "_csrf_token": token(page.text)}
+    )
+    assert answer.status_code == 303, answer.text
+
+
+async def test_a_member_scores_and_signs_on_the_sheet_page(session, client):
+    council, members, [reg] = await _setup(session, roles=(CHAIR, MEMBER))
+    view = await scoring.load_sheet(session, reg.sheet_id)
+    username = await session.scalar(
+        sa.select(PiccoloUser.username).where(PiccoloUser.id == members[0].user_id)
+    )
+    reg_id = reg.id
+    await session.commit()
+    await _login(client, username)
+    page = await client.get(f"/office/evaluation/score/{reg_id}")
+    assert page.status_code == 200, page.text
+    assert "A.1" in page.text and "data-sheet" in page.text
+    form = {"_csrf_token": token(page.text), "action": "save"}
+    for line in ef.lines_for(view, ef.split(75), {"C.1": "Đạt"}):
+        form[f"c{line.criterion_id}"] = str(line.option_id)
+        if line.comment:
+            form[f"n{line.criterion_id}"] = line.comment
+    saved = await client.post(f"/office/evaluation/score/{reg_id}", data=form)
+    assert saved.status_code == 303 and "done=saved" in saved.headers["location"]
+    signed = await client.post(f"/office/evaluation/score/{reg_id}", data=form | {"action": "sign"})
+    assert signed.status_code == 303 and "done=signed" in signed.headers["location"]
+    shown = await client.get(f"/office/evaluation/score/{reg_id}?done=signed")
+    assert "Correct this sheet" in shown.text and "data-total>75<" in shown.text
+    assert (await client.get("/office/evaluation/score/")).status_code == 200
+    result = await client.get(f"/office/evaluation/results/{reg_id}")
+    assert result.status_code == 200 and "1 signed sheets of the 2" in result.text
+    assert (await client.get(f"/office/evaluation/councils/{council.id}")).status_code == 200
+    assert (await client.get("/office/evaluation/councils/")).status_code == 200
+    assert (await client.get("/office/evaluation/decisions/")).status_code == 200
+
+
+async def test_a_member_of_another_council_finds_no_sheet_page(session, client):
+    _, _, [reg] = await _setup(session, roles=(CHAIR,))
+    other_round = await ef.round_(session)
+    _, [(outsider, _)] = await ef.council(session, other_round, (CHAIR,))
+    reg_id = reg.id
+    await session.commit()
+    await _login(client, outsider)
+    assert (await client.get(f"/office/evaluation/score/{reg_id}")).status_code == 404
+    page = await client.get("/office/evaluation/score/")
+    assert page.status_code == 200
+    answer = await client.post(f"/office/evaluation/score/{reg_id}", data={"_csrf_token": token(page.text)})
+    assert answer.status_code == 404
