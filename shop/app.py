@@ -26,6 +26,7 @@ from shop.catalog import photos_api
 from shop.catalog.queries import Stock
 from shop.db import Database, provide_session
 from shop.evaluation import registration_api as evaluation_api
+from shop.evaluation import sheet_api as evaluation_sheets_api
 from shop.evaluation.api import councils as evaluation_councils_api
 from shop.evaluation.api import decisions as evaluation_decisions_api
 from shop.evaluation.api import scoring as evaluation_scoring_api
@@ -55,6 +56,7 @@ from shop.office import pages_people as office_people
 from shop.office import photos as office_photos
 from shop.office import producers as office_producers
 from shop.office import products as office_products
+from shop.office import sheets as office_sheets
 from shop.openapi import OptionsAllow, declare_problems, render_plugins
 from shop.orders.api import fulfilments as api_fulfilments
 from shop.orders.api import orders as orders_api
@@ -115,6 +117,7 @@ ROUTES: list[ControllerRouterHandler] = [
     trace_api.TraceController,
     trace_api.LabelController,
     reports_api.ReportController,
+    evaluation_sheets_api.SheetController,
     evaluation_api.RoundController,
     evaluation_api.RegistrationController,
     evaluation_councils_api.CouncilController,
@@ -157,6 +160,7 @@ ROUTES: list[ControllerRouterHandler] = [
     office_photos.OfficeProducerPhotoPages,
     office_certificates.OfficeCertificatePages,
     office_imports.OfficeImportPages,
+    office_sheets.OfficeSheetPages,
     evaluation_council_pages.OfficeCouncilPages,
     evaluation_scoring_pages.CouncilScoringPages,
     evaluation_result_pages.OfficeResultPages,
