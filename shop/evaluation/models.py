@@ -119,8 +119,8 @@ class Criterion(Base):
     gate: Mapped[bool] = mapped_column(default=False)
     max_points: Mapped[int] = mapped_column(sa.SmallInteger)
     position: Mapped[int] = mapped_column(sa.Integer)
-    # Written by us from secondary sources, not read in the official text: shown as such
-    # until the office has checked it against the gazette.
+    # Written by us (inferred), not taken from a source quoting the official sheet: shown
+    # as such until the office has checked it against the gazette.
     reconstructed: Mapped[bool] = mapped_column(default=False)
 
 
