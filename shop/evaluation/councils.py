@@ -61,6 +61,7 @@ class CouncilDetail:
     round: EvaluationRound
     members: list[MemberRow]
     registrations: list[AssignedRow]
+    scored: set[int]  # members who have a sheet: they stay on the council
 
     @property
     def quorum(self) -> int:
@@ -254,7 +255,15 @@ async def detail(session: AsyncSession, council: Council) -> CouncilDetail:
         .order_by(Product.name, Registration.id)
     )
     assigned = [AssignedRow(r, p, m, int(n or 0)) for r, p, m, n in rows.all()]
-    return CouncilDetail(council, found, await members(session, council.id), assigned)
+    seats = await members(session, council.id)
+    scored = set(
+        await session.scalars(
+            sa.select(ScoreSheet.member_id)
+            .where(ScoreSheet.member_id.in_([row.member.id for row in seats]))
+            .distinct()
+        )
+    )
+    return CouncilDetail(council, found, seats, assigned, scored)
 
 
 async def listing(session: AsyncSession, round_id: int | None = None) -> list[tuple[Council, int, int]]:

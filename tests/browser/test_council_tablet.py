@@ -208,6 +208,10 @@ async def test_two_members_score_on_tablets_and_the_office_issues_the_decision(
     # The office: the result, the decision with its preview, the annex.
     office = await _tablet(page, live_server, FLAT)
     await _log_in(office, "admin", "admin12345")
+    await office.goto("/office/evaluation/councils/")
+    await office.click("a:text('Hội đồng OCOP tỉnh đợt 1')")
+    await expect(office.locator("#given-title")).to_be_visible()
+    await _step(office, "office-0-council")
     await office.goto(f"/office/evaluation/results/{registration_id}")
     await expect(office.locator(".state-ready")).to_be_visible()
     await _step(office, "office-1-result")

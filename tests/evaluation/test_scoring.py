@@ -279,6 +279,55 @@ async def test_nobody_but_the_council_reads_or_scores_a_registration(session, cl
     assert (await client.get(f"{base}/score-sheets", headers=chair)).status_code == 200
 
 
+async def test_the_office_forms_a_council_with_one_chair_and_gives_it_registrations(session, client):
+    round_row = await ef.round_(session)
+    criteria = await ef.sheet(session)
+    regs = [await ef.registration(session, round_row, criteria) for _ in range(2)]
+    chair, member, second = [await ef.user_id(session, await f.user(session, Role.admin)) for _ in range(3)]
+    maker = await session.get(Producer, regs[0].producer_id)
+    coop = await ef.user_id(session, await f.user(session, Role.cooperative, producer_code=maker.code))
+    round_id, reg_ids = round_row.id, [r.id for r in regs]
+    headers = await f.admin_headers(session, client)
+    base = "/api/v1/evaluation/councils"
+    body = {
+        "round_id": round_id,
+        "name": "Hội đồng cấp tỉnh",
+        "members": [{"user_id": chair, "role": "chair"}],
+    }
+    made = await client.post(base, json=body, headers=headers)
+    assert made.status_code == 201, made.text
+    council = made.json()["id"]
+    members = f"{base}/{council}/members"
+    assert (await client.post(members, json={"user_id": member}, headers=headers)).status_code == 201
+    twice = await client.post(members, json={"user_id": second, "role": "chair"}, headers=headers)
+    assert twice.status_code == 409 and twice.json()["code"] == "one_chair"
+    outsider = await client.post(members, json={"user_id": coop}, headers=headers)
+    assert outsider.status_code == 422 and outsider.json()["errors"][0]["field"] == "user_id"
+    given = await client.post(
+        f"{base}/{council}/assignments", json={"registration_ids": reg_ids}, headers=headers
+    )
+    assert given.status_code == 200 and given.json()["quorum"] == 2
+    assert {r["registration_id"] for r in given.json()["registrations"]} == set(reg_ids)
+    foreign = await client.post(
+        f"{base}/{council}/assignments", json={"registration_ids": [reg_ids[0], 999]}, headers=headers
+    )
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["field"] == "registration_ids[1]"
+    back = await client.delete(f"{base}/{council}/assignments/{reg_ids[1]}", headers=headers)
+    assert back.status_code == 204
+    listed = await client.get(base, params={"round_id": round_id}, headers=headers)
+    assert listed.json()["items"][0]["registrations"] == 1 and listed.json()["items"][0]["members"] == 2
+
+
+async def test_a_member_who_scored_stays_on_the_council(session):
+    council, members, [reg] = await _setup(session, roles=(CHAIR, MEMBER))
+    await ef.scored(session, reg, members[1], ef.split(75), sign=False)
+    with pytest.raises(Conflict) as refused:
+        await councils.remove_member(session, council, members[1].id)
+    assert refused.value.code == "member_scored"
+    with pytest.raises(Conflict):
+        await councils.unassign(session, council, reg.id)
+
+
 # ---- the tablet pages ----
 
 
