@@ -30,8 +30,11 @@ from shop.evaluation import sheet_api as evaluation_sheets_api
 from shop.evaluation.api import councils as evaluation_councils_api
 from shop.evaluation.api import decisions as evaluation_decisions_api
 from shop.evaluation.api import scoring as evaluation_scoring_api
+from shop.evaluation.pages import coop_dossiers as evaluation_coop_pages
 from shop.evaluation.pages import councils as evaluation_council_pages
 from shop.evaluation.pages import decisions as evaluation_decision_pages
+from shop.evaluation.pages import office_dossiers as evaluation_dossier_pages
+from shop.evaluation.pages import office_pipeline as evaluation_pipeline_pages
 from shop.evaluation.pages import results as evaluation_result_pages
 from shop.evaluation.pages import scoring as evaluation_scoring_pages
 from shop.geo import api as geo_api
@@ -160,6 +163,9 @@ ROUTES: list[ControllerRouterHandler] = [
     office_photos.OfficeProducerPhotoPages,
     office_certificates.OfficeCertificatePages,
     office_imports.OfficeImportPages,
+    evaluation_coop_pages.CoopEvaluationPages,
+    evaluation_pipeline_pages.OfficePipelinePages,
+    evaluation_dossier_pages.OfficeDossierPages,
     office_sheets.OfficeSheetPages,
     evaluation_council_pages.OfficeCouncilPages,
     evaluation_scoring_pages.CouncilScoringPages,

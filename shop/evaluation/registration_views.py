@@ -166,7 +166,7 @@ KIND_LABELS = {
     "re_evaluation": N_("Re-evaluation"),
 }
 ROUND_STATUS_LABELS = {
-    "open": N_("Open"),
+    "open": N_("Taking registrations"),
     "scoring": N_("Scoring"),
     "decided": N_("Decided"),
     "closed": N_("Closed"),
