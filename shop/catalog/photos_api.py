@@ -21,6 +21,7 @@ from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
 from shop.media import services as media
 from shop.media.naming import Picture
+from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list
 from shop.params import Id
 from shop.settings import Settings
 
@@ -99,10 +100,16 @@ class ProductImageController(Controller):
 
     @get("/", operation_id="listProductImages", summary="A product's photos, the main one first")
     async def list_images(
-        self, request: Request[Any, Any, Any], session: AsyncSession, product_id: Id
-    ) -> list[ImageOut]:
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        product_id: Id,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+    ) -> Page[ImageOut]:
         await photos.check_product(session, product_id, _owner(request))
-        return [image_out(p) for p in await photos.product_photos(session, product_id)]
+        images = [image_out(p) for p in await photos.product_photos(session, product_id)]
+        return page_of_list(images, page=page, page_size=page_size)
 
     @post(
         "/",

@@ -79,7 +79,8 @@ async def test_the_office_uploads_orders_describes_and_deletes_photos(client, se
     assert gone.status_code == 204
     assert (await client.get(second["urls"]["webp"]["card"])).status_code == 404  # its files went too
     left = (await client.get(f"/api/v1/products/{product.id}/images", headers=office)).json()
-    assert [(i["id"], i["main"], i["position"]) for i in left] == [(body["id"], True, 0)]
+    assert left["total"] == 1
+    assert [(i["id"], i["main"], i["position"]) for i in left["items"]] == [(body["id"], True, 0)]
 
 
 async def test_a_phone_photo_is_turned_upright(client, session, office):
