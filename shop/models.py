@@ -55,6 +55,7 @@ from shop.media.models import StoredImage
 from shop.orders.cart_models import Cart, CartLine, ShippingRate
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
 from shop.payments.models import Payment, PaymentRefund, WebhookEvent
+from shop.programme.models import Plan, PlanTarget, TargetRecord
 from shop.settlement.models import Statement, StatementLine
 from shop.storefront.models import CurrencyRate
 from shop.till.models import (
@@ -109,6 +110,8 @@ __all__ = [
     "PiccoloSession",
     "PiccoloUser",
     "Place",
+    "Plan",
+    "PlanTarget",
     "Producer",
     "ProducerReturn",
     "Product",
@@ -138,6 +141,7 @@ __all__ = [
     "StockLevel",
     "StockThreshold",
     "StoredImage",
+    "TargetRecord",
     "TraceScan",
     "Transfer",
     "TransferItem",
