@@ -50,6 +50,7 @@ from shop.inventory.documents.models import (
     WriteOff,
 )
 from shop.inventory.models import Batch, Location, Movement, StockLevel, StockThreshold
+from shop.invoices.models import Invoice, InvoiceSeller
 from shop.mail.models import OutgoingEmail
 from shop.media.models import StoredImage
 from shop.orders.cart_models import Cart, CartLine, ShippingRate
@@ -97,6 +98,8 @@ __all__ = [
     "EvaluationRound",
     "FailedEvaluation",
     "Fulfilment",
+    "Invoice",
+    "InvoiceSeller",
     "Location",
     "LoginFailure",
     "Movement",

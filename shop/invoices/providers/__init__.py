@@ -1,0 +1,1 @@
+"""E-invoice providers behind one interface: one module each (Viettel SInvoice first)."""
