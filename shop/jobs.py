@@ -20,15 +20,27 @@ from shop.catalog.sellability import VIETNAM
 from shop.db import Database
 from shop.db_types import utcnow
 from shop.evaluation import reevaluation
+from shop.invoices import issuing as invoices
+from shop.invoices.models import SourceKind
 from shop.mail import outbox
+from shop.orders import invoicing as order_invoices
 from shop.orders import lifecycle, office, refunds
 from shop.orders.models import PaymentMethod
 from shop.payments import stripe_gateway
 from shop.payments.models import Payment, Provider
 from shop.settings import Settings
 from shop.storefront.feeds import files as feeds
+from shop.till import invoicing as till_invoices
 
 log = logging.getLogger("shop.jobs")
+
+# What each kind of queued e-invoice invoices, read when it is issued.
+INVOICE_LOADERS: dict[SourceKind, invoices.Loader] = {
+    SourceKind.till_sale: till_invoices.sale_source,
+    SourceKind.till_return: till_invoices.return_source,
+    SourceKind.online_order: order_invoices.order_source,
+    SourceKind.order_line: order_invoices.line_source,
+}
 
 
 async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None = None) -> dict[str, int]:
@@ -63,6 +75,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         "fulfilments past their deadline": overdue,
         "re-evaluations opened": reevaluations,
         "refunds made": await refunds.send_pending(db, settings),
+        "e-invoices issued": await invoices.issue_due(db, INVOICE_LOADERS, now=now),
         "emails sent": await outbox.deliver_pending(db, settings),
         "shopping feeds regenerated": int(await feeds.refresh(db, settings, now=now)),
     }

@@ -44,7 +44,6 @@ ORIGINAL_DELAY = dt.timedelta(minutes=2)
 class Source:
     """What a loader reads of the document to invoice."""
 
-    issued_at: dt.datetime
     payment: PaymentKind
     lines: tuple[Line, ...]
     location_id: int | None  # whose seller invoices it (None: the operator's default seller)
@@ -124,7 +123,9 @@ class Run:
             if provider is not None:
                 await provider.close()
 
-    async def draft(self, invoice: Invoice) -> tuple[Draft, InvoiceSeller]:
+    async def draft(self, invoice: Invoice, now: dt.datetime) -> tuple[Draft, InvoiceSeller]:
+        """The invoice to send. Its date is the moment it is issued, not the sale's: the provider
+        numbers a series in date order, and a sale synced late must not go back in time."""
         async with self.db.read_sessions() as session:
             source = await self.loaders[invoice.source_kind](session, invoice.source_id)
             if source is None:
@@ -139,7 +140,7 @@ class Run:
             seller=Seller(
                 seller.name, seller.tax_code, seller.address, seller.template_code, series, seller.vat_percent
             ),
-            issued_at=source.issued_at,
+            issued_at=now,
             payment=source.payment,
             lines=source.lines,
             buyer=Buyer(
@@ -168,7 +169,7 @@ class Run:
         """Try one invoice; whether it is now issued."""
         seller: InvoiceSeller | None = None
         try:
-            draft, seller = await self.draft(invoice)
+            draft, seller = await self.draft(invoice, now)
             provider = self.provider(seller)
             issued = await _issue_once(provider, draft, tried_before=invoice.attempts > 1)
         except Postpone as wait:

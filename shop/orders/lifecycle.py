@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import dialect_of
 from shop.db_types import utcnow
+from shop.invoices import queue as invoices
+from shop.invoices.models import SourceKind
 from shop.orders import holds, notices
 from shop.orders.errors import SoldOut
 from shop.orders.models import (
@@ -118,6 +120,9 @@ async def mark_paid(
     ):
         return "status changed meanwhile"
     record(session, order.id, "paid", actor=actor, status=OrderStatus.paid, detail=f"{amount_vnd} VND")
+    await invoices.enqueue(
+        session, SourceKind.online_order, order.id, key=order.token, total_vnd=amount_vnd, order_id=order.id
+    )
     await notices.order_paid(session, order, base_url)
     await notices.new_fulfilments(session, order, base_url)
     return "paid"

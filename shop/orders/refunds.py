@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import Database, insert_for
 from shop.db_types import utcnow
+from shop.invoices import queue as invoices
+from shop.invoices.models import SourceKind
 from shop.orders import lifecycle
 from shop.orders.models import LineStatus, Order, OrderLine, OrderStatus, PaymentMethod
 from shop.payments import stripe_gateway
@@ -27,6 +29,15 @@ async def for_lines(session: AsyncSession, order: Order, lines: Sequence[OrderLi
     """Refund closed lines (and the delivery fee once nothing is left); the amount refunded."""
     if order.status != OrderStatus.paid or not lines:
         return 0  # nothing was paid: less is collected, or the hold simply ends
+    for ln in lines:  # each line closed after payment lowers the order's e-invoice
+        await invoices.enqueue(
+            session,
+            SourceKind.order_line,
+            ln.id,
+            key=f"{order.token}:{ln.id}",
+            total_vnd=-ln.line_total_vnd,
+            order_id=order.id,
+        )
     owed = {f"line:{ln.id}": ln.line_total_vnd for ln in lines}
     left = await session.scalar(
         sa.select(sa.func.count()).where(OrderLine.order_id == order.id, OrderLine.status == LineStatus.open)

@@ -24,6 +24,8 @@ from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory import ledger
 from shop.inventory.models import DocumentKind, Location, Movement, MovementKind
+from shop.invoices import queue as invoices
+from shop.invoices.models import SourceKind
 from shop.till import shifts
 from shop.till.models import PaymentMethod, Refund, ReturnLine, Sale, SaleLine, SalePayment, SaleReturn
 from shop.till.schemas import ReturnIn
@@ -110,6 +112,15 @@ async def record(
     )
     await _restock(session, user, sale, document, taken)
     await session.flush()
+    # The adjustment of the sale's e-invoice, issued once the sale's own invoice is.
+    await invoices.enqueue(
+        session,
+        SourceKind.till_return,
+        document.id,
+        key=str(data.id),
+        total_vnd=-document.total_vnd,
+        location_id=location.id,
+    )
     return document, True
 
 

@@ -41,6 +41,8 @@ from shop.i18n import N_
 from shop.inventory import batches, ledger, picking
 from shop.inventory.documents.models import claim_client_id
 from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
+from shop.invoices import queue as invoices
+from shop.invoices.models import SourceKind
 from shop.till import eligibility, numbering, shifts
 from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment
 from shop.till.schemas import PaymentIn, SaleIn, SaleLineIn
@@ -149,6 +151,16 @@ async def record(
         sale.unrecorded_units = unrecorded
         await session.execute(sa.update(SALE).where(SALE.c.id == sale_id).values(unrecorded_units=unrecorded))
     line_ids = await _write_lines(session, sale, priced, data.payments)
+    # Its e-invoice is queued with it and issued after the commit: a provider never blocks a sale.
+    await invoices.enqueue(
+        session,
+        SourceKind.till_sale,
+        sale_id,
+        key=str(data.id),
+        total_vnd=sale.total_vnd,
+        location_id=location.id,
+        now=now,
+    )
     return Recorded(sale, list(zip(line_ids, priced, strict=True)), data.payments)
 
 

@@ -1,0 +1,65 @@
+"""What an online order's e-invoices say: the order once paid, and each line closed after.
+
+The order's invoice lists every line as ordered and the delivery fee, so it totals what
+was paid; a line cancelled or rejected after the payment is an adjustment of it.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.catalog.models import Product
+from shop.invoices.drafts import Line, PaymentKind
+from shop.invoices.issuing import Source
+from shop.invoices.models import SourceKind
+from shop.orders.models import Order, OrderLine, PaymentMethod
+
+PAYMENT = {
+    PaymentMethod.card: PaymentKind.transfer,
+    PaymentMethod.bank_transfer: PaymentKind.transfer,
+    PaymentMethod.cod: PaymentKind.cash,
+}
+
+
+def _line(line: OrderLine, product: Product) -> Line:
+    code = product.gtin or f"SP{product.id}"
+    return Line(code, line.name, product.unit, line.quantity, line.unit_price_vnd, 0, line.line_total_vnd)
+
+
+async def order_source(session: AsyncSession, order_id: int) -> Source | None:
+    order = await session.get(Order, order_id)
+    if order is None:
+        return None
+    rows = await session.execute(
+        sa.select(OrderLine, Product)
+        .join(Product, Product.id == OrderLine.product_id)
+        .where(OrderLine.order_id == order_id)
+        .order_by(OrderLine.id)
+    )
+    lines = [_line(line, product) for line, product in rows]
+    if order.shipping_vnd:
+        lines.append(Line("SHIP", "Phí vận chuyển", "lần", 1, order.shipping_vnd, 0, order.shipping_vnd))
+    return Source(PAYMENT[order.payment_method], tuple(lines), None, cash_register=False)
+
+
+async def line_source(session: AsyncSession, line_id: int) -> Source | None:
+    found = (
+        await session.execute(
+            sa.select(OrderLine, Product, Order)
+            .join(Product, Product.id == OrderLine.product_id)
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(OrderLine.id == line_id)
+        )
+    ).first()
+    if found is None:
+        return None
+    line, product, order = found
+    return Source(
+        PAYMENT[order.payment_method],
+        (_line(line, product),),
+        None,
+        cash_register=False,
+        adjusts=(SourceKind.online_order, order.id),
+        reason=line.reason or "Hủy dòng hàng",
+    )
