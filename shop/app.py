@@ -71,6 +71,8 @@ from shop.payments import api as payments_api
 from shop.payments import methods as payment_methods
 from shop.payments import providers as payment_providers
 from shop.problems import exception_handler
+from shop.programme import api as programme_api
+from shop.programme import pages as programme_pages
 from shop.reports import api as reports_api
 from shop.reports import pages as reports_pages
 from shop.settings import Settings
@@ -127,6 +129,7 @@ ROUTES: list[ControllerRouterHandler] = [
     evaluation_scoring_api.ScoreSheetController,
     evaluation_scoring_api.ResultController,
     evaluation_decisions_api.DecisionController,
+    programme_api.PlanController,
     accounts_pages.LoginPages,
     pages_second_step.SecondStepPages,
     pages_security.SecurityPages,
@@ -171,6 +174,7 @@ ROUTES: list[ControllerRouterHandler] = [
     evaluation_scoring_pages.CouncilScoringPages,
     evaluation_result_pages.OfficeResultPages,
     evaluation_decision_pages.OfficeDecisionPages,
+    programme_pages.PlanPages,
 ]
 
 

@@ -30,6 +30,7 @@ _DOMAINS = (
     "reports",
     "office",
     "evaluation",
+    "programme",
 )
 
 

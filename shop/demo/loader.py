@@ -23,6 +23,7 @@ from shop.demo import (
     fill,
     national,
     photos,
+    programme,
     real_bac_kan,
     real_north_east,
     real_quang_nam,
@@ -81,12 +82,13 @@ async def load_demo(
     await users.ensure_demo_users(session)
     held = await stock.add_demo_stock(session, today=today, rng=random.Random(fill.SEED))  # noqa: S311
     await storefront.add_storefront_settings(session)
+    targets = await programme.add_demo_plan(session, today=today)
     drawn = await _pictures(session, media, real, log) if media is not None else ""
     return (
         f"Demo data loaded: {tally.producers} producers, {tally.products} products, "
         f"{tally.certificates} certificates ({tally.revoked} revoked), {tally.quality} quality "
         f"certifications, {len(public)} sales points and fairs, {len(warehouses)} warehouses, "
-        f"{held.units} units of stock in {held.receipts} receipts. "
+        f"{held.units} units of stock in {held.receipts} receipts, a yearly plan of {targets} targets. "
         f"{drawn}Demo users: {users.credentials()}."
     )
 
