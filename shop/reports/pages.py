@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.i18n import gettext
-from shop.reports import chart, figures, programme, registry, trade
+from shop.reports import chart, evaluation, figures, programme, registry, trade
 from shop.reports.tables import Table
 
 PERIODIC = ("sales", "fulfilment-sla")
@@ -34,6 +34,7 @@ def report_titles() -> dict[str, str]:
         "fulfilment-sla": gettext("Fulfilments answered in time"),
         "compliance": gettext("Sales points' compliance"),
         **programme.titles(),
+        **evaluation.titles(),
     }
 
 
@@ -90,6 +91,9 @@ class ReportPages(Controller):
                 "params": params,
                 "api": f"/api/v1/reports/{name}" + (f"?{query}" if query else ""),
                 "reports": report_titles(),
+                "evaluation": await evaluation.choices(session, name, params)
+                if name in evaluation.REPORTS
+                else None,
                 "programme": await programme.choices(session, params) if name in programme.REPORTS else None,
             },
         )

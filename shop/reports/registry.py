@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.reports import figures, operations, programme, trade
+from shop.reports import evaluation, figures, operations, programme, trade
 from shop.reports.tables import Table
 
 Params = Mapping[str, str]
@@ -121,6 +121,7 @@ REPORTS: dict[str, Callable[[AsyncSession, Params], Awaitable[Table]]] = {
     "fulfilment-sla": _sla,
     "compliance": _compliance,
     **programme.REPORTS,
+    **evaluation.REPORTS,
 }
 
 
