@@ -54,6 +54,7 @@ from shop.media.storage import open_storage
 from shop.office import api_people as office_api_people
 from shop.office import certificates as office_certificates
 from shop.office import imports as office_imports
+from shop.office import invoices as office_invoices
 from shop.office import pages as office_pages
 from shop.office import pages_people as office_people
 from shop.office import photos as office_photos
@@ -141,6 +142,7 @@ ROUTES: list[ControllerRouterHandler] = [
     storefront_pages_cart.CartPages,
     orders_pages.OrderPages,
     orders_pages.OfficeOrderPages,
+    office_invoices.OfficeInvoicePages,
     coop_pages.CoopPages,
     coop_catalog_pages.CoopCatalogPages,
     coop_photo_pages.CoopPhotoPages,

@@ -24,6 +24,8 @@ from shop.inventory import access
 from shop.inventory.models import Location, LocationKind
 from shop.inventory.pages.base import done, new_client_id, render
 from shop.inventory.pages.forms import Form, Row, integer
+from shop.invoices import status as invoice_status
+from shop.invoices.models import InvoiceStatus, SourceKind
 from shop.params import Id
 from shop.settings import Settings
 from shop.till import offline, returns, sales, shifts, vietqr, views
@@ -242,14 +244,28 @@ class TillPages(Controller):
         print_now: Annotated[bool, Parameter(query="print")] = False,
     ) -> Template:
         location = await _till_location(request, session, code)
-        out = await views.sale_out(session, await _sale(session, location, sale_id), location)
+        sale = await _sale(session, location, sale_id)
+        out = await views.sale_out(session, sale, location)
         settings: Settings = request.app.state.settings
         qrs = {
             line.trace_code: vietqr.svg(f"{settings.base_url}/t/{line.trace_code}", scale=2)
             for line in out.lines
         }
+        # Its e-invoice: the lookup code and a QR to the provider's lookup page once issued.
+        invoice = await invoice_status.for_source(session, SourceKind.till_sale, sale.id)
+        lookup = invoice_status.lookup_url()
+        issued = invoice is not None and invoice.status == InvoiceStatus.issued
         return render(
-            request, "till/receipt.html", location, sale=out, layout=layout, qrs=qrs, print_now=print_now
+            request,
+            "till/receipt.html",
+            location,
+            sale=out,
+            layout=layout,
+            qrs=qrs,
+            print_now=print_now,
+            invoice=invoice,
+            invoice_lookup=lookup,
+            invoice_qr=vietqr.svg(lookup, scale=2) if issued else None,
         )
 
     @get("/{code:str}/sales/{sale_id:uuid}/return")

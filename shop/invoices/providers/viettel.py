@@ -33,6 +33,8 @@ from shop.invoices.providers.base import DuplicateTransaction, ProviderRefused, 
 
 API_URL = "https://api-vinvoice.viettel.vn/services/einvoiceapplication/api/"
 AUTH_URL = "https://api-vinvoice.viettel.vn/auth/login"
+# Viettel's public page where a buyer looks an invoice up with its code (OCOP_SINVOICE_LOOKUP_URL).
+LOOKUP_URL = "https://vinvoice.viettel.vn/utilities/invoice-search"
 TIMEOUT = 60.0  # Viettel recommends 60 to 90 seconds
 NOT_FOUND = "NOT_FOUND_DATA"
 # Error codes that mean "this transactionUuid was used already".

@@ -1,0 +1,69 @@
+"""The office's e-invoice report: invoices refused by the provider or still pending an hour
+after their sale, each with a retry button, and the latest invoices with their status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+import sqlalchemy as sa
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.accounts.guards import requires_admin
+from shop.db_types import utcnow
+from shop.inventory.models import Location
+from shop.invoices import queue, status
+from shop.invoices.models import Invoice
+from shop.orders.models import Order
+from shop.params import Id
+
+View = Literal["attention", "recent"]
+
+
+async def rows(
+    session: AsyncSession, view: View, *, now: dt.datetime | None = None, limit: int = 300
+) -> list[tuple[Invoice, str | None, str | None]]:
+    """Invoices with the sales point's code or the order's number that name their source."""
+    stmt = (
+        sa.select(Invoice, Location.code, Order.number)
+        .outerjoin(Location, Location.id == Invoice.location_id)
+        .outerjoin(Order, Order.id == Invoice.order_id)
+    )
+    if view == "attention":
+        stmt = stmt.where(status.needs_attention(now)).order_by(Invoice.created_at, Invoice.id)
+    else:
+        stmt = stmt.order_by(Invoice.id.desc())
+    return [(i, code, number) for i, code, number in await session.execute(stmt.limit(limit))]
+
+
+class OfficeInvoicePages(Controller):
+    path = "/office/invoices"
+    include_in_schema = False
+    guards = (requires_admin,)
+
+    @get("/")
+    async def invoices(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        view: Annotated[View, Parameter()] = "attention",
+    ) -> Template:
+        return Template(
+            "office/invoices.html",
+            context={
+                "view": view,
+                "rows": await rows(session, view, now=utcnow()),
+                "counts": await status.counts(session),
+                "done": request.query_params.get("done"),
+            },
+        )
+
+    @post("/{invoice_id:int}/retry")
+    async def retry(self, session: AsyncSession, invoice_id: Id) -> Redirect:
+        """Back to the head of the queue: ``ocop jobs run`` (or the scheduler) issues it next."""
+        await queue.retry(session, invoice_id)
+        await session.commit()
+        return Redirect(path=f"/office/invoices/?done={invoice_id}", status_code=303)
