@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog.models import CouncilLevel, FailedEvaluation, QualityCertification, QualityKind
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.i18n import language
 from shop.inventory.models import LocationKind
 from shop.programme import plans, progress
 from shop.programme.models import Measure
@@ -98,7 +99,8 @@ async def test_each_target_shows_done_expected_and_its_status(session: AsyncSess
     await plans.record(session, plan, targets[7], RecordIn(10, dt.date(2026, 6, 30)), user_id=None, today=ON)
     await session.commit()
 
-    found = await progress.of_plan(session, plan, today=ON)
+    with language("en"):
+        found = await progress.of_plan(session, plan, today=ON)
     figures = [(t.done, t.expected, t.status) for t in found.targets]
     assert figures == [
         (2.0, 2, "on_track"),
