@@ -19,7 +19,7 @@ LABEL_ROOM = 180  # px for the bars' names, left of the bars
 LABEL_CHARS = 26  # a longer name is cut with "…" (the full one is in the bar's tooltip)
 SWATCH = 12
 GAP = 6
-COLOURS = ("#1b6b3a", "#4e9a5f", "#9cc9a3")
+COLOURS = ("#1b6b3a", "#4e9a5f", "#9cc9a3", "#b5483b", "#bdbdbd")  # greens, then a red and a grey
 
 
 def text_width(text: str, size: int = FONT) -> float:

@@ -168,7 +168,8 @@ def _area_heading(area: str) -> str:
 @dataclasses.dataclass(frozen=True)
 class Round:
     id: int
-    name: str
+    name: str  # in the rows: "Round 1, 2026", the province too when the rounds span several
+    full: str  # "Bắc Kạn 2026, round 1"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,9 +200,14 @@ async def rounds_of(session: AsyncSession, year: int | None, round_id: int | Non
     elif year is not None:
         stmt = stmt.where(EvaluationRound.year == year)
     stmt = stmt.order_by(EvaluationRound.year, EvaluationRound.number, Place.name, EvaluationRound.id)
-    return [
-        Round(r.id, round_label(name, r.year, r.number)) for r, name in (await session.execute(stmt)).all()
-    ]
+    found = (await session.execute(stmt)).all()
+    one_province = len({r.province_id for r, _ in found}) <= 1
+    short = gettext("Round {number}, {year}")
+    rounds = []
+    for r, name in found:
+        full = round_label(name, r.year, r.number)
+        rounds.append(Round(r.id, short.format(number=r.number, year=r.year) if one_province else full, full))
+    return rounds
 
 
 async def _entries(session: AsyncSession, chosen: Filters, rounds: list[Round]) -> list[Entry]:
@@ -299,7 +305,7 @@ async def _chosen(session: AsyncSession, params: Params) -> tuple[Filters, list[
 
 def _period(chosen: Filters, rounds: list[Round]) -> str:
     if chosen.round_id is not None:
-        return rounds[0].name if rounds else gettext("no round")
+        return rounds[0].full if rounds else gettext("no round")
     return str(chosen.year)
 
 

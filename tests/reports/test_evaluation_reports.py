@@ -188,9 +188,12 @@ async def _world(session: AsyncSession) -> dict[str, Any]:
     return {
         "places": places,
         "products": products,
-        "r0": f"{province} 2025, round 1",
-        "r1": f"{province} 2026, round 1",
-        "r2": f"{province} 2026, round 2",
+        # In the rows (the rounds are of one province); in titles and the re-evaluation list:
+        "r0": "Round 1, 2025",
+        "r1": "Round 1, 2026",
+        "r2": "Round 2, 2026",
+        "r1 full": f"{province} 2026, round 1",
+        "r2 full": f"{province} 2026, round 2",
         "ids": {k: r.id for k, r in rounds.items()},
     }
 
@@ -299,10 +302,10 @@ async def test_products_to_re_evaluate_this_year(client: httpx.AsyncClient, sess
     ]  # fmt: skip
     rows = [[r[0], r[1], r[3], r[4], r[5], r[6], r[7]] for r in body["items"]]
     assert rows == [
-        ["2026-04-30", p["p1"].name, 3, c2, w["r1"], "Re-evaluation", "Decided"],
-        ["2026-07-31", p["p6"].name, 5, c2, w["r1"], "First evaluation", "Withdrawn"],
+        ["2026-04-30", p["p1"].name, 3, c2, w["r1 full"], "Re-evaluation", "Decided"],
+        ["2026-07-31", p["p6"].name, 5, c2, w["r1 full"], "First evaluation", "Withdrawn"],
         ["2026-08-31", p["p2"].name, 4, c2, None, None, "Not registered yet"],
-        ["2026-12-19", p["p3"].name, 3, "—", w["r2"], "Re-evaluation", "Reviewed by the advisory group"],
+        ["2026-12-19", p["p3"].name, 3, "—", w["r2 full"], "Re-evaluation", "Reviewed by the advisory group"],
     ]
     assert body["summary"] == (
         "4 products' certificates end in 2026: 1 decided again, 1 being evaluated, 2 not registered yet."
@@ -333,7 +336,7 @@ async def test_days_from_registration_to_decision(client: httpx.AsyncClient, ses
     )
     one = await _get(client, admin, f"/api/v1/reports/evaluation-duration?round={w['ids']['r2']}")
     assert one["items"] == [[w["r2"], 1, 101.0, 101, 101, 101]]
-    assert one["title"] == f"Days from registration to decision, {w['r2']}"
+    assert one["title"] == f"Days from registration to decision, {w['r2 full']}"
 
 
 async def test_excel_pages_roles_and_bad_input(client: httpx.AsyncClient, session: AsyncSession):
