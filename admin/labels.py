@@ -47,6 +47,10 @@ TABLE_HELP: dict[str, str] = {
     "payment_refund": "Hoàn tiền cho đơn trực tuyến (chỉ đọc).",
     "webhook_event": "Thông báo nhận từ cổng thanh toán, mỗi thông báo xử lý một lần (chỉ đọc).",
     "outgoing_email": "Thư đã và sẽ gửi đi (chỉ đọc).",
+    "invoice_seller": "Đơn vị xuất hóa đơn điện tử: điểm bán, chủ thể, hoặc (để trống cả hai) "
+    "đơn vị vận hành; tài khoản nhà cung cấp đặt trong biến môi trường OCOP_SINVOICE_*.",
+    "e_invoice": "Hóa đơn điện tử của bán tại quầy, trả hàng, đơn trực tuyến; phát hành sau khi bán "
+    "(chỉ đọc). Hóa đơn bị từ chối: Văn phòng › Hóa đơn điện tử.",
     "settlement_statement": "Đối soát hằng tháng với chủ thể (chỉ đọc; lập, duyệt tại Văn phòng › Đối soát).",
     "settlement_line": "Dòng của bảng đối soát (chỉ đọc).",
 }
@@ -298,6 +302,31 @@ TABLE_COLUMN_HELP: dict[tuple[str, str], str] = {
     ("failed_evaluation", "stars"): "Số sao đạt được (dưới 3)",
     ("shipping_rate", "province_id"): "Tỉnh (để trống với dòng mặc định)",
     ("payment", "external_id"): "Mã phiên thanh toán thẻ (Stripe)",
+    ("invoice_seller", "location_id"): "Điểm bán xuất hóa đơn (để trống: chủ thể hoặc đơn vị vận hành)",
+    ("invoice_seller", "producer_id"): "Chủ thể xuất hóa đơn (để trống: điểm bán hoặc đơn vị vận hành)",
+    ("invoice_seller", "name"): "Tên người bán in trên hóa đơn",
+    ("invoice_seller", "address"): "Địa chỉ người bán in trên hóa đơn",
+    ("invoice_seller", "provider"): "Nhà cung cấp hóa đơn điện tử (viettel: Viettel SInvoice)",
+    ("invoice_seller", "template_code"): "Mẫu số hóa đơn, ví dụ 1/001",
+    ("invoice_seller", "till_series"): "Ký hiệu hóa đơn khởi tạo từ máy tính tiền, ví dụ 1C25MBH",
+    ("invoice_seller", "other_series"): "Ký hiệu hóa đơn khác (đơn trực tuyến), ví dụ 1C25TAA",
+    ("invoice_seller", "vat_percent"): "Thuế suất GTGT gồm trong giá (0, 5, 8, 10; trống: không chịu thuế)",
+    ("invoice_seller", "active"): "Đang dùng",
+    ("e_invoice", "source_kind"): "Chứng từ: bán tại quầy, trả hàng, đơn trực tuyến, dòng đơn bị huỷ",
+    ("e_invoice", "source_id"): "Mã chứng từ",
+    ("e_invoice", "transaction_uuid"): "Mã giao dịch gửi nhà cung cấp (không bao giờ phát hành hai lần)",
+    ("e_invoice", "total_vnd"): "Tổng tiền (đồng; âm với hóa đơn điều chỉnh giảm)",
+    ("e_invoice", "status"): "Trạng thái: chờ phát hành, đã phát hành, bị từ chối, đã huỷ",
+    ("e_invoice", "seller_id"): "Người bán đã xuất",
+    ("e_invoice", "next_attempt_at"): "Lần thử tiếp theo",
+    ("e_invoice", "template_code"): "Mẫu số",
+    ("e_invoice", "series"): "Ký hiệu",
+    ("e_invoice", "invoice_no"): "Số hóa đơn",
+    ("e_invoice", "lookup_code"): "Mã tra cứu của người mua",
+    ("e_invoice", "issued_at"): "Ngày phát hành",
+    ("e_invoice", "buyer_name"): "Tên người mua (nếu yêu cầu hóa đơn ghi tên)",
+    ("e_invoice", "buyer_tax_code"): "Mã số thuế người mua",
+    ("e_invoice", "buyer_email"): "Thư điện tử nhận hóa đơn",
 }
 
 
