@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager, suppress
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import certificates, expiry
+from shop.catalog import cache, certificates, expiry
 from shop.catalog.sellability import VIETNAM
 from shop.db import Database
 from shop.db_types import utcnow
@@ -58,7 +58,8 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         reevaluations = await reevaluation.open_due(session, today=today)
         card_orders = [o.id for o in expired if o.payment_method == PaymentMethod.card]
         sessions = await _stripe_sessions(session, card_orders)
-        await session.commit()
+        # A certificate come into force or expired shows on this process's pages at once.
+        await cache.commit(session)
     closed = 0
     for session_id in sessions:  # so that no late payment arrives for stock gone back on sale
         try:

@@ -15,7 +15,9 @@ import { all, call, counts, one, openDb, prune, put, queue, remove, sync, waitin
 import { DAY, NUMBER, WHEN, digits, el, fold, formatMoneyInput, money, short } from "./till-ui.js";
 
 const RETRY_MS = 3000;
-const CATALOG_REFRESH_MS = 5 * 60 * 1000;
+// A certificate the province just decided (new stars, or the right to sell) reaches the
+// till within the minute, as it reaches the storefront and the trace pages.
+const CATALOG_REFRESH_MS = 60 * 1000;
 const SHIFT_CHECK_MS = 60 * 1000;
 const NOTES = [50_000, 100_000, 200_000, 500_000]; // quick tender: the next round notes
 const KEYS = { F2: "cash", F3: "bank_transfer", F4: "card" };
