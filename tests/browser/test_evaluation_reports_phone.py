@@ -116,7 +116,7 @@ async def test_the_office_reads_the_evaluation_reports_on_a_phone(
     await expect(page.locator("table.report thead")).to_contain_text("Huyện cũ")
     await _fits(page, "5-rounds-by-district")
     await page.click("nav.tabs a:has-text('Tỷ lệ đạt 3★')")
-    await expect(page.locator("p.lead")).to_contain_text("3/6 sản phẩm đăng ký đạt từ 3★ trở lên (50 %)")
+    await expect(page.locator("p.lead")).to_contain_text("3/6 sản phẩm đăng ký đạt từ 3★ trở lên (50\u00a0%)")
     await _fits(page, "6-share")
     await page.click("nav.tabs a:has-text('Cần đánh giá lại')")
     await expect(page.locator("h1")).to_contain_text(str(YEAR))

@@ -288,7 +288,7 @@ async def test_share_reaching_three_stars_with_its_denominator(
     lower = await _get(client, admin, "/api/v1/reports/evaluation-3-star-share?year=2026&target=40")
     assert lower["items"][-1][-1] == 0 and lower["summary"].endswith("the target is 40 %.")
     vi = (await client.get("/api/v1/reports/evaluation-3-star-share?year=2026", headers=admin)).json()
-    assert vi["summary"].startswith("4/10 sản phẩm đăng ký") and "70 %" in vi["summary"]
+    assert vi["summary"].startswith("4/10 sản phẩm đăng ký") and "70\u00a0%" in vi["summary"]
 
 
 async def test_products_to_re_evaluate_this_year(client: httpx.AsyncClient, session: AsyncSession):
