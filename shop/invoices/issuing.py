@@ -31,6 +31,8 @@ from shop.invoices.providers.base import (
     ProviderUnavailable,
 )
 from shop.invoices.providers.registry import provider_for
+from shop.invoices.providers.viettel import LOOKUP_URL
+from shop.mail import outbox
 
 log = logging.getLogger("shop.invoices")
 
@@ -185,19 +187,37 @@ class Run:
         except ProviderRefused as refused:
             await self._record(invoice, status=InvoiceStatus.failed, last_error=str(refused)[:500])
             return False
-        await self._record(
-            invoice,
-            status=InvoiceStatus.issued,
-            seller_id=seller.id,
-            template_code=draft.seller.template_code,
-            series=draft.seller.series,
-            invoice_no=issued.invoice_no,
-            lookup_code=issued.lookup_code,
-            tax_authority_code=issued.tax_authority_code,
-            issued_at=issued.issued_at,
-            last_error=None,
-        )
+        await self._issued(invoice, seller, draft, issued)
         return True
+
+    async def _issued(self, invoice: Invoice, seller: InvoiceSeller, draft: Draft, issued: Issued) -> None:
+        """Record the provider's answer; a buyer who gave an email gets the lookup code by email."""
+        async with self.db.write_sessions() as session:
+            await session.execute(
+                sa.update(Invoice)
+                .where(Invoice.id == invoice.id, Invoice.status == InvoiceStatus.pending)
+                .values(
+                    claimed_at=None,
+                    status=InvoiceStatus.issued,
+                    seller_id=seller.id,
+                    template_code=draft.seller.template_code,
+                    series=draft.seller.series,
+                    invoice_no=issued.invoice_no,
+                    lookup_code=issued.lookup_code,
+                    tax_authority_code=issued.tax_authority_code,
+                    issued_at=issued.issued_at,
+                    last_error=None,
+                )
+            )
+            if invoice.buyer_email:
+                await outbox.queue(
+                    session,
+                    key=f"e-invoice:{invoice.id}",
+                    to=invoice.buyer_email,
+                    subject=f"Hóa đơn điện tử {issued.invoice_no} – {seller.name}",
+                    text=_buyer_email(seller, issued, self.env),
+                )
+            await session.commit()
 
     async def _record(self, invoice: Invoice, **values: object) -> None:
         async with self.db.write_sessions() as session:
@@ -207,6 +227,17 @@ class Run:
                 .values(claimed_at=None, **values)
             )
             await session.commit()
+
+
+def _buyer_email(seller: InvoiceSeller, issued: Issued, env: Mapping[str, str]) -> str:
+    """In Vietnamese, the invoice's language, with an English line for visitors."""
+    url = env.get("OCOP_SINVOICE_LOOKUP_URL") or LOOKUP_URL
+    code = issued.lookup_code or "—"
+    return (
+        f"{seller.name} (MST {seller.tax_code}) đã phát hành hóa đơn điện tử số {issued.invoice_no}.\n"
+        f"Mã tra cứu: {code}\nTra cứu và tải hóa đơn (PDF) tại: {url}\n\n"
+        f"Your e-invoice {issued.invoice_no}: look it up with the code {code} at {url}\n"
+    )
 
 
 async def _issue_once(provider: InvoiceProvider, draft: Draft, *, tried_before: bool) -> Issued:

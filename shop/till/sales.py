@@ -42,6 +42,7 @@ from shop.inventory import batches, ledger, picking
 from shop.inventory.documents.models import claim_client_id
 from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
 from shop.invoices import queue as invoices
+from shop.invoices.drafts import Buyer
 from shop.invoices.models import SourceKind
 from shop.till import eligibility, numbering, shifts
 from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment
@@ -67,7 +68,11 @@ def payload_hash(data: SaleIn) -> str:
 
     ``offline`` is left out: it says how the sale travelled, not what was sold, and a till
     that lost the answer to its first attempt resends the same sale flagged offline."""
-    same = msgspec.structs.replace(data, sold_at=data.sold_at.astimezone(dt.UTC), offline=False)
+    same = msgspec.to_builtins(
+        msgspec.structs.replace(data, sold_at=data.sold_at.astimezone(dt.UTC), offline=False)
+    )
+    if same.get("buyer") is None:  # a sale without a buyer hashes as it did before buyers existed
+        same.pop("buyer", None)
     return hashlib.sha256(msgspec.json.encode(same)).hexdigest()
 
 
@@ -159,9 +164,17 @@ async def record(
         key=str(data.id),
         total_vnd=sale.total_vnd,
         location_id=location.id,
+        buyer=_buyer(data),
         now=now,
     )
     return Recorded(sale, list(zip(line_ids, priced, strict=True)), data.payments)
+
+
+def _buyer(data: SaleIn) -> Buyer | None:
+    if data.buyer is None:
+        return None
+    b = data.buyer
+    return Buyer(name=b.name, tax_code=b.tax_code, address=b.address, email=b.email)
 
 
 async def _insert(session: AsyncSession, sale: Sale) -> int | None:

@@ -37,6 +37,15 @@ class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
     reference: Reference | None = None  # card slip or bank transfer reference
 
 
+class BuyerIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A buyer who asks for an e-invoice in their name (else it is an anonymous retail sale)."""
+
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    tax_code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{10}(-[0-9]{3})?$")] | None = None
+    address: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    email: Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+
+
 class SaleIn(msgspec.Struct, forbid_unknown_fields=True):
     id: uuid.UUID
     sold_at: dt.datetime
@@ -46,6 +55,7 @@ class SaleIn(msgspec.Struct, forbid_unknown_fields=True):
     # Queued while the till was offline and sent later: the goods are gone, so too little
     # stock does not refuse it (DESIGN.md rule 7). Sales older than a few minutes count too.
     offline: bool = False
+    buyer: BuyerIn | None = None  # the e-invoice's buyer, when one asks
 
 
 class SaleLineOut(msgspec.Struct):

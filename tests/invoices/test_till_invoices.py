@@ -15,6 +15,7 @@ from shop.db import Database
 from shop.invoices import issuing, queue
 from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
 from shop.jobs import INVOICE_LOADERS
+from shop.mail.models import OutgoingEmail
 from tests.invoices.conftest import add_seller
 from tests.sinvoice_server import SInvoiceServer
 from tests.till.support import Till, cash, line, sale
@@ -148,3 +149,29 @@ async def test_without_a_seller_or_credentials_the_sale_goes_on_and_the_invoice_
     [waiting] = await invoices(till)
     assert "no viettel credentials" in (waiting.last_error or "")
     assert await run(till, sinvoice, later + issuing.NOT_CONFIGURED_DELAY) == 1
+
+
+async def test_a_buyer_who_asks_gets_a_named_invoice_and_its_lookup_code_by_email(till, session, sinvoice):
+    await add_seller(session, sinvoice)
+    buyer = {
+        "name": "Công ty TNHH Du lịch Ba Bể",
+        "tax_code": "4700123456",
+        "address": "Thị trấn Chợ Rã, Ba Bể, Bắc Kạn",
+        "email": "ketoan@dulichbabe.vn",
+    }
+    wrong = await till.sell(
+        sale([line(till.world.honey.id)], [cash(PRICE)], buyer=buyer | {"tax_code": "47-1"})
+    )
+    assert wrong.status_code in (400, 422) and "tax_code" in wrong.text
+    body = sale([line(till.world.honey.id)], [cash(PRICE)], buyer=buyer)
+    assert (await till.sell(body)).status_code == 201
+    assert (await till.sell(body)).status_code == 200  # the same sale again, buyer and all
+    assert await run(till, sinvoice) == 1
+    [issued] = await invoices(till)
+    assert (issued.buyer_name, issued.buyer_tax_code) == (buyer["name"], buyer["tax_code"])
+    sent = sinvoice.state.invoices[str(issued.transaction_uuid)].body["buyerInfo"]
+    assert sent["buyerTaxCode"] == "4700123456" and sent["buyerNotGetInvoice"] == 0
+    async with db_of(till).read_sessions() as fresh:
+        email = await fresh.scalar(sa.select(OutgoingEmail).where(OutgoingEmail.to == buyer["email"]))
+    assert email is not None and issued.invoice_no in email.subject
+    assert issued.lookup_code in email.body_text
