@@ -5,18 +5,27 @@ where the year started, a figure the office recorded, and a province-wide target
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.models import CouncilLevel, FailedEvaluation, QualityCertification, QualityKind
+from shop.accounts.models import PiccoloUser, Role
+from shop.catalog.models import (
+    CouncilLevel,
+    FailedEvaluation,
+    ProducerKind,
+    QualityCertification,
+    QualityKind,
+)
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.i18n import language
-from shop.inventory.models import LocationKind
+from shop.inventory.models import Batch, LocationKind, Ownership, StockLevel
 from shop.programme import plans, progress
 from shop.programme.models import Measure
 from shop.programme.schemas import PlanIn, RecordIn, TargetIn
+from shop.till.models import Sale, SaleLine, Shift, ShiftStatus
 from tests import factories
 
 ON = dt.date(2026, 7, 2)
@@ -130,3 +139,106 @@ async def test_a_past_year_stands_on_31_december_and_a_future_one_expects_nothin
     assert (later.targets[0].done, later.targets[0].expected, later.targets[0].status) == (3.0, 3, "reached")
     early = await progress.of_plan(session, plan, today=dt.date(2025, 11, 1))
     assert (early.targets[0].done, early.targets[0].expected, early.targets[0].status) == (0.0, 0, "on_track")
+
+
+async def _sold(session: AsyncSession, shift: Shift, product_id: int, amount: int, on: dt.date) -> None:
+    at = dt.datetime(on.year, on.month, on.day, 3, tzinfo=dt.UTC)
+    number = 1 + int(await session.scalar(sa.select(sa.func.count()).select_from(Sale)) or 0)
+    sale = Sale(
+        client_id=uuid.uuid4(),
+        payload_hash="test",
+        location_id=shift.location_id,
+        shift_id=shift.id,
+        user_id=shift.user_id,
+        number=number,
+        sold_at=at,
+        recorded_at=at,
+        subtotal_vnd=amount,
+        total_vnd=amount,
+    )
+    session.add(sale)
+    await session.flush()
+    session.add(
+        SaleLine(
+            sale_id=sale.id,
+            line_no=1,
+            product_id=product_id,
+            quantity=1,
+            unit_price_vnd=amount,
+            total_vnd=amount,
+        )
+    )
+
+
+async def test_revenue_traced_batches_fair_producers_and_cooperatives(session: AsyncSession):
+    """R: certified March 2025, sold 100 000 the year before and 180 000 the year after (×1.8),
+    a labelled batch in February, goods at April's fair; S (an enterprise's): certified in
+    October 2025 (its year after is not over), an unlabelled batch this year and a labelled one
+    last year, goods at last year's fair."""
+    p = await province(session)
+    cooperative = await factories.producer(session, code="HTX-R")
+    enterprise = await factories.producer(session, code="DN-S", kind=ProducerKind.enterprise)
+    r = await certified(session, "Na Rì, Bắc Kạn", 3, dt.date(2025, 3, 1), cooperative)
+    s = await certified(session, "Ba Bể, Bắc Kạn", 3, dt.date(2025, 10, 1), enterprise)
+    shop = await factories.location(session, code="SP-R", province_id=p.id)
+    await factories.user(session, Role.staff, location_codes=["SP-R"], username="cashier-r")
+    cashier = await session.scalar(sa.select(PiccoloUser.id).where(PiccoloUser.username == "cashier-r"))
+    shift = Shift(location_id=shop.id, user_id=cashier, status=ShiftStatus.open, opening_float_vnd=0)
+    session.add(shift)
+    await session.flush()
+    await _sold(session, shift, r.id, 100_000, dt.date(2024, 9, 1))
+    await _sold(session, shift, r.id, 180_000, dt.date(2025, 9, 1))
+    await _sold(session, shift, s.id, 50_000, dt.date(2025, 9, 1))
+    feb, last_year = dt.datetime(2026, 2, 1, tzinfo=dt.UTC), dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+    lots = [
+        Batch(product_id=r.id, code="R-01", trace_code="TRACER01", created_at=feb),
+        Batch(product_id=s.id, code=None, trace_code="TRACES00", created_at=feb),
+        Batch(product_id=s.id, code="S-01", trace_code="TRACES01", created_at=last_year),
+    ]
+    session.add_all(lots)
+    fair = await factories.location(
+        session,
+        LocationKind.fair,
+        code="FAIR-R",
+        starts_on=dt.date(2026, 4, 10),
+        ends_on=dt.date(2026, 4, 12),
+    )
+    old_fair = await factories.location(
+        session,
+        LocationKind.fair,
+        code="FAIR-S",
+        starts_on=dt.date(2025, 4, 10),
+        ends_on=dt.date(2025, 4, 12),
+    )
+    await session.flush()
+    for where, lot in ((fair, lots[0]), (old_fair, lots[2])):
+        session.add(
+            StockLevel(
+                location_id=where.id, product_id=lot.product_id, batch_id=lot.id, ownership=Ownership.owned
+            )
+        )
+    plan = await plans.create_plan(session, PlanIn(province_id=p.id, year=2026, title="2026"))
+    for spec in (
+        TargetIn(Measure.revenue_growth, 150),
+        TargetIn(Measure.traceable_products, 2),
+        TargetIn(Measure.fair_producers, 3),
+        TargetIn(Measure.producers_of_kind, 1, producer_kind=ProducerKind.cooperative),
+        TargetIn(Measure.producers_of_kind, 3),
+    ):
+        await plans.add_target(session, plan, spec)
+    await session.commit()
+
+    with language("en"):
+        found = await progress.of_plan(session, plan, today=ON)
+    assert [(t.done, t.expected, t.status) for t in found.targets] == [
+        (180.0, 150, "reached"),
+        (1.0, 1, "on_track"),
+        (1.0, 2, "behind"),
+        (1.0, 1, "reached"),
+        (2.0, 3, "behind"),  # two at the start of the year, three expected by the end
+    ]
+    assert found.targets[0].detail == "1 products a year after their certificate."
+    assert progress.shown(found.targets[0].done, Measure.revenue_growth) == "×1.80"
+    assert {a.name: a.done for a in found.targets[1].areas if a.done} == {
+        (await district(session, "Na Rì, Bắc Kạn")).name: 1.0
+    }
