@@ -71,6 +71,8 @@ from shop.orders.pages import orders as orders_pages
 from shop.payments import api as payments_api
 from shop.payments import methods as payment_methods
 from shop.payments import providers as payment_providers
+from shop.payments.bank import api as bank_api
+from shop.payments.bank import pages as bank_pages
 from shop.problems import exception_handler
 from shop.programme import api as programme_api
 from shop.programme import pages as programme_pages
@@ -118,6 +120,9 @@ ROUTES: list[ControllerRouterHandler] = [
     orders_api.OrderController,
     api_fulfilments.FulfilmentController,
     payments_api.StripeWebhookController,
+    bank_api.SePayWebhookController,
+    bank_api.BankTransferController,
+    bank_api.TillTransferController,
     settlement_api.StatementController,
     settlement_api.OfficeStatementController,
     trace_api.TraceController,
@@ -142,6 +147,7 @@ ROUTES: list[ControllerRouterHandler] = [
     storefront_pages_cart.CartPages,
     orders_pages.OrderPages,
     orders_pages.OfficeOrderPages,
+    bank_pages.OfficeBankTransferPages,
     office_invoices.OfficeInvoicePages,
     coop_pages.CoopPages,
     coop_catalog_pages.CoopCatalogPages,

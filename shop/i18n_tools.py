@@ -68,6 +68,9 @@ STOREFRONT_SOURCES = (
     "shop/trace/services.py",
     "shop/trace/api.py",
 )
+# Under those, what only staff and machines read: the office's screen of bank transfers, the
+# bank notifier's webhook and the till's question (Vietnamese and English are enough).
+STAFF_SOURCES = ("shop/payments/bank/", "shop/payments/templates/payments/bank_transfers.html")
 
 
 def storefront_ids(catalog: Catalog) -> set[str]:
@@ -75,7 +78,11 @@ def storefront_ids(catalog: Catalog) -> set[str]:
     return {
         m.id if isinstance(m.id, str) else m.id[0]
         for m in catalog
-        if m.id and any(path.startswith(STOREFRONT_SOURCES) for path, _ in m.locations)
+        if m.id
+        and any(
+            path.startswith(STOREFRONT_SOURCES) and not path.startswith(STAFF_SOURCES)
+            for path, _ in m.locations
+        )
     }
 
 

@@ -55,6 +55,7 @@ from shop.mail.models import OutgoingEmail
 from shop.media.models import StoredImage
 from shop.orders.cart_models import Cart, CartLine, ShippingRate
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderHold, OrderLine
+from shop.payments.bank.models import BankCredit
 from shop.payments.models import Payment, PaymentRefund, WebhookEvent
 from shop.programme.models import Plan, PlanTarget, TargetRecord
 from shop.settlement.models import Statement, StatementLine
@@ -77,6 +78,7 @@ __all__ = [
     "AccountLocation",
     "Area",
     "AuthToken",
+    "BankCredit",
     "Base",
     "Batch",
     "Cart",

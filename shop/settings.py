@@ -84,6 +84,11 @@ class Settings:
     bank_bin: str | None = None
     bank_account_number: str | None = None
     bank_account_name: str | None = None
+    # SePay's notifications of incoming transfers (POST /api/v1/payments/sepay/webhook): the
+    # API key its webhook sends as "Authorization: Apikey <key>", and/or the secret it signs
+    # with (HMAC-SHA256). Neither set: the webhook answers 503 and transfers are confirmed by hand.
+    sepay_api_key: str | None = None
+    sepay_webhook_secret: str | None = None
     # Email: SMTP when a host is set, else .eml files under var/mail/.
     smtp_host: str | None = None
     smtp_port: int = 587
@@ -136,6 +141,8 @@ class Settings:
             "bank_bin": os.environ.get("OCOP_BANK_BIN") or None,
             "bank_account_number": os.environ.get("OCOP_BANK_ACCOUNT_NUMBER") or None,
             "bank_account_name": os.environ.get("OCOP_BANK_ACCOUNT_NAME") or None,
+            "sepay_api_key": os.environ.get("OCOP_SEPAY_API_KEY") or None,
+            "sepay_webhook_secret": os.environ.get("OCOP_SEPAY_WEBHOOK_SECRET") or None,
             "smtp_host": os.environ.get("OCOP_SMTP_HOST") or None,
             "smtp_port": int(os.environ.get("OCOP_SMTP_PORT") or 587),
             "smtp_user": os.environ.get("OCOP_SMTP_USER") or None,

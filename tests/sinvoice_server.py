@@ -244,3 +244,14 @@ def _check(state: State, tax_code: str, body: dict[str, Any]) -> tuple[str, str]
     ):
         return "ORIGINAL_INVOICE_NOT_FOUND", "Không tìm thấy hóa đơn gốc"
     return None
+
+
+if __name__ == "__main__":  # python -m tests.sinvoice_server: a local SInvoice to try e-invoices
+    server = SInvoiceServer().start()
+    for key, value in server.env(timeout=10).items():
+        print(f"export {key}={value}")
+    print(f"# seller tax code {server.state.tax_code}, template 1/001, series 1C25MBH and 1C25TAA")
+    try:
+        server.thread.join()
+    except KeyboardInterrupt:
+        server.stop()

@@ -44,6 +44,7 @@ from shop.inventory.models import DocumentKind, Location, MovementKind, Ownershi
 from shop.invoices import queue as invoices
 from shop.invoices.drafts import Buyer
 from shop.invoices.models import SourceKind
+from shop.payments.bank import services as bank_credits
 from shop.till import eligibility, numbering, shifts
 from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment
 from shop.till.schemas import PaymentIn, SaleIn, SaleLineIn
@@ -167,6 +168,8 @@ async def record(
         buyer=_buyer(data),
         now=now,
     )
+    # A transfer that arrived before its sale (shown the code, or sold offline) is matched now.
+    await bank_credits.on_sale_recorded(session, location, sale, [p.method for p in data.payments])
     return Recorded(sale, list(zip(line_ids, priced, strict=True)), data.payments)
 
 
