@@ -231,7 +231,9 @@ class TillPages(Controller):
         location = await _till_location(request, session, code)
         found = await views.recent_sales(session, location, q=(q or "")[:60] or None, limit=50)
         outs = await views.sale_outs(session, found, location)
-        return render(request, "till/sales.html", location, sales=outs, q=q or "")
+        by_sale = await invoice_status.for_sources(session, SourceKind.till_sale, [s.id for s in found])
+        invoices = {s.client_id: by_sale.get(s.id) for s in found}  # each sale's e-invoice, if queued
+        return render(request, "till/sales.html", location, sales=outs, q=q or "", invoices=invoices)
 
     @get("/{code:str}/sales/{sale_id:uuid}")
     async def receipt(

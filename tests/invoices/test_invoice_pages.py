@@ -35,6 +35,8 @@ async def test_the_receipt_prints_invoice_pending_then_the_lookup_code(till, ses
     assert invoice.lookup_code and invoice.lookup_code in reprint.text
     assert invoice.invoice_no in reprint.text and "E-invoice pending" not in reprint.text
     assert reprint.text.count("<svg") == 2  # and the QR to the lookup page
+    listing = await till.client.get("/pos/SP-A/sales/")
+    assert 'data-invoice="issued"' in listing.text and invoice.invoice_no in listing.text
 
 
 async def test_the_office_retries_a_refused_invoice(till, session, sinvoice):
