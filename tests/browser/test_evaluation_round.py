@@ -225,8 +225,10 @@ async def test_a_whole_round_in_the_browser_from_the_phone_to_the_stars(
 
     # -- the storefront and the trace page, on a phone, at once --
     slug, trace_code = await _slug(live_server.database_url)
+    shop_link = office.locator("table a[href^='/products/']")
+    await expect(shop_link).to_have_attribute("href", f"/products/{slug}")  # the office checks it there
     visitor = await _device(page, live_server, PHONE)
-    await visitor.goto(f"/products/{slug}")
+    await visitor.goto(await shop_link.get_attribute("href") or "")
     await expect(visitor.locator("p.stars").first).to_contain_text("★★★★")
     await _shot(visitor, "11-product-stars")
     await visitor.goto(f"/t/{trace_code}")
