@@ -19,6 +19,7 @@ from shop.catalog.sellability import today
 from shop.errors import DomainError, NotFound
 from shop.i18n import gettext, ngettext
 from shop.orders.pages.coop_catalog import portal_producer
+from shop.settlement import invoices as settlement_invoices
 from shop.settlement import statements
 from shop.settlement.api import ProducerCode, statement_of, visible_producer
 from shop.settlement.models import NEXT, Statement, StatementStatus
@@ -47,6 +48,7 @@ async def _detail(
         "settlement/statement.html",
         context={
             "statement": await statement_out(session, statement, producer),
+            "invoices": await settlement_invoices.of_statement(session, statement.id),
             "office": office,
             "can_approve": office and StatementStatus.approved in NEXT[statement.status],
             "can_pay": office and StatementStatus.paid in NEXT[statement.status],
