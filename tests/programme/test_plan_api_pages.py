@@ -102,6 +102,10 @@ async def test_the_office_writes_a_plan_and_reads_its_progress(
         "Linked producers",
     ]
     assert any(r[1] == na_ri.name for r in rows[header + 1 :])
+    latest = (await client.get("/api/v1/reports/programme", headers=office)).json()
+    assert latest["title"].startswith("Kế hoạch 2026") and latest["total"] > 3
+    bad = await client.get("/api/v1/reports/programme?plan=abc", headers=office)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "plan"
     page = await client.get(f"/api/v1/reports/programme?plan={plan}&by=commune", headers=office)
     assert page.status_code == 200 and page.json()["items"][0][0] == "Products newly certified at 3★ or more"
 
