@@ -63,6 +63,7 @@ class ReportPages(Controller):
             **tables,
             "charts": {name: chart.layout(table) for name, table in tables.items()},
             "reports": report_titles(),
+            "programme": await programme.dashboard(session),
         }
         return Template("reports/dashboard.html", context=context)
 

@@ -44,7 +44,9 @@ def _target_cell(t: progress.TargetProgress) -> Cell:
     return round(t.target.target / 100, 2) if measure is Measure.revenue_growth else t.target.target
 
 
-async def progress_table(session: AsyncSession, *, plan_id: int | None, by: str, on: dt.date) -> Table:
+async def progress_table(
+    session: AsyncSession, *, plan_id: int | None, by: str, on: dt.date, areas: bool = True
+) -> Table:
     plan = await chosen_plan(session, plan_id, on)
     columns = [
         gettext("Target"),
@@ -79,7 +81,7 @@ async def progress_table(session: AsyncSession, *, plan_id: int | None, by: str,
                 t.detail,
             ]
         )
-        for area in t.areas:
+        for area in t.areas if areas else []:
             rows.append(["", area.name, None, _figure(area.done, measure), None, None, None])
     reached = sum(1 for t in found.targets if t.status == "reached")
     behind = sum(1 for t in found.targets if t.status == "behind")
@@ -138,3 +140,10 @@ async def choices(session: AsyncSession, params: Params) -> dict[str, Any]:
     plan_id, by = _params(params)
     plan = await chosen_plan(session, plan_id, today())
     return {"plans": await plan_choices(session), "plan": plan.id if plan else None, "by": by}
+
+
+async def dashboard(session: AsyncSession) -> Table | None:
+    """The dashboard's section: this year's plan (else the latest), one row per target."""
+    if await chosen_plan(session, None, today()) is None:
+        return None
+    return await progress_table(session, plan_id=None, by="district", on=today(), areas=False)

@@ -218,5 +218,10 @@ async def test_the_office_fills_the_forms_leaving_optional_fields_empty(
     target = await session.scalar(sa.select(PlanTarget))
     assert target is not None and target.place_id is None and target.note is None and target.stars is None
     await session.commit()
+    dashboard = await client.get("/reports/")
+    assert (
+        'id="programme"' in dashboard.text
+        and "Products with a traceable batch recorded this year" in dashboard.text
+    )
     report = await client.get(f"/reports/programme?plan={plan}")
     assert report.status_code == 200 and "Kế hoạch OCOP 2026" in report.text
