@@ -16,9 +16,11 @@ from shop.accounts.guards import requires_admin
 from shop.db_types import utcnow
 from shop.inventory.models import Location
 from shop.invoices import queue, status
-from shop.invoices.models import Invoice
+from shop.invoices.models import Invoice, SourceKind
 from shop.orders.models import Order
 from shop.params import Id
+from shop.till.models import Sale
+from shop.till.numbering import receipt_number
 
 View = Literal["attention", "recent"]
 
@@ -26,17 +28,23 @@ View = Literal["attention", "recent"]
 async def rows(
     session: AsyncSession, view: View, *, now: dt.datetime | None = None, limit: int = 300
 ) -> list[tuple[Invoice, str | None, str | None]]:
-    """Invoices with the sales point's code or the order's number that name their source."""
+    """Invoices with what names their source: the receipt number, else the sales point's
+    code (a return), or the order's number."""
+    till_sale = sa.and_(Invoice.source_kind == SourceKind.till_sale, Sale.id == Invoice.source_id)
     stmt = (
-        sa.select(Invoice, Location.code, Order.number)
+        sa.select(Invoice, Location.code, Sale.number, Order.number)
         .outerjoin(Location, Location.id == Invoice.location_id)
+        .outerjoin(Sale, till_sale)
         .outerjoin(Order, Order.id == Invoice.order_id)
     )
     if view == "attention":
         stmt = stmt.where(status.needs_attention(now)).order_by(Invoice.created_at, Invoice.id)
     else:
         stmt = stmt.order_by(Invoice.id.desc())
-    return [(i, code, number) for i, code, number in await session.execute(stmt.limit(limit))]
+    found = await session.execute(stmt.limit(limit))
+    return [
+        (i, receipt_number(code, sale) if code and sale else code, order) for i, code, sale, order in found
+    ]
 
 
 class OfficeInvoicePages(Controller):

@@ -49,6 +49,7 @@ async def test_the_office_retries_a_refused_invoice(till, session, sinvoice):
     assert "/office/invoices/" in home.text
     page = await till.client.get("/office/invoices/")
     assert page.status_code == 200 and "INVALID_BUYER_INFO" in page.text and "Retry now" in page.text
+    assert "SP-A-000001" in page.text  # the receipt it invoices
     async with till.client.app.state.db.read_sessions() as fresh:  # type: ignore[attr-defined]
         invoice = await fresh.scalar(sa.select(Invoice))
     assert invoice.status == InvoiceStatus.failed
