@@ -19,6 +19,7 @@ const RETRY_MS = 3000;
 // till within the minute, as it reaches the storefront and the trace pages.
 const CATALOG_REFRESH_MS = 60 * 1000;
 const SHIFT_CHECK_MS = 60 * 1000;
+const TRANSFER_POLL_MS = 2000; // while a VietQR code is shown: has the bank told us yet?
 const NOTES = [50_000, 100_000, 200_000, 500_000]; // quick tender: the next round notes
 const KEYS = { F2: "cash", F3: "bank_transfer", F4: "card" };
 const PAGE = crypto.randomUUID(); // this page load: only its own sales are sent "live"
@@ -93,6 +94,7 @@ class Till {
     this.update = null;
     this.worker = null; // the service worker, once it runs (it keeps the grid's photos)
     this.returnSale = null;
+    this.watch = null; // the transfer awaited while the VietQR code is shown
     this.$ = (id) => document.getElementById(id);
     this.newSale();
   }
@@ -102,6 +104,8 @@ class Till {
     this.cart = new Map(); // product id → { product, quantity, discount }
     this.payments = [];
     this.method = null;
+    this.arrived = new Set(); // references of transfers the bank confirmed for this sale
+    this.showArrived(null);
   }
 
   async start() {
@@ -400,7 +404,10 @@ class Till {
         const tendered = payment.tendered ? ` (${money(payment.tendered)} → ${this.text.change} ${money(payment.tendered - payment.amount)})` : "";
         const drop = el("button", { type: "button", className: "link", textContent: "✕" });
         drop.dataset.drop = String(i);
-        return el("li", { textContent: `${label}: ${money(payment.amount)}${tendered}${payment.reference ? ` · ${payment.reference}` : ""} ` }, drop);
+        const arrived = payment.method === "bank_transfer" && this.arrived.has(payment.reference);
+        const item = el("li", { textContent: `${arrived ? "✓ " : ""}${label}: ${money(payment.amount)}${tendered}${payment.reference ? ` · ${payment.reference}` : ""} ` }, drop);
+        if (arrived) item.className = "arrived";
+        return item;
       }),
     );
     const canPay = Boolean(this.shift) && this.cart.size > 0 && remaining > 0;
@@ -437,6 +444,7 @@ class Till {
   async choose(method) {
     const remaining = this.total() - this.paid();
     if (remaining <= 0) return;
+    this.stopWatching();
     this.method = method;
     this.root.querySelectorAll("[data-method]").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.method === method)));
     this.$("pay-form").hidden = false;
@@ -447,7 +455,10 @@ class Till {
     this.$("reference-field").hidden = method === "cash";
     this.$("vietqr").hidden = method !== "bank_transfer";
     this.renderQuick(method === "cash" ? remaining : null);
-    if (method === "bank_transfer") await this.showQr(remaining);
+    if (method === "bank_transfer") {
+      await this.showQr(remaining);
+      if (this.method === "bank_transfer") this.watchTransfer(remaining);
+    }
     (method === "cash" ? this.$("pay-tendered") : this.$("pay-amount")).focus();
   }
 
@@ -463,6 +474,7 @@ class Till {
   }
 
   closePayForm() {
+    this.stopWatching();
     this.method = null;
     this.$("pay-form").hidden = true;
     this.$("vietqr").hidden = true;
@@ -490,6 +502,61 @@ class Till {
       code.innerHTML = this.$("static-qr").innerHTML;
       this.$("vietqr-text").textContent = code.innerHTML.trim() ? text : this.text.noBank;
     }
+  }
+
+  // --- a transfer confirmed by the bank: the server is told by the bank's notifier (SePay)
+  // and the till asks for the code's reference every two seconds while the code is shown.
+
+  stopWatching() {
+    if (this.watch) clearInterval(this.watch.timer);
+    this.watch = null;
+  }
+
+  watchTransfer(amount) {
+    this.stopWatching();
+    const watch = { reference: this.reference(), amount, timer: null };
+    const status = this.$("transfer-watch");
+    status.dataset.state = "waiting";
+    status.textContent = this.text.transferWaiting;
+    this.$("vietqr").classList.remove("arrived");
+    const check = async () => {
+      if (this.watch !== watch || !navigator.onLine) return;
+      try {
+        const query = new URLSearchParams({ reference: watch.reference, amount: String(amount) });
+        const response = await call(`/api/v1/sales-points/${this.location}/transfer-status?${query}`);
+        if (response.ok && this.watch === watch) this.transferAnswer(watch, await response.json());
+      } catch {
+        // Offline: the cashier ticks by hand, as before.
+      }
+    };
+    watch.timer = setInterval(check, TRANSFER_POLL_MS);
+    this.watch = watch;
+    check();
+  }
+
+  transferAnswer(watch, answer) {
+    const status = this.$("transfer-watch");
+    status.dataset.state = answer.state;
+    if (answer.state === "partial" || answer.state === "over") {
+      status.textContent = `${this.text.transferDiffers} ${money(answer.received_vnd)} / ${money(watch.amount)}`;
+      return;
+    }
+    if (answer.state !== "paid" || this.method !== "bank_transfer") return;
+    this.stopWatching();
+    this.$("vietqr").classList.add("arrived");
+    this.$("transfer-received").checked = true;
+    this.$("pay-amount").value = NUMBER.format(watch.amount);
+    this.$("pay-reference").value = watch.reference;
+    this.arrived.add(watch.reference);
+    this.addPayment();
+    this.showArrived(`${this.text.transferArrived}: ${money(answer.received_vnd)} · ${watch.reference}`);
+  }
+
+  showArrived(text) {
+    const banner = document.getElementById("transfer-status");
+    if (!banner) return;
+    banner.hidden = !text;
+    banner.textContent = text ? `✓ ${text}` : "";
   }
 
   addPayment(tendered = null) {
