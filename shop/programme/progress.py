@@ -191,7 +191,7 @@ def _where(found: list[Unit], place: Place | None) -> list[Unit]:
 
 
 async def _areas(
-    session: AsyncSession, plan: Plan, found: list[Unit], measure: Measure, by: str
+    session: AsyncSession, found: list[Unit], measure: Measure, by: str, districts: list[Place]
 ) -> list[AreaFigure]:
     """The province-wide figure by former district (every one, none left out) or by commune
     (those with something), and what has no area recorded."""
@@ -199,7 +199,7 @@ async def _areas(
     for u in found:
         groups[u.district_id if by == "district" else u.commune_id].append(u)
     if by == "district":
-        places = await plans.districts(session, plan.province_id)
+        places = districts
     else:
         ids = [k for k in groups if k is not None]
         places = list(await session.scalars(sa.select(Place).where(Place.id.in_(ids)).order_by(Place.folded)))
@@ -232,6 +232,7 @@ async def of_target(
     on: dt.date,
     by: str,
     record: TargetRecord | None,
+    districts: list[Place],
 ) -> TargetProgress:
     place = await session.get(Place, target.place_id) if target.place_id else None
     part = year_gone(plan.year, on)
@@ -262,7 +263,7 @@ async def of_target(
     mine = _where(found, place)
     done = value_of(mine, target.measure)
     expected = expected_of(target, part, baseline)
-    areas = [] if place else await _areas(session, plan, found, target.measure, by)
+    areas = [] if place else await _areas(session, found, target.measure, by, districts)
     return TargetProgress(
         target,
         describe(target),
@@ -282,6 +283,10 @@ async def of_plan(session: AsyncSession, plan: Plan, *, today: dt.date, by: str 
     records = await plans.latest_records(
         session, [t.id for t in targets if t.measure is Measure.recorded], on
     )
-    out = [await of_target(session, plan, t, on=on, by=by, record=records.get(t.id)) for t in targets]
+    districts = await plans.districts(session, plan.province_id) if by == "district" else []
+    out = [
+        await of_target(session, plan, t, on=on, by=by, record=records.get(t.id), districts=districts)
+        for t in targets
+    ]
     province = await session.get_one(Place, plan.province_id)
     return PlanProgress(plan, province.name, on, by, out)

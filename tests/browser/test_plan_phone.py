@@ -83,3 +83,9 @@ async def test_the_office_writes_a_plan_on_a_phone_and_sees_its_progress(page: P
     await expect(page.locator("h1")).to_contain_text("Kế hoạch OCOP Đà Nẵng")
     await expect(page.locator("table").first).to_contain_text("Số hội chợ đã tổ chức")
     await _fits(page, "6-report")
+
+    # The dashboard: this year's plan among the office's figures.
+    await page.goto("/reports/")
+    await expect(page.locator("#programme table tbody tr").first).to_be_visible()
+    await page.locator("#programme").scroll_into_view_if_needed()
+    await _fits(page, "7-dashboard")
