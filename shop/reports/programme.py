@@ -51,8 +51,8 @@ async def progress_table(
     columns = [
         gettext("Target"),
         gettext("Area"),
-        gettext("Target number"),
-        gettext("Done"),
+        gettext("To reach by the year's end"),
+        gettext("Done so far"),
         gettext("Expected by today"),
         gettext("Status"),
         gettext("Note"),

@@ -94,7 +94,9 @@ async def test_the_office_writes_a_plan_and_reads_its_progress(
     book = openpyxl.load_workbook(io.BytesIO(sheet.content))
     rows = [[c.value for c in r] for r in book.active.iter_rows()]
     assert rows[0][0] == "Kế hoạch 2026 (Tỉnh Thái Nguyên, 2026): progress"
-    header = rows.index(["Target", "Area", "Target number", "Done", "Expected by today", "Status", "Note"])
+    header = rows.index(
+        ["Target", "Area", "To reach by the year's end", "Done so far", "Expected by today", "Status", "Note"]
+    )
     described = [r[0] for r in rows[header + 1 :] if r[0]]
     assert described == [
         "Products newly certified at 3★ or more",
