@@ -7,15 +7,17 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.db_types import utcnow
+from shop.errors import NotFound
+from shop.i18n import N_, gettext
 from shop.inventory.models import Location
-from shop.invoices import queue, status
+from shop.invoices import documents, queue, status
 from shop.invoices.models import Invoice, SourceKind
 from shop.orders.models import Order
 from shop.params import Id
@@ -47,6 +49,27 @@ async def rows(
     ]
 
 
+async def _page(
+    request: Request[Any, Any, Any],
+    session: AsyncSession,
+    view: View,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    return Template(
+        "office/invoices.html",
+        context={
+            "view": view,
+            "rows": await rows(session, view, now=utcnow()),
+            "counts": await status.counts(session),
+            "done": request.query_params.get("done"),
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
 class OfficeInvoicePages(Controller):
     path = "/office/invoices"
     include_in_schema = False
@@ -59,15 +82,24 @@ class OfficeInvoicePages(Controller):
         session: AsyncSession,
         view: Annotated[View, Parameter()] = "attention",
     ) -> Template:
-        return Template(
-            "office/invoices.html",
-            context={
-                "view": view,
-                "rows": await rows(session, view, now=utcnow()),
-                "counts": await status.counts(session),
-                "done": request.query_params.get("done"),
-            },
-        )
+        return await _page(request, session, view)
+
+    @get("/{invoice_id:int}/pdf")
+    async def pdf(
+        self, request: Request[Any, Any, Any], session: AsyncSession, invoice_id: Id
+    ) -> Response[bytes] | Template:
+        """The issued invoice's PDF, from its provider; the report with the reason if not now."""
+        invoice = await session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotFound(N_("No invoice {id}."), id=invoice_id)
+        try:
+            content = await documents.pdf(session, invoice)
+        except documents.ProviderError as failure:
+            why = gettext("The provider did not give the PDF: %(why)s") % {"why": str(failure)}
+            return await _page(request, session, "recent", error=why, status_code=503)
+        name = f"{invoice.invoice_no}.pdf"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(content, media_type="application/pdf", headers=headers)
 
     @post("/{invoice_id:int}/retry")
     async def retry(self, session: AsyncSession, invoice_id: Id) -> Redirect:

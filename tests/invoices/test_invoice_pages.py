@@ -68,3 +68,24 @@ async def test_staff_cannot_open_the_office_invoice_report(till):
     await login(till.client, till.world.staff)
     page = await till.client.get("/office/invoices/", follow_redirects=False)
     assert page.status_code in (302, 303, 401, 403, 404)
+
+
+async def test_the_office_downloads_an_issued_invoice_s_pdf_from_the_provider(
+    till, session, sinvoice, monkeypatch
+):
+    await add_seller(session, sinvoice)
+    await till.sell(sale([line(till.world.tea.id)], [cash(PRICE)]))
+    assert await _run(till, sinvoice) == 1
+    async with till.client.app.state.db.read_sessions() as fresh:  # type: ignore[attr-defined]
+        invoice = await fresh.scalar(sa.select(Invoice))
+    await login(till.client, till.world.admin)
+    latest = await till.client.get("/office/invoices/?view=recent")
+    assert f"/office/invoices/{invoice.id}/pdf" in latest.text
+    unreachable = await till.client.get(f"/office/invoices/{invoice.id}/pdf")  # no credentials here
+    assert unreachable.status_code == 503 and "no viettel credentials" in unreachable.text
+    for key, value in sinvoice.env().items():
+        monkeypatch.setenv(key, value)
+    got = await till.client.get(f"/office/invoices/{invoice.id}/pdf")
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+    assert got.content.startswith(b"%PDF") and invoice.invoice_no.encode() in got.content
+    assert (await till.client.get("/office/invoices/999999/pdf")).status_code == 404
