@@ -7,13 +7,17 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from jinja2 import Template as JinjaTemplate
 from litestar import Controller, Request, get
 from litestar.params import Parameter
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Template
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache, photos, producer_queries, queries, schemas
@@ -22,14 +26,15 @@ from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
 from shop.geo import services as geo
-from shop.geo.models import Area, Place
+from shop.geo.models import Area
 from shop.i18n import _, current_language
 from shop.inventory import availability
 from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
-from shop.paging import Page, PageNumber
+from shop.paging import PageNumber
 from shop.storefront import heads
 from shop.storefront.currency import approximator, rates
+from shop.storefront.seo import Head
 
 PAGE_SIZE = 24
 
@@ -57,18 +62,46 @@ def sort_labels() -> list[tuple[str, str]]:
 Price = Annotated[int | None, Parameter(ge=0, le=10**12)]
 
 
+def page_template(request: Request[Any, Any, Any], name: str) -> JinjaTemplate:
+    """One of the app's templates, to draw part of a page ahead of its response."""
+    engine = request.app.template_engine
+    assert isinstance(engine, JinjaTemplateEngine)
+    return engine.engine.get_template(name)
+
+
+def _query(shown: queries.ProductFilter, **changes: Any) -> str:
+    """The list's query string with these changes (a pager's link)."""
+    params = {
+        "q": shown.q,
+        "province": shown.province,
+        "group": shown.group,
+        "min_stars": shown.min_stars,
+        "min_price": shown.min_price,
+        "max_price": shown.max_price,
+        "sales_point": shown.sales_point,
+        "sort": shown.sort,
+    }
+    params.update(changes)
+    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
 @dataclass(frozen=True)
 class _Listing:
-    result: Page[schemas.ProductSummary]
-    filters: queries.ProductFilter
-    error: str | None
-    groups: list[schemas.GroupOut]
-    provinces: list[Place]
-    sales_points: list[tuple[str, str]] | None
-    rates: dict[str, Decimal]
+    """The list page as drawn once for every visitor within the catalog cache's few seconds,
+    and dropped with the cache: all it shows is in the key. Only the frame around it (the
+    menu, who is signed in, the language chooser) is drawn per request."""
+
+    head: Head
+    content: Markup  # catalog/_listing.html: the filters, the count, the 24 cards, the pager
 
 
-async def _listing_data(session: AsyncSession, filters: queries.ProductFilter, page: int) -> _Listing:
+async def _listing_data(
+    session: AsyncSession,
+    filters: queries.ProductFilter,
+    page: int,
+    template: JinjaTemplate,
+    base_url: str,
+) -> _Listing:
     error = None
     language = current_language()
     try:
@@ -87,57 +120,33 @@ async def _listing_data(session: AsyncSession, filters: queries.ProductFilter, p
         result = await queries.list_products(
             session, filters, page=1, page_size=PAGE_SIZE, on=today(), language=language
         )
-    return _Listing(
-        result=result,
+    pages = math.ceil(result.total / PAGE_SIZE)
+    content = template.render(
+        page=result,
+        pages=pages,
         filters=filters,
-        error=error,
         groups=await queries.list_groups(session),
         provinces=await geo.provinces(session),
         sales_points=await public_sales_points(session, filters.province),
-        rates=await rates(session),
+        sorts=sort_labels(),
+        query=partial(_query, filters),
+        error=error,
+        approx=approximator(await rates(session), language),
     )
+    head = heads.listing(base_url, result, filters, pages)
+    return _Listing(head, Markup(content))  # noqa: S704 - a template's output, escaped by it
 
 
 async def listing(
-    session: AsyncSession, filters: queries.ProductFilter, page: int, *, base_url: str
+    request: Request[Any, Any, Any], session: AsyncSession, filters: queries.ProductFilter, page: int
 ) -> Template:
     """The product list with its filters (``/products``, and ``/`` when a search is given)."""
-    key = ("listing", cache.database_key(session), filters, page, current_language(), today())
-    data = await cache.shared(session, key, lambda own: _listing_data(own, filters, page))
+    base_url = request.app.state.settings.base_url
+    key = ("listing", cache.database_key(session), base_url, filters, page, current_language(), today())
+    template = page_template(request, "catalog/_listing.html")
+    data = await cache.shared(session, key, lambda own: _listing_data(own, filters, page, template, base_url))
     assert isinstance(data, _Listing)
-    shown = data.filters
-    pages = math.ceil(data.result.total / PAGE_SIZE)
-
-    def query(**changes: Any) -> str:
-        params = {
-            "q": shown.q,
-            "province": shown.province,
-            "group": shown.group,
-            "min_stars": shown.min_stars,
-            "min_price": shown.min_price,
-            "max_price": shown.max_price,
-            "sales_point": shown.sales_point,
-            "sort": shown.sort,
-        }
-        params.update(changes)
-        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
-
-    return Template(
-        "catalog/index.html",
-        context={
-            "page": data.result,
-            "pages": pages,
-            "filters": shown,
-            "groups": data.groups,
-            "provinces": data.provinces,
-            "sales_points": data.sales_points,
-            "sorts": sort_labels(),
-            "query": query,
-            "error": data.error,
-            "approx": approximator(data.rates, current_language()),
-            "head": heads.listing(base_url, data.result, data.filters, pages),
-        },
-    )
+    return Template("catalog/index.html", context={"content": data.content, "head": data.head})
 
 
 # Beyond this many sales points the "available at" list shows those of the chosen province:
@@ -204,7 +213,7 @@ class CatalogPages(Controller):
             sales_point=sales_point or None,
             sort=sort,
         )
-        return await listing(session, filters, page, base_url=request.app.state.settings.base_url)
+        return await listing(request, session, filters, page)
 
     @get("/products/{slug:str}")
     async def product(self, request: Request[Any, Any, Any], session: AsyncSession, slug: str) -> Template:

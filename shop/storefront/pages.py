@@ -76,7 +76,7 @@ class StorefrontPages(Controller):
         base_url = request.app.state.settings.base_url
         if q or province or group or min_stars or page > 1:  # an old search link: the listing
             filters = queries.ProductFilter(q=q, province=province, group=group, min_stars=min_stars)
-            return await listing(session, filters, page, base_url=base_url)
+            return await listing(request, session, filters, page)
         language = current_language()
         key = ("home", cache.database_key(session), language, today())
         data = await cache.shared(session, key, lambda own: _home_data(own, language))
