@@ -21,6 +21,8 @@ from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_, gettext
 from shop.inventory import access
 from shop.inventory.models import Location, LocationKind
+from shop.invoices import queue as invoices
+from shop.invoices.models import SourceKind
 from shop.orders import holds, lifecycle, notices, refunds
 from shop.orders.models import (
     DeliveryMethod,
@@ -376,7 +378,34 @@ async def deliver(
         cash_collected_vnd=cash_collected_vnd,
         fee_carried_vnd=fee,
     )
+    if order.payment_method == PaymentMethod.cod:
+        await _invoice_when_collected(session, order)
     await notices.fulfilment_moved(session, order, f, base_url)
+
+
+async def _invoice_when_collected(session: AsyncSession, order: Order) -> None:
+    """A cash order is invoiced once its last parcel is handed over: what was delivered and
+    collected (a line rejected before is simply not on it)."""
+    going = await session.scalar(
+        sa.select(sa.func.count()).where(
+            Fulfilment.order_id == order.id, Fulfilment.status.not_in([S.delivered, S.rejected, S.cancelled])
+        )
+    )
+    if going:
+        return
+    collected = await session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Fulfilment.cash_collected_vnd), 0)).where(
+            Fulfilment.order_id == order.id
+        )
+    )
+    await invoices.enqueue(
+        session,
+        SourceKind.online_order,
+        order.id,
+        key=order.token,
+        total_vnd=int(collected or 0),
+        order_id=order.id,
+    )
 
 
 async def fee_collector(session: AsyncSession, order_id: int) -> int:

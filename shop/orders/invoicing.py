@@ -1,7 +1,9 @@
 """What an online order's e-invoices say: the order once paid, and each line closed after.
 
-The order's invoice lists every line as ordered and the delivery fee, so it totals what
-was paid; a line cancelled or rejected after the payment is an adjustment of it.
+An order paid ahead (card, transfer) is invoiced when paid, every line as ordered and the
+delivery fee, so it totals what was paid; a line cancelled or rejected after the payment is
+an adjustment of it. A cash order is invoiced when its last parcel is handed over, for the
+lines delivered and the fee.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from shop.catalog.models import Product
 from shop.invoices.drafts import Line, PaymentKind
 from shop.invoices.issuing import Source
 from shop.invoices.models import SourceKind
-from shop.orders.models import Order, OrderLine, PaymentMethod
+from shop.orders.models import LineStatus, Order, OrderLine, PaymentMethod
 
 PAYMENT = {
     PaymentMethod.card: PaymentKind.transfer,
@@ -37,8 +39,13 @@ async def order_source(session: AsyncSession, order_id: int) -> Source | None:
         .where(OrderLine.order_id == order_id)
         .order_by(OrderLine.id)
     )
-    lines = [_line(line, product) for line, product in rows]
-    if order.shipping_vnd:
+    lines = [
+        _line(line, product)
+        for line, product in rows
+        # Paid ahead: every line (those closed later are adjustments); cash: what was delivered.
+        if order.payment_method != PaymentMethod.cod or line.status == LineStatus.open
+    ]
+    if order.shipping_vnd and lines:
         lines.append(Line("SHIP", "Phí vận chuyển", "lần", 1, order.shipping_vnd, 0, order.shipping_vnd))
     return Source(PAYMENT[order.payment_method], tuple(lines), None, cash_register=False)
 

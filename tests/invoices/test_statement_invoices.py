@@ -10,16 +10,28 @@ import sqlalchemy as sa
 from shop.invoices import issuing
 from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
 from shop.jobs import INVOICE_LOADERS
+from shop.orders.models import Order
 from tests.inventory.test_pos_pages import _token, login
 from tests.invoices.conftest import add_seller
 from tests.storefront.conftest import (  # noqa: F401 - the fixtures, shared
+    SHIPPING_VND,
     Shop,
     settings,
     shop,
     stripe,
     stripe_server,
 )
-from tests.storefront.test_settlement import MONTH, _month_of_trade
+from tests.storefront.test_settlement import MONTH, PRICE, _month_of_trade
+
+
+async def _uuid_of(db, number: str) -> str:
+    async with db.read_sessions() as fresh:
+        found = await fresh.scalar(
+            sa.select(Invoice.transaction_uuid)
+            .join(Order, Order.id == Invoice.order_id)
+            .where(Order.number == number)
+        )
+    return str(found)
 
 
 async def test_the_statement_lists_the_invoices_of_the_consigned_sales_and_returns(
@@ -29,7 +41,7 @@ async def test_the_statement_lists_the_invoices_of_the_consigned_sales_and_retur
     sinvoice,
 ):
     client, w = shop.client, shop.world
-    await _month_of_trade(shop, stripe)
+    trade = await _month_of_trade(shop, stripe)
     await add_seller(session, sinvoice)
     db = client.app.state.db  # type: ignore[attr-defined]
     later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)  # past the wait for a seller
@@ -41,6 +53,11 @@ async def test_the_statement_lists_the_invoices_of_the_consigned_sales_and_retur
         }
     till = sorted(no for kind, no in issued if kind in (SourceKind.till_sale, SourceKind.till_return))
     assert len(till) == 3  # SP-A's sale and its return, SP-B's sale
+    online = sorted(no for kind, no in issued if kind == SourceKind.online_order)
+    assert len(online) == 2  # the card order when paid, the cash order once delivered
+    cash = sinvoice.state.invoices[await _uuid_of(db, trade["cod"]["number"])].body
+    assert cash["summarizeInfo"]["totalAmountWithTax"] == PRICE + SHIPPING_VND
+    assert cash["payments"] == [{"paymentMethodName": "TM"}] and cash["itemInfo"][-1]["itemCode"] == "SHIP"
     admin_client = httpx.AsyncClient(transport=client._transport, base_url=str(client.base_url))
     async with admin_client:
         await login(admin_client, w.admin, lang="en")
