@@ -8,6 +8,7 @@ from shop.invoices import issuing
 from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
 from shop.jobs import INVOICE_LOADERS
 from tests import factories
+from tests.inventory.test_pos_pages import login
 from tests.invoices.conftest import add_seller
 from tests.storefront.conftest import (  # noqa: F401 - the fixtures, shared
     Shop,
@@ -58,3 +59,6 @@ async def test_a_paid_order_is_invoiced_and_a_rejected_line_adjusts_it(
     general = sinvoice.state.invoices[str(adjustment.transaction_uuid)].body["generalInvoiceInfo"]
     assert general["originalInvoiceId"] == first.invoice_no
     assert general["additionalReferenceDesc"] == "Hết mật vụ này"
+    await login(client, w.coop, lang="en")
+    page = await client.get(f"/coop/fulfilments/{mine['id']}")
+    assert page.status_code == 200 and 'data-invoice="issued"' in page.text and first.invoice_no in page.text

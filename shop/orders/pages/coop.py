@@ -18,6 +18,8 @@ from shop.accounts.guards import actor, requires_login
 from shop.catalog import photos
 from shop.errors import DomainError
 from shop.i18n import gettext
+from shop.invoices import status as invoice_status
+from shop.invoices.models import SourceKind
 from shop.media.naming import Picture
 from shop.orders import fulfilments
 from shop.orders.api.fulfilments import queue_out
@@ -104,6 +106,7 @@ class CoopPages(Controller):
                 "item": item,
                 "pictures": await _pictures(session, [item]),
                 "order": order,
+                "invoice": await invoice_status.for_source(session, SourceKind.online_order, order.id),
                 "next": [s.value for s in possible],
                 "error": error,
                 "done": _done_message(request.query_params.get("done")),
