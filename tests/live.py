@@ -53,6 +53,8 @@ def serving(url: str, var_dir: Path, **settings: str | None) -> Iterator[LiveSer
         "OCOP_BANK_BIN": "970405",
         "OCOP_BANK_ACCOUNT_NUMBER": "1234567890123",
         "OCOP_BANK_ACCOUNT_NAME": "SO CONG THUONG",
+        # SePay's webhook answers (401 without its key) rather than 503 "not configured".
+        "OCOP_SEPAY_API_KEY": "live-sepay-key",
     }
     for name, value in settings.items():
         if value is None:

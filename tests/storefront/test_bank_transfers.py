@@ -202,6 +202,10 @@ async def test_a_signed_exact_transfer_pays_the_order_once_and_its_fulfilments_g
     (credit,) = await transfers(shop, "matched")
     assert (credit["order_number"], credit["status"], credit["problem"]) == (order["number"], "matched", None)
     assert credit["reference"] == order["number"] and credit["expected_vnd"] == order["total_vnd"]
+    one = await shop.client.get(f"/api/v1/bank-transfers/{credit['id']}", headers=shop.admin)
+    assert one.status_code == 200 and one.json() == credit
+    missing = await shop.client.get("/api/v1/bank-transfers/999999", headers=shop.admin)
+    assert missing.status_code == 404
 
 
 async def test_partial_and_over_payments_wait_for_the_office(shop: Shop):

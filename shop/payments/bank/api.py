@@ -107,7 +107,7 @@ class BankTransferController(Controller):
 
     @get("/{credit_id:int}", operation_id="getBankTransfer", summary="One transfer received")
     async def one(self, session: AsyncSession, credit_id: Id) -> BankTransferOut:
-        (out,) = await views.outs(session, [await services.locked_credit(session, credit_id)])
+        (out,) = await views.outs(session, [await services.find_credit(session, credit_id)])
         return out
 
     @post(

@@ -305,9 +305,10 @@ async def transfer_status(
 # --- the office resolves ---------------------------------------------------------------------
 
 
-async def locked_credit(session: AsyncSession, credit_id: int) -> BankCredit:
+async def find_credit(session: AsyncSession, credit_id: int, *, lock: bool = False) -> BankCredit:
+    """The credit, or a 404; ``lock``: read afresh and locked until the transaction ends."""
     stmt = sa.select(BankCredit).where(BankCredit.id == credit_id).execution_options(populate_existing=True)
-    if dialect_of(session) == "postgresql":
+    if lock and dialect_of(session) == "postgresql":
         stmt = stmt.with_for_update()
     row = await session.scalar(stmt)
     if row is None:
@@ -358,7 +359,7 @@ async def attach(
     if bool(order_number) == bool(receipt):
         message = N_("Give either an order number or a receipt number.")
         raise InvalidInput(errors=[field_error("order_number", message), field_error("receipt", message)])
-    row = await locked_credit(session, credit_id)
+    row = await find_credit(session, credit_id, lock=True)
     if row.status != CreditStatus.unmatched:
         raise AlreadyResolved()
     text = _note(note, required=False)
@@ -400,7 +401,7 @@ async def attach(
 async def dismiss(session: AsyncSession, credit_id: int, *, by: str, note: str | None) -> BankCredit:
     """The office sets the credit aside (refunded, not for us, counted elsewhere), saying why."""
     text = _note(note, required=True)
-    row = await locked_credit(session, credit_id)
+    row = await find_credit(session, credit_id, lock=True)
     if row.status != CreditStatus.unmatched:
         raise AlreadyResolved()
     row.outcome = "dismissed by the office"
