@@ -101,6 +101,27 @@ class OfficeInvoicePages(Controller):
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return Response(content, media_type="application/pdf", headers=headers)
 
+    @post("/{invoice_id:int}/cancel")
+    async def cancel(
+        self, request: Request[Any, Any, Any], session: AsyncSession, invoice_id: Id
+    ) -> Redirect | Template:
+        """Cancel an issued invoice at the provider, with the reason the law asks for."""
+        invoice = await session.get(Invoice, invoice_id)
+        if invoice is None:
+            raise NotFound(N_("No invoice {id}."), id=invoice_id)
+        reason = " ".join(str((await request.form()).get("reason") or "").split())[:255]
+        if len(reason) < 3:
+            why = gettext("Give the reason for cancelling the invoice.")
+            return await _page(request, session, "recent", error=why, status_code=422)
+        try:
+            await documents.cancel(session, invoice, reason)
+        except documents.ProviderError as failure:
+            await session.rollback()
+            why = gettext("The provider did not cancel the invoice: %(why)s") % {"why": str(failure)}
+            return await _page(request, session, "recent", error=why, status_code=503)
+        await session.commit()
+        return Redirect(path="/office/invoices/?view=recent", status_code=303)
+
     @post("/{invoice_id:int}/retry")
     async def retry(self, session: AsyncSession, invoice_id: Id) -> Redirect:
         """Back to the head of the queue: ``ocop jobs run`` (or the scheduler) issues it next."""

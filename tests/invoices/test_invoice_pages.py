@@ -89,3 +89,33 @@ async def test_the_office_downloads_an_issued_invoice_s_pdf_from_the_provider(
     assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
     assert got.content.startswith(b"%PDF") and invoice.invoice_no.encode() in got.content
     assert (await till.client.get("/office/invoices/999999/pdf")).status_code == 404
+
+
+async def test_the_office_cancels_an_issued_invoice_at_the_provider_with_a_reason(
+    till, session, sinvoice, monkeypatch
+):
+    await add_seller(session, sinvoice)
+    sold = await till.sell(sale([line(till.world.tea.id)], [cash(PRICE)]))
+    assert await _run(till, sinvoice) == 1
+    async with till.client.app.state.db.read_sessions() as fresh:  # type: ignore[attr-defined]
+        invoice = await fresh.scalar(sa.select(Invoice))
+    for key, value in sinvoice.env().items():
+        monkeypatch.setenv(key, value)
+    await login(till.client, till.world.admin)
+    page = await till.client.get("/office/invoices/?view=recent")
+    assert "Cancel this invoice" in page.text
+    action = f"/office/invoices/{invoice.id}/cancel"
+    blank = await till.client.post(action, data={"_csrf_token": _token(page.text), "reason": " "})
+    assert blank.status_code == 422 and "Give the reason" in blank.text
+    done = await till.client.post(
+        action, data={"_csrf_token": _token(page.text), "reason": "Khách trả hàng, hủy giao dịch"}
+    )
+    assert done.status_code == 303
+    assert sinvoice.state.invoices[str(invoice.transaction_uuid)].status == "cancelled"
+    async with till.client.app.state.db.read_sessions() as fresh:  # type: ignore[attr-defined]
+        assert (await fresh.scalar(sa.select(Invoice))).status == InvoiceStatus.cancelled
+    again = await till.client.post(action, data={"_csrf_token": _token(page.text), "reason": "lần nữa"})
+    assert again.status_code == 503 and "not issued" in again.text
+    await login(till.client, till.world.staff)
+    receipt = await till.client.get(f"/pos/SP-A/sales/{sold.json()['id']}")
+    assert "E-invoice cancelled" in receipt.text
