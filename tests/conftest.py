@@ -43,6 +43,7 @@ from shop.db import Database
 from shop.demo import loader
 from shop.models import Base
 from shop.settings import Settings
+from shop.trace.services import ScanCounter
 
 POSTGRES_ENV = "OCOP_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", "postgresql"]
@@ -124,13 +125,22 @@ async def _empty_tables(url: str) -> None:
     await engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def process_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This test process's own folder for the paths every test reuses (see ``client``)."""
+    return tmp_path_factory.mktemp("process")
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    # In-process read caches are keyed by database URL; PostgreSQL tests reuse one URL.
+def database_url(request: pytest.FixtureRequest, process_dir: Path) -> str:
+    # In-process read caches are keyed by database URL; every test of a process reuses one
+    # URL a backend (so its app can be reused), emptied or copied afresh before each test.
     cache.catalog_changed()
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "test.db"
+        path = process_dir / "test.db"
+        for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)  # a connection a test left open keeps the old file
         shutil.copyfile(template, path)
         return f"sqlite+aiosqlite:///{path}"
     url: str = request.getfixturevalue("postgres_url")
@@ -153,11 +163,23 @@ async def session(database: Database) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def var_dir(tmp_path: Path, process_dir: Path) -> Path:
+    """The test's own ``tmp_path / "var"``, reached through a path every test of the process
+    shares (a link pointed at it before the test), so the settings and their app are reused."""
+    own = tmp_path / "var"
+    own.mkdir(exist_ok=True)
+    shared = process_dir / "var"
+    shared.unlink(missing_ok=True)
+    shared.symlink_to(own, target_is_directory=True)
+    return shared
+
+
+@pytest.fixture
+def settings(database_url: str, var_dir: Path) -> Settings:
     return Settings(
         database_url=database_url,
         secret_key="test-secret-key-not-for-production",
-        var_dir=tmp_path / "var",
+        var_dir=var_dir,
         jobs_interval=0,  # tests run the jobs themselves, at the time they choose
         database_pool_size=TEST_POOL["pool_size"],
         database_max_overflow=TEST_POOL["max_overflow"],
@@ -199,15 +221,49 @@ async def running(app: Litestar) -> AsyncIterator[None]:
         await task
 
 
+# Building the app (some 700 routes) costs about a second of CPU, more than most tests take;
+# with an app a test, that was half the suite. A test process keeps the apps it built, one a
+# distinct ``Settings`` (a few at most), and each test starts and stops its app's lifespan as
+# before: its own empty database, its own var folder, the database pool and admin started and
+# stopped around it, ``app.state`` as built and a new scan counter, whatever the test before did.
+KEPT_APPS = 4
+_apps: dict[str, Litestar] = {}
+
+
+def _app_for(settings: Settings) -> Litestar:
+    key = repr(settings)
+    app = _apps.pop(key, None) or create_app(settings)
+    _apps[key] = app  # the most recently used last
+    while len(_apps) > KEPT_APPS:
+        del _apps[next(iter(_apps))]
+    return app
+
+
+def _as_built(app: Litestar, state: dict[str, object]) -> None:
+    """``app.state`` as ``create_app`` left it (tests may replace its settings)."""
+    for key in app.state.dict().keys() - state.keys():
+        del app.state[key]
+    app.state.update(state)
+    scans = app.state.trace_scans
+    vars(scans).update(vars(ScanCounter(scans.interval)))  # counts nothing, never flushed
+
+
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client to the app, both running on the test's own event loop."""
-    app = create_app(settings)
-    async with running(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            c.app = app  # type: ignore[attr-defined]
-            yield c
+    app = _app_for(settings)
+    state = app.state.dict()
+    try:
+        async with running(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                c.app = app  # type: ignore[attr-defined]
+                yield c
+    except BaseException:
+        _apps.pop(repr(settings), None)  # an app that failed to start or stop is built again
+        raise
+    finally:
+        _as_built(app, state)
 
 
 async def _load_demo(url: str) -> None:
