@@ -48,7 +48,7 @@ class Source:
 
     payment: PaymentKind
     lines: tuple[Line, ...]
-    location_id: int | None  # whose seller invoices it (None: the operator's default seller)
+    location_id: int | None  # where it was sold (the queued row's location picks the seller)
     cash_register: bool  # a till's invoice (the cash-register series)
     adjusts: tuple[SourceKind, int] | None = None  # the source whose invoice this one adjusts
     reason: str = ""
@@ -129,12 +129,13 @@ class Run:
         """The invoice to send. Its date is the moment it is issued, not the sale's: the provider
         numbers a series in date order, and a sale synced late must not go back in time."""
         async with self.db.read_sessions() as session:
+            # The seller first (from the row): without one, the sale is not even read.
+            seller = await seller_for(session, invoice.location_id)
+            if seller is None:
+                raise Postpone("no e-invoice seller is configured", NOT_CONFIGURED_DELAY)
             source = await self.loaders[invoice.source_kind](session, invoice.source_id)
             if source is None:
                 raise ProviderRefused(f"{invoice.source_kind.value} {invoice.source_id} does not exist")
-            seller = await seller_for(session, source.location_id)
-            if seller is None:
-                raise Postpone("no e-invoice seller is configured", NOT_CONFIGURED_DELAY)
             original = await self._original(session, source)
         series = seller.till_series if source.cash_register else seller.other_series
         draft = Draft(

@@ -21,18 +21,19 @@ def sinvoice() -> Iterator[SInvoiceServer]:
 
 
 async def add_seller(session: AsyncSession, server: SInvoiceServer, **values: object) -> InvoiceSeller:
-    """The operator's default seller, on the test server's account."""
-    seller = InvoiceSeller(
-        name="Trung tâm Xúc tiến OCOP Bắc Kạn",
-        tax_code=server.state.tax_code,
-        address="Phường Đức Xuân, Bắc Kạn",
-        provider=Provider.viettel,
-        template_code="1/001",
-        till_series="1C25MBH",
-        other_series="1C25TAA",
-        vat_percent=8,
-        **values,
-    )
+    """The operator's default seller (or, with ``location_id``, a sales point's), on the test
+    server's account."""
+    fields: dict[str, object] = {
+        "name": "Trung tâm Xúc tiến OCOP Bắc Kạn",
+        "tax_code": server.state.tax_code,
+        "address": "Phường Đức Xuân, Bắc Kạn",
+        "provider": Provider.viettel,
+        "template_code": "1/001",
+        "till_series": "1C25MBH",
+        "other_series": "1C25TAA",
+        "vat_percent": 8,
+    }
+    seller = InvoiceSeller(**(fields | values))
     session.add(seller)
     await session.commit()
     return seller

@@ -175,3 +175,14 @@ async def test_a_buyer_who_asks_gets_a_named_invoice_and_its_lookup_code_by_emai
         email = await fresh.scalar(sa.select(OutgoingEmail).where(OutgoingEmail.to == buyer["email"]))
     assert email is not None and issued.invoice_no in email.subject
     assert issued.lookup_code in email.body_text
+
+
+async def test_a_sales_point_with_a_seller_of_its_own_invoices_under_its_own_series(till, session, sinvoice):
+    await add_seller(session, sinvoice)  # the operator's default
+    own = await add_seller(
+        session, sinvoice, location_id=till.world.shop.id, template_code="2/001", till_series="2C25MBH"
+    )
+    await till.sell(sale([line(till.world.noodles.id)], [cash(PRICE)]))
+    assert await run(till, sinvoice) == 1
+    [issued] = await invoices(till)
+    assert issued.seller_id == own.id and issued.series == "2C25MBH" and issued.template_code == "2/001"
