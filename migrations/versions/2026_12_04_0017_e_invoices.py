@@ -3,7 +3,7 @@ invoices queued with their till sale, return or online order (issue 19)
 
 New tables only, so both a fresh and an existing database upgrade in place.
 
-Revision ID: 0018
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-04 12:36:18.815595
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 import shop.db_types
 
-revision: str = "0018"
+revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

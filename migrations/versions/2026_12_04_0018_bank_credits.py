@@ -3,8 +3,8 @@ reference of a till sale or an online order, or kept for the office (issue 19)
 
 A new table only: a fresh and an existing database upgrade in place.
 
-Revision ID: 0017
-Revises: 0018
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-04 13:00:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 
 import shop.db_types
 
-revision: str = "0017"
-down_revision: str | None = "0018"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
