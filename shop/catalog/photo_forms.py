@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from litestar import Request
 from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import actor
@@ -252,3 +253,26 @@ async def shown(session: AsyncSession, product_id: int, name: str) -> list[Shown
         )
         for i, p in enumerate(listed)
     ]
+
+
+async def photos_page(
+    session: AsyncSession,
+    product: Product,
+    template: str,
+    *,
+    done: str | None = None,
+    uploaded: Uploaded | None = None,
+) -> Template:
+    """A product's photos screen; after a refused upload, what was added and what was not."""
+    refused = uploaded.refused if uploaded else []
+    return Template(
+        template,
+        context={
+            "product": product,
+            "photos": await shown(session, product.id, product.name),
+            "done": uploaded.message if uploaded else done,
+            "refused": refused,
+            "max_photos": photos.MAX_PHOTOS,
+        },
+        status_code=422 if refused else 200,
+    )

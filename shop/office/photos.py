@@ -15,33 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.catalog import photo_forms, photos
-from shop.catalog.models import Product
 from shop.catalog.photos_api import UPLOAD_BODY_LIMIT
 from shop.office.producers import find_by_code, producer_page
 from shop.office.products import product_or_404
 from shop.params import Id
-
-
-async def photos_page(
-    session: AsyncSession,
-    product: Product,
-    *,
-    done: str | None = None,
-    uploaded: photo_forms.Uploaded | None = None,
-) -> Template:
-    """The product's photos; after a refused upload, what was added and what was not."""
-    refused = uploaded.refused if uploaded else []
-    return Template(
-        "office/product_photos.html",
-        context={
-            "product": product,
-            "photos": await photo_forms.shown(session, product.id, product.name),
-            "done": uploaded.message if uploaded else done,
-            "refused": refused,
-            "max_photos": photos.MAX_PHOTOS,
-        },
-        status_code=422 if refused else 200,
-    )
 
 
 class OfficeProductPhotoPages(Controller):
@@ -52,7 +29,9 @@ class OfficeProductPhotoPages(Controller):
     @get("/")
     async def index(self, request: Request[Any, Any, Any], session: AsyncSession, product_id: Id) -> Template:
         product = await product_or_404(session, product_id)
-        return await photos_page(session, product, done=photo_forms.notice(request))
+        return await photo_forms.photos_page(
+            session, product, "office/product_photos.html", done=photo_forms.notice(request)
+        )
 
     @post("/", request_max_body_size=UPLOAD_BODY_LIMIT)
     async def upload(
@@ -61,7 +40,9 @@ class OfficeProductPhotoPages(Controller):
         product = await product_or_404(session, product_id)
         uploaded = await photo_forms.upload(request, session, product.id, producer_id=None)
         if uploaded.refused:
-            return await photos_page(session, product, uploaded=uploaded)
+            return await photo_forms.photos_page(
+                session, product, "office/product_photos.html", uploaded=uploaded
+            )
         return Redirect(
             path=f"/office/products/{product.id}/photos?added={len(uploaded.added)}#photo-{uploaded.added[-1]}",
             status_code=303,

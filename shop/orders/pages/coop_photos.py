@@ -36,27 +36,6 @@ def _path(product_id: int, query: str = "") -> str:
     return f"/coop/products/{product_id}/photos{query}"
 
 
-async def photos_page(
-    session: AsyncSession,
-    product: Product,
-    *,
-    done: str | None = None,
-    uploaded: photo_forms.Uploaded | None = None,
-) -> Template:
-    refused = uploaded.refused if uploaded else []
-    return Template(
-        "coop/product_photos.html",
-        context={
-            "product": product,
-            "photos": await photo_forms.shown(session, product.id, product.name),
-            "done": uploaded.message if uploaded else done,
-            "refused": refused,
-            "max_photos": photos.MAX_PHOTOS,
-        },
-        status_code=422 if refused else 200,
-    )
-
-
 class CoopPhotoPages(Controller):
     path = "/coop/products/{product_id:int}/photos"
     include_in_schema = False
@@ -65,7 +44,9 @@ class CoopPhotoPages(Controller):
     @get("/")
     async def index(self, request: Request[Any, Any, Any], session: AsyncSession, product_id: Id) -> Template:
         product = await own_product(request, session, product_id)
-        return await photos_page(session, product, done=photo_forms.notice(request))
+        return await photo_forms.photos_page(
+            session, product, "coop/product_photos.html", done=photo_forms.notice(request)
+        )
 
     @post("/", request_max_body_size=UPLOAD_BODY_LIMIT)
     async def upload(
@@ -76,7 +57,9 @@ class CoopPhotoPages(Controller):
             request, session, product.id, producer_id=photo_forms.owner(request)
         )
         if uploaded.refused:
-            return await photos_page(session, product, uploaded=uploaded)
+            return await photo_forms.photos_page(
+                session, product, "coop/product_photos.html", uploaded=uploaded
+            )
         query = f"?added={len(uploaded.added)}#photo-{uploaded.added[-1]}"
         return Redirect(path=_path(product.id, query), status_code=303)
 
