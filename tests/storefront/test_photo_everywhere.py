@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import uuid
-from collections.abc import Iterator
 
 import boto3
 import pytest
@@ -19,25 +18,9 @@ from PIL import Image
 
 from shop.settings import Settings
 from tests import factories
-from tests.media.test_s3_storage import AWS_ENV
+from tests.media.test_s3_storage import AWS_ENV, s3_endpoint  # noqa: F401 - moto's server, a fixture
 from tests.storefront.conftest import Shop
 from tests.storefront.test_feeds import BASE, G, google_items, local_rows, receive
-
-
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in AWS_ENV.items():
-            env.setenv(name, value)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
 
 
 @pytest.fixture
@@ -45,7 +28,7 @@ def settings(settings: Settings, database_url: str, request: pytest.FixtureReque
     """PostgreSQL keeps its photos in a bucket; SQLite in the default folder under var/."""
     if not database_url.startswith("postgresql"):
         return settings
-    endpoint: str = request.getfixturevalue("moto_endpoint")
+    endpoint: str = request.getfixturevalue("s3_endpoint")
     bucket = f"ocop-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=endpoint).create_bucket(
         Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": AWS_ENV["AWS_DEFAULT_REGION"]}
