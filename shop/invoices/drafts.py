@@ -54,6 +54,11 @@ class Line:
     total_vnd: int  # VAT included, after the discount
 
 
+def item_code(gtin: str | None, product_id: int) -> str:
+    """An invoice line's item code: the barcode when the product has one, else our own id."""
+    return gtin or f"SP{product_id}"
+
+
 @dataclass(frozen=True)
 class Original:
     """The issued invoice an adjustment corrects."""

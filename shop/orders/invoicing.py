@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
-from shop.invoices.drafts import Line, PaymentKind
+from shop.invoices.drafts import Line, PaymentKind, item_code
 from shop.invoices.issuing import Source
 from shop.invoices.models import SourceKind
 from shop.orders.models import LineStatus, Order, OrderLine, PaymentMethod
@@ -25,8 +25,15 @@ PAYMENT = {
 
 
 def _line(line: OrderLine, product: Product) -> Line:
-    code = product.gtin or f"SP{product.id}"
-    return Line(code, line.name, product.unit, line.quantity, line.unit_price_vnd, 0, line.line_total_vnd)
+    return Line(
+        item_code(product.gtin, product.id),
+        line.name,
+        product.unit,
+        line.quantity,
+        line.unit_price_vnd,
+        0,
+        line.line_total_vnd,
+    )
 
 
 async def order_source(session: AsyncSession, order_id: int) -> Source | None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
-from shop.invoices.drafts import Line, PaymentKind
+from shop.invoices.drafts import Line, PaymentKind, item_code
 from shop.invoices.issuing import Source
 from shop.invoices.models import SourceKind
 from shop.till.models import PaymentMethod, ReturnLine, Sale, SaleLine, SalePayment, SaleReturn
@@ -24,10 +24,6 @@ def payment_kind(methods: Iterable[PaymentMethod]) -> PaymentKind:
     if found <= {PaymentMethod.cash}:
         return PaymentKind.cash
     return PaymentKind.transfer if PaymentMethod.cash not in found else PaymentKind.mixed
-
-
-def product_code(product: Product) -> str:
-    return product.gtin or f"SP{product.id}"
 
 
 async def sale_source(session: AsyncSession, sale_id: int) -> Source | None:
@@ -43,7 +39,7 @@ async def sale_source(session: AsyncSession, sale_id: int) -> Source | None:
     methods = await session.scalars(sa.select(SalePayment.method).where(SalePayment.sale_id == sale_id))
     lines = tuple(
         Line(
-            product_code(product),
+            item_code(product.gtin, product.id),
             product.name,
             product.unit,
             line.quantity,
@@ -72,7 +68,7 @@ async def return_source(session: AsyncSession, return_id: int) -> Source | None:
     )
     lines = tuple(
         Line(
-            product_code(product),
+            item_code(product.gtin, product.id),
             product.name,
             product.unit,
             line.quantity,
