@@ -1,4 +1,8 @@
-"""``ocop demo load``: the demo catalog is complete, realistic and loads only once."""
+"""``ocop demo load``: the demo catalog is complete, realistic and loads only once.
+
+A demo load takes seconds, so one test loads it (twice, the second time changing nothing) and
+checks each part of what it holds in turn, instead of every check loading its own.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,13 @@ from shop.catalog.models import (
     QualityCertification,
 )
 from shop.demo import loader
+from shop.demo.sites import MAIN_SALES_POINT
 from shop.geo.models import Place
-from shop.inventory.models import Location, LocationKind
+from shop.inventory.check import check_ledger
+from shop.inventory.documents.models import StockCount, Transfer, TransferStatus
+from shop.inventory.models import Location, LocationKind, Movement, Ownership, StockThreshold
+from shop.inventory.queries import shelf
+from shop.inventory.queries import stock as queries
 
 TODAY = dt.date(2026, 11, 23)
 TABLES = (
@@ -50,12 +59,21 @@ async def _names(session: AsyncSession, column: sa.ColumnElement[int | None]) ->
     return set(await session.scalars(sa.select(Place.short_name).where(Place.id.in_(ids))))
 
 
-async def test_demo_load_fills_four_provinces_with_products_places_and_users(
-    session: AsyncSession,
-) -> None:
+async def test_the_demo_loads_once_with_places_users_history_and_stock(session: AsyncSession) -> None:
     summary = await _load(session)
-
     assert "admin/admin12345" in summary
+
+    await _four_provinces_with_products_places_and_users(session)
+    await _certificates_with_a_realistic_history(session)
+    await _stock_received_moved_counted_and_consistent(session)
+
+    before = [await _count(session, model) for model in (*TABLES, Movement)]
+    summary = await _load(session)
+    assert "already loaded" in summary
+    assert [await _count(session, model) for model in (*TABLES, Movement)] == before
+
+
+async def _four_provinces_with_products_places_and_users(session: AsyncSession) -> None:
     assert await _count(session, Producer) >= 60
     assert await _count(session, Product) >= 300
     kinds = set(await session.scalars(sa.select(Producer.kind).distinct()))
@@ -111,9 +129,7 @@ async def test_demo_load_fills_four_provinces_with_products_places_and_users(
         assert codes == scope
 
 
-async def test_demo_certificates_have_a_realistic_history(session: AsyncSession) -> None:
-    await _load(session)
-
+async def _certificates_with_a_realistic_history(session: AsyncSession) -> None:
     revoked = (
         await session.scalars(sa.select(Certificate).where(Certificate.status == CertificateStatus.revoked))
     ).all()
@@ -163,11 +179,19 @@ async def test_demo_certificates_have_a_realistic_history(session: AsyncSession)
     assert english == "Tài Hoan arrowroot glass noodles"
 
 
-async def test_loading_the_demo_twice_changes_nothing(session: AsyncSession) -> None:
-    await _load(session)
-    before = [await _count(session, model) for model in TABLES]
-
-    summary = await _load(session)
-
-    assert "already loaded" in summary
-    assert [await _count(session, model) for model in TABLES] == before
+async def _stock_received_moved_counted_and_consistent(session: AsyncSession) -> None:
+    """Every /pos/ screen has something to show, and the ledger adds up."""
+    report = await check_ledger(session)
+    assert report.ok and report.movements > 100
+    main = await session.scalar(sa.select(Location).where(Location.code == MAIN_SALES_POINT))
+    assert main is not None
+    stock = await queries.stock_list(session, main, queries.StockFilter(), page=1, page_size=200, today=TODAY)
+    assert stock.total >= 5
+    assert any(b.ownership == Ownership.consigned for item in stock.items for b in item.batches)
+    assert await shelf.expiring(session, main, days=30, today=TODAY)
+    assert await session.scalar(sa.select(sa.func.count()).select_from(StockThreshold)) == 5
+    received = await session.scalar(sa.select(Transfer).where(Transfer.status == TransferStatus.received))
+    assert received is not None
+    assert await session.scalar(sa.select(StockCount.id).where(StockCount.location_id == main.id))
+    compliance = await shelf.compliance(session, main, today=TODAY)
+    assert compliance.certified_share == 1.0 and compliance.own_province_share > 0.5
