@@ -28,3 +28,22 @@ class OutgoingEmail(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     # Taken by a sender (so two senders never send it twice); retried if not sent in time.
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutgoingAttachment(Base):
+    """A file sent with an email. Its bytes are stored with the email, so every retry of a
+    failed send carries the same file and a send never waits on whoever made it. Queued
+    before its bytes are known (``content`` NULL, e.g. an e-invoice's PDF while the provider
+    is down), it holds its email back until the module named by ``source`` fills it in (or
+    drops it); the outbox itself knows nothing of what a source means."""
+
+    __tablename__ = "outgoing_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_id: Mapped[int] = mapped_column(sa.ForeignKey("outgoing_email.id"), index=True)
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    content: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    # Who fills in a missing content, e.g. "e-invoice:12" (None: given when queued).
+    source: Mapped[str | None] = mapped_column(sa.String(120))
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))

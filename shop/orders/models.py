@@ -110,6 +110,12 @@ class Order(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     paid_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A buyer who asked for a VAT invoice in their name (else an anonymous retail buyer):
+    # copied into the order's e-invoice when it is queued; the PDF goes to invoice_email.
+    invoice_name: Mapped[str | None] = mapped_column(sa.String(200))
+    invoice_tax_code: Mapped[str | None] = mapped_column(sa.String(14))
+    invoice_address: Mapped[str | None] = mapped_column(sa.String(300))
+    invoice_email: Mapped[str | None] = mapped_column(sa.String(254))
 
 
 class Fulfilment(Base):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from shop.mail import outbox
 from shop.mail.models import OutgoingEmail
+from tests.smtp_server import smtp  # noqa: F401 - the fixture
 
 
 async def _queue(session, n: int) -> None:
@@ -41,3 +42,34 @@ async def test_a_failed_send_stays_queued_and_is_retried(session, database, sett
         row = await s.scalar(sa.select(OutgoingEmail))
         assert row.sent_at is None and row.attempts == 1 and row.last_error
     assert await outbox.deliver_pending(database, settings) == 1
+
+
+async def test_an_attachment_waits_for_its_bytes_then_goes_by_smtp_at_every_retry(
+    session,
+    database,
+    settings,
+    smtp,  # noqa: F811 - the fixture
+):
+    pdf = b"%PDF-1.4\n% a test invoice\n%%EOF\n"
+    later = outbox.Attachment("HD-1.pdf", "application/pdf", None, source="test:pdf:1")
+    await outbox.queue(
+        session, key="test:pdf", to="b@example.com", subject="Hóa đơn", text="PDF", attachments=[later]
+    )
+    await outbox.queue(
+        session, key="test:pdf", to="b@example.com", subject="again", text="again", attachments=[later]
+    )
+    await session.commit()
+    assert await outbox.deliver_pending(database, smtp.settings(settings)) == 0  # its file is not there yet
+    async with database.write_sessions() as write:
+        [(attachment_id, source)] = await outbox.pending_attachments(write, "test:pdf:")
+        assert source == "test:pdf:1"
+        await outbox.fill_attachment(write, attachment_id, pdf)
+        await write.commit()
+    broken = dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=9)
+    assert await outbox.deliver_pending(database, broken) == 0  # a failed send keeps its file
+    assert await outbox.deliver_pending(database, smtp.settings(settings)) == 1
+    [sent] = smtp.received
+    [file] = list(sent.iter_attachments())
+    assert sent["Subject"] == "Hóa đơn" and sent.get_body().get_content().strip() == "PDF"
+    assert file.get_filename() == "HD-1.pdf" and file.get_content_type() == "application/pdf"
+    assert file.get_content() == pdf
