@@ -7,7 +7,7 @@ process (the tests run SQLite and PostgreSQL side by side). No piccolo_conf.py i
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from litestar import asgi
 from litestar.enums import ScopeType
@@ -18,22 +18,22 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table, create_table_class
-from piccolo_admin.endpoints import TableConfig, create_admin
 from piccolo_api.crud.validators import Validators
 from piccolo_api.session_auth.tables import SessionsBase
 from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException
 
 from admin.config import TABLES, AdminTable
-from admin.forms import build_forms
 from admin.hooks import hooks_for
 from admin.login_limits import limit_login
 from admin.second_factor import SECURITY_PAGE, AppSecondFactor
 from admin.tables import generate_tables
-from admin.translation_vi import VIETNAMESE
 from shop.db import Database
 from shop.models import Base
 from shop.settings import Settings
+
+if TYPE_CHECKING:  # Piccolo Admin (FastAPI and pydantic) is imported when /admin is first asked for
+    from piccolo_admin.endpoints import TableConfig
 
 
 def piccolo_engine(database_url: str) -> Engine[Any]:
@@ -90,6 +90,8 @@ def listed_columns(table: type[Table]) -> list[Any]:
 
 
 def _table_config(table: type[Table], config: AdminTable, db: Database) -> TableConfig:
+    from piccolo_admin.endpoints import TableConfig  # imported here: see AdminSite.app
+
     return TableConfig(
         table,
         visible_columns=listed_columns(table),
@@ -122,6 +124,13 @@ class AdminSite:
     def app(self) -> Any:
         """The Piccolo Admin ASGI app (FastAPI), built once when first asked for."""
         if self._app is None:
+            # Imported here: Piccolo Admin brings FastAPI and pydantic, about 20 MiB a worker
+            # carries only once someone opens /admin.
+            from piccolo_admin.endpoints import create_admin
+
+            from admin.forms import build_forms
+            from admin.translation_vi import VIETNAMESE
+
             configs = {c.table: c for c in TABLES}
             self._app = create_admin(
                 tables=[_table_config(self.tables[name], configs[name], self._db) for name in configs],

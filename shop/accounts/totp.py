@@ -15,7 +15,6 @@ import secrets
 import time
 
 import pyotp
-import segno
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -62,6 +61,8 @@ def provisioning_uri(secret: str, username: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The address as an inline SVG QR code (no script, no image request)."""
+    import segno  # imported here: QR codes are drawn on a few pages only (segno costs about 9 MiB)
+
     return str(segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#111"))
 
 

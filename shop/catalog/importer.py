@@ -17,9 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import certificates, schemas, services
@@ -143,6 +140,10 @@ def template_csv() -> bytes:
 
 def template_xlsx() -> bytes:
     """An empty list to fill in (first sheet), with the rules and an example on a second."""
+    from openpyxl import Workbook  # imported here: openpyxl costs a worker about 30 MiB
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Danh sách"
@@ -228,6 +229,8 @@ def read_rows(filename: str, content: bytes) -> list[dict[str, Any]]:
             raise ImportFileError(N_("The CSV file must be UTF-8.")) from exc
         raw = list(csv.reader(io.StringIO(text)))
     elif suffix == ".xlsx":
+        from openpyxl import load_workbook  # imported here: openpyxl costs a worker about 30 MiB
+
         try:
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a damaged file

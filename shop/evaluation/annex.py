@@ -13,10 +13,6 @@ from functools import cache
 from pathlib import Path
 
 import font_roboto
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from shop import spreadsheets
 from shop.catalog.models import CouncilLevel
@@ -114,6 +110,10 @@ def _font(style: str) -> str:
 
 
 def to_pdf(annex: Annex) -> bytes:
+    # Imported here: fpdf and its fontTools cost a worker about 50 MiB, for an occasional annex.
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     pdf.set_margins(10, 12, 10)
     pdf.set_auto_page_break(True, margin=14)
@@ -158,6 +158,9 @@ def to_pdf(annex: Annex) -> bytes:
 
 
 def to_xlsx(annex: Annex) -> bytes:
+    from openpyxl import Workbook  # imported here: openpyxl costs a worker about 30 MiB
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -9,14 +9,13 @@ import hashlib
 import io
 import warnings
 from dataclasses import dataclass
-from typing import Literal
-
-import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from functools import cache
+from typing import TYPE_CHECKING, Literal
 
 from shop.media.naming import FORMATS, SIZES, Format, Size, variant_dimensions, variant_key
 
-pillow_heif.register_heif_opener()
+if TYPE_CHECKING:  # Pillow is imported in the functions below: only uploads need it
+    from PIL import Image
 
 # What is accepted, by what Pillow finds in the bytes (never by the file's name or type).
 ACCEPTED = ("JPEG", "PNG", "WEBP", "HEIF")
@@ -63,7 +62,17 @@ def process(data: bytes, *, max_bytes: int, max_pixels: int) -> ProcessedImage:
     return ProcessedImage(digest, width, height, source_format, len(data), files)
 
 
+@cache
+def _read_heic() -> None:
+    import pillow_heif  # imported here: Pillow's HEIC reader costs a worker about 10 MiB
+
+    pillow_heif.register_heif_opener()
+
+
 def _open(data: bytes, max_pixels: int) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError  # imported here: only uploads need Pillow
+
+    _read_heic()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -83,6 +92,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
 
 def _upright(source: Image.Image) -> Image.Image:
     """The pixels, turned as the camera meant, at no more than the largest derived size."""
+    from PIL import Image, ImageOps  # imported here: only uploads need Pillow
+
     largest = max(SIZES.values())
     try:
         # A JPEG decodes at 1/2, 1/4 or 1/8 scale for free: a 12-megapixel photo needs
@@ -101,6 +112,8 @@ def _upright(source: Image.Image) -> Image.Image:
 
 def _derive(image: Image.Image, digest: str) -> list[DerivedFile]:
     """Largest first, each size made from the one before (cheaper than from the source)."""
+    from PIL import Image  # imported here: only uploads need Pillow
+
     files: list[DerivedFile] = []
     current = image
     for size in sorted(SIZES, key=SIZES.__getitem__, reverse=True):
@@ -125,6 +138,8 @@ def _encode(image: Image.Image, digest: str, size: Size) -> list[DerivedFile]:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """JPEG has no transparency: a PNG logo's clear parts become white, not black."""
+    from PIL import Image  # imported here: only uploads need Pillow
+
     if image.mode != "RGBA":
         return image
     background = Image.new("RGB", image.size, (255, 255, 255))

@@ -13,7 +13,6 @@ from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-import stripe
 from litestar import Controller, Request, Response, post
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -65,7 +64,7 @@ class StripeWebhookController(Controller):
         payload = await request.body()
         try:
             stripe_gateway.verify_signature(settings, payload, request.headers.get("stripe-signature"))
-        except (stripe.SignatureVerificationError, ValueError) as bad:
+        except stripe_gateway.BadSignature as bad:
             raise BadRequest(N_("The webhook's signature is not valid."), error_code="bad_signature") from bad
         event = _envelope(payload)
         stored = await services.remember_event(session, Provider.stripe, event.id, event.type)

@@ -12,11 +12,12 @@ import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
-
-import stripe
+from typing import TYPE_CHECKING, Any
 
 from shop.settings import Settings
+
+if TYPE_CHECKING:  # the SDK is imported where a call is made: about 30 MiB a worker may never need
+    import stripe
 
 CURRENCY = "vnd"
 # Stripe Checkout lives at least 30 minutes and at most 24 hours.
@@ -61,6 +62,8 @@ def enabled(settings: Settings) -> bool:
 async def _client(settings: Settings) -> AsyncIterator[stripe.StripeClient]:
     if not settings.stripe_secret_key:
         raise StripeUnavailable("card payments are not configured")
+    import stripe  # imported here: the SDK costs a worker about 30 MiB, and card payments may be off
+
     http = stripe.HTTPXClient(timeout=20)
     client = stripe.StripeClient(
         settings.stripe_secret_key,
@@ -164,15 +167,24 @@ async def refund(settings: Settings, *, payment_intent: str, amount_vnd: int, ke
     return str(created.id)
 
 
+class BadSignature(ValueError):
+    """A webhook body not signed with our webhook secret, recently (or not UTF-8)."""
+
+
 def verify_signature(settings: Settings, payload: bytes, signature: str | None) -> None:
-    """Raises ``stripe.SignatureVerificationError`` (or ``ValueError`` for a body that is not
-    UTF-8) unless the body is signed with our webhook secret, recently. The body's shape is
-    checked afterwards (``stripe_events``): the SDK's own parsing fails on a signed array."""
+    """Raises ``BadSignature`` unless the body is signed with our webhook secret, recently.
+    The body's shape is checked afterwards (``stripe_events``): the SDK's own parsing fails
+    on a signed array."""
     if not settings.stripe_webhook_secret:
-        raise stripe.SignatureVerificationError("no webhook secret", signature)  # type: ignore[no-untyped-call]
-    stripe.WebhookSignature.verify_header(
-        payload.decode("utf-8"),
-        signature or "",
-        settings.stripe_webhook_secret,
-        tolerance=stripe.Webhook.DEFAULT_TOLERANCE,  # an old signed body replayed is refused
-    )
+        raise BadSignature("no webhook secret")
+    import stripe  # imported here: the SDK costs a worker about 30 MiB, and card payments may be off
+
+    try:
+        stripe.WebhookSignature.verify_header(
+            payload.decode("utf-8"),
+            signature or "",
+            settings.stripe_webhook_secret,
+            tolerance=stripe.Webhook.DEFAULT_TOLERANCE,  # an old signed body replayed is refused
+        )
+    except (stripe.SignatureVerificationError, UnicodeDecodeError) as bad:
+        raise BadSignature(str(bad)) from bad

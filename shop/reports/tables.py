@@ -7,8 +7,6 @@ import io
 from dataclasses import dataclass, field
 
 import msgspec
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from shop import paging, spreadsheets
 
@@ -60,6 +58,9 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table) -> bytes:
+    from openpyxl import Workbook  # imported here: openpyxl costs a worker about 30 MiB
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -10,9 +10,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator, Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from shop import spreadsheets
 from shop.catalog.sellability import VIETNAM
 from shop.i18n import gettext
@@ -86,6 +83,9 @@ def to_csv(statement: StatementOut) -> bytes:
 
 
 def to_xlsx(statement: StatementOut) -> bytes:
+    from openpyxl import Workbook  # imported here: openpyxl costs a worker about 30 MiB
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -12,8 +12,6 @@ from __future__ import annotations
 import binascii
 import re
 
-import segno
-
 from shop.text import fold
 
 NAPAS_GUID = "A000000727"
@@ -58,4 +56,6 @@ def payload(*, bank_bin: str, account: str, amount: int | None, reference: str) 
 
 def svg(data: str, *, scale: int = 4) -> str:
     """The QR code as inline SVG (no script, no external file: it prints and works offline)."""
+    import segno  # imported here: QR codes are drawn on a few pages only (segno costs about 9 MiB)
+
     return str(segno.make(data, error="m").svg_inline(scale=scale, border=2))

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import font_roboto
-import segno
-from fpdf import FPDF
 
 from shop.i18n import format_vnd
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 Layout = Literal["a4", "thermal"]
 MAX_LABELS = 2000  # a request for more is refused: print in parts
@@ -52,8 +53,10 @@ def _font(style: str) -> str:
     return str(files / ("Roboto-Bold.ttf" if style == "B" else "Roboto-Regular.ttf"))
 
 
-@cache
+@lru_cache(maxsize=512)  # one sheet's codes; a print run of thousands must not stay in memory
 def _qr(link: str) -> bytes:
+    import segno  # imported here: only label printing draws QR codes as PNG
+
     out = io.BytesIO()
     segno.make(link, error="m").save(out, kind="png", scale=6, border=1)
     return out.getvalue()
@@ -114,6 +117,8 @@ def _draw(pdf: FPDF, label: Label, x: float, y: float, size: _Size) -> None:
 
 
 def render(labels: list[Label], layout: Layout) -> bytes:
+    from fpdf import FPDF  # imported here: fpdf and its fontTools cost a worker about 50 MiB
+
     size = SIZES[layout]
     pdf = FPDF(unit="mm", format="A4" if layout == "a4" else (size.width, size.height))
     pdf.set_auto_page_break(False)

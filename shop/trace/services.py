@@ -12,7 +12,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 
-import segno
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -128,12 +127,16 @@ def qr_svg(base_url: str, code: str, *, scale: int = 4) -> str:
 
 def qr_svg_file(base_url: str, code: str, *, scale: int = 8) -> bytes:
     """A standalone SVG file (with its XML namespace, unlike the inline one)."""
+    import segno  # imported here: QR codes are drawn on a few pages only (segno costs about 9 MiB)
+
     out = io.BytesIO()
     segno.make(link(base_url, code), error="m").save(out, kind="svg", scale=scale, border=2)
     return out.getvalue()
 
 
 def qr_png(base_url: str, code: str, *, scale: int = 8) -> bytes:
+    import segno  # imported here: QR codes are drawn on a few pages only (segno costs about 9 MiB)
+
     out = io.BytesIO()
     segno.make(link(base_url, code), error="m").save(out, kind="png", scale=scale, border=2)
     return out.getvalue()

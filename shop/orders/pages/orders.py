@@ -8,7 +8,6 @@ import datetime as dt
 import io
 from typing import Annotated, Any, Literal
 
-import segno
 import sqlalchemy as sa
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
@@ -114,6 +113,8 @@ class OrderPages(Controller):
             amount=order.total_vnd,
             reference=order.number,
         )
+        import segno  # imported here: QR codes are drawn on a few pages only (segno costs about 9 MiB)
+
         out = io.BytesIO()
         segno.make(data, error="m").save(out, kind="png", scale=8, border=2)
         return Response(
