@@ -7,6 +7,14 @@
   sees its own change at once and other app processes within seconds. So is what the public
   pages read (stock shown there may lag as much; checkout reads stock afresh). Nothing is sold from
   these caches: checkout and the till check the certificate themselves.
+- Stock that comes or goes at a sales point changes what ``?sales_point=`` lists: such a
+  change drops only the entries read with a sales point filter (``stock_changed``), at the
+  change and again after its commit, so till sales do not empty the rest of the cache.
+
+Several app instances: every drop is also handed to the ``announcers`` (``shop.cluster``
+broadcasts it over Redis when ``OCOP_REDIS_URL`` is set), and a drop announced by another
+instance arrives through ``dropped_elsewhere``; without Redis, other instances' entries
+expire with the TTL as before.
 """
 
 from __future__ import annotations
@@ -14,10 +22,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from shop import i18n
 from shop.geo.models import Place
@@ -32,7 +42,7 @@ class _Expiring(Generic[V]):
 
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[float, V]] = {}
-        self._pending: dict[tuple[Hashable, int], asyncio.Future[V]] = {}
+        self._pending: dict[tuple[Hashable, tuple[int, int]], asyncio.Future[V]] = {}
 
     def get(self, key: Hashable) -> V | None:
         entry = self._entries.get(key)
@@ -52,16 +62,21 @@ class _Expiring(Generic[V]):
         """The cached value, else computed once however many requests ask at the same moment."""
         if (value := self.get(key)) is not None:
             return value
-        generation = _state.generation
+        generation = _state.generation(key)
         flight = (key, generation)
         pending = self._pending.get(flight)
         if pending is None:
             pending = self._pending[flight] = asyncio.ensure_future(compute())
             pending.add_done_callback(lambda _: self._pending.pop(flight, None))
         value = await asyncio.shield(pending)
-        if generation == _state.generation:  # a write meanwhile makes this result old news
+        if generation == _state.generation(key):  # a write meanwhile makes this result old news
             self.put(key, value)
         return value
+
+    def drop_stock_dependent(self) -> None:
+        """Forget the entries read with a sales point filter (they list what is in stock there)."""
+        for key in [k for k in self._entries if _reads_stock(k)]:
+            self._entries.pop(key, None)
 
 
 totals: _Expiring[int] = _Expiring()
@@ -73,19 +88,78 @@ pages: _Expiring[object] = _Expiring()
 _place_names: dict[tuple[str, int], tuple[str, bool]] = {}
 
 
+def _reads_stock(key: Hashable) -> bool:
+    """A key holding a filter with a sales point (``ProductFilter.sales_point``)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return any(getattr(part, "sales_point", None) for part in parts)
+
+
 class _State:
-    generation = 0
+    """Bumped by each drop: a value computed across one is not kept (it may predate the write)."""
+
+    catalog = 0
+    stock = 0
+
+    def generation(self, key: Hashable) -> tuple[int, int]:
+        return (self.catalog, self.stock if _reads_stock(key) else 0)
 
 
 _state = _State()
+Change = Literal["catalog", "stock"]
+# Called with each drop made here (``shop.cluster`` tells the other instances).
+announcers: list[Callable[[Change], None]] = []
+
+
+def _drop(change: Change) -> None:
+    if change == "catalog":
+        _state.catalog += 1
+        totals.clear()
+        responses.clear()
+        pages.clear()
+    else:
+        _state.stock += 1
+        totals.drop_stock_dependent()
+        responses.drop_stock_dependent()
+        pages.drop_stock_dependent()
+
+
+def _announce(change: Change) -> None:
+    for announce in announcers:
+        announce(change)
 
 
 def catalog_changed() -> None:
     """Called by catalog writes in this process, before and again after they commit."""
-    _state.generation += 1
-    totals.clear()
-    responses.clear()
-    pages.clear()
+    _drop("catalog")
+    _announce("catalog")
+
+
+def dropped_elsewhere(change: Change) -> None:
+    """Another instance changed the catalog (or stock): drop here too, without announcing."""
+    _drop(change)
+
+
+_STOCK_CHANGED = "ocop_stock_changed"
+
+
+def stock_changed(session: AsyncSession) -> None:
+    """Called by stock writes that change what a sales point has available: the sales point
+    listings are dropped now and again after ``session`` commits."""
+    session.info[_STOCK_CHANGED] = True
+    _drop("stock")
+    _announce("stock")
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_STOCK_CHANGED, False):
+        _drop("stock")
+        _announce("stock")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous: object) -> None:
+    session.info.pop(_STOCK_CHANGED, None)
 
 
 def forget_place_names() -> None:

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import cache
 from shop.db import dialect_of, insert_for
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput
@@ -246,6 +247,8 @@ async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) 
                 await _raise_refused(session, change)
             applied.append(done)
     await _record(session, changes, applied, entry)
+    if any(c.quantity != c.reserved for c in changes):  # units available came or went
+        cache.stock_changed(session)
     return [a.on_hand for a in applied]
 
 
