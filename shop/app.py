@@ -16,7 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from admin.site import AdminSite
-from shop import jobs
+from shop import cluster, jobs
 from shop.accounts import api as accounts_api
 from shop.accounts import pages as accounts_pages
 from shop.accounts import pages_second_step, pages_security
@@ -197,6 +197,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         settings.database_url,
         pool_size=settings.database_pool_size,
         max_overflow=settings.database_max_overflow,
+        replica_url=settings.database_replica_url,
     )
     admin = AdminSite(settings, db)
     scans = ScanCounter()
@@ -215,7 +216,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         gc.freeze()
         gc.set_threshold(20_000, 50, 50)
         try:
-            async with jobs.scheduler(db, settings):
+            async with cluster.broadcasting(settings), jobs.scheduler(db, settings):
                 yield
         finally:
             await scans.flush(db)  # what the trace pages counted since the last write

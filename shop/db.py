@@ -76,21 +76,33 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Asy
 
 @dataclass
 class Database:
-    """The engine and the two session factories: reads, and writes (``BEGIN IMMEDIATE``)."""
+    """The engine and the two session factories: reads, and writes (``BEGIN IMMEDIATE``);
+    and the reports' reads, from a replica when there is one (else the primary's reads)."""
 
     engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
+    replica: AsyncEngine | None = None
+    report_sessions: async_sessionmaker[AsyncSession] | None = None
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10, max_overflow: int = 10) -> Database:
-        """At most ``pool_size + max_overflow`` PostgreSQL connections at once."""
+    def connect(
+        cls, url: str, *, pool_size: int = 10, max_overflow: int = 10, replica_url: str | None = None
+    ) -> Database:
+        """At most ``pool_size + max_overflow`` PostgreSQL connections at once (to each of
+        the primary and the replica)."""
         engine = make_engine(url, pool_size=pool_size, max_overflow=max_overflow)
         writer = engine.execution_options(**{WRITE_OPTION: True})
+        replica = None
+        if replica_url:
+            replica = make_engine(replica_url, pool_size=pool_size, max_overflow=max_overflow)
+        read_sessions = async_sessionmaker(engine, expire_on_commit=False)
         return cls(
             engine=engine,
-            read_sessions=async_sessionmaker(engine, expire_on_commit=False),
+            read_sessions=read_sessions,
             write_sessions=async_sessionmaker(writer, expire_on_commit=False),
+            replica=replica,
+            report_sessions=async_sessionmaker(replica, expire_on_commit=False) if replica else read_sessions,
         )
 
     @property
@@ -99,6 +111,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica is not None:
+            await self.replica.dispose()
 
     async def analyze(self) -> None:
         """Refresh the planner's statistics (after a bulk load they describe empty tables)."""
@@ -127,5 +141,19 @@ async def provide_session(request: Request[Any, Any, Any], state: State) -> Asyn
     """A session for this request; safe methods read, the others write."""
     db: Database = state.db
     factory = db.read_sessions if request.method in SAFE_METHODS else db.write_sessions
+    async with factory() as session:
+        yield session
+
+
+async def provide_report_session(
+    request: Request[Any, Any, Any], state: State
+) -> AsyncIterator[AsyncSession]:
+    """The reports' session: their reads go to the replica (``OCOP_DATABASE_REPLICA_URL``)
+    when there is one; a request that could write still gets the primary."""
+    db: Database = state.db
+    if request.method not in SAFE_METHODS:
+        factory = db.write_sessions
+    else:
+        factory = db.report_sessions or db.read_sessions
     async with factory() as session:
         yield session

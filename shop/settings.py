@@ -55,7 +55,13 @@ class Settings:
     stripe_secret_key: str | None = None
     stripe_webhook_secret: str | None = None
     stripe_api_base: str = DEFAULT_STRIPE_API_BASE
+    # Several instances: Redis carries the catalog caches' drops between them (shop.cluster),
+    # on channels named after the prefix (instances of one shop share it, another shop on the
+    # same Redis takes its own).
     redis_url: str | None = None
+    redis_prefix: str = "ocop"
+    # A read replica of the database for the reports (everything that writes uses the primary).
+    database_replica_url: str | None = None
     var_dir: Path = VAR_DIR
     # Seconds a session cookie lives; tills stay logged in for a working day and more.
     session_ttl: int = 7 * 24 * 3600
@@ -129,6 +135,8 @@ class Settings:
             "stripe_webhook_secret": os.environ.get("OCOP_STRIPE_WEBHOOK_SECRET") or None,
             "stripe_api_base": os.environ.get("OCOP_STRIPE_API_BASE") or DEFAULT_STRIPE_API_BASE,
             "redis_url": os.environ.get("OCOP_REDIS_URL") or None,
+            "redis_prefix": os.environ.get("OCOP_REDIS_PREFIX") or "ocop",
+            "database_replica_url": os.environ.get("OCOP_DATABASE_REPLICA_URL") or None,
             "var_dir": var_dir,
             "trusted_proxies": trusted_proxies(os.environ.get("OCOP_TRUSTED_PROXIES", "")),
             "secure_cookies": base_url.startswith("https://"),

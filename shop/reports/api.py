@@ -7,10 +7,12 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from litestar import Controller, Request, Response, get
+from litestar.di import Provide
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
+from shop.db import provide_report_session
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list
 from shop.reports import registry, tables
 from shop.reports.tables import Table, TablePage
@@ -34,6 +36,7 @@ def answer(
 
 class ReportController(Controller):
     path = "/api/v1/reports"
+    dependencies = {"session": Provide(provide_report_session)}  # the replica, if any
     tags = ["reports"]
     guards = [requires_admin]
     security = [{"bearer": []}]

@@ -7,12 +7,14 @@ import dataclasses
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get
+from litestar.di import Provide
 from litestar.params import Parameter
 from litestar.response import Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
+from shop.db import provide_report_session
 from shop.i18n import gettext
 from shop.reports import chart, evaluation, figures, programme, registry, trade
 from shop.reports.tables import Table
@@ -45,6 +47,7 @@ def _uncovered(table: Table) -> Table:
 
 class ReportPages(Controller):
     path = "/reports"
+    dependencies = {"session": Provide(provide_report_session)}  # the replica, if any
     include_in_schema = False
     guards = [requires_admin]
 
