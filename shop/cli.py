@@ -8,6 +8,7 @@ and so does each worker's start, which imports this module again (uvicorn spawns
 from __future__ import annotations
 
 import asyncio
+import copy
 import os
 import sys
 import time
@@ -70,6 +71,22 @@ def main() -> None:
     set_language(pick_language(None, None, locale.split(".", 1)[0]))
 
 
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, and the shop's own messages (``shop.*``: the scheduler's runs,
+    Redis gone or back) at INFO beside them, in every worker."""
+    import uvicorn.config
+
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["formatters"]["shop"] = {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    config["handlers"]["shop"] = {
+        "formatter": "shop",
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+    }
+    config["loggers"]["shop"] = {"handlers": ["shop"], "level": "INFO", "propagate": False}
+    return config
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -92,6 +109,7 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="info",
+        log_config=_log_config(),
         access_log=False,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
@@ -331,7 +349,7 @@ def jobs_run() -> None:
         settings = _settings()
         db = Database.connect(settings.database_url)
         try:
-            return await jobs.run_due(db, settings)
+            return await jobs.run_exclusively(db, settings)
         finally:
             await db.dispose()
 

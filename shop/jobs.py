@@ -2,6 +2,13 @@
 
 Every job is idempotent: running twice, or in two processes at once, changes nothing the
 second time (expiries are conditional updates; emails are sent from an outbox).
+
+Several instances on one PostgreSQL: the scheduler runs in one of them only. The instance
+holding the session advisory lock ``LEADER_LOCK`` on a connection of its own is the leader
+and runs the jobs every interval; the others try for the lock each interval and take over
+within one interval of the leader's going (PostgreSQL frees the lock with its connection).
+Every run, the scheduler's and ``ocop jobs run``'s, also holds ``RUN_LOCK`` while it runs, so
+a cron job and the leader never run at the same moment. On SQLite (one instance) no lock.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shop.catalog import cache, certificates, expiry
 from shop.catalog.sellability import VIETNAM
@@ -58,8 +65,13 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         reevaluations = await reevaluation.open_due(session, today=today)
         card_orders = [o.id for o in expired if o.payment_method == PaymentMethod.card]
         sessions = await _stripe_sessions(session, card_orders)
-        # A certificate come into force or expired shows on this process's pages at once.
-        await cache.commit(session)
+        if started_certificates or expired_certificates:
+            # A certificate come into force or expired shows on the pages at once (here, and
+            # in the other instances when they share Redis); a run with no such change keeps
+            # the caches, however often the jobs run.
+            await cache.commit(session)
+        else:
+            await session.commit()
     closed = 0
     for session_id in sessions:  # so that no late payment arrives for stock gone back on sale
         try:
@@ -95,18 +107,96 @@ async def _stripe_sessions(session: AsyncSession, order_ids: list[int]) -> list[
     return [sid for sid in found if sid]
 
 
+# PostgreSQL advisory lock keys (64-bit; "OCOP" and a number), the same in every instance.
+LEADER_LOCK = 0x4F434F50_00000001
+RUN_LOCK = 0x4F434F50_00000002
+
+
+async def run_exclusively(db: Database, settings: Settings) -> dict[str, int]:
+    """``run_due``, never at the same moment as another process's run (PostgreSQL: waits
+    for ``RUN_LOCK``)."""
+    if db.dialect != "postgresql":
+        return await run_due(db, settings)
+    async with db.engine.connect() as conn:
+        await conn.execute(sa.select(sa.func.pg_advisory_lock(RUN_LOCK)))
+        await conn.commit()  # the lock is the session's: no transaction left open meanwhile
+        try:
+            return await run_due(db, settings)
+        finally:
+            await conn.execute(sa.select(sa.func.pg_advisory_unlock(RUN_LOCK)))
+            await conn.commit()
+
+
+class Leadership:
+    """Whether this process is the one that runs the scheduled jobs (PostgreSQL: it holds
+    ``LEADER_LOCK`` on a connection kept for it; elsewhere always)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.conn: AsyncConnection | None = None
+
+    async def held(self) -> bool:
+        if self.db.dialect != "postgresql":
+            return True
+        if self.conn is not None:
+            try:  # still connected, so still holding it
+                await self.conn.execute(sa.select(1))
+                await self.conn.commit()
+                return True
+            except Exception:
+                log.warning("lost the connection holding the scheduler's lock; trying again")
+                await self._drop()
+        conn = await self.db.engine.connect()
+        try:
+            got = bool(await conn.scalar(sa.select(sa.func.pg_try_advisory_lock(LEADER_LOCK))))
+            await conn.commit()
+        except BaseException:
+            await conn.close()
+            raise
+        if not got:
+            await conn.close()
+            return False
+        log.info("this instance runs the scheduled jobs")
+        self.conn = conn
+        return True
+
+    async def _drop(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            with suppress(Exception):
+                await conn.invalidate()  # the server session ends, and the lock with it
+            with suppress(Exception):
+                await conn.close()
+
+    async def release(self) -> None:
+        if self.conn is not None:
+            with suppress(Exception):
+                await self.conn.execute(sa.select(sa.func.pg_advisory_unlock(LEADER_LOCK)))
+                await self.conn.commit()
+            await self._drop()
+
+
+def _done(results: dict[str, int]) -> str:
+    return ", ".join(f"{what} {n}" for what, n in results.items() if n) or "nothing due"
+
+
 @asynccontextmanager
 async def scheduler(db: Database, settings: Settings) -> AsyncIterator[None]:
-    """Run the due work every ``settings.jobs_interval`` seconds while the app is up."""
+    """Run the due work every ``settings.jobs_interval`` seconds while the app is up (in one
+    instance only, the leader, when several share a PostgreSQL database)."""
     if settings.jobs_interval <= 0:
         yield
         return
+    leadership = Leadership(db)
 
     async def loop() -> None:
         while True:
             await asyncio.sleep(settings.jobs_interval)
             try:
-                await run_due(db, settings)
+                if not await leadership.held():
+                    continue
+                results = await run_exclusively(db, settings)
+                log.info("scheduled jobs ran: %s", _done(results))
             except Exception:  # one failed round must not stop the next
                 log.exception("scheduled jobs failed")
 
@@ -117,3 +207,4 @@ async def scheduler(db: Database, settings: Settings) -> AsyncIterator[None]:
         task.cancel()
         with suppress(asyncio.CancelledError):
             await task
+        await leadership.release()
