@@ -61,6 +61,7 @@ STOREFRONT_SOURCES = (
     "shop/orders/templates/orders/order.html",
     "shop/orders/templates/orders/_labels.html",
     "shop/orders/templates/orders/email_",
+    "shop/invoices/templates/invoices/email_",  # the buyer's e-invoice, in the order's language
     "shop/payments/",
     "shop/problems.py",
     "shop/errors.py",

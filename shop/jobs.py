@@ -27,6 +27,7 @@ from shop.catalog.sellability import VIETNAM
 from shop.db import Database
 from shop.db_types import utcnow
 from shop.evaluation import reevaluation
+from shop.invoices import emails as invoice_emails
 from shop.invoices import issuing as invoices
 from shop.invoices.models import SourceKind
 from shop.mail import outbox
@@ -89,6 +90,7 @@ async def run_due(db: Database, settings: Settings, *, now: dt.datetime | None =
         "re-evaluations opened": reevaluations,
         "refunds made": await refunds.send_pending(db, settings),
         "e-invoices issued": await invoices.issue_due(db, INVOICE_LOADERS, now=now),
+        "e-invoice PDFs attached": await invoice_emails.attach_pending(db),
         "emails sent": await outbox.deliver_pending(db, settings),
         "shopping feeds regenerated": int(await feeds.refresh(db, settings, now=now)),
     }

@@ -25,6 +25,7 @@ _DOMAINS = (
     "till",
     "storefront",
     "orders",
+    "invoices",
     "payments",
     "settlement",
     "trace",

@@ -54,6 +54,8 @@ class State:
     down: bool = False  # every call answers 503
     hang_seconds: float = 0.0  # createInvoice issues, then answers this late
     refuse_next: str | None = None  # the next createInvoice answers this errorCode
+    files_down: bool = False  # getInvoiceRepresentationFile answers 503 (the rest works)
+    file_calls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -131,6 +133,10 @@ class _Handler(BaseHTTPRequestHandler):
         elif name == "InvoiceAPI/InvoiceWS/searchInvoiceByTransactionUuid":
             self._search(self._params(raw))
         elif name == "InvoiceAPI/InvoiceUtilsWS/getInvoiceRepresentationFile":
+            self.state.file_calls += 1
+            if self.state.files_down:
+                self._send(503, {"code": 503, "message": "Service Unavailable"})
+                return
             self._file(json.loads(raw))
         elif name == "InvoiceAPI/InvoiceWS/cancelTransactionInvoice":
             self._cancel(self._params(raw))

@@ -22,17 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import Database
 from shop.db_types import utcnow
+from shop.invoices import emails
 from shop.invoices.drafts import Buyer, Draft, Issued, Line, Original, PaymentKind, Seller
 from shop.invoices.models import Invoice, InvoiceSeller, InvoiceStatus, SourceKind
 from shop.invoices.providers.base import (
     DuplicateTransaction,
     InvoiceProvider,
+    ProviderError,
     ProviderRefused,
     ProviderUnavailable,
 )
 from shop.invoices.providers.registry import provider_for
-from shop.invoices.providers.viettel import LOOKUP_URL
-from shop.mail import outbox
 
 log = logging.getLogger("shop.invoices")
 
@@ -52,6 +52,8 @@ class Source:
     cash_register: bool  # a till's invoice (the cash-register series)
     adjusts: tuple[SourceKind, int] | None = None  # the source whose invoice this one adjusts
     reason: str = ""
+    language: str = "vi"  # of the buyer's email: an online order's own, Vietnamese at the till
+    reference: str = ""  # what the buyer knows it by (an order's number), named in that email
 
 
 Loader = Callable[[AsyncSession, int], Awaitable[Source | None]]
@@ -125,7 +127,7 @@ class Run:
             if provider is not None:
                 await provider.close()
 
-    async def draft(self, invoice: Invoice, now: dt.datetime) -> tuple[Draft, InvoiceSeller]:
+    async def draft(self, invoice: Invoice, now: dt.datetime) -> tuple[Draft, InvoiceSeller, Source]:
         """The invoice to send. Its date is the moment it is issued, not the sale's: the provider
         numbers a series in date order, and a sale synced late must not go back in time."""
         async with self.db.read_sessions() as session:
@@ -152,7 +154,7 @@ class Run:
             original=original,
             reason=source.reason,
         )
-        return draft, seller
+        return draft, seller, source
 
     async def _original(self, session: AsyncSession, source: Source) -> Original | None:
         if source.adjusts is None:
@@ -172,9 +174,10 @@ class Run:
         """Try one invoice; whether it is now issued."""
         seller: InvoiceSeller | None = None
         try:
-            draft, seller = await self.draft(invoice, now)
+            draft, seller, source = await self.draft(invoice, now)
             provider = self.provider(seller)
             issued = await _issue_once(provider, draft, tried_before=invoice.attempts > 1)
+            pdf = await _pdf(provider, draft, issued) if invoice.buyer_email else None
         except Postpone as wait:
             await self._record(invoice, next_attempt_at=now + wait.delay, last_error=str(wait)[:500])
             return False
@@ -188,11 +191,19 @@ class Run:
         except ProviderRefused as refused:
             await self._record(invoice, status=InvoiceStatus.failed, last_error=str(refused)[:500])
             return False
-        await self._issued(invoice, seller, draft, issued)
+        await self._issued(invoice, seller, draft, issued, source, pdf)
         return True
 
-    async def _issued(self, invoice: Invoice, seller: InvoiceSeller, draft: Draft, issued: Issued) -> None:
-        """Record the provider's answer; a buyer who gave an email gets the lookup code by email."""
+    async def _issued(
+        self,
+        invoice: Invoice,
+        seller: InvoiceSeller,
+        draft: Draft,
+        issued: Issued,
+        source: Source,
+        pdf: bytes | None,
+    ) -> None:
+        """Record the provider's answer; a buyer who gave an email gets the invoice by email."""
         async with self.db.write_sessions() as session:
             await session.execute(
                 sa.update(Invoice)
@@ -210,14 +221,16 @@ class Run:
                     last_error=None,
                 )
             )
-            if invoice.buyer_email:
-                await outbox.queue(
-                    session,
-                    key=f"e-invoice:{invoice.id}",
-                    to=invoice.buyer_email,
-                    subject=f"Hóa đơn điện tử {issued.invoice_no} – {seller.name}",
-                    text=_buyer_email(seller, issued, self.env),
-                )
+            await emails.queue(
+                session,
+                invoice,
+                seller,
+                issued,
+                pdf=pdf,
+                language=source.language,
+                reference=source.reference,
+                env=self.env,
+            )
             await session.commit()
 
     async def _record(self, invoice: Invoice, **values: object) -> None:
@@ -230,15 +243,16 @@ class Run:
             await session.commit()
 
 
-def _buyer_email(seller: InvoiceSeller, issued: Issued, env: Mapping[str, str]) -> str:
-    """In Vietnamese, the invoice's language, with an English line for visitors."""
-    url = env.get("OCOP_SINVOICE_LOOKUP_URL") or LOOKUP_URL
-    code = issued.lookup_code or "—"
-    return (
-        f"{seller.name} (MST {seller.tax_code}) đã phát hành hóa đơn điện tử số {issued.invoice_no}.\n"
-        f"Mã tra cứu: {code}\nTra cứu và tải hóa đơn (PDF) tại: {url}\n\n"
-        f"Your e-invoice {issued.invoice_no}: look it up with the code {code} at {url}\n"
-    )
+async def _pdf(provider: InvoiceProvider, draft: Draft, issued: Issued) -> bytes | None:
+    """The invoice's PDF for the buyer's email, asked of the provider just after issuing; None
+    if it cannot give it now (the email then waits for it: :mod:`shop.invoices.emails`)."""
+    try:
+        return await provider.pdf(
+            draft.seller, Original(issued.invoice_no, draft.seller.template_code, issued.issued_at)
+        )
+    except ProviderError as failure:
+        log.warning("e-invoice %s: no PDF yet: %s", issued.invoice_no, failure)
+        return None
 
 
 async def _issue_once(provider: InvoiceProvider, draft: Draft, *, tried_before: bool) -> Issued:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
-from shop.invoices.drafts import Line, PaymentKind, item_code
+from shop.invoices.drafts import Buyer, Line, PaymentKind, item_code
 from shop.invoices.issuing import Source
 from shop.invoices.models import SourceKind
 from shop.orders.models import LineStatus, Order, OrderLine, PaymentMethod
@@ -22,6 +22,13 @@ PAYMENT = {
     PaymentMethod.bank_transfer: PaymentKind.transfer,
     PaymentMethod.cod: PaymentKind.cash,
 }
+
+
+def buyer_of(order: Order) -> Buyer | None:
+    """The buyer named on the order's invoices (and its adjustments), if they asked for one."""
+    if not order.invoice_name:
+        return None
+    return Buyer(order.invoice_name, order.invoice_tax_code, order.invoice_address, order.invoice_email)
 
 
 def _line(line: OrderLine, product: Product) -> Line:
@@ -54,7 +61,14 @@ async def order_source(session: AsyncSession, order_id: int) -> Source | None:
     ]
     if order.shipping_vnd and lines:
         lines.append(Line("SHIP", "Phí vận chuyển", "lần", 1, order.shipping_vnd, 0, order.shipping_vnd))
-    return Source(PAYMENT[order.payment_method], tuple(lines), None, cash_register=False)
+    return Source(
+        PAYMENT[order.payment_method],
+        tuple(lines),
+        None,
+        cash_register=False,
+        language=order.language,
+        reference=order.number,
+    )
 
 
 async def line_source(session: AsyncSession, line_id: int) -> Source | None:
@@ -76,4 +90,6 @@ async def line_source(session: AsyncSession, line_id: int) -> Source | None:
         cash_register=False,
         adjusts=(SourceKind.online_order, order.id),
         reason=line.reason or "Hủy dòng hàng",
+        language=order.language,
+        reference=order.number,
     )
