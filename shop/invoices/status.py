@@ -36,6 +36,13 @@ async def for_source(session: AsyncSession, kind: SourceKind, source_id: int) ->
     return (await for_sources(session, kind, [source_id])).get(source_id)
 
 
+async def for_order(session: AsyncSession, order_id: int) -> list[Invoice]:
+    """An online order's invoice and its adjustments, in the order they were queued."""
+    return list(
+        await session.scalars(sa.select(Invoice).where(Invoice.order_id == order_id).order_by(Invoice.id))
+    )
+
+
 async def counts(session: AsyncSession) -> dict[InvoiceStatus, int]:
     rows = await session.execute(sa.select(Invoice.status, sa.func.count()).group_by(Invoice.status))
     return {status: int(n) for status, n in rows}

@@ -60,6 +60,30 @@ class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
     method: Literal["card", "cod", "bank_transfer"]
 
 
+class InvoiceBuyerIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A buyer who needs a VAT invoice in their name; without it the order is invoiced to an
+    anonymous retail buyer. Once issued, the invoice's PDF and lookup code go to ``email``."""
+
+    name: Annotated[
+        str, msgspec.Meta(min_length=1, max_length=200, description="A company's or a person's name")
+    ]
+    tax_code: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                max_length=14,
+                description="10 digits, 10-3 for a branch, or a person's 12-digit identification number",
+                examples=["4700123456"],
+            ),
+        ]
+        | None
+    ) = None
+    address: Annotated[str, msgspec.Meta(max_length=300)] | None = None
+    email: (
+        Annotated[str, msgspec.Meta(max_length=254, description="The contact's email when left out")] | None
+    ) = None
+
+
 class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     cart_id: uuid.UUID
     idempotency_key: Annotated[str, msgspec.Meta(min_length=8, max_length=100)]
@@ -67,3 +91,4 @@ class CheckoutIn(msgspec.Struct, forbid_unknown_fields=True):
     delivery: DeliveryIn
     payment: PaymentIn
     language: Annotated[str, msgspec.Meta(max_length=10)] | None = None
+    buyer: InvoiceBuyerIn | None = None  # a VAT invoice in the buyer's name, when they ask

@@ -24,6 +24,7 @@ from shop.inventory.models import Location, LocationKind
 from shop.invoices import queue as invoices
 from shop.invoices.models import SourceKind
 from shop.orders import holds, lifecycle, notices, refunds
+from shop.orders.invoicing import buyer_of
 from shop.orders.models import (
     DeliveryMethod,
     Fulfilment,
@@ -405,6 +406,7 @@ async def _invoice_when_collected(session: AsyncSession, order: Order) -> None:
         key=order.token,
         total_vnd=int(collected or 0),
         order_id=order.id,
+        buyer=buyer_of(order),
     )
 
 

@@ -18,6 +18,7 @@ from shop.invoices import queue as invoices
 from shop.invoices.models import SourceKind
 from shop.orders import holds, notices
 from shop.orders.errors import SoldOut
+from shop.orders.invoicing import buyer_of
 from shop.orders.models import (
     Fulfilment,
     FulfilmentStatus,
@@ -121,7 +122,13 @@ async def mark_paid(
         return "status changed meanwhile"
     record(session, order.id, "paid", actor=actor, status=OrderStatus.paid, detail=f"{amount_vnd} VND")
     await invoices.enqueue(
-        session, SourceKind.online_order, order.id, key=order.token, total_vnd=amount_vnd, order_id=order.id
+        session,
+        SourceKind.online_order,
+        order.id,
+        key=order.token,
+        total_vnd=amount_vnd,
+        order_id=order.id,
+        buyer=buyer_of(order),
     )
     await notices.order_paid(session, order, base_url)
     await notices.new_fulfilments(session, order, base_url)

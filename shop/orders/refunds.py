@@ -19,6 +19,7 @@ from shop.db_types import utcnow
 from shop.invoices import queue as invoices
 from shop.invoices.models import SourceKind
 from shop.orders import lifecycle
+from shop.orders.invoicing import buyer_of
 from shop.orders.models import LineStatus, Order, OrderLine, OrderStatus, PaymentMethod
 from shop.payments import stripe_gateway
 from shop.payments.models import Payment, PaymentRefund, PaymentStatus, RefundStatus
@@ -37,6 +38,7 @@ async def for_lines(session: AsyncSession, order: Order, lines: Sequence[OrderLi
             key=f"{order.token}:{ln.id}",
             total_vnd=-ln.line_total_vnd,
             order_id=order.id,
+            buyer=buyer_of(order),  # an adjustment names the buyer its invoice named
         )
     owed = {f"line:{ln.id}": ln.line_total_vnd for ln in lines}
     left = await session.scalar(

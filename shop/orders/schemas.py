@@ -43,6 +43,29 @@ class EventOut(msgspec.Struct):
     at: dt.datetime
 
 
+class InvoiceBuyerOut(msgspec.Struct):
+    """Who the order's VAT invoice is made out to (they asked at checkout)."""
+
+    name: str
+    tax_code: str | None
+    address: str | None
+    email: str | None  # where the invoice's PDF and lookup code are sent
+
+
+class InvoiceOut(msgspec.Struct):
+    """One of the order's e-invoices: the invoice, or an adjustment of it (a line closed after payment)."""
+
+    # pending (queued, or waiting for the provider; also while the office corrects one the
+    # provider refused) | issued | cancelled
+    status: str
+    adjustment: bool
+    total_vnd: int  # negative for an adjustment down
+    number: str | None  # once issued
+    lookup_code: str | None  # the buyer's code on the provider's lookup page
+    lookup_url: str | None
+    issued_at: dt.datetime | None
+
+
 class OrderOut(msgspec.Struct):
     number: str
     token: str
@@ -63,6 +86,8 @@ class OrderOut(msgspec.Struct):
     tracking_url: str
     payment_url: str | None = None
     transfer: TransferOut | None = None
+    invoice_buyer: InvoiceBuyerOut | None = None  # None: invoiced to an anonymous retail buyer
+    invoices: list[InvoiceOut] = msgspec.field(default_factory=list)
 
 
 class TransferConfirmIn(msgspec.Struct, forbid_unknown_fields=True):

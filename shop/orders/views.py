@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import queries
 from shop.i18n import current_language
 from shop.inventory.models import Location
+from shop.invoices import status as invoice_status
+from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
 from shop.orders import schemas
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderLine
 from shop.orders.notices import tracking_url
@@ -87,6 +89,35 @@ async def order_out(
         tracking_url=tracking_url(order, settings.base_url),
         payment_url=instructions.redirect_url if instructions else None,
         transfer=_transfer(instructions),
+        invoice_buyer=_buyer(order),
+        invoices=[_invoice(i) for i in await invoice_status.for_order(session, order.id)],
+    )
+
+
+def _buyer(order: Order) -> schemas.InvoiceBuyerOut | None:
+    if not order.invoice_name:
+        return None
+    return schemas.InvoiceBuyerOut(
+        name=order.invoice_name,
+        tax_code=order.invoice_tax_code,
+        address=order.invoice_address,
+        email=order.invoice_email,
+    )
+
+
+def _invoice(invoice: Invoice) -> schemas.InvoiceOut:
+    issued = invoice.status in (InvoiceStatus.issued, InvoiceStatus.cancelled)
+    return schemas.InvoiceOut(
+        # A refusal is the office's to correct and retry: to the customer it is still coming.
+        status=InvoiceStatus.pending.value
+        if invoice.status == InvoiceStatus.failed
+        else invoice.status.value,
+        adjustment=invoice.source_kind == SourceKind.order_line,
+        total_vnd=invoice.total_vnd,
+        number=invoice.invoice_no if issued else None,
+        lookup_code=invoice.lookup_code if issued else None,
+        lookup_url=invoice_status.lookup_url() if issued else None,
+        issued_at=invoice.issued_at if issued else None,
     )
 
 

@@ -36,9 +36,28 @@ FIELDS = {
     "delivery.sales_point_code": "sales_point_code",
     "delivery.method": "delivery",
     "payment.method": "payment",
+    "buyer.name": "invoice_name",
+    "buyer.tax_code": "invoice_tax_code",
+    "buyer.address": "invoice_address",
+    "buyer.email": "invoice_email",
 }
 # The longest text each field takes (the API's limits; the form's maxlength says the same).
-LIMITS = {"contact.name": 200, "contact.email": 254, "contact.phone": 40, "delivery.address.street": 300}
+LIMITS = {
+    "contact.name": 200,
+    "contact.email": 254,
+    "contact.phone": 40,
+    "delivery.address.street": 300,
+    "buyer.name": 200,
+    "buyer.tax_code": 14,
+    "buyer.address": 300,
+    "buyer.email": 254,
+}
+# The "I need a VAT invoice" section: asked for when any of its fields is filled in.
+INVOICE_FIELDS = ("invoice_name", "invoice_tax_code", "invoice_address", "invoice_email")
+
+
+def wants_invoice(form: dict[str, str]) -> bool:
+    return any(form.get(name) for name in INVOICE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,10 @@ def typed_errors(form: dict[str, str], settings: Settings) -> list[dict[str, Any
     else:
         errors.append(field_error("delivery.method", N_("Choose how to receive your order.")))
     errors += checkout.payment_errors(form.get("payment") or "cod", settings)
+    if wants_invoice(form):
+        errors += checkout.buyer_errors(
+            form.get("invoice_name", ""), form.get("invoice_tax_code", ""), form.get("invoice_email", "")
+        )
     return errors
 
 
@@ -122,6 +145,13 @@ def checkout_in(cart_id: uuid.UUID, form: dict[str, str], language: str) -> Chec
         "delivery": delivery,
         "payment": {"method": form.get("payment") or "cod"},
     }
+    if wants_invoice(form):
+        body["buyer"] = {
+            "name": form.get("invoice_name", ""),
+            "tax_code": form.get("invoice_tax_code") or None,
+            "address": form.get("invoice_address") or None,
+            "email": form.get("invoice_email") or None,  # None: the contact's email
+        }
     return msgspec.convert(body, CheckoutIn)
 
 
