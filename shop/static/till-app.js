@@ -81,7 +81,8 @@ export const App = {
   // A new version starts between sales, never in the middle of one; what waits to sync is
   // in IndexedDB and is sent by the new version as by the old.
   applyUpdateIfIdle() {
-    const busy = this.cart.size || this.payments.length || !this.$("return-panel").hidden || !this.$("close-panel").hidden;
+    const busy =
+      this.cart.size || this.payments.length || this.buyerBusy() || !this.$("return-panel").hidden || !this.$("close-panel").hidden;
     if (this.update && !busy) this.update.postMessage({ type: "activate" });
   },
 };

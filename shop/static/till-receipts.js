@@ -14,12 +14,13 @@ export const Receipts = {
     print.addEventListener("click", () => this.printLocal(sale));
     box.replaceChildren(
       el("p", { textContent: `${this.text.provisional} (${short(sale.id)}) · ${money(sale.total)}` }),
-      change ? el("p", {}, el("strong", { textContent: `${this.text.change}: ${money(change)}` })) : null,
+      ...(sale.buyer ? [el("p", { className: "buyer", textContent: this.buyerLine(sale.buyer) })] : []),
+      ...(change ? [el("p", {}, el("strong", { textContent: `${this.text.change}: ${money(change)}` }))] : []),
       el("p", { className: "actions" }, print, this.paperChoice()),
     );
   },
 
-  showReceipt(sale) {
+  showReceipt(sale, buyer = null) {
     const box = this.$("last-sale");
     box.hidden = false;
     box.dataset.sale = sale.id;
@@ -29,7 +30,8 @@ export const Receipts = {
     const base = `/pos/${this.location}/sales/${sale.id}`;
     box.replaceChildren(
       el("p", {}, el("strong", { textContent: `${this.text.synced} ${sale.number} · ${money(sale.total)}` })),
-      change ? el("p", {}, el("strong", { textContent: `${this.text.change}: ${money(change)}` })) : null,
+      ...(buyer ? [el("p", { className: "buyer", textContent: this.buyerLine(buyer) })] : []),
+      ...(change ? [el("p", {}, el("strong", { textContent: `${this.text.change}: ${money(change)}` }))] : []),
       el(
         "p",
         { className: "actions" },
@@ -74,6 +76,7 @@ export const Receipts = {
       el("h2", { textContent: document.querySelector(".till-where").textContent }),
       el("p", {}, el("strong", { textContent: this.text.receiptProvisional })),
       el("p", { textContent: `${short(sale.id)} · ${WHEN.format(new Date(sale.soldAt))} · ${this.text.cashier}: ${sale.cashier}` }),
+      ...(sale.buyer ? [el("p", { textContent: this.buyerLine(sale.buyer) })] : []),
       el("table", {}, el("tbody", {}, ...rows)),
       el("p", { className: "total" }, `${this.text.total} `, el("strong", { textContent: money(sale.total) })),
       el("ul", { className: "payments" }, ...sale.payments.map((p) => el("li", { textContent: `${this.text[p.method]}: ${money(p.amount)}${p.tendered ? ` (${money(p.tendered)}, ${this.text.change} ${money(p.tendered - p.amount)})` : ""}` }))),

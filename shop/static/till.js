@@ -7,6 +7,7 @@
 // report is computed here too (till-report.js): provisional offline, reconciled once synced.
 
 import { App } from "./till-app.js";
+import { Buyer } from "./till-buyer.js";
 import { Closing } from "./till-close.js";
 import { Receipts } from "./till-receipts.js";
 import { report } from "./till-report.js";
@@ -106,6 +107,7 @@ class Till {
     this.method = null;
     this.arrived = new Set(); // references of transfers the bank confirmed for this sale
     this.showArrived(null);
+    this.resetBuyer();
   }
 
   async start() {
@@ -591,6 +593,8 @@ class Till {
   async complete() {
     const button = this.$("complete");
     if (button.disabled || !this.shift) return;
+    const buyer = this.readBuyer(); // false: a field is wrong, and says why; the sale waits
+    if (buyer === false) return;
     button.disabled = true;
     const cart = [...this.cart.values()];
     const body = {
@@ -603,6 +607,7 @@ class Till {
         ...(line.discount ? { discount: line.discount } : {}),
       })),
       payments: this.payments,
+      ...(buyer ? { buyer } : {}),
     };
     const local = {
       id: body.id,
@@ -621,6 +626,7 @@ class Till {
       payments: this.payments,
       total: this.total(),
       number: null,
+      buyer,
     };
     // Durable first: from here on, the sale survives a reload, a crash or an app update.
     await queue(
@@ -628,7 +634,7 @@ class Till {
       { id: body.id, kind: "sale", location: this.location, shift: this.shift.key, body, live: this.online, page: PAGE },
       [["sales", local]],
     );
-    this.held = { id: body.id, cart: this.cart };
+    this.held = { id: body.id, cart: this.cart, buyer };
     this.newSale();
     for (const line of cart) line.product.available -= line.quantity;
     await put(this.db, "catalog", { location: this.location, products: this.products, at: this.catalogAt });
@@ -647,7 +653,7 @@ class Till {
         this.$("search-message").textContent = this.text.loginAgain;
       },
       sent: async (item, answer) => {
-        if (item.kind === "sale" && this.$("last-sale").dataset.sale === item.id) this.showReceipt(answer);
+        if (item.kind === "sale" && this.$("last-sale").dataset.sale === item.id) this.showReceipt(answer, item.body.buyer);
         if (item.kind === "open" && this.shift?.key === item.shift) {
           this.shift = await one(this.db, "shifts", item.shift);
           await this.showShift();
@@ -664,6 +670,7 @@ class Till {
         // Refused live (stock, certificate, price): nothing was recorded; the cart comes back.
         await remove(this.db, "sales", item.id);
         this.cart = this.held.cart;
+        this.restoreBuyer(this.held.buyer);
         this.saleId = item.id;
         for (const line of this.cart.values()) line.product.available += line.quantity;
         this.$("last-sale").hidden = true;
@@ -766,6 +773,7 @@ class Till {
     this.bindCart();
     this.bindPayments();
     this.bindPanels();
+    this.bindBuyer();
     this.root.addEventListener("input", (event) => {
       if (event.target.matches("input[data-money]")) formatMoneyInput(event.target);
     });
@@ -849,7 +857,7 @@ class Till {
     } else if (event.key === "Escape") this.closePayForm();
     else if (event.key === "Enter" && !event.defaultPrevented) {
       const target = event.target;
-      if (target.tagName === "BUTTON" || target.tagName === "A" || target.closest(".cart, #pay-form")) return;
+      if (target.tagName === "BUTTON" || target.tagName === "A" || target.closest(".cart, #pay-form, #buyer-fields")) return;
       if (!this.$("complete").disabled) {
         event.preventDefault();
         this.complete();
@@ -859,7 +867,7 @@ class Till {
 }
 
 // The panels and the app's housekeeping, each in its own module, are methods of the till.
-Object.assign(Till.prototype, Receipts, Returns, Closing, App);
+Object.assign(Till.prototype, Receipts, Returns, Closing, App, Buyer);
 
 const root = document.getElementById("till");
 if (root) openDb().then((db) => new Till(root, db).start());

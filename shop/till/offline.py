@@ -34,6 +34,7 @@ SHELL = (
     "till-returns.js",
     "till-close.js",
     "till-app.js",
+    "till-buyer.js",
     "till-icon-192.png",
     "till-icon-512.png",
 )

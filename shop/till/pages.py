@@ -30,7 +30,27 @@ from shop.params import Id
 from shop.settings import Settings
 from shop.till import offline, returns, sales, shifts, vietqr, views
 from shop.till.models import Sale, ShiftStatus
-from shop.till.schemas import CountedIn, ReturnIn, ReturnLineIn, ShiftCloseIn, ShiftIn
+from shop.till.schemas import (
+    BUYER_ADDRESS_MAX,
+    BUYER_EMAIL,
+    BUYER_EMAIL_MAX,
+    BUYER_NAME_MAX,
+    BUYER_TAX_CODE,
+    CountedIn,
+    ReturnIn,
+    ReturnLineIn,
+    ShiftCloseIn,
+    ShiftIn,
+)
+
+# The buyer's form on the till checks what the API checks (BuyerIn): the same patterns and lengths.
+BUYER_RULES = {
+    "tax_code": BUYER_TAX_CODE,
+    "email": BUYER_EMAIL,
+    "name_max": BUYER_NAME_MAX,
+    "address_max": BUYER_ADDRESS_MAX,
+    "email_max": BUYER_EMAIL_MAX,
+}
 
 
 async def _till_location(request: Request[Any, Any, Any], session: AsyncSession, code: str) -> Location:
@@ -135,6 +155,7 @@ class TillPages(Controller):
             base_url=settings.base_url,
             cashier=user.username,
             version=offline.version(),
+            buyer=BUYER_RULES,
         )
 
     @post("/{code:str}/shifts/open")
@@ -156,6 +177,7 @@ class TillPages(Controller):
                 static_qr=None,
                 cashier=user.username,
                 version=offline.version(),
+                buyer=BUYER_RULES,
             )
         await shifts.open_shift(session, user, location, ShiftIn(opening_float=amount))
         await session.commit()

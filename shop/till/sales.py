@@ -174,10 +174,17 @@ async def record(
 
 
 def _buyer(data: SaleIn) -> Buyer | None:
+    """The buyer as the invoice keeps it: spaces around trimmed, a field left blank is none."""
     if data.buyer is None:
         return None
     b = data.buyer
-    return Buyer(name=b.name, tax_code=b.tax_code, address=b.address, email=b.email)
+
+    def clean(text: str | None) -> str | None:
+        return (text or "").strip() or None
+
+    return Buyer(
+        name=clean(b.name), tax_code=clean(b.tax_code), address=clean(b.address), email=clean(b.email)
+    )
 
 
 async def _insert(session: AsyncSession, sale: Sale) -> int | None:

@@ -37,13 +37,22 @@ class PaymentIn(msgspec.Struct, forbid_unknown_fields=True):
     reference: Reference | None = None  # card slip or bank transfer reference
 
 
+# What a buyer may give for a named e-invoice. The till's form checks the same patterns and
+# lengths (the page is given these), so a sale queued offline is never refused for them.
+# A tax code is an organisation's 10 digits, a branch's 10-3, or, since 1 July 2025
+# (Circular 86/2024/TT-BTC), a person's 12-digit personal identification number.
+BUYER_TAX_CODE = r"^(?:[0-9]{10}(?:-[0-9]{3})?|[0-9]{12})$"
+BUYER_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+BUYER_NAME_MAX, BUYER_ADDRESS_MAX, BUYER_EMAIL_MAX = 200, 300, 254
+
+
 class BuyerIn(msgspec.Struct, forbid_unknown_fields=True):
     """A buyer who asks for an e-invoice in their name (else it is an anonymous retail sale)."""
 
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    tax_code: Annotated[str, msgspec.Meta(pattern=r"^[0-9]{10}(-[0-9]{3})?$")] | None = None
-    address: Annotated[str, msgspec.Meta(max_length=300)] | None = None
-    email: Annotated[str, msgspec.Meta(max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] | None = None
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=BUYER_NAME_MAX, pattern=r"\S")]
+    tax_code: Annotated[str, msgspec.Meta(pattern=BUYER_TAX_CODE)] | None = None
+    address: Annotated[str, msgspec.Meta(max_length=BUYER_ADDRESS_MAX)] | None = None
+    email: Annotated[str, msgspec.Meta(max_length=BUYER_EMAIL_MAX, pattern=BUYER_EMAIL)] | None = None
 
 
 class SaleIn(msgspec.Struct, forbid_unknown_fields=True):
