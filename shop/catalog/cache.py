@@ -43,6 +43,7 @@ class _Expiring(Generic[V]):
     def __init__(self) -> None:
         self._entries: dict[Hashable, tuple[float, V]] = {}
         self._pending: dict[tuple[Hashable, tuple[int, int]], asyncio.Future[V]] = {}
+        self._stock_keys: set[Hashable] = set()  # the entries read with a sales point filter
 
     def get(self, key: Hashable) -> V | None:
         entry = self._entries.get(key)
@@ -52,11 +53,14 @@ class _Expiring(Generic[V]):
 
     def put(self, key: Hashable, value: V) -> None:
         if len(self._entries) >= _MAX_ENTRIES:
-            self._entries.clear()
+            self.clear()
         self._entries[key] = (time.monotonic(), value)
+        if _reads_stock(key):
+            self._stock_keys.add(key)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._stock_keys.clear()
 
     async def get_or_compute(self, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
         """The cached value, else computed once however many requests ask at the same moment."""
@@ -74,9 +78,11 @@ class _Expiring(Generic[V]):
         return value
 
     def drop_stock_dependent(self) -> None:
-        """Forget the entries read with a sales point filter (they list what is in stock there)."""
-        for key in [k for k in self._entries if _reads_stock(k)]:
+        """Forget the entries read with a sales point filter (they list what is in stock
+        there); the others stay, so a till selling all day costs the rest of the cache nothing."""
+        for key in self._stock_keys:
             self._entries.pop(key, None)
+        self._stock_keys.clear()
 
 
 totals: _Expiring[int] = _Expiring()
