@@ -6,9 +6,9 @@ knows nothing of providers (it sits below every domain), a failed SMTP send is r
 the same bytes without asking the provider again, and a send after a request never waits on
 a provider's timeout. The PDF is fetched right after the invoice is issued, by the run that
 issued it; when the provider cannot give it then, the email is queued waiting for its file
-and each jobs run asks again (:func:`attach_pending`). A provider that refuses (the invoice
-cancelled meanwhile), or two days without an answer, sends the email without the file: its
-lookup code and page still give the buyer the invoice.
+and each jobs run asks again (:func:`attach_pending`). An invoice cancelled meanwhile, a
+provider still refusing an hour after issuing, or two days without an answer send the email
+without the file: its lookup code and page still give the buyer the invoice.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from shop.db import Database
 from shop.db_types import utcnow
 from shop.invoices import documents
 from shop.invoices.drafts import Issued
-from shop.invoices.models import Invoice, InvoiceSeller
+from shop.invoices.models import Invoice, InvoiceSeller, InvoiceStatus
 from shop.invoices.providers.base import ProviderError, ProviderUnavailable
 from shop.invoices.status import lookup_url
 from shop.mail import outbox, render
@@ -32,7 +32,9 @@ log = logging.getLogger("shop.invoices")
 
 PDF = "application/pdf"
 SOURCE = "e-invoice:"  # an attachment's source: the invoice whose PDF it is
-GIVE_UP_AFTER = dt.timedelta(days=2)
+GIVE_UP_AFTER = dt.timedelta(days=2)  # a provider that does not answer
+# A provider that says no: right after issuing it may not have the PDF signed yet.
+REFUSED_GIVE_UP_AFTER = dt.timedelta(hours=1)
 
 
 def key(invoice_id: int) -> str:
@@ -82,18 +84,21 @@ async def attach_pending(db: Database, env: Mapping[str, str] | None = None, *, 
     for attachment_id, source in waiting:
         async with db.write_sessions() as session:
             invoice = await session.get(Invoice, int(source.removeprefix(SOURCE)))
+            if invoice is None or invoice.status != InvoiceStatus.issued or invoice.issued_at is None:
+                await outbox.attachment_failed(session, attachment_id, "not issued", give_up=True)
+                await session.commit()
+                continue
+            age = utcnow() - invoice.issued_at
             try:
-                if invoice is None:
-                    raise ProviderError(f"no invoice {source}")
                 content = await documents.pdf(session, invoice, env)
             except ProviderUnavailable as down:
-                old = invoice is None or (invoice.issued_at or utcnow()) < utcnow() - GIVE_UP_AFTER
-                await outbox.attachment_failed(session, attachment_id, str(down), give_up=old)
+                await outbox.attachment_failed(session, attachment_id, str(down), give_up=age > GIVE_UP_AFTER)
                 await session.commit()
                 log.warning("e-invoice PDF %s: provider unavailable: %s", source, down)
                 break
             except ProviderError as refused:
-                await outbox.attachment_failed(session, attachment_id, str(refused), give_up=True)
+                give_up = age > REFUSED_GIVE_UP_AFTER
+                await outbox.attachment_failed(session, attachment_id, str(refused), give_up=give_up)
             else:
                 await outbox.fill_attachment(session, attachment_id, content)
                 attached += 1

@@ -3,6 +3,7 @@ lookup code and page, the PDF attached; once per invoice, sent over SMTP (a loca
 
 from __future__ import annotations
 
+import datetime as dt
 import email.message
 
 import sqlalchemy as sa
@@ -98,3 +99,26 @@ async def test_a_sale_without_a_buyer_email_sends_nothing(
     assert await run(till, sinvoice) == 1
     assert sinvoice.state.file_calls == 0  # no PDF fetched for nobody
     assert await outbox.deliver_pending(db_of(till), smtp.settings(settings)) == 0
+
+
+async def test_after_two_days_without_the_pdf_the_email_goes_with_the_lookup_code_alone(
+    till,
+    session,
+    sinvoice,
+    settings,
+    smtp,  # noqa: F811 - the fixture
+):
+    await add_seller(session, sinvoice)
+    await till.sell(sale([line(till.world.honey.id)], [cash(PRICE)], buyer=BUYER))
+    sinvoice.state.files_down = True
+    assert await run(till, sinvoice) == 1
+    db = db_of(till)
+    async with db.write_sessions() as write:  # issued two days ago, the provider down since
+        two_days_ago = dt.datetime.now(dt.UTC) - emails.GIVE_UP_AFTER - dt.timedelta(minutes=1)
+        await write.execute(sa.update(Invoice).values(issued_at=two_days_ago))
+        await write.commit()
+    assert await emails.attach_pending(db, sinvoice.env(timeout=0.5)) == 0
+    assert await outbox.deliver_pending(db, smtp.settings(settings)) == 1
+    [issued] = await invoices(till)
+    [sent] = smtp.received
+    assert not list(sent.iter_attachments()) and issued.lookup_code in sent.get_body(("plain",)).get_content()
