@@ -17,7 +17,7 @@ oscar's for each measurement:
   delivery for ours; oscar's default flow, which takes no payment), following every redirect
   to the page the buyer lands on; orders/s and the whole order's p50 and p99.
 
-Then once, the oversell check: ``--buyers`` buyers race for one product with little stock
+Then once, the oversell check: ``--race-buyers`` buyers (16) race for one product with little stock
 (ours: the sellable product with the fewest free units, at least 5; oscar: the same product
 given the same units), each buying one unit until refused three times; orders placed must not
 exceed the units, and the stock left is read from each database.
@@ -293,7 +293,7 @@ def wrk_random(base: str, paths: list[str], seconds: int, connections: int) -> d
                 f"-c{connections}",
                 f"-d{seconds}s",
                 "--timeout",
-                "10s",
+                "30s",
                 "--latency",
                 "-s",
                 str(script),
@@ -534,12 +534,12 @@ def oversell(args: argparse.Namespace, cat: Catalog, ours: Server, oscar: Server
         )[0][0]
     )
     product = [(pid, slug, pk)]
-    out: dict[str, Any] = {"product": slug, "units": units, "buyers": args.buyers}
+    out: dict[str, Any] = {"product": slug, "units": units, "buyers": args.race_buyers}
     for name, server, order in (
         ("ours", ours, ours_order(cat.province, cat.commune)),
         ("oscar", oscar, oscar_order),
     ):
-        done = asyncio.run(_buyers(server.base, order, product, args.buyers, 120, give_up_after=3))
+        done = asyncio.run(_buyers(server.base, order, product, args.race_buyers, 120, give_up_after=3))
         if name == "ours":
             free, lowest = _ours_free(args.database, pid)
             sold = free_before - free
@@ -695,7 +695,8 @@ def _brief(figures: dict[str, Any]) -> str:
         )
         return text + extra + (f"  {figures['failures'][0]}" if figures["failures"] else "")
     text = f"{figures['rps']:7.1f} req/s     p50 {figures['p50']:7.1f}  p99 {figures['p99']:7.1f} ms"
-    return text + (f"  non-2xx {figures['errors']:.0f}" if figures["errors"] else "")
+    text += f"  non-2xx {figures['errors']:.0f}" if figures["errors"] else ""
+    return text + (f"  timeouts {figures['timeouts']:.0f}" if figures["timeouts"] else "")
 
 
 def medians(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, dict[str, float]]]:
@@ -783,6 +784,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--buyers", type=int, default=8)
+    parser.add_argument("--race-buyers", type=int, default=16, help="buyers racing for the scarce product")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--oscar-worker-class", choices=("gthread", "sync"), default="gthread")
     parser.add_argument("--oscar-threads", type=int, default=4)
