@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
@@ -247,21 +248,17 @@ async def _filtered(
     return stmt
 
 
+def _place_ids(p: Product) -> set[int]:
+    """The places a product's origin names."""
+    ids = [p.origin_province_id, p.origin_commune_id, p.legacy_province_id, p.legacy_district_id]
+    ids.append(p.origin_place_id)
+    return {pid for pid in ids if pid is not None}
+
+
 async def _related(session: AsyncSession, products: Sequence[Product], language: str) -> _Related:
     producer_ids = {p.producer_id for p in products}
     group_ids = {p.group_id for p in products}
-    place_ids = {
-        pid
-        for p in products
-        for pid in (
-            p.origin_province_id,
-            p.origin_commune_id,
-            p.legacy_province_id,
-            p.legacy_district_id,
-            p.origin_place_id,
-        )
-        if pid is not None
-    }
+    place_ids = {pid for p in products for pid in _place_ids(p)}
     producers = await by_id(session, Producer, producer_ids)
     groups = await by_id(session, ProductGroup, group_ids)
     places = await cache.place_names(session, place_ids)
@@ -417,6 +414,54 @@ async def find_product(session: AsyncSession, key: int | str) -> Product:
     return product
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """A product with what its page shows, read in one statement."""
+
+    product: Product
+    producer: Producer
+    group: ProductGroup
+    certificates: list[Certificate]  # newest decision first
+    name: tuple[str, str] | None  # (text, language) when translated for the visitor
+    description: str | None  # in the visitor's language, else the fallbacks'
+
+
+async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded:
+    """The product (by id, or by slug for pages) with its producer, group, certificates and
+    the translations the visitor may read: joins on unique keys but the certificates, one row
+    per certificate (a handful), instead of a statement each."""
+    column = Product.id if isinstance(key, int) else Product.slug
+    translations = [aliased(ProductTranslation) for _ in text_languages(language)]
+    stmt = (
+        sa.select(Product, Producer, ProductGroup, Certificate)
+        .join(Producer, Producer.id == Product.producer_id)
+        .join(ProductGroup, ProductGroup.id == Product.group_id)
+        .outerjoin(Certificate, Certificate.product_id == Product.id)
+        .where(column == key)
+        .order_by(Certificate.decision_date.desc(), Certificate.created_at.desc())
+    )
+    for lang, t in zip(text_languages(language), translations, strict=True):
+        stmt = stmt.add_columns(t.name, t.description).outerjoin(
+            t, sa.and_(t.product_id == Product.id, t.language == lang)
+        )
+    rows = (await session.execute(stmt)).all()
+    if not rows:
+        raise NotFound(N_("No product {key}."), key=key)
+    product, producer, group = rows[0][0], rows[0][1], rows[0][2]
+    texts = rows[0][4:]
+    names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
+    descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
+    described = _best(descriptions, language).get(product.id)
+    return _Loaded(
+        product,
+        producer,
+        group,
+        [row[3] for row in rows if row[3] is not None],
+        _best(names, language).get(product.id),
+        described[0] if described else product.description,
+    )
+
+
 async def product_detail(
     session: AsyncSession,
     key: int | str,
@@ -427,14 +472,23 @@ async def product_detail(
     stock: Stock | None = None,
 ) -> schemas.ProductDetail:
     """A product with its certificate; where it can be bought when ``stock`` is given."""
-    product = await find_product(session, key)
-    certificates = list(
-        await session.scalars(
-            sa.select(Certificate)
-            .where(Certificate.product_id == product.id)
-            .order_by(Certificate.decision_date.desc(), Certificate.created_at.desc())
-        )
+    detail, _producer = await product_detail_with_producer(
+        session, key, on=on, language=language, with_history=with_history
     )
+    if stock is not None:
+        availability = await stock.where_available(session, detail.id, on=on)
+        detail = msgspec.structs.replace(detail, availability=availability)
+    return detail
+
+
+async def product_detail_with_producer(
+    session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
+) -> tuple[schemas.ProductDetail, Producer]:
+    """A product with its certificate (no availability), and its producer: a product page
+    costs three statements here (the product with its producer, group, certificates and
+    translations; its quality certifications; its photos), and the place names the first time."""
+    loaded = await _load(session, key, language)
+    product, certificates = loaded.product, loaded.certificates
     current = next((c for c in certificates if c.status == CertificateStatus.active), None)
     latest = current or (certificates[0] if certificates else None)
     quality = await session.scalars(
@@ -442,24 +496,20 @@ async def product_detail(
         .where(QualityCertification.product_id == product.id)
         .order_by(QualityCertification.kind)
     )
-    related = await _related(session, [product], language)
-    description = product.description
-    if languages := text_languages(language):
-        rows = await session.execute(
-            sa.select(
-                ProductTranslation.product_id, ProductTranslation.language, ProductTranslation.description
-            ).where(ProductTranslation.product_id == product.id, ProductTranslation.language.in_(languages))
-        )
-        found = _best(rows.all(), language).get(product.id)
-        description = found[0] if found else description
+    related = _Related(
+        {loaded.producer.id: loaded.producer},
+        {loaded.group.id: loaded.group},
+        await cache.place_names(session, _place_ids(product)),
+        {product.id: loaded.name} if loaded.name else {},
+    )
     images = [
         photo_out(p.id, p.picture, p.alt, language) for p in await photos.product_photos(session, product.id)
     ]
     base = summary(product, related, on, language, images[0] if images else None)
-    return schemas.ProductDetail(
+    detail = schemas.ProductDetail(
         **{f: getattr(base, f) for f in base.__struct_fields__},
         images=images,
-        description=description,
+        description=loaded.description,
         gtin=product.gtin,
         shelf_life_days=product.shelf_life_days,
         certificate=certificate_out(latest) if latest else None,
@@ -473,9 +523,10 @@ async def product_detail(
             )
             for q in quality
         ],
-        availability=await stock.where_available(session, product.id, on=on) if stock else [],
+        availability=[],
         certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
     )
+    return detail, loaded.producer
 
 
 async def list_groups(session: AsyncSession) -> list[schemas.GroupOut]:

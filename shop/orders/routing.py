@@ -93,6 +93,52 @@ async def held_at_pickup_points(
     return out
 
 
+@dataclass(frozen=True)
+class Offer:
+    """What a product's page promises: where it can be bought today, and how many units one
+    order line can have."""
+
+    points: list[tuple[str, str, str, int]]  # (code, name, kind, available) of open sales points and fairs
+    online: int
+
+
+async def offer(session: AsyncSession, product_id: int, producer_id: int, *, on: dt.date) -> Offer:
+    """:func:`available` of one product and inventory's ``where_available`` in one statement:
+    per location, its units not reserved over every batch (what a sales point shows) and over
+    the unexpired ones (what checkout routes from its producer's warehouses)."""
+    free = StockLevel.on_hand - StockLevel.reserved
+    fresh = sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on)
+    public = sa.and_(
+        Location.kind.in_(PUBLIC_KINDS),
+        sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
+        sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+    )
+    warehouse = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == producer_id)
+    stmt = (
+        sa.select(
+            Location.code,
+            Location.name,
+            Location.kind,
+            public,
+            sa.func.sum(free),
+            sa.func.sum(sa.case((fresh, free), else_=0)),
+        )
+        .join(StockLevel, StockLevel.location_id == Location.id)
+        .join(Batch, Batch.id == StockLevel.batch_id)
+        .where(StockLevel.product_id == product_id, Location.is_active.is_(True), sa.or_(public, warehouse))
+        .group_by(Location.id, Location.code, Location.name, Location.kind)
+        .order_by(Location.name)
+    )
+    points, online = [], 0
+    for code, name, kind, is_public, units, fresh_units in await session.execute(stmt):
+        if is_public:
+            if units > 0:
+                points.append((code, name, kind.value, int(units)))
+        else:
+            online = max(online, int(fresh_units))
+    return Offer(points, online)
+
+
 def best_available(found: Sequence[Source]) -> int:
     """What one line of this product can have: the most any single source holds."""
     return max((s.available for s in found), default=0)

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import msgspec
 import sqlalchemy as sa
 from jinja2 import Template as JinjaTemplate
 from litestar import Controller, Request, get
@@ -22,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache, photos, producer_queries, queries, schemas
 from shop.catalog.api import Code, Sort, Stars, Text, _key
-from shop.catalog.models import Producer
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
 from shop.geo import services as geo
@@ -33,7 +33,7 @@ from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
 from shop.paging import PageNumber
 from shop.storefront import heads
-from shop.storefront.currency import approximator, rates
+from shop.storefront.currency import approximator, rates, shared_rates
 from shop.storefront.seo import Head
 
 PAGE_SIZE = 24
@@ -179,10 +179,20 @@ class _Product:
 
 
 async def _product_data(session: AsyncSession, slug: str, on: dt.date, language: str) -> _Product:
-    detail = await queries.product_detail(session, slug, on=on, language=language, stock=availability)
-    online = (await routing.available(session, [detail.id], on=on))[detail.id] if detail.sellable else 0
-    story = await session.scalar(sa.select(Producer.story).where(Producer.code == detail.producer.code))
-    return _Product(detail, online, story, await rates(session))
+    """Four statements (the product with its producer, group, certificates and texts; its
+    quality certifications; its photos; its stock everywhere it is sold), and on a cold
+    cache the place names and the exchange rates."""
+    detail, producer = await queries.product_detail_with_producer(session, slug, on=on, language=language)
+    offer = await routing.offer(session, detail.id, producer.id, on=on)
+    detail = msgspec.structs.replace(
+        detail,
+        availability=[
+            schemas.AvailabilityOut(sales_point=code, name=name, kind=kind, available=n)
+            for code, name, kind, n in offer.points
+        ],
+    )
+    online = offer.online if detail.sellable else 0
+    return _Product(detail, online, producer.story, await shared_rates(session))
 
 
 class CatalogPages(Controller):

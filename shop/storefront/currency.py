@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import cache
 from shop.i18n import VISITOR_CURRENCY, format_money
 from shop.storefront.models import CurrencyRate
 
@@ -18,6 +19,14 @@ _WHOLE = {"KRW", "JPY"}
 async def rates(session: AsyncSession) -> dict[str, Decimal]:
     stmt = sa.select(CurrencyRate.currency, CurrencyRate.vnd_per_unit)
     return {row.currency: row.vnd_per_unit for row in await session.execute(stmt)}
+
+
+async def shared_rates(session: AsyncSession) -> dict[str, Decimal]:
+    """The rates, read once for all the pages drawn within the catalog cache's seconds (an
+    office's change shows as late as the product pages' own cached reads)."""
+    found = await cache.pages.get_or_compute(("rates", cache.database_key(session)), lambda: rates(session))
+    assert isinstance(found, dict)
+    return found
 
 
 def convert(amount_vnd: int, rate: Decimal, currency: str) -> Decimal:

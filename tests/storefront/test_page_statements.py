@@ -1,0 +1,108 @@
+"""How many SQL statements the uncached storefront pages cost (issue 20): a product page on a
+cold cache, whatever the language, and placing an order through the pages. Each guards
+against a query creeping back in (an N+1, a second connection's set-up)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from shop.catalog import cache
+from tests.storefront.conftest import Shop
+
+
+@contextmanager
+def statements(shop: Shop) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def listener(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        seen.append(statement)
+
+    engine = shop.client.app.state.db.engine.sync_engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+
+
+def _sql(seen: list[str]) -> list[str]:
+    """The statements that reach the database for data (not BEGIN / COMMIT / ROLLBACK)."""
+    return [s for s in seen if s.split(None, 1)[0].upper() not in {"BEGIN", "COMMIT", "ROLLBACK"}]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en", "fr"])
+async def test_a_product_page_on_a_cold_cache_costs_six_statements(shop: Shop, lang: str):
+    """The product with its producer, group, certificates and texts; its quality
+    certifications; its photos; its stock everywhere; the place names; the exchange rates
+    (was 11 in Vietnamese, 13 in other languages)."""
+    cache.catalog_changed()  # nothing read before
+    cache.forget_place_names()
+    with statements(shop) as seen:
+        page = await shop.client.get(f"/products/{shop.world.noodles.slug}", params={"lang": lang})
+    assert page.status_code == 200
+    assert len(_sql(seen)) <= 6, _sql(seen)
+    # A second product: the place names and the rates are known by now.
+    cache.catalog_changed()
+    with statements(shop) as seen:
+        page = await shop.client.get(f"/products/{shop.world.honey.slug}", params={"lang": lang})
+    assert page.status_code == 200
+    assert len(_sql(seen)) <= 5, _sql(seen)
+
+
+async def test_the_page_offer_is_what_the_cart_and_the_api_promise(shop: Shop, database):
+    """One statement gives both what the storefront shows (where it is sold, how many one
+    order can have) and they agree with inventory's and checkout's own answers."""
+    from shop.catalog.sellability import today
+    from shop.inventory import availability
+    from shop.orders import routing
+
+    w = shop.world
+    async with database.read_sessions() as session:
+        for product in (w.noodles, w.honey, w.tea):
+            offer = await routing.offer(session, product.id, product.producer_id, on=today())
+            online = (await routing.available(session, [product.id], on=today()))[product.id]
+            points = await availability.where_available(session, product.id, on=today())
+            assert offer.online == online
+            assert offer.points == [(p.sales_point, p.name, p.kind, p.available) for p in points]
+    assert offer.online == 10  # tea, at Đồng Văn's warehouse
+
+
+async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Shop):
+    """The checkout form and its POST (the order placed, its stock reserved, its emails
+    queued), counted so that a query per line or a second connection shows."""
+    import re
+
+    client = shop.client
+    product = await client.get(f"/products/{shop.world.honey.slug}")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', product.text)
+    assert token
+    added = await client.post(
+        "/cart/lines", data={"_csrf_token": token[1], "product_id": shop.world.honey.id, "quantity": 1}
+    )
+    assert added.status_code == 303
+    with statements(shop) as form_seen:
+        form = await client.get("/checkout")
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+    assert form.status_code == 200 and key and token
+    fields = {
+        "_csrf_token": token[1],
+        "idempotency_key": key[1],
+        "name": "Jane Tourist",
+        "email": "jane@example.com",
+        "phone": "0912345678",
+        "delivery": "ship",
+        "province_code": shop.province,
+        "commune_code": shop.commune,
+        "street": "1 Trần Hưng Đạo",
+        "payment": "cod",
+    }
+    with statements(shop) as post_seen:
+        placed = await client.post("/checkout", data=fields)
+    assert placed.status_code == 303 and "placed=1" in placed.headers["location"], placed.text
+    assert len(_sql(form_seen)) <= 10, _sql(form_seen)
+    assert len(_sql(post_seen)) <= 25, _sql(post_seen)
