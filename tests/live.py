@@ -92,3 +92,23 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes], log_path: Path) -
             pass
         time.sleep(0.3)
     raise RuntimeError("ocop serve did not answer /health within 60 s")
+
+
+async def deliver_mail(server: LiveServer) -> None:
+    """What the server's scheduler would send at its next round: without an SMTP host the
+    outbox is delivered to ``var/mail`` by the jobs, not after each answer (issue 20)."""
+    from shop.db import Database
+    from shop.mail import outbox
+    from shop.settings import Settings
+
+    settings = Settings(
+        database_url=server.database_url,
+        secret_key="live-test-secret",
+        base_url=server.base_url,
+        var_dir=server.mail_dir.parent,
+    )
+    db = Database.connect(server.database_url)
+    try:
+        await outbox.deliver_pending(db, settings)
+    finally:
+        await db.dispose()

@@ -28,17 +28,21 @@ from shop.settings import Settings
 def after_commit(request: Request[Any, Any, Any]) -> BackgroundTasks:
     """Refunds to Stripe, then the outbox: both after the answer, both retried by the jobs."""
     db, settings = request.app.state.db, request.app.state.settings
-    return BackgroundTasks(
-        [
-            BackgroundTask(refunds.send_pending, db, settings),
-            BackgroundTask(outbox.deliver_pending, db, settings),
-        ]
-    )
+    tasks = [BackgroundTask(refunds.send_pending, db, settings)]
+    if (mail := send_mail(request)) is not None:
+        tasks.append(mail)
+    return BackgroundTasks(tasks)
 
 
-def send_mail(request: Request[Any, Any, Any]) -> BackgroundTask:
-    """Deliver the outbox once the answer is sent (the emails were queued in the transaction)."""
-    return BackgroundTask(outbox.deliver_pending, request.app.state.db, request.app.state.settings)
+def send_mail(request: Request[Any, Any, Any]) -> BackgroundTask | None:
+    """Deliver the outbox once the answer is sent (the emails were queued in the transaction),
+    when there is an SMTP server to send to. Without one the emails go to ``var/mail`` with the
+    scheduler's or ``ocop jobs run``'s next round: two write transactions after every order
+    only to write a file are not worth a worker's time (issue 20)."""
+    settings: Settings = request.app.state.settings
+    if not settings.smtp_host:
+        return None
+    return BackgroundTask(outbox.deliver_pending, request.app.state.db, settings)
 
 
 async def place_order(session: AsyncSession, settings: Settings, data: CheckoutIn) -> checkout.Placed:

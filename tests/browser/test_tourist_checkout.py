@@ -9,6 +9,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, LiveServer, ledger_ok
+from tests.live import deliver_mail
 
 pytestmark = pytest.mark.browser
 
@@ -77,4 +78,5 @@ async def test_a_tourist_pays_by_card_and_follows_the_order(page: Page, live_ser
     await expect(page.locator(".fulfilment").first).to_contain_text("Waiting for the producer")
     await _shot(page, "6-tracking")
     assert await ledger_ok(live_server.database_url)
+    await deliver_mail(live_server)
     assert any("Payment received" in p.read_text() for p in live_server.mail_dir.glob("*.eml"))

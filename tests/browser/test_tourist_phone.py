@@ -19,6 +19,7 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from tests.browser.conftest import ARTIFACTS, LiveServer, _chromium, ledger_ok
+from tests.live import deliver_mail
 
 pytestmark = pytest.mark.browser
 
@@ -83,6 +84,7 @@ async def _mail_containing(live_server: LiveServer, text: str) -> str:
     """The email (sent by the server's outbox in the background) holding ``text``."""
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
+        await deliver_mail(live_server)
         for path in live_server.mail_dir.glob("*.eml"):
             message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
             body = message.get_body(preferencelist=("plain",))

@@ -55,6 +55,15 @@ def checkout_body(
     }
 
 
+async def deliver_mail(client: httpx.AsyncClient) -> None:
+    """What the scheduler's next round sends: the app has no SMTP host in the tests, so it
+    delivers its outbox to ``var/mail`` with the jobs, not after each answer (issue 20)."""
+    from shop.mail import outbox
+
+    app = client.app  # type: ignore[attr-defined]
+    await outbox.deliver_pending(app.state.db, app.state.settings)
+
+
 async def post_event(
     client: httpx.AsyncClient, event: Event, *, signature: str | None = None
 ) -> httpx.Response:

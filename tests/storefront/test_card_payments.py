@@ -11,7 +11,7 @@ import httpx
 from shop import jobs
 from shop.db_types import utcnow
 from tests.storefront.conftest import Shop
-from tests.storefront.support import EN, cart_with, checkout_body, post_event, stock
+from tests.storefront.support import EN, cart_with, checkout_body, deliver_mail, post_event, stock
 from tests.stripe_server import FakeStripe, sign
 
 VI = {"Accept-Language": "vi"}
@@ -63,6 +63,7 @@ async def test_card_order_is_paid_by_the_signed_webhook_once(shop: Shop, stripe:
     assert paid["payment_status"] == "succeeded"
     assert [h["kind"] for h in paid["history"]] == ["placed", "paid"]
     assert await stock(database_url, w.honey.id, w.warehouse.id) == (10, 2)  # held until shipped
+    await deliver_mail(shop.client)
     subjects = sorted(p.read_text() for p in shop.mail_dir.glob("*.eml"))
     assert len(subjects) == 2 and any("Payment received" in s for s in subjects)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shop.inventory.check import check_ledger
 from tests.storefront.conftest import SHIPPING_VND, Shop
-from tests.storefront.support import EN, cart_with, checkout_body, stock
+from tests.storefront.support import EN, cart_with, checkout_body, deliver_mail, stock
 
 
 async def test_cash_on_delivery_order_reserves_stock_in_each_producers_warehouse(
@@ -43,6 +43,7 @@ async def test_cash_on_delivery_order_reserves_stock_in_each_producers_warehouse
     ]
     wrong = await client.get(f"/api/v1/orders/{order['number']}", params={"token": "guess"})
     assert wrong.status_code == 404
+    await deliver_mail(client)
     mails = sorted(shop.mail_dir.glob("*.eml"))
     assert len(mails) == 1 and order["number"] in mails[0].read_text()
     async with database.read_sessions() as s:

@@ -15,7 +15,7 @@ import pytest
 
 from tests.inventory.test_pos_pages import _token
 from tests.storefront.conftest import SHIPPING_VND, Shop
-from tests.storefront.support import EN, cart_with, checkout_body
+from tests.storefront.support import EN, cart_with, checkout_body, deliver_mail
 
 HONEY_KO = "박하 꿀"
 
@@ -235,6 +235,7 @@ async def test_the_order_page_and_email_give_everything_to_pay_by_transfer(shop:
     assert image.status_code == 200 and image.headers["content-type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
     assert (await client.get(f"/orders/{number}/vietqr.png", params={"token": "guess"})).status_code == 404
+    await deliver_mail(shop.client)
     mail = _mail_about(shop, number)
     for shown in ("Agribank", "1234567890123", "SO CONG THUONG", f"/orders/{number}/vietqr.png?token="):
         assert shown in mail, shown
