@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from shop.invoices import issuing
+from shop.invoices import documents, issuing
 from shop.invoices.models import Invoice
 from shop.jobs import INVOICE_LOADERS
 from shop.mail import outbox
@@ -80,6 +80,16 @@ async def test_a_tourist_who_asks_gets_the_invoice_in_their_name_and_language_wi
     page = await client.get(f"/orders/{order['number']}", params={"token": order["token"], "lang": "fr"})
     assert page.status_code == 200 and 'data-invoice="issued"' in page.text
     assert "Émise" in page.text and invoice.lookup_code in page.text and BUYER["name"] in page.text
+
+    async with db.write_sessions() as write:  # the office cancels it at the provider
+        await documents.cancel(
+            write, await write.get(Invoice, invoice.id), "Sai tên người mua", sinvoice.env()
+        )
+        await write.commit()
+    [cancelled] = (await client.get(track, params={"token": order["token"]})).json()["invoices"]
+    assert cancelled["status"] == "cancelled" and cancelled["number"] == invoice.invoice_no
+    page = await client.get(f"/orders/{order['number']}", params={"token": order["token"], "lang": "ja"})
+    assert 'data-invoice="cancelled"' in page.text and "インボイス番号" in page.text
 
 
 async def test_an_order_without_a_buyer_is_invoiced_to_an_anonymous_retail_buyer(
