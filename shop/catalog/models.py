@@ -100,6 +100,10 @@ class Producer(Base):
     place: Mapped[Place | None] = relationship(lazy="raise")
 
 
+# The columns of the sellable rule (sellability.sellable_product_clause), held by the list's indexes.
+_SELLABLE = ("is_active", "stars", "certified_from", "certified_until")
+
+
 class Product(Base):
     """A certified (or once-certified) product. Vietnamese texts here; others in translations."""
 
@@ -116,10 +120,12 @@ class Product(Base):
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ).ddl_if(dialect="postgresql"),
         # One per catalog sort order, so a page is read in index order and stops at its limit.
-        sa.Index("ix_product_name_id", "name", "id"),
-        sa.Index("ix_product_price_id", "price_vnd", "id"),
-        sa.Index("ix_product_stars_id", "stars", "id"),
-        sa.Index("ix_product_created_id", "created_at", "id"),
+        # Each also holds the sellable rule's columns: a deep page finds its first key by
+        # counting entries of the index alone (queries.list_products), never the rows.
+        sa.Index("ix_product_list_name", "name", "id", *_SELLABLE),
+        sa.Index("ix_product_list_price", "price_vnd", "id", *_SELLABLE),
+        sa.Index("ix_product_list_stars", "stars", "id", *(c for c in _SELLABLE if c != "stars")),
+        sa.Index("ix_product_list_created", "created_at", "id", *_SELLABLE),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

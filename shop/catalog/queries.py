@@ -161,18 +161,44 @@ def _with_display_name(stmt: sa.Select[Product], language: str) -> tuple[sa.Sele
     return stmt, sa.func.coalesce(*names, Product.name) if names else Product.name
 
 
+def _sort_key(sort: str, name: NameColumn = Product.name) -> tuple[Any, bool]:
+    """The column a sort orders by (before the id, which breaks ties) and whether it descends."""
+    columns: dict[str, Any] = {"name": name, "price": Product.price_vnd, "stars": Product.stars}
+    column = Product.created_at if sort == "newest" else columns[sort.removeprefix("-")]
+    return column, sort.startswith("-") or sort == "newest"
+
+
 def _order_by(sort: str, name: NameColumn = Product.name) -> list[sa.UnaryExpression[Any]]:
-    orders: dict[str, list[sa.UnaryExpression[Any]]] = {
-        "name": [name.asc()],
-        "-name": [name.desc()],
-        "price": [Product.price_vnd.asc()],
-        "-price": [Product.price_vnd.desc()],
-        "stars": [Product.stars.asc()],
-        "-stars": [Product.stars.desc()],
-        "newest": [Product.created_at.desc()],
-    }
-    last = Product.id.desc() if sort.startswith("-") or sort == "newest" else Product.id.asc()
-    return [*orders[sort], last]
+    column, descending = _sort_key(sort, name)
+    if descending:
+        return [column.desc(), Product.id.desc()]
+    return [column.asc(), Product.id.asc()]
+
+
+# From this many rows skipped on, a page is read from its first key (keyset, or seek,
+# pagination) rather than by skipping rows: OFFSET 19 176 joined every skipped row to its
+# photo, about 190 ms on PostgreSQL for page 800 of the national catalog.
+SEEK_FROM = 5 * 24
+
+
+async def _seek(
+    session: AsyncSession, stmt: sa.Select[Any], sort: str, name: NameColumn, skip: int
+) -> sa.Select[Any] | None:
+    """``stmt`` narrowed to the rows from the ``skip``-th on in the sort's order, None when
+    there are no rows that far. The first key is found by counting entries of the sort's
+    index (its columns also hold the sellable rule's, ``ix_product_list_*``), which reads no
+    row and joins nothing; the page then starts at that key and reads its rows only.
+    ``(key, id)`` is unique and both run the same way, so the page holds what OFFSET would."""
+    column, descending = _sort_key(sort, name)
+    first = (
+        await session.execute(
+            stmt.with_only_columns(column, Product.id).order_by(*_order_by(sort, name)).offset(skip).limit(1)
+        )
+    ).first()
+    if first is None:
+        return None
+    key, here = sa.tuple_(column, Product.id), sa.tuple_(sa.literal(first[0], column.type), first[1])
+    return stmt.where(key <= here if descending else key >= here)
 
 
 async def _province_clause(session: AsyncSession, text: str) -> sa.ColumnElement[bool]:
@@ -351,12 +377,17 @@ async def list_products(
     name: NameColumn = Product.name
     if filters.sort in ("name", "-name"):
         stmt, name = _with_display_name(stmt, language)
+    skip = (page - 1) * page_size
+    # A NULL key (stars, for the office's unsellable products) would not compare: skipped.
+    if skip >= SEEK_FROM and not (filters.include_unsellable and "stars" in filters.sort):
+        seek = await _seek(session, stmt, filters.sort, name, skip)
+        stmt, skip = (stmt.where(sa.false()) if seek is None else seek), 0
     rows = (
         await session.execute(
             _with_main_photo(stmt)
             .order_by(*_order_by(filters.sort, name))
             .limit(page_size)
-            .offset((page - 1) * page_size)
+            .offset(skip or None)
         )
     ).all()
     products = [row[0] for row in rows]
