@@ -1,0 +1,237 @@
+"""Memory of ``ocop serve`` (the master and its workers) before, during and after a load mix.
+
+    python bench/memory.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/ocop_bench
+
+Needs the national data (``python bench/inventory.py --load``). Starts ``ocop serve
+--workers 2`` (with card payments through the tests' local Stripe-compatible server), and
+reads the RSS of the master and of each worker from /proc every 0.2 s while wrk drives, at
+16 connections, a random listing page of the whole catalog, a random product's page of the
+20 000, the filtered listing and the search, then buyers check out (cash on delivery and
+card, through the API). Prints each process's RSS at start (up, nothing asked yet), at the end
+(after the whole mix) and the peak of the sum, the issue's figure (target ≤ about 280 MiB).
+``--rounds`` repeats the mix to show whether the workers keep growing. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.catalog import OCOP, _millis, wait_until_up
+from bench.inventory import free_port
+from bench.storefront import PAGES, _buyers, _fixtures
+from shop.catalog.models import Product
+from shop.db import Database
+from tests.stripe_server import FakeStripe
+
+LISTING_PAGE_SIZE = 24  # the storefront's page size: page numbers range over the catalog
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        found = []
+        for task in tasks:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        return found
+    except OSError:
+        return []
+
+
+def _rss_mib(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def snapshot(master: int) -> dict[str, float]:
+    """RSS in MiB of the master and of each process under it (its workers, and the
+    resource tracker that multiprocessing starts beside spawned workers)."""
+    out = {"master": _rss_mib(master)}
+    stack, seen = sorted(_children(master)), 0
+    while stack:
+        pid = stack.pop(0)
+        try:
+            tracker = b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if not tracker:
+            seen += 1
+        out["tracker" if tracker else f"worker {seen}"] = _rss_mib(pid)
+        stack += _children(pid)
+    return out
+
+
+class Watcher(threading.Thread):
+    """Samples the processes' RSS until stopped; keeps the peak of the sum."""
+
+    def __init__(self, master: int) -> None:
+        super().__init__(daemon=True)
+        self.master, self.peak, self.peak_at = master, 0.0, {}
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(0.2):
+            sample = snapshot(self.master)
+            if (total := sum(sample.values())) > self.peak:
+                self.peak, self.peak_at = total, sample
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+async def _slugs(url: str) -> list[str]:
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            return list(await s.scalars(sa.select(Product.slug).order_by(Product.id)))
+    finally:
+        await db.dispose()
+
+
+def _random_paths_script(paths: list[str], folder: Path, name: str) -> Path:
+    """A wrk Lua script that asks one of ``paths`` at random on each request."""
+    script = folder / f"{name}.lua"
+    quoted = ",\n".join(f'"{p}"' for p in paths)
+    script.write_text(
+        f"local paths = {{\n{quoted}\n}}\n"
+        "math.randomseed(os.time())\n"
+        "request = function()\n"
+        "  return wrk.format(nil, paths[math.random(#paths)])\n"
+        "end\n"
+    )
+    return script
+
+
+def wrk_script(base: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
+    """wrk with a Lua script: req/s, p50 and p99 (ms) and non-2xx count."""
+    completed = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    )
+    out = completed.stdout
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk failed:\n{out}{completed.stderr}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": float(errors.group(1)) if errors else 0.0}
+
+
+def _table(rows: dict[str, dict[str, float]]) -> None:
+    names = sorted({n for r in rows.values() for n in r}, key=lambda n: (n != "master", n == "tracker", n))
+    print(f"{'MiB':<12}" + "".join(f"{n:>12}" for n in names) + f"{'sum':>12}")
+    for when, sample in rows.items():
+        cells = "".join(f"{sample.get(n, 0.0):>12.0f}" for n in names)
+        print(f"{when:<12}{cells}{sum(sample.values()):>12.0f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=int, default=10, help="per part of the mix")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--buyers", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1, help="times the whole mix is run")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    products, province, commune = asyncio.run(_fixtures(args.database_url, 200))
+    slugs = asyncio.run(_slugs(args.database_url))
+    if len(products) < 10 or len(slugs) < 1000:
+        raise SystemExit("load the national data first: python bench/inventory.py --load")
+    rng = random.Random(20)
+    folder = Path(tempfile.mkdtemp(prefix="ocop-memory-"))
+    pages = len(slugs) // LISTING_PAGE_SIZE
+    scripts = {
+        "listing, random page": _random_paths_script(
+            [f"/products?page={rng.randint(1, pages)}" for _ in range(2000)], folder, "listing"
+        ),
+        "product, random": _random_paths_script(
+            [f"/products/{rng.choice(slugs)}" for _ in range(4000)], folder, "product"
+        ),
+        **{
+            name: _random_paths_script([path], folder, f"page{i}")
+            for i, (name, path) in enumerate(PAGES.items())
+        },
+    }
+    stripe = FakeStripe(webhook_url=None).start()
+    port = free_port()
+    env = {
+        **os.environ,
+        "OCOP_DATABASE_URL": args.database_url,
+        "OCOP_JOBS_INTERVAL": "0",
+        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
+        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
+        "OCOP_STRIPE_API_BASE": stripe.base_url,
+    }
+    server = subprocess.Popen(
+        [OCOP, "serve", "--port", str(port), "--workers", str(args.workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    rows: dict[str, dict[str, float]] = {}
+    try:
+        wait_until_up(base, timeout=300)  # a busy machine starts workers slowly
+        time.sleep(2)  # every worker up, not only the one that answered
+        rows["start"] = snapshot(server.pid)
+        watcher = Watcher(server.pid)
+        watcher.start()
+        ids = [pid for pid, _ in products]
+        for round_no in range(1, args.rounds + 1):
+            for name, script in scripts.items():
+                r = wrk_script(base, script, args.seconds, args.connections)
+                print(
+                    f"round {round_no} {name:<22}{r['rps']:>8.0f} req/s  p99 {r['p99']:>7.1f} ms"
+                    f"  non-2xx {r['errors']:.0f}"
+                )
+            for method in ("cod", "card"):
+                done, _, refused = asyncio.run(
+                    _buyers(base, ids, province, commune, method, args.seconds, args.buyers)
+                )
+                rate = done / args.seconds
+                print(f"round {round_no} checkout {method:<13}{rate:>8.1f} orders/s ({refused} refused)")
+            rows[f"after {round_no}" if args.rounds > 1 else "end"] = snapshot(server.pid)
+        watcher.stop()
+        rows["peak"] = watcher.peak_at
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        stripe.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"\nocop serve --workers {args.workers}, RSS from /proc (sum: master and workers)")
+    _table(rows)
+    print(f"peak sum: {watcher.peak:.0f} MiB (target: ≤ about 280 MiB, django-oscar's)")
+
+
+if __name__ == "__main__":
+    main()
