@@ -33,7 +33,9 @@ from shop import i18n
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
-_MAX_ENTRIES = 2048
+# Entries per cache: a listing page's held reads weigh about 60 KiB, a product page's about
+# 8 KiB: at most about 30 MiB a cache in each process (2048 listing pages held 120 MiB).
+_MAX_ENTRIES = 512
 V = TypeVar("V")
 
 
