@@ -20,8 +20,10 @@ export const Buyer = {
   },
 
   bindBuyer() {
-    this.$("buyer-toggle").addEventListener("click", () => this.openBuyer(this.$("buyer-fields").hidden));
     const box = this.$("buyer-fields");
+    // A page kept from an older version (no form): the till sells as before, anonymously.
+    if (!box) return;
+    this.$("buyer-toggle").addEventListener("click", () => this.openBuyer(box.hidden));
     // Checked when the sale is completed, not as a field is left: a message appearing then
     // would move "Complete sale" from under the finger that is tapping it.
     box.addEventListener("input", (event) => this.buyerError(event.target.id.replace("buyer-", ""), ""));
@@ -68,7 +70,7 @@ export const Buyer = {
   // The buyer for the sale's body: null for an anonymous sale (the form closed), false when
   // a field is wrong (the first wrong field has the focus; the sale waits).
   readBuyer() {
-    if (this.$("buyer-fields").hidden) return null;
+    if (this.$("buyer-fields")?.hidden ?? true) return null;
     const out = {};
     let first = null;
     for (const field of FIELDS) {
