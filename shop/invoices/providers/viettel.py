@@ -24,9 +24,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from shop.invoices.drafts import Draft, Issued, Original, PaymentKind, Seller, split_tax
 from shop.invoices.providers.base import DuplicateTransaction, ProviderRefused, ProviderUnavailable
@@ -42,6 +40,9 @@ DUPLICATE_CODES = frozenset(
     {"TRANSACTION_UUID_INVALID", "TRANSACTION_UUID_EXISTED", "DUPLICATE_TRANSACTION_UUID"}
 )
 NO_TAX = -2  # SInvoice's taxPercentage for goods not subject to VAT
+
+if TYPE_CHECKING:  # httpx is imported by the adapter itself: with rich and pygments about 5 MiB
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,8 @@ class ViettelSInvoice:
     def __init__(
         self, credentials: Credentials, *, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
+        import httpx  # imported here: only a seller with SInvoice credentials needs it
+
         self.credentials = credentials
         self._client = httpx.AsyncClient(timeout=credentials.timeout, transport=transport)
         self._token: str | None = None
@@ -158,6 +161,8 @@ class ViettelSInvoice:
     # -- HTTP ----------------------------------------------------------------------------
 
     async def _login(self) -> str:
+        import httpx  # loaded already by __init__
+
         body = {"username": self.credentials.username, "password": self.credentials.password}
         try:
             response = await self._client.post(self.credentials.auth_url, json=body)
@@ -175,6 +180,8 @@ class ViettelSInvoice:
     async def _call(
         self, path: str, *, json: Any = None, params: Mapping[str, str] | None = None
     ) -> dict[str, Any]:
+        import httpx  # loaded already by __init__
+
         for attempt in (1, 2):
             token = self._token or await self._login()
             # SInvoice reads the token from a cookie (set per request: each account its own).
