@@ -29,6 +29,7 @@ HEAVY = (
     "piccolo_admin",  # the admin at /admin, built on its first visit
     "fastapi",  # Piccolo Admin's
     "alembic",  # ocop db upgrade
+    "httpx",  # the SInvoice adapter and the Stripe SDK (with rich and pygments)
 )
 
 STARTUP = """
