@@ -141,11 +141,27 @@ def _buyer_columns(data: CheckoutIn) -> dict[str, str | None]:
     }
 
 
-async def _place(session: AsyncSession, code: str, level: PlaceLevel, parent_id: int | None) -> Place | None:
-    stmt = sa.select(Place).where(Place.era == PlaceEra.current, Place.level == level, Place.code == code)
-    if parent_id is not None:
-        stmt = stmt.where(Place.province_id == parent_id)
-    return await session.scalar(stmt)
+async def _province_and_commune(
+    session: AsyncSession, province_code: str, commune_code: str
+) -> tuple[Place | None, Place | None]:
+    """Today's province of that code and its commune of that code, in one statement (None
+    for what does not exist, or a commune of another province)."""
+    found = await session.scalars(
+        sa.select(Place).where(
+            Place.era == PlaceEra.current,
+            sa.or_(
+                sa.and_(Place.level == PlaceLevel.province, Place.code == province_code),
+                sa.and_(Place.level == PlaceLevel.commune, Place.code == commune_code),
+            ),
+        )
+    )
+    places = list(found)
+    province = next((p for p in places if p.level == PlaceLevel.province), None)
+    commune = next(
+        (p for p in places if p.level == PlaceLevel.commune and province and p.province_id == province.id),
+        None,
+    )
+    return province, commune
 
 
 async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[_Delivery | None, list[dict[str, str]]]:
@@ -156,10 +172,7 @@ async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[_Delivery 
     errors = []
     if not address.street.strip():
         errors.append(field_error("delivery.address", N_("Enter the delivery address.")))
-    province = await _place(session, address.province_code, PlaceLevel.province, None)
-    commune = (
-        await _place(session, address.commune_code, PlaceLevel.commune, province.id) if province else None
-    )
+    province, commune = await _province_and_commune(session, address.province_code, address.commune_code)
     if province is None:
         errors.append(field_error("delivery.address.province_code", N_("Choose a province.")))
     elif commune is None:
@@ -226,10 +239,9 @@ async def place(
     digest = request_hash(data)
     if replayed := await _replayed(session, data, digest):
         return replayed
-    claimed = await _claim_cart(session, data.cart_id, now)
-    if replayed := await _replayed(session, data, digest):  # a twin committed while we waited
-        return replayed
-    if not claimed:
+    if not await _claim_cart(session, data.cart_id, now):
+        if replayed := await _replayed(session, data, digest):  # a twin committed while we waited
+            return replayed
         await carts.find(session, data.cart_id)  # 404 if there is no such cart
         raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
     # Every problem of the form at once, so a person corrects them in one go.
