@@ -9,7 +9,15 @@ time: each creates a cart, adds one product held in its producer's warehouse, an
 (cash on delivery, or card through the local Stripe-compatible server of the tests, which
 the app's SDK really calls). Prints pages' req/s, p50 and p99, and checkouts/s with the
 checkout call's p50 and p99. Stock reserved by the run stays reserved (unpaid card orders
-expire with ``ocop jobs run``; COD orders wait for fulfilment). Nothing is asserted.
+expire with ``ocop jobs run``; COD orders wait for fulfilment).
+
+Issue 20 adds the two paths no cache helps: a random product page of the whole catalog (wrk
+with a Lua script choosing among every product's slug), and guest checkouts through the
+pages as a browser makes them (the product page, the buy form, the cart, the checkout form,
+its POST, the order's page; cookies and CSRF tokens as a browser has them), cash on delivery,
+ended by a no-oversell check: no stock level below zero or reserving more than it holds, and
+the units reserved at the warehouses bought from grew by exactly the units of the orders
+placed. ``--only`` runs a subset, e.g. ``--only product,pages`` for these two.
 """
 
 from __future__ import annotations
@@ -18,11 +26,17 @@ import argparse
 import asyncio
 import os
 import random
+import re
 import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,13 +44,14 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import serving, wrk
+from bench.catalog import OCOP, _millis, serving, wait_until_up, wrk
 from bench.inventory import free_port
 from shop.catalog.models import Product
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.db import Database
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.inventory.models import Batch, Location, LocationKind, StockLevel
+from shop.orders.models import Order, OrderLine
 from tests.stripe_server import FakeStripe
 
 PAGES = {
@@ -44,6 +59,210 @@ PAGES = {
     "listing, filtered": "/products?min_stars=4&sort=-price&max_price=300000",
     "search": "/products?q=" + quote("mật ong"),
 }
+
+
+async def _all_slugs(url: str) -> list[str]:
+    """Every product's slug: a random product page is one of the whole catalog."""
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            return list(await s.scalars(sa.select(Product.slug).order_by(Product.id)))
+    finally:
+        await db.dispose()
+
+
+def wrk_random(base: str, paths: list[str], seconds: int, connections: int) -> dict[str, float]:
+    """wrk over a random one of ``paths`` per request: req/s, p50, p99 (ms), non-2xx."""
+    lines = ",\n".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+    script = f"""
+paths = {{
+{lines}
+}}
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+"""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        completed = subprocess.run(
+            [
+                "wrk",
+                f"-t{min(2, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "30s",  # a slow page is counted, not dropped as an error (wrk's 2 s)
+                "--latency",
+                "-s",
+                f.name,
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=seconds + 60,
+        )
+    finally:
+        os.unlink(f.name)
+    out = completed.stdout
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk failed:\n{out}{completed.stderr}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    done = re.search(r"(\d+) requests in", out)
+    return {
+        "rps": rps,
+        "p50": p50,
+        "p99": p99,
+        "errors": float(errors.group(1)) if errors else 0.0,
+        "requests": float(done.group(1)) if done else 0.0,
+    }
+
+
+def server_cpu() -> float:
+    """CPU seconds used so far by this process's children (the server and its workers; wrk
+    is not running when this is read). On a shared machine the time a request takes
+    depends on the neighbours; the CPU the server spends on it much less."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        used[int(entry)] = int(fields[11]) + int(fields[12])
+    me, total = os.getpid(), 0
+    for pid in used:
+        p = parents.get(pid)
+        while p is not None and p != me and p > 1:
+            p = parents.get(p)
+        if p == me:
+            total += used[pid]
+    return total / ticks
+
+
+_CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
+_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+PAGE_BUYER = "bench-pages@example.com"
+
+
+async def _page_buyers(
+    base: str, products: list[tuple[int, str]], province: str, commune: str, seconds: int, concurrency: int
+) -> tuple[int, list[float], list[float], int, dict[str, int]]:
+    """Guests buying through the pages for ``seconds``: (orders placed, POST /checkout
+    latencies, whole-visit latencies (ms), refusals, bytes of the last checkout form)."""
+    done, posts, visits, refused = 0, [], [], 0
+    sizes: dict[str, int] = {}
+    deadline = time.monotonic() + seconds
+    rng = random.Random(11)
+
+    async def buyer() -> None:
+        nonlocal done, refused
+        while time.monotonic() < deadline:
+            async with httpx.AsyncClient(base_url=base, timeout=60) as client:  # a new guest
+                started = time.perf_counter()
+                _pid, slug = rng.choice(products)
+                page = await client.get(f"/products/{slug}")
+                token = _CSRF.search(page.text)
+                product_id = re.search(r'name="product_id" value="(\d+)"', page.text)
+                if page.status_code != 200 or not token or not product_id:
+                    refused += 1
+                    continue
+                added = await client.post(
+                    "/cart/lines",
+                    data={"product_id": product_id.group(1), "quantity": "1", "_csrf_token": token.group(1)},
+                    follow_redirects=True,
+                )
+                form = await client.get("/checkout")
+                sizes["product page"] = len(page.content)
+                sizes["cart page"] = len(added.content)
+                sizes["checkout page"] = len(form.content)
+                key, token = _KEY.search(form.text), _CSRF.search(form.text)
+                if form.status_code != 200 or not key or not token:
+                    refused += 1
+                    continue
+                fields = {
+                    "_csrf_token": token.group(1),
+                    "idempotency_key": key.group(1),
+                    "name": "Bench Guest",
+                    "email": PAGE_BUYER,
+                    "phone": "0912345678",
+                    "delivery": "ship",
+                    "province_code": province,
+                    "commune_code": commune,
+                    "street": "1 Bench St",
+                    "payment": "cod",
+                }
+                posted = time.perf_counter()
+                answer = await client.post("/checkout", data=fields)
+                posts.append((time.perf_counter() - posted) * 1000)
+                if answer.status_code != 303 or "placed=1" not in answer.headers.get("location", ""):
+                    refused += 1
+                    continue
+                tracking = await client.get(answer.headers["location"])
+                visits.append((time.perf_counter() - started) * 1000)
+                sizes["order page"] = len(tracking.content)
+                done += 1
+
+    await asyncio.gather(*(buyer() for _ in range(concurrency)))
+    return done, posts, visits, refused, sizes
+
+
+async def _reserved(url: str, product_ids: list[int]) -> tuple[int, int]:
+    """(units reserved at the products' own warehouses, stock levels holding less than
+    nothing or reserving more than they hold anywhere)."""
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            reserved = await s.scalar(
+                sa.select(sa.func.coalesce(sa.func.sum(StockLevel.reserved), 0))
+                .join(Location, Location.id == StockLevel.location_id)
+                .join(Product, Product.id == StockLevel.product_id)
+                .where(
+                    StockLevel.product_id.in_(product_ids),
+                    Location.kind == LocationKind.producer,
+                    Location.producer_id == Product.producer_id,
+                )
+            )
+            broken = await s.scalar(
+                sa.select(sa.func.count()).where(
+                    sa.or_(
+                        StockLevel.on_hand < 0,
+                        StockLevel.reserved < 0,
+                        StockLevel.reserved > StockLevel.on_hand,
+                    )
+                )
+            )
+            return int(reserved or 0), int(broken or 0)
+    finally:
+        await db.dispose()
+
+
+async def _ordered_units(url: str, since: float) -> int:
+    """Units in the orders the page buyers placed since ``since`` (a Unix time)."""
+    import datetime as dt
+
+    db = Database.connect(url)
+    try:
+        async with db.read_sessions() as s:
+            after = dt.datetime.fromtimestamp(since, dt.UTC)
+            units = await s.scalar(
+                sa.select(sa.func.coalesce(sa.func.sum(OrderLine.quantity), 0))
+                .join(Order, Order.id == OrderLine.order_id)
+                .where(Order.contact_email == PAGE_BUYER, Order.created_at >= after)
+            )
+            return int(units or 0)
+    finally:
+        await db.dispose()
 
 
 async def _fixtures(url: str, count: int) -> tuple[list[tuple[int, str]], str, str]:
@@ -131,6 +350,117 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+SCENARIOS = ("pages", "product", "api", "guests")
+
+
+@dataclass
+class _Guests:
+    done: int
+    posts: list[float]  # POST /checkout, ms
+    visits: list[float]  # the whole visit, ms
+    refused: int
+    sizes: dict[str, int]
+    cpu_ms: float  # the server's CPU per order placed
+    reserved: int  # units newly reserved at the warehouses bought from
+    ordered: int  # units in the orders placed
+    broken: int  # stock levels below zero or over-reserved
+
+
+@contextmanager
+def _profiled(env: dict[str, str], port: int, profile: str) -> Iterator[str]:
+    """``ocop serve`` (one process) under cProfile, which writes ``profile`` when it stops."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "cProfile", "-o", profile, OCOP, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        yield base
+    finally:
+        server.terminate()  # uvicorn stops cleanly on SIGTERM, and cProfile writes its file
+        server.wait(timeout=60)
+
+
+def _run_guests(url: str, base: str, products: list[tuple[int, str]], args: argparse.Namespace) -> _Guests:
+    """Guests checking out through the pages, then the no-oversell check."""
+    province, commune = args.province, args.commune
+    ids = [pid for pid, _ in products]
+    before, _ = asyncio.run(_reserved(url, ids))
+    since, cpu = time.time() - 1, server_cpu()
+    done, posts, visits, refused, sizes = asyncio.run(
+        _page_buyers(base, products, province, commune, args.seconds, args.buyers)
+    )
+    cpu_ms = (server_cpu() - cpu) * 1000 / max(done, 1)
+    after, broken = asyncio.run(_reserved(url, ids))
+    units = asyncio.run(_ordered_units(url, since))
+    return _Guests(done, posts, visits, refused, sizes, cpu_ms, after - before, units, broken)
+
+
+def _run_pages(
+    base: str, pages: dict[str, str], slugs: list[str], connections: int, seconds: int
+) -> dict[str, dict[str, float]]:
+    for path in pages.values():  # warm caches and pools
+        wrk(base + path, 2, connections)
+    results = {name: wrk(base + path, seconds, connections) for name, path in pages.items()}
+    if slugs:
+        paths = [f"/products/{quote(slug)}" for slug in slugs]
+        wrk_random(base, paths, 2, connections)  # warm the pool and the templates
+        cpu = server_cpu()
+        found = wrk_random(base, paths, seconds, connections)
+        found["cpu_ms"] = (server_cpu() - cpu) * 1000 / max(found["requests"], 1)
+        results["random product"] = found
+    return results
+
+
+def _report(
+    args: argparse.Namespace,
+    results: dict[str, dict[str, float]],
+    checkouts: dict[str, tuple[int, list[float], int]],
+    guests: _Guests | None,
+) -> None:
+    db = args.database_url.split(":", 1)[0]
+    print(f"\n{db}, {args.workers} worker(s); pages at {args.connections} connections, {args.seconds} s each")
+    if results:
+        print(f"{'page':<20}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}{'CPU ms/req':>12}")
+        for name, r in results.items():
+            cpu_ms = f"{r['cpu_ms']:>12.1f}" if "cpu_ms" in r else ""
+            print(
+                f"{name:<20}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>10.0f}{cpu_ms}"
+            )
+    if checkouts:
+        print(f"\ncheckout, {args.buyers} concurrent buyers, {args.seconds} s each (cart + line + checkout)")
+        print(f"{'payment':<10}{'orders/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'refused':>10}")
+        for method, (done, latencies, refused) in checkouts.items():
+            p50, p99 = _pct(latencies, 50), _pct(latencies, 99)
+            print(f"{method:<10}{done / args.seconds:>10.1f}{p50:>10.1f}{p99:>10.1f}{refused:>10}")
+        if checkouts["card"][1]:
+            mean = statistics.mean(checkouts["card"][1])
+            print(f"card checkout mean: {mean:.1f} ms (includes the Stripe session call)")
+    if guests is not None:
+        g = guests
+        print(f"\nguest checkout through the pages, {args.buyers} concurrent guests, {args.seconds} s (COD)")
+        print(
+            f"{'orders/s':>10}{'POST p50':>10}{'POST p99':>10}"
+            f"{'visit p50':>10}{'visit p99':>10}{'refused':>10}"
+        )
+        print(
+            f"{g.done / args.seconds:>10.1f}{_pct(g.posts, 50):>10.1f}{_pct(g.posts, 99):>10.1f}"
+            f"{_pct(g.visits, 50):>10.1f}{_pct(g.visits, 99):>10.1f}{g.refused:>10}"
+        )
+        print(f"server CPU per order (the whole visit, 6 requests): {g.cpu_ms:.1f} ms")
+        print("page sizes (bytes): " + ", ".join(f"{k} {v}" for k, v in g.sizes.items()))
+        oversold = g.broken or g.reserved != g.ordered
+        print(
+            f"no-oversell check: reserved +{g.reserved} units for {g.ordered} units ordered; "
+            f"{g.broken} stock levels below zero or over-reserved: {'FAILED' if oversold else 'ok'}"
+        )
+        if oversold:
+            raise SystemExit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -142,12 +472,26 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--buyers", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="run the server (one process) under cProfile and write its profile there "
+        "(python -m pstats FILE; sort cumulative)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(SCENARIOS),
+        help="pages (fixed listing, search, product), product (a random product page), "
+        "api (checkout by the API, COD and card), guests (guest checkout through the pages)",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(","))
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
-    products, province, commune = asyncio.run(_fixtures(args.database_url, 200))
+    products, args.province, args.commune = asyncio.run(_fixtures(args.database_url, 200))
     if len(products) < 10:
         raise SystemExit("no products with warehouse stock: load the national data first")
+    slugs = asyncio.run(_all_slugs(args.database_url)) if "product" in only else []
     port = free_port()
     stripe = FakeStripe(webhook_url=None).start()
     env = {
@@ -158,32 +502,22 @@ def main() -> None:
         "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
         "OCOP_STRIPE_API_BASE": stripe.base_url,
     }
-    pages = dict(PAGES, **{"product page": f"/products/{products[0][1]}"})
-    with serving(env, port, args.workers) as base:
-        for path in pages.values():  # warm caches and pools
-            wrk(base + path, 2, args.connections)
-        results = {name: wrk(base + path, args.seconds, args.connections) for name, path in pages.items()}
+    pages = dict(PAGES, **{"product page": f"/products/{products[0][1]}"}) if "pages" in only else {}
+    checkouts: dict[str, tuple[int, list[float], int]] = {}
+    guests = None
+    server = _profiled(env, port, args.profile) if args.profile else serving(env, port, args.workers)
+    with server as base:
+        results = _run_pages(base, pages, slugs, args.connections, args.seconds)
         ids = [pid for pid, _ in products]
-        checkouts = {
-            method: _buyers_run(base, ids, province, commune, method, args.seconds, args.buyers)
-            for method in ("cod", "card")
-        }
+        if "api" in only:
+            checkouts = {
+                method: _buyers_run(base, ids, args.province, args.commune, method, args.seconds, args.buyers)
+                for method in ("cod", "card")
+            }
+        if "guests" in only:
+            guests = _run_guests(args.database_url, base, products, args)
     stripe.stop()
-    db = args.database_url.split(":", 1)[0]
-    print(f"\n{db}, {args.workers} worker(s); pages at {args.connections} connections, {args.seconds} s each")
-    print(f"{'page':<20}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
-    for name, r in results.items():
-        print(f"{name:<20}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>10.0f}")
-    print(f"\ncheckout, {args.buyers} concurrent buyers, {args.seconds} s each (cart + line + checkout)")
-    print(f"{'payment':<10}{'orders/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'refused':>10}")
-    for method, (done, latencies, refused) in checkouts.items():
-        rate = done / args.seconds
-        print(
-            f"{method:<10}{rate:>10.1f}{_pct(latencies, 50):>10.1f}{_pct(latencies, 99):>10.1f}{refused:>10}"
-        )
-    if checkouts["card"][1]:
-        mean = statistics.mean(checkouts["card"][1])
-        print(f"card checkout mean: {mean:.1f} ms (includes the Stripe session call)")
+    _report(args, results, checkouts, guests)
 
 
 def _buyers_run(
