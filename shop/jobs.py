@@ -6,7 +6,9 @@ second time (expiries are conditional updates; emails are sent from an outbox).
 Several instances on one PostgreSQL: the scheduler runs in one of them only. The instance
 holding the session advisory lock ``LEADER_LOCK`` on a connection of its own is the leader
 and runs the jobs every interval; the others try for the lock each interval and take over
-within one interval of the leader's going (PostgreSQL frees the lock with its connection).
+within one interval of the leader's going (PostgreSQL frees the lock with its connection),
+and meanwhile only refresh their own shopping feed files (in their var folder, which the
+leader's run does not reach unless the folder is shared).
 Every run, the scheduler's and ``ocop jobs run``'s, also holds ``RUN_LOCK`` while it runs, so
 a cron job and the leader never run at the same moment. On SQLite (one instance) no lock.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
@@ -192,15 +195,24 @@ async def scheduler(db: Database, settings: Settings) -> AsyncIterator[None]:
     leadership = Leadership(db)
 
     async def loop() -> None:
+        due = time.monotonic()
         while True:
-            await asyncio.sleep(settings.jobs_interval)
+            # Every interval from the start, not an interval after each run ends.
+            due += settings.jobs_interval
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
             try:
-                if not await leadership.held():
-                    continue
-                results = await run_exclusively(db, settings)
-                log.info("scheduled jobs ran: %s", _done(results))
+                if await leadership.held():
+                    results = await run_exclusively(db, settings)
+                    log.info("scheduled jobs ran: %s", _done(results))
+                else:
+                    # The database's work is the leader's; the feed files are each instance's
+                    # own (its var folder), kept fresh here (no work when a shared folder is).
+                    await feeds.refresh(db, settings, now=utcnow())
             except Exception:  # one failed round must not stop the next
                 log.exception("scheduled jobs failed")
+            late = time.monotonic() - due
+            if late > settings.jobs_interval:  # a run longer than the interval: the missed go
+                due += late // settings.jobs_interval * settings.jobs_interval
 
     task = asyncio.create_task(loop())
     try:

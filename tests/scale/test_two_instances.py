@@ -167,11 +167,12 @@ async def test_two_instances_agree(
         assert locked.status_code == 429, locked.text
         assert int(locked.headers["Retry-After"]) > 0
 
-        # The jobs: once a second across both instances, all in one of them.
+        # The jobs: once a second across both instances (each would run them every second
+        # on its own, 8 runs in 4 s), all in one of them; fewer on a machine too busy.
         before = _runs(a_server) + _runs(b_server)
         await asyncio.sleep(4)
         ran = _runs(a_server) + _runs(b_server) - before
-        assert 3 <= ran <= 5, ran
+        assert 2 <= ran <= 5, ran
         assert 0 in (_runs(a_server), _runs(b_server)), (_runs(a_server), _runs(b_server))
 
     print(f"\nB saw the stock after {stock_latency * 1000:.0f} ms,", end=" ")
