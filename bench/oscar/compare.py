@@ -17,10 +17,11 @@ oscar's for each measurement:
   delivery for ours; oscar's default flow, which takes no payment), following every redirect
   to the page the buyer lands on; orders/s and the whole order's p50 and p99.
 
-Then once, the oversell check: ``--race-buyers`` buyers (16) race for one product with little stock
-(ours: the sellable product with the fewest free units, at least 5; oscar: the same product
-given the same units), each buying one unit until refused three times; orders placed must not
-exceed the units, and the stock left is read from each database.
+Then once, the oversell check: ``--race-buyers`` buyers (16) race for one product with little
+stock (ours: the sellable product whose producer holds the fewest free units, at least 5, as
+the shop sells online only what the producer holds; oscar: the same product given the same
+units), each buying one unit until refused three times; orders placed must not exceed the
+units, and the stock left is read from each database.
 
 The memory of each server (RSS summed over the master and its workers, from /proc) is read at
 the start, sampled every half second for the peak, and read at the end with PSS (shared pages

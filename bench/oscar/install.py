@@ -3,7 +3,7 @@
     .venv/bin/python bench/oscar/install.py --source-database ocop_bench_peer
 
 Creates ``var/bench-oscar/venv`` (gitignored) and installs ``django-oscar==4.2.1``, gunicorn,
-psycopg and what oscar's pages need (sorl-thumbnail, psutil for the memory figures); creates
+psycopg and what oscar's product images need (sorl-thumbnail); creates
 the PostgreSQL database ``oscar_bench`` (``--database``), migrates it with the shop of
 ``bench/oscar/oscar_site`` (oscar's documented settings, guest checkout on, 24 products a
 page), and loads the catalog with ``bench/oscar/load.py``: copied from our database with the
@@ -28,7 +28,7 @@ ROOT = HERE.parent.parent
 VAR = ROOT / "var" / "bench-oscar"
 VENV = VAR / "venv"
 PYTHON = VENV / "bin" / "python"
-PACKAGES = ["django-oscar==4.2.1", "gunicorn", "psycopg[binary]", "sorl-thumbnail", "psutil"]
+PACKAGES = ["django-oscar==4.2.1", "gunicorn", "psycopg[binary]", "sorl-thumbnail"]
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 
 
@@ -69,7 +69,7 @@ def ensure_venv() -> None:
         print(f"creating {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
     check = subprocess.run(
-        [str(PYTHON), "-c", "import oscar, gunicorn, psycopg, sorl, psutil; print(oscar.get_version())"],
+        [str(PYTHON), "-c", "import oscar, gunicorn, psycopg, sorl; print(oscar.get_version())"],
         capture_output=True,
         text=True,
     )
