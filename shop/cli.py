@@ -99,9 +99,6 @@ def serve(host: str, port: int, workers: int) -> None:
 
     proxies = list(_settings().trusted_proxies)
     # Workers are spawned: each a fresh interpreter that imports only what the app needs.
-    # Two malloc arenas, not eight per core: each thread (sync handlers, the worker pool)
-    # would otherwise keep its own partly used arena (measured, bench/memory.py).
-    os.environ.setdefault("MALLOC_ARENA_MAX", "2")
     uvicorn.run(
         "shop.app:create_app",
         factory=True,
