@@ -44,7 +44,7 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, _millis, serving, wait_until_up, wrk
+from bench.catalog import _millis, serving, wait_until_up, wrk
 from bench.inventory import free_port
 from shop.catalog.models import Product
 from shop.catalog.sellability import sellable_product_clause, today
@@ -366,11 +366,31 @@ class _Guests:
     broken: int  # stock levels below zero or over-reserved
 
 
+# ``python -m cProfile`` writes nothing here: uvicorn re-raises SIGTERM once it has shut down,
+# which ends the process before cProfile's own exit. This writes the profile in that handler.
+_PROFILE_RUNNER = """
+import cProfile, signal, sys
+profile, path = cProfile.Profile(), sys.argv[1]
+def stop(*_):
+    profile.disable()
+    profile.dump_stats(path)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+sys.argv = ["ocop", "serve", "--port", sys.argv[2]]
+from shop.cli import main
+profile.enable()
+try:
+    main()
+finally:
+    stop()
+"""
+
+
 @contextmanager
 def _profiled(env: dict[str, str], port: int, profile: str) -> Iterator[str]:
     """``ocop serve`` (one process) under cProfile, which writes ``profile`` when it stops."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "cProfile", "-o", profile, OCOP, "serve", "--port", str(port)],
+        [sys.executable, "-c", _PROFILE_RUNNER, profile, str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
