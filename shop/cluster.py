@@ -39,9 +39,6 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
-import redis.asyncio as redis
-from redis.exceptions import RedisError
-
 from shop.catalog import cache
 from shop.settings import Settings
 
@@ -59,6 +56,11 @@ class Broadcaster:
     """Sends this instance's cache drops to the others and applies theirs here."""
 
     def __init__(self, url: str, prefix: str) -> None:
+        # redis-py (0.4 s and some 20 MiB to import) is loaded by the instances that use it.
+        import redis.asyncio as redis
+        from redis.exceptions import RedisError
+
+        self._failures: tuple[type[Exception], ...] = (RedisError, OSError)
         self.channel = channel_name(prefix)
         self.instance = uuid.uuid4().hex[:12]  # our own messages come back: ignored
         # Short timeouts: a Redis that hangs must not hold a request's drop or the listener.
@@ -123,7 +125,7 @@ class Broadcaster:
         message = f"{self.instance} {','.join(sorted(changes))}"
         try:
             await self._client.publish(self.channel, message)
-        except (RedisError, OSError) as failure:
+        except self._failures as failure:
             if not self._publish_failing:
                 log.warning(
                     "Redis: could not announce a catalog change (%s); other instances see"
@@ -168,7 +170,7 @@ class Broadcaster:
                             self._apply(message["data"])
             except asyncio.CancelledError:
                 raise
-            except (RedisError, OSError) as failure:
+            except self._failures as failure:
                 self.subscribed.clear()
                 self._tried.set()
                 if not lost:

@@ -30,6 +30,7 @@ HEAVY = (
     "fastapi",  # Piccolo Admin's
     "alembic",  # ocop db upgrade
     "httpx",  # the SInvoice adapter and the Stripe SDK (with rich and pygments)
+    "redis",  # several instances: only with OCOP_REDIS_URL (shop/cluster.py)
 )
 
 STARTUP = """
