@@ -41,14 +41,14 @@ LISTING_PAGE_SIZE = 24  # the storefront's page size: page numbers range over th
 
 
 def _children(pid: int) -> list[int]:
+    """The children of ``pid`` (from each of its threads), each once."""
+    found: set[int] = set()
     try:
-        tasks = Path(f"/proc/{pid}/task").iterdir()
-        found = []
-        for task in tasks:
-            found += [int(c) for c in (task / "children").read_text().split()]
-        return found
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found.update(int(c) for c in (task / "children").read_text().split())
     except OSError:
-        return []
+        pass
+    return sorted(found)
 
 
 def _rss_mib(pid: int) -> float:
@@ -65,9 +65,12 @@ def snapshot(master: int) -> dict[str, float]:
     """RSS in MiB of the master and of each process under it (its workers, and the
     resource tracker that multiprocessing starts beside spawned workers)."""
     out = {"master": _rss_mib(master)}
-    stack, seen = sorted(_children(master)), 0
+    stack, seen, visited = _children(master), 0, {master}
     while stack:
         pid = stack.pop(0)
+        if pid in visited:
+            continue
+        visited.add(pid)
         try:
             tracker = b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
