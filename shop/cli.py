@@ -110,6 +110,9 @@ def serve(host: str, port: int, workers: int) -> None:
         access_log=False,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        # uvicorn restarts a worker that has not answered its supervisor within 5 s: on a
+        # busy host, a worker still importing the app was killed again and again.
+        timeout_worker_healthcheck=60,
     )
 
 
