@@ -229,17 +229,22 @@ async def _apply(session: AsyncSession, change: Change) -> Applied | None:
     return None if row is None else _applied(row)
 
 
-async def apply(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
+async def apply(
+    session: AsyncSession, changes: Sequence[Change], entry: Entry, *, locked: bool = False
+) -> list[int]:
     """Apply every change and write its movement; raises InsufficientStock on the first that
     does not fit (the caller's transaction then rolls back, so it is all or nothing).
-    Returns the balance (on hand) after each change."""
+    ``locked``: the caller holds these levels' row locks already, taken in id order
+    (``picking.candidates`` does). Returns the balance (on hand) after each change."""
     applied: list[Applied] = []
-    if len(changes) > 1 and dialect_of(session) == "postgresql":
+    if len(changes) > 1 and dialect_of(session) == "postgresql" and not locked:
         # Row locks in id order before any update: two documents touching the same levels
         # in another order would otherwise deadlock.
         await lock(session, [c.level_id for c in changes])
     if _can_batch(session, changes):
         applied = await _apply_incoming(session, changes)
+    elif _can_batch_outgoing(session, changes):
+        applied = await _apply_outgoing(session, changes)
     else:
         for change in changes:
             done = await _apply(session, change)
@@ -319,6 +324,48 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
     }
     result = await session.execute(stmt, params)
     rows = {int(r[0]): _applied(r[1:]) for r in result}
+    for change in changes:
+        if change.level_id not in rows:
+            await _raise_refused(session, change)
+    return [rows[c.level_id] for c in changes]
+
+
+def _can_batch_outgoing(session: AsyncSession, changes: Sequence[Change]) -> bool:
+    """Goods only leaving what is free (a sale), each level once: one conditional UPDATE …
+    FROM unnest(…) does them all, each row on the same condition as alone (never below what
+    is reserved); a row that does not fit is left out of what it returns, and refused.
+    PostgreSQL only, as above."""
+    return (
+        len(changes) > 1
+        and dialect_of(session) == "postgresql"
+        and all(c.quantity < 0 and c.reserved == 0 for c in changes)
+        and len({c.level_id for c in changes}) == len(changes)
+    )
+
+
+def _outgoing_rows() -> Any:
+    arrays = [
+        sa.bindparam("level_ids", type_=ARRAY(sa.Integer)),
+        sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
+    ]
+    return (
+        sa.func.unnest(*arrays)
+        .table_valued(sa.column("level_id", sa.Integer), sa.column("quantity", sa.Integer))
+        .render_derived(name="outgoing", with_types=False)
+    )
+
+
+async def _apply_outgoing(session: AsyncSession, changes: Sequence[Change]) -> list[Applied]:
+    outgoing = _outgoing_rows()
+    on_hand, reserved, q = LEVEL.c.on_hand, LEVEL.c.reserved, outgoing.c.quantity
+    stmt = (
+        sa.update(LEVEL)
+        .where(LEVEL.c.id == outgoing.c.level_id, on_hand - reserved >= q)
+        .values(on_hand=on_hand - q, updated_at=utcnow())
+        .returning(LEVEL.c.id, *_RETURNED)
+    )
+    params = {"level_ids": [c.level_id for c in changes], "quantities": [-c.quantity for c in changes]}
+    rows = {int(r[0]): _applied(r[1:]) for r in await session.execute(stmt, params)}
     for change in changes:
         if change.level_id not in rows:
             await _raise_refused(session, change)

@@ -4,8 +4,10 @@
   answers the sale already recorded; with another payload it is a 409 (a till bug, never
   a second sale). Twins sent at the same instant meet at a lock on their id (PostgreSQL;
   :func:`shop.inventory.documents.models.claim_client_id`): the second waits for the first to
-  commit and answers its sale. Should one still lose the race on the unique index, it
-  rolls back and answers the winner's sale, read afresh.
+  commit and answers its sale. A new sale does not look for itself first: its row's
+  insert finds the id taken (``ON CONFLICT DO NOTHING``), and the sale rolls back and
+  answers the one recorded, read afresh; so does a copy that would no longer pass (its
+  shift closed since, say), found when it fails.
 - **Money** is computed here from the lines: prices (the catalog's unless given),
   discounts (managers only), totals; the payments must add up to the total exactly.
 - **Certificates.** A product that is not sellable as OCOP is refused with the reason,
@@ -36,7 +38,7 @@ from shop.catalog.models import Product
 from shop.catalog.sellability import VIETNAM
 from shop.db import insert_for
 from shop.db_types import utcnow
-from shop.errors import Conflict, Forbidden, InvalidInput, field_error
+from shop.errors import Conflict, DomainError, Forbidden, InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory import batches, ledger, picking
 from shop.inventory.documents.models import claim_client_id
@@ -119,14 +121,20 @@ async def record(
     shifts.require_cashier(user)
     digest = payload_hash(data)
     await claim_client_id(session, data.id)
-    if (done := await find(session, data.id)) is not None:
-        return same_or_conflict(done, location, digest)
     now = utcnow()
-    late = _check_time(data, location, now)
-    shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
-    products = await _products(session, data.lines)
-    priced = await _price(session, user, location, data, products, late=late)
-    _check_payments(data.payments, sum(p.total for p in priced))
+    # A sale sent again is found by its id only where it would not pass again (its shift
+    # closed since, a price changed...) or, below, where its row is already there: a new
+    # sale, the usual case, does not look for itself first.
+    try:
+        late = _check_time(data, location, now)
+        shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
+        products = await _products(session, data.lines)
+        priced = await _price(session, user, location, data, products, late=late)
+        _check_payments(data.payments, sum(p.total for p in priced))
+    except DomainError:
+        if (done := await find(session, data.id)) is not None:
+            return same_or_conflict(done, location, digest)
+        raise
     number = await numbering.take(session, location.id)
     sale = Sale(
         client_id=data.id,
@@ -144,7 +152,7 @@ async def record(
         unrecorded_units=0,
     )
     if (sale_id := await _insert(session, sale)) is None:
-        # A twin was recorded while we waited for the counter: undo ours, answer it. The
+        # Recorded before (sent again), or by a twin while we waited: undo ours, answer it. The
         # rollback expires the location, which the answer reads: load it again now, since a
         # lazy load later would do IO outside the async driver's reach (MissingGreenlet).
         await session.rollback()
@@ -347,7 +355,9 @@ async def _take_stock(
             ledger.Change(lv.level_id, MovementKind.sale, -q, unit_value=lv.unit_cost) for lv, q in picked
         ]
     entry = ledger.Entry(DocumentKind.sale, sale.id, user.id)
-    await ledger.apply(session, [*found, *sold], entry)
+    # The candidates were read locked, in id order: no second lock (a level found for
+    # unrecorded units may be new, so then the ledger locks as usual).
+    await ledger.apply(session, [*found, *sold], entry, locked=not found)
     unrecorded = sum(c.quantity for c in found)
     if unrecorded:
         await _flag_for_count(session, location, sale)
@@ -397,9 +407,10 @@ async def _flag_for_count(session: AsyncSession, location: Location, sale: Sale)
 async def _write_lines(
     session: AsyncSession, sale: Sale, priced: Sequence[Priced], payments: Sequence[PaymentIn]
 ) -> list[int]:
-    """The lines and payments, one statement each; returns the lines' ids."""
-    ids = await session.scalars(
-        sa.insert(LINE).returning(LINE.c.id, sort_by_parameter_order=True),
+    """The lines and payments, one statement each (on SQLite too: the lines' ids come back
+    with their numbers, in whatever order); returns the lines' ids."""
+    numbered = await session.execute(
+        sa.insert(LINE).returning(LINE.c.line_no, LINE.c.id),
         [
             {
                 "sale_id": sale.id,
@@ -427,4 +438,5 @@ async def _write_lines(
             for p in payments
         ],
     )
-    return list(ids)
+    ids: dict[int, int] = dict(numbered.tuples().all())
+    return [ids[i + 1] for i in range(len(priced))]

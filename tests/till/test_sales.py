@@ -283,6 +283,7 @@ async def test_a_sale_costs_a_fixed_handful_of_statements(till: Till) -> None:
     """The hot path: no query per line, nothing read back to answer."""
     engine = till.client.app.state.db.engine.sync_engine
     world = till.world
+    assert (await till.sell(sale([line(world.tea.id)], [cash(PRICE)]))).status_code == 201  # its counter
     counts = []
     for lines in (
         [line(world.noodles.id)],
@@ -299,6 +300,10 @@ async def test_a_sale_costs_a_fixed_handful_of_statements(till: Till) -> None:
         event.remove(engine, "before_cursor_execute", count)
         assert response.status_code == 201, response.text
         counts.append(len(statements))
-    # Two more lines cost their conditional updates and one lock of the levels in id order.
-    assert counts[1] - counts[0] <= 3
-    assert counts[0] <= 18, counts  # BEGIN, auth, the sale and its stock, lines, payments, e-invoice
+    # Two more lines cost their conditional updates on SQLite (no round trips there); on
+    # PostgreSQL one UPDATE … FROM unnest(…) takes them all, the levels locked when read.
+    postgres = till.client.app.state.db.engine.dialect.name == "postgresql"
+    assert counts[1] - counts[0] == (0 if postgres else 2), counts
+    # BEGIN, auth, location, shift, products, number, the sale, its stock, lines, payments,
+    # e-invoice; nothing looks for the sale first (its insert finds it sent again).
+    assert counts[0] <= 15, counts
