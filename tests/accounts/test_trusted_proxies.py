@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+import uvicorn
 
 from shop import cli
 from shop.accounts.models import LoginFailure
@@ -35,7 +36,7 @@ def test_serve_trusts_forwarded_headers_only_from_the_setting(monkeypatch, tmp_p
     seen: dict[str, Any] = {}
     monkeypatch.setenv("OCOP_TRUSTED_PROXIES", value)
     monkeypatch.setattr(cli, "_settings", lambda: Settings.from_env(var_dir=tmp_path))
-    monkeypatch.setattr(cli.uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(kwargs))
     cli.serve.callback(host="127.0.0.1", port=8000, workers=1)  # type: ignore[misc]
     assert (seen["proxy_headers"], seen["forwarded_allow_ips"]) == expected
 
