@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP
+from bench.support import OCOP
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.db_types import utcnow

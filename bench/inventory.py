@@ -22,8 +22,6 @@ import argparse
 import asyncio
 import datetime as dt
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -43,21 +41,19 @@ from shop.inventory.documents import write_offs
 from shop.inventory.models import Batch, Location, LocationKind, MovementKind, StockLevel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, serving, wrk
+from bench.support import (
+    OCOP,
+    free_port,
+    load_national,
+    need_wrk,
+    parser_with_database,
+    percentile,
+    serving,
+    wrk,
+)
 
 SPREAD_PRODUCERS = 5  # of 4 products each: 20 stock levels for the spread write-offs
 TOP_UP = 200_000  # units received before the write-offs, so none runs out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 async def pick(url: str) -> dict[str, Any]:
@@ -288,12 +284,7 @@ def report(db: str, args: argparse.Namespace, r: dict[str, Any], ledger: tuple[f
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
-    )
+    parser = parser_with_database(__doc__)
     parser.add_argument("--load", action="store_true", help="migrate and load national data first")
     parser.add_argument("--seconds", type=int, default=10, help="per wrk run and per write-off run")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections for the stock list")
@@ -302,14 +293,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    need_wrk()
     env = {**os.environ, "OCOP_DATABASE_URL": args.database_url}
     if args.load:
-        subprocess.run([OCOP, "db", "upgrade"], env=env, check=True)
-        started = time.monotonic()
-        subprocess.run([OCOP, "demo", "load", "--scale", "national"], env=env, check=True)
-        print(f"national load: {time.monotonic() - started:.1f} s")
+        load_national(env)
     picked = asyncio.run(pick(args.database_url))
     with serving(env, args.port or free_port(), args.workers) as base:
         results = asyncio.run(drive(base, args, picked))

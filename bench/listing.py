@@ -13,21 +13,23 @@ sort. Target: p99 < 100 ms at 16 connections. Nothing is asserted.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import _millis, serving
-from bench.inventory import free_port
+from bench.support import (
+    free_port,
+    need_wrk,
+    parser_with_database,
+    print_wrk_table,
+    run_wrk,
+    serving,
+    wrk_figures,
+)
 from shop.catalog.models import Product
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.db import Database
@@ -56,48 +58,21 @@ async def sellable_count(url: str) -> int:
         await db.dispose()
 
 
-def run_wrk(base: str, path: str, pages: int, seconds: int, connections: int) -> dict[str, float]:
+def random_page(base: str, path: str, pages: int, seconds: int, connections: int) -> dict[str, float]:
     """wrk asking ``path`` followed by a random page number from 1 to ``pages``."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % {"path": path, "pages": pages})
-    try:
-        done = subprocess.run(
-            [
-                *("wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency"),
-                *("-s", script.name, base),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=seconds + 60,
-        )
-    finally:
-        os.unlink(script.name)
-    out = done.stdout
-    if "Latency Distribution" not in out:
-        raise SystemExit(f"wrk failed on {path}:\n{out}{done.stderr}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": float(errors.group(1)) if errors else 0.0}
+    lua = LUA % {"path": path, "pages": pages}
+    return wrk_figures(run_wrk(base, seconds, connections, lua=lua, where=path))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
-    )
+    parser = parser_with_database(__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--sorts", default=",".join(SORTS), help="comma-separated sort orders")
     parser.add_argument("--no-api", action="store_true", help="pages only, not /api/v1/products")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    need_wrk()
     total = asyncio.run(sellable_count(args.database_url))
     pages = max(1, -(-total // PAGE_SIZE))
     env = {**os.environ, "OCOP_DATABASE_URL": args.database_url, "OCOP_JOBS_INTERVAL": "0"}
@@ -105,16 +80,15 @@ def main() -> None:
     if not args.no_api:
         targets["api, price"] = f"/api/v1/products?sort=price&page_size={PAGE_SIZE}&page="
     with serving(env, free_port(), args.workers) as base:
-        run_wrk(base, "/products?page=", pages, 2, args.connections)  # warm the pools
+        random_page(base, "/products?page=", pages, 2, args.connections)  # warm the pools
         results = {
-            name: run_wrk(base, path, pages, args.seconds, args.connections) for name, path in targets.items()
+            name: random_page(base, path, pages, args.seconds, args.connections)
+            for name, path in targets.items()
         }
     db = args.database_url.split(":", 1)[0]
     print(f"\n{db}, {args.workers} worker(s), {args.connections} connections, {args.seconds} s each")
     print(f"random page of {pages} ({total} products)")
-    print(f"{'list':<16}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
-    for name, r in results.items():
-        print(f"{name:<16}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>10.0f}")
+    print_wrk_table("list", 16, results)
 
 
 if __name__ == "__main__":

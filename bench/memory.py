@@ -14,15 +14,11 @@ card, through the API). Prints each process's RSS at start (up, nothing asked ye
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import os
 import random
-import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -30,9 +26,18 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, _millis, wait_until_up
-from bench.inventory import free_port
 from bench.storefront import PAGES, _buyers, _fixtures
+from bench.support import (
+    OCOP,
+    free_port,
+    need_wrk,
+    parser_with_database,
+    random_paths_lua,
+    rss_mib,
+    run_wrk,
+    wait_until_up,
+    wrk_figures,
+)
 from shop.catalog.models import Product
 from shop.db import Database
 from tests.stripe_server import FakeStripe
@@ -51,20 +56,10 @@ def _children(pid: int) -> list[int]:
     return sorted(found)
 
 
-def _rss_mib(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def snapshot(master: int) -> dict[str, float]:
     """RSS in MiB of the master and of each process under it (its workers, and the
     resource tracker that multiprocessing starts beside spawned workers)."""
-    out = {"master": _rss_mib(master)}
+    out = {"master": rss_mib(master)}
     stack, seen, visited = _children(master), 0, {master}
     while stack:
         pid = stack.pop(0)
@@ -77,7 +72,7 @@ def snapshot(master: int) -> dict[str, float]:
             continue
         if not tracker:
             seen += 1
-        out["tracker" if tracker else f"worker {seen}"] = _rss_mib(pid)
+        out["tracker" if tracker else f"worker {seen}"] = rss_mib(pid)
         stack += _children(pid)
     return out
 
@@ -110,39 +105,6 @@ async def _slugs(url: str) -> list[str]:
         await db.dispose()
 
 
-def _random_paths_script(paths: list[str], folder: Path, name: str) -> Path:
-    """A wrk Lua script that asks one of ``paths`` at random on each request."""
-    script = folder / f"{name}.lua"
-    quoted = ",\n".join(f'"{p}"' for p in paths)
-    script.write_text(
-        f"local paths = {{\n{quoted}\n}}\n"
-        "math.randomseed(os.time())\n"
-        "request = function()\n"
-        "  return wrk.format(nil, paths[math.random(#paths)])\n"
-        "end\n"
-    )
-    return script
-
-
-def wrk_script(base: str, script: Path, seconds: int, connections: int) -> dict[str, float]:
-    """wrk with a Lua script: req/s, p50 and p99 (ms) and non-2xx count."""
-    completed = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    )
-    out = completed.stdout
-    if "Latency Distribution" not in out:
-        raise SystemExit(f"wrk failed:\n{out}{completed.stderr}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": float(errors.group(1)) if errors else 0.0}
-
-
 def _table(rows: dict[str, dict[str, float]]) -> None:
     names = sorted({n for r in rows.values() for n in r}, key=lambda n: (n != "master", n == "tracker", n))
     print(f"{'MiB':<12}" + "".join(f"{n:>12}" for n in names) + f"{'sum':>12}")
@@ -152,38 +114,25 @@ def _table(rows: dict[str, dict[str, float]]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
-    )
+    parser = parser_with_database(__doc__)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=int, default=10, help="per part of the mix")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--buyers", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=1, help="times the whole mix is run")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    need_wrk()
     products, province, commune = asyncio.run(_fixtures(args.database_url, 200))
     slugs = asyncio.run(_slugs(args.database_url))
     if len(products) < 10 or len(slugs) < 1000:
         raise SystemExit("load the national data first: python bench/inventory.py --load")
     rng = random.Random(20)
-    folder = Path(tempfile.mkdtemp(prefix="ocop-memory-"))
     pages = len(slugs) // LISTING_PAGE_SIZE
+    listing = [f"/products?page={rng.randint(1, pages)}" for _ in range(2000)]
     scripts = {
-        "listing, random page": _random_paths_script(
-            [f"/products?page={rng.randint(1, pages)}" for _ in range(2000)], folder, "listing"
-        ),
-        "product, random": _random_paths_script(
-            [f"/products/{rng.choice(slugs)}" for _ in range(4000)], folder, "product"
-        ),
-        **{
-            name: _random_paths_script([path], folder, f"page{i}")
-            for i, (name, path) in enumerate(PAGES.items())
-        },
+        "listing, random page": random_paths_lua(listing),
+        "product, random": random_paths_lua([f"/products/{rng.choice(slugs)}" for _ in range(4000)]),
+        **{name: random_paths_lua([path]) for name, path in PAGES.items()},
     }
     stripe = FakeStripe(webhook_url=None).start()
     port = free_port()
@@ -212,7 +161,7 @@ def main() -> None:
         ids = [pid for pid, _ in products]
         for round_no in range(1, args.rounds + 1):
             for name, script in scripts.items():
-                r = wrk_script(base, script, args.seconds, args.connections)
+                r = wrk_figures(run_wrk(base, args.seconds, args.connections, lua=script))
                 print(
                     f"round {round_no} {name:<22}{r['rps']:>8.0f} req/s  p99 {r['p99']:>7.1f} ms"
                     f"  non-2xx {r['errors']:.0f}"
@@ -230,7 +179,6 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         stripe.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     print(f"\nocop serve --workers {args.workers}, RSS from /proc (sum: master and workers)")
     _table(rows)
     print(f"peak sum: {watcher.peak:.0f} MiB (target: ≤ about 280 MiB, django-oscar's)")

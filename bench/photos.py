@@ -57,7 +57,6 @@ import asyncio
 import io
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -71,8 +70,7 @@ import sqlalchemy as sa
 from PIL import ExifTags, Image, ImageDraw, ImageFilter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, _millis, serving, wrk
-from bench.inventory import free_port
+from bench.support import OCOP, free_port, need_wrk, run_wrk, serving, wrk, wrk_figures
 from shop.bootstrap import upgrade_database
 from shop.catalog import photos
 from shop.catalog.models import Product
@@ -227,31 +225,12 @@ end
 
 def wrk_script(base: str, lua: str, seconds: int, connections: int) -> dict[str, float]:
     """wrk with a Lua script, with its transfer rate in MB/s."""
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(lua)
-    try:
-        out = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=seconds + 60,
-        ).stdout
-    finally:
-        script.unlink()
+    out = run_wrk(base, seconds, connections, lua=lua)
     rate = re.search(r"Transfer/sec:\s+([\d.]+)(KB|MB|GB)", out)
     scale = {"KB": 1 / 1024, "MB": 1.0, "GB": 1024.0}
-    result = wrk_summary(out)
+    result = wrk_figures(out)
     result["mbps"] = float(rate.group(1)) * scale[rate.group(2)] if rate else 0.0
     return result
-
-
-def wrk_summary(out: str) -> dict[str, float]:
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": float(errors.group(1)) if errors else 0.0}
 
 
 def list_page(args: argparse.Namespace, scratch: Path) -> None:
@@ -325,8 +304,8 @@ def main() -> None:
     parser.add_argument("--skip-upload", action="store_true")
     parser.add_argument("--skip-page", action="store_true")
     args = parser.parse_args()
-    if not args.skip_page and not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    if not args.skip_page:
+        need_wrk()
     print(f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, Pillow {Image.__version__}")
     with tempfile.TemporaryDirectory(prefix="ocop-bench-photos-") as folder:
         scratch = args.scratch or Path(folder)

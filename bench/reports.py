@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -22,8 +21,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import serving, wrk
-from bench.inventory import free_port
+from bench.support import free_port, need_wrk, print_wrk_table, serving, wrk
 from shop.catalog.models import Product
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.db import Database
@@ -91,8 +89,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     asyncio.run(_reports(args.database_url))
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed for the trace page: apt-get install wrk")
+    need_wrk("the trace page")
     product, batch = asyncio.run(_codes(args.database_url))
     env = {**os.environ, "OCOP_DATABASE_URL": args.database_url, "OCOP_JOBS_INTERVAL": "0"}
     with serving(env, free_port(), args.workers) as base:
@@ -101,9 +98,7 @@ def main() -> None:
             wrk(base + path, 2, args.connections)  # warm up
         results = {name: wrk(base + path, args.seconds, args.connections) for name, path in pages.items()}
     print(f"\n{args.workers} worker(s), {args.connections} connections, {args.seconds} s each")
-    print(f"{'page':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
-    for name, r in results.items():
-        print(f"{name:<22}{r['rps']:>10.0f}{r['p50']:>10.1f}{r['p99']:>10.1f}{r['errors']:>10.0f}")
+    print_wrk_table("page", 22, results)
 
 
 if __name__ == "__main__":

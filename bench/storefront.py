@@ -27,11 +27,8 @@ import asyncio
 import os
 import random
 import re
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -44,8 +41,20 @@ import httpx
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import _millis, serving, wait_until_up, wrk
-from bench.inventory import free_port
+from bench.support import (
+    free_port,
+    need_wrk,
+    parser_with_database,
+    percentile,
+    random_paths_lua,
+    run_wrk,
+    running,
+    server_cpu,
+    serving,
+    wrk,
+    wrk_count,
+    wrk_figures,
+)
 from shop.catalog.models import Product
 from shop.catalog.sellability import sellable_product_clause, today
 from shop.db import Database
@@ -73,81 +82,9 @@ async def _all_slugs(url: str) -> list[str]:
 
 def wrk_random(base: str, paths: list[str], seconds: int, connections: int) -> dict[str, float]:
     """wrk over a random one of ``paths`` per request: req/s, p50, p99 (ms), non-2xx."""
-    lines = ",\n".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
-    script = f"""
-paths = {{
-{lines}
-}}
-math.randomseed(os.time())
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)])
-end
-"""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    try:
-        completed = subprocess.run(
-            [
-                "wrk",
-                f"-t{min(2, connections)}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "30s",  # a slow page is counted, not dropped as an error (wrk's 2 s)
-                "--latency",
-                "-s",
-                f.name,
-                base,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=seconds + 60,
-        )
-    finally:
-        os.unlink(f.name)
-    out = completed.stdout
-    if "Latency Distribution" not in out:
-        raise SystemExit(f"wrk failed:\n{out}{completed.stderr}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    done = re.search(r"(\d+) requests in", out)
-    return {
-        "rps": rps,
-        "p50": p50,
-        "p99": p99,
-        "errors": float(errors.group(1)) if errors else 0.0,
-        "requests": float(done.group(1)) if done else 0.0,
-    }
-
-
-def server_cpu() -> float:
-    """CPU seconds used so far by this process's children (the server and its workers; wrk
-    is not running when this is read). On a shared machine the time a request takes
-    depends on the neighbours; the CPU the server spends on it much less."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    parents: dict[int, int] = {}
-    used: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents[int(entry)] = int(fields[1])
-        used[int(entry)] = int(fields[11]) + int(fields[12])
-    me, total = os.getpid(), 0
-    for pid in used:
-        p = parents.get(pid)
-        while p is not None and p != me and p > 1:
-            p = parents.get(p)
-        if p == me:
-            total += used[pid]
-    return total / ticks
+    # --timeout: a slow page is counted, not dropped as an error (wrk's 2 s)
+    out = run_wrk(base, seconds, connections, "--timeout", "30s", lua=random_paths_lua(paths))
+    return {**wrk_figures(out), "requests": wrk_count(out, r"(\d+) requests in")}
 
 
 _CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -344,10 +281,7 @@ async def _buyers(
 
 
 def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    return percentile(values, p / 100)
 
 
 SCENARIOS = ("pages", "product", "api", "guests")
@@ -389,19 +323,9 @@ finally:
 @contextmanager
 def _profiled(env: dict[str, str], port: int, profile: str) -> Iterator[str]:
     """``ocop serve`` (one process) under cProfile, which writes ``profile`` when it stops."""
-    server = subprocess.Popen(
-        [sys.executable, "-c", _PROFILE_RUNNER, profile, str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(base)
+    # uvicorn stops cleanly on SIGTERM, and cProfile writes its file
+    with running([sys.executable, "-c", _PROFILE_RUNNER, profile, str(port)], env, port, 60) as base:
         yield base
-    finally:
-        server.terminate()  # uvicorn stops cleanly on SIGTERM, and cProfile writes its file
-        server.wait(timeout=60)
 
 
 def _run_guests(url: str, base: str, products: list[tuple[int, str]], args: argparse.Namespace) -> _Guests:
@@ -482,12 +406,7 @@ def _report(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
-    )
+    parser = parser_with_database(__doc__)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--buyers", type=int, default=8)
@@ -506,8 +425,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     only = set(args.only.split(","))
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    need_wrk()
     products, args.province, args.commune = asyncio.run(_fixtures(args.database_url, 200))
     if len(products) < 10:
         raise SystemExit("no products with warehouse stock: load the national data first")

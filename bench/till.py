@@ -14,15 +14,11 @@ machine). Nothing is asserted.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
-import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -39,9 +35,16 @@ from shop.inventory.models import Location, LocationKind, StockLevel
 from shop.till.models import Sale
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.catalog import OCOP, serving
-from bench.inventory import free_port
-from bench.storefront import server_cpu
+from bench.support import (
+    OCOP,
+    free_port,
+    need_wrk,
+    parser_with_database,
+    run_wrk,
+    server_cpu,
+    serving,
+    wrk_figures,
+)
 
 TILLS, PRODUCTS_EACH, TOP_UP = 10, 8, 100_000
 PASSWORD = "bench-till-12345"  # noqa: S105 - a benchmark cashier on a local database
@@ -205,54 +208,30 @@ def lua_table(value: Any) -> str:
     return json.dumps(value)
 
 
-def run_wrk(base: str, tills: list[dict[str, Any]], seconds: int, connections: int) -> str:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % {"tills": lua_table(tills)})
-    command = ["wrk", f"-t{connections}", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    done = subprocess.run(
-        [*command, "-s", script.name, base],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    )
-    os.unlink(script.name)
-    return done.stdout
-
-
-def millis(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+def sell(base: str, tills: list[dict[str, Any]], seconds: int, connections: int) -> dict[str, float]:
+    """Each connection a till selling (one wrk thread each): req/s, p50 and p99 (ms), non-2xx."""
+    lua = LUA % {"tills": lua_table(tills)}
+    return wrk_figures(run_wrk(base, seconds, connections, lua=lua, threads=connections))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--database-url", default=os.environ.get("OCOP_DATABASE_URL", "sqlite+aiosqlite:///var/bench.db")
-    )
+    parser = parser_with_database(__doc__)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=TILLS, help="concurrent tills")
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    need_wrk()
     # No scheduled jobs in the server: their CPU is not a sale's (bench/storefront.py does so too).
     env = {**os.environ, "OCOP_DATABASE_URL": args.database_url, "OCOP_JOBS_INTERVAL": "0"}
     picked = asyncio.run(pick(args.database_url))
     with serving(env, free_port(), args.workers) as base:
         tills = asyncio.run(prepare(base, env, picked))
-        run_wrk(base, tills, 3, args.connections)  # warm up
+        sell(base, tills, 3, args.connections)  # warm up
         before = asyncio.run(sales_count(args.database_url))
         started, cpu = time.monotonic(), server_cpu()
-        out = run_wrk(base, tills, args.seconds, args.connections)
+        figures = sell(base, tills, args.seconds, args.connections)
         elapsed, cpu = time.monotonic() - started, server_cpu() - cpu
         gained = asyncio.run(sales_count(args.database_url)) - before
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     db = args.database_url.split(":", 1)[0]
     print(
         f"\n{db}, {args.workers} worker(s), {len(tills)} tills, "
@@ -260,11 +239,11 @@ def main() -> None:
     )
     print(f"{'measure':<44}{'value':>14}{'target':>12}")
     for name, value, target in (
-        ("till sales per second (wrk)", f"{rps:.0f} /s", ">= 200 /s"),
+        ("till sales per second (wrk)", f"{figures['rps']:.0f} /s", ">= 200 /s"),
         ("sales recorded in the database, per second", f"{gained / elapsed:.0f} /s", ""),
-        ("latency p50", f"{p50:.1f} ms", ""),
-        ("latency p99", f"{p99:.1f} ms", "< 50 ms"),
-        ("non-2xx responses", errors.group(1) if errors else "0", "0"),
+        ("latency p50", f"{figures['p50']:.1f} ms", ""),
+        ("latency p99", f"{figures['p99']:.1f} ms", "< 50 ms"),
+        ("non-2xx responses", f"{figures['errors']:.0f}", "0"),
         # The CPU the server spends on a sale depends much less on the neighbours on a shared
         # machine than its latency does (the database's is not counted).
         ("server CPU per sale", f"{cpu * 1000 / max(gained, 1):.2f} ms", ""),

@@ -40,7 +40,6 @@ import math
 import os
 import platform
 import re
-import shutil
 import signal
 import statistics
 import subprocess
@@ -57,12 +56,24 @@ from typing import Any
 import httpx
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))  # bench.support, with our venv's python
 sys.path.insert(0, str(HERE))
 import install  # noqa: E402 - beside this file
 
+from bench.support import (  # noqa: E402 - the repository is on sys.path now
+    OCOP,
+    free_port,
+    need_wrk,
+    parents,
+    percentile,
+    proc_kib,
+    run_wrk,
+    wrk_count,
+    wrk_figures,
+)
+
 ROOT = install.ROOT
 VAR = install.VAR
-OCOP = str(ROOT / ".venv" / "bin" / "ocop")
 PAGE_SIZE = 24  # both lists: ours (shop.storefront.catalog_pages) and oscar's (settings)
 LUA = """
 local paths = {}
@@ -79,7 +90,6 @@ function request()
   return wrk.format("GET", paths[math.random(#paths)])
 end
 """
-_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 BUYER = {"name": "Nguyễn Văn Bench", "email": "bench@example.com", "phone": "0912345678"}
 
 
@@ -171,21 +181,11 @@ def catalog(ours: str, oscar: str) -> Catalog:
 # --- servers and their memory ----------------------------------------------------------------
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
-
-
 def tree_of(pid: int) -> list[int]:
-    tree, found, todo = _children(), [], [pid]
+    tree: dict[int, list[int]] = {}
+    for child, parent in parents().items():
+        tree.setdefault(parent, []).append(child)
+    found, todo = [], [pid]
     while todo:
         p = todo.pop()
         found.append(p)
@@ -193,25 +193,15 @@ def tree_of(pid: int) -> list[int]:
     return found
 
 
-def _kib(path: Path, key: str) -> int:
-    try:
-        for line in path.read_text().splitlines():
-            if line.startswith(key):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 def memory(pid: int, pss: bool = False) -> dict[str, float]:
     """MiB of the master and every process under it: RSS summed (and PSS summed if asked)."""
     pids = tree_of(pid)
     out = {
         "processes": float(len(pids)),
-        "rss": sum(_kib(Path(f"/proc/{p}/status"), "VmRSS:") for p in pids) / 1024,
+        "rss": sum(proc_kib(Path(f"/proc/{p}/status"), "VmRSS:") for p in pids) / 1024,
     }
     if pss:
-        out["pss"] = sum(_kib(Path(f"/proc/{p}/smaps_rollup"), "Pss:") for p in pids) / 1024
+        out["pss"] = sum(proc_kib(Path(f"/proc/{p}/smaps_rollup"), "Pss:") for p in pids) / 1024
     return out
 
 
@@ -263,65 +253,25 @@ class Server:
         self.log.close()
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 # --- load: wrk for pages, httpx buyers for checkout -----------------------------------------
-
-
-def _millis(text: str) -> float:
-    match = re.match(r"([\d.]+)(us|ms|s|m)$", text)
-    if match is None:
-        raise SystemExit(f"cannot read wrk latency {text!r}")
-    return float(match.group(1)) * _UNIT[match.group(2)]
 
 
 def wrk_random(base: str, paths: list[str], seconds: int, connections: int) -> dict[str, float]:
     """wrk requesting a random one of ``paths`` each time: req/s, p50, p99 (ms), non-2xx/3xx."""
     with tempfile.TemporaryDirectory() as tmp:
-        script, listing = Path(tmp) / "random.lua", Path(tmp) / "paths.txt"
-        script.write_text(LUA)
+        listing = Path(tmp) / "paths.txt"
         listing.write_text("\n".join(paths) + "\n")
-        done = subprocess.run(
-            [
-                "wrk",
-                f"-t{min(2, connections)}",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--timeout",
-                "30s",
-                "--latency",
-                "-s",
-                str(script),
-                base + "/",
-                "--",
-                str(listing),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=seconds + 60,
+        out = run_wrk(
+            base + "/",
+            seconds,
+            connections,
+            "--timeout",
+            "30s",
+            lua=LUA,
+            script_args=[str(listing)],
+            where=base,
         )
-    out = done.stdout
-    if "Latency Distribution" not in out:
-        raise SystemExit(f"wrk failed on {base}:\n{out}{done.stderr}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _millis(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _millis(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
-    return {
-        "rps": rps,
-        "p50": p50,
-        "p99": p99,
-        "errors": float(errors.group(1)) if errors else 0.0,
-        "timeouts": float(timeouts.group(1)) if timeouts else 0.0,
-    }
+    return {**wrk_figures(out), "timeouts": wrk_count(out, r"Socket errors:.*timeout (\d+)")}
 
 
 def _field(html: str, name: str) -> str:
@@ -492,10 +442,7 @@ def checkout_run(
 
 
 def _pct(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+    return percentile(values, p / 100)
 
 
 # --- the oversell check ----------------------------------------------------------------------
@@ -791,8 +738,7 @@ def main() -> None:
     parser.add_argument("--oscar-threads", type=int, default=4)
     parser.add_argument("--skip-prepare", action="store_true", help="both databases are ready")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
+    need_wrk()
     VAR.mkdir(parents=True, exist_ok=True)
     if not args.skip_prepare:
         prepare(args)
