@@ -17,29 +17,24 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.storefront import PAGES, _buyers, _fixtures
+from bench.storefront import PAGES, _all_slugs, _buyers, _fixtures
 from bench.support import (
-    OCOP,
     free_port,
     need_wrk,
     parser_with_database,
     random_paths_lua,
     rss_mib,
     run_wrk,
-    wait_until_up,
+    running,
+    serve_command,
     wrk_figures,
 )
-from shop.catalog.models import Product
-from shop.db import Database
 from tests.stripe_server import FakeStripe
 
 LISTING_PAGE_SIZE = 24  # the storefront's page size: page numbers range over the catalog
@@ -96,15 +91,6 @@ class Watcher(threading.Thread):
         self.join()
 
 
-async def _slugs(url: str) -> list[str]:
-    db = Database.connect(url)
-    try:
-        async with db.read_sessions() as s:
-            return list(await s.scalars(sa.select(Product.slug).order_by(Product.id)))
-    finally:
-        await db.dispose()
-
-
 def _table(rows: dict[str, dict[str, float]]) -> None:
     names = sorted({n for r in rows.values() for n in r}, key=lambda n: (n != "master", n == "tracker", n))
     print(f"{'MiB':<12}" + "".join(f"{n:>12}" for n in names) + f"{'sum':>12}")
@@ -123,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     need_wrk()
     products, province, commune = asyncio.run(_fixtures(args.database_url, 200))
-    slugs = asyncio.run(_slugs(args.database_url))
+    slugs = asyncio.run(_all_slugs(args.database_url))
     if len(products) < 10 or len(slugs) < 1000:
         raise SystemExit("load the national data first: python bench/inventory.py --load")
     rng = random.Random(20)
@@ -144,40 +130,32 @@ def main() -> None:
         "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
         "OCOP_STRIPE_API_BASE": stripe.base_url,
     }
-    server = subprocess.Popen(
-        [OCOP, "serve", "--port", str(port), "--workers", str(args.workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     rows: dict[str, dict[str, float]] = {}
     try:
-        wait_until_up(base, timeout=300)  # a busy machine starts workers slowly
-        time.sleep(2)  # every worker up, not only the one that answered
-        rows["start"] = snapshot(server.pid)
-        watcher = Watcher(server.pid)
-        watcher.start()
-        ids = [pid for pid, _ in products]
-        for round_no in range(1, args.rounds + 1):
-            for name, script in scripts.items():
-                r = wrk_figures(run_wrk(base, args.seconds, args.connections, lua=script))
-                print(
-                    f"round {round_no} {name:<22}{r['rps']:>8.0f} req/s  p99 {r['p99']:>7.1f} ms"
-                    f"  non-2xx {r['errors']:.0f}"
-                )
-            for method in ("cod", "card"):
-                done, _, refused = asyncio.run(
-                    _buyers(base, ids, province, commune, method, args.seconds, args.buyers)
-                )
-                rate = done / args.seconds
-                print(f"round {round_no} checkout {method:<13}{rate:>8.1f} orders/s ({refused} refused)")
-            rows[f"after {round_no}" if args.rounds > 1 else "end"] = snapshot(server.pid)
-        watcher.stop()
-        rows["peak"] = watcher.peak_at
+        # a busy machine starts workers slowly
+        with running(serve_command(port, args.workers), env, port, up_timeout=300) as (base, master):
+            time.sleep(2)  # every worker up, not only the one that answered
+            rows["start"] = snapshot(master)
+            watcher = Watcher(master)
+            watcher.start()
+            ids = [pid for pid, _ in products]
+            for round_no in range(1, args.rounds + 1):
+                for name, script in scripts.items():
+                    r = wrk_figures(run_wrk(base, args.seconds, args.connections, lua=script))
+                    print(
+                        f"round {round_no} {name:<22}{r['rps']:>8.0f} req/s  p99 {r['p99']:>7.1f} ms"
+                        f"  non-2xx {r['errors']:.0f}"
+                    )
+                for method in ("cod", "card"):
+                    done, _, refused = asyncio.run(
+                        _buyers(base, ids, province, commune, method, args.seconds, args.buyers)
+                    )
+                    rate = done / args.seconds
+                    print(f"round {round_no} checkout {method:<13}{rate:>8.1f} orders/s ({refused} refused)")
+                rows[f"after {round_no}" if args.rounds > 1 else "end"] = snapshot(master)
+            watcher.stop()
+            rows["peak"] = watcher.peak_at
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         stripe.stop()
     print(f"\nocop serve --workers {args.workers}, RSS from /proc (sum: master and workers)")
     _table(rows)

@@ -324,7 +324,8 @@ finally:
 def _profiled(env: dict[str, str], port: int, profile: str) -> Iterator[str]:
     """``ocop serve`` (one process) under cProfile, which writes ``profile`` when it stops."""
     # uvicorn stops cleanly on SIGTERM, and cProfile writes its file
-    with running([sys.executable, "-c", _PROFILE_RUNNER, profile, str(port)], env, port, 60) as base:
+    command = [sys.executable, "-c", _PROFILE_RUNNER, profile, str(port)]
+    with running(command, env, port, stop_timeout=60) as (base, _pid):
         yield base
 
 

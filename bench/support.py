@@ -63,15 +63,21 @@ def wait_until_up(base: str, timeout: float = 60) -> None:
     raise SystemExit("server did not start")
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    return [OCOP, "serve", "--port", str(port), "--workers", str(workers)]
+
+
 @contextmanager
-def running(command: list[str], env: dict[str, str], port: int, stop_timeout: float = 30) -> Iterator[str]:
+def running(
+    command: list[str], env: dict[str, str], port: int, up_timeout: float = 60, stop_timeout: float = 30
+) -> Iterator[tuple[str, int]]:
     """``command`` (a server on ``port``) in a child process for the duration; yields its base
-    URL once it answers /health. It is stopped by SIGTERM."""
+    URL and process id once it answers /health. It is stopped by SIGTERM."""
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base)
-        yield base
+        wait_until_up(base, up_timeout)
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=stop_timeout)
@@ -80,7 +86,7 @@ def running(command: list[str], env: dict[str, str], port: int, stop_timeout: fl
 @contextmanager
 def serving(env: dict[str, str], port: int, workers: int) -> Iterator[str]:
     """``ocop serve`` in a child process for the duration; yields its base URL once it is up."""
-    with running([OCOP, "serve", "--port", str(port), "--workers", str(workers)], env, port) as base:
+    with running(serve_command(port, workers), env, port) as (base, _pid):
         yield base
 
 
