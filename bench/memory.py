@@ -15,7 +15,6 @@ card, through the API). Prints each process's RSS at start (up, nothing asked ye
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import sys
 import threading
@@ -23,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.storefront import PAGES, _all_slugs, _buyers, _fixtures
+from bench.storefront import PAGES, _all_slugs, _buyers, _fixtures, server_env
 from bench.support import (
     free_port,
     need_wrk,
@@ -77,7 +76,8 @@ class Watcher(threading.Thread):
 
     def __init__(self, master: int) -> None:
         super().__init__(daemon=True)
-        self.master, self.peak, self.peak_at = master, 0.0, {}
+        self.master, self.peak = master, 0.0
+        self.peak_at: dict[str, float] = {}
         self._done = threading.Event()
 
     def run(self) -> None:
@@ -122,14 +122,7 @@ def main() -> None:
     }
     stripe = FakeStripe(webhook_url=None).start()
     port = free_port()
-    env = {
-        **os.environ,
-        "OCOP_DATABASE_URL": args.database_url,
-        "OCOP_JOBS_INTERVAL": "0",
-        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
-        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
-        "OCOP_STRIPE_API_BASE": stripe.base_url,
-    }
+    env = server_env(args.database_url, stripe)
     rows: dict[str, dict[str, float]] = {}
     try:
         # a busy machine starts workers slowly

@@ -406,6 +406,19 @@ def _report(
             raise SystemExit(1)
 
 
+def server_env(url: str, stripe: FakeStripe) -> dict[str, str]:
+    """The server's environment: the database at ``url``, card payments through ``stripe``
+    (the tests' local Stripe-compatible server), no scheduled jobs (their CPU is not a page's)."""
+    return {
+        **os.environ,
+        "OCOP_DATABASE_URL": url,
+        "OCOP_JOBS_INTERVAL": "0",
+        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
+        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
+        "OCOP_STRIPE_API_BASE": stripe.base_url,
+    }
+
+
 def main() -> None:
     parser = parser_with_database(__doc__)
     parser.add_argument("--seconds", type=int, default=10)
@@ -433,14 +446,7 @@ def main() -> None:
     slugs = asyncio.run(_all_slugs(args.database_url)) if "product" in only else []
     port = free_port()
     stripe = FakeStripe(webhook_url=None).start()
-    env = {
-        **os.environ,
-        "OCOP_DATABASE_URL": args.database_url,
-        "OCOP_JOBS_INTERVAL": "0",
-        "OCOP_STRIPE_SECRET_KEY": stripe.api_key,
-        "OCOP_STRIPE_WEBHOOK_SECRET": stripe.webhook_secret,
-        "OCOP_STRIPE_API_BASE": stripe.base_url,
-    }
+    env = server_env(args.database_url, stripe)
     pages = dict(PAGES, **{"product page": f"/products/{products[0][1]}"}) if "pages" in only else {}
     checkouts: dict[str, tuple[int, list[float], int]] = {}
     guests = None
