@@ -438,5 +438,5 @@ async def _write_lines(
             for p in payments
         ],
     )
-    ids: dict[int, int] = dict(numbered.tuples().all())
+    ids: dict[int, int] = {line_no: line_id for line_no, line_id in numbered}
     return [ids[i + 1] for i in range(len(priced))]
