@@ -45,7 +45,7 @@ def _schemathesis(server: LiveServer, report: Path, *options: str) -> subprocess
         # Not the "coverage" phase: its over-long strings that must still match a pattern
         # (every text declares the control-character rule) take hypothesis minutes to draw.
         "--phases=examples,fuzzing",
-        "--max-time=45",
+        "--max-time=30",
         "--seed=2026",
         "--request-timeout=20",
         "--no-color",
