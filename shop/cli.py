@@ -256,7 +256,7 @@ def import_products(file: Path) -> None:
     """Import the province's list of certified products (.xlsx or .csv): all or nothing."""
     from rich.progress import Progress
 
-    from shop.catalog import importer
+    from shop.catalog import import_file, importer
     from shop.catalog.sellability import today
 
     with Progress(console=console, transient=True) as progress:
@@ -277,7 +277,7 @@ def import_products(file: Path) -> None:
 
         try:
             report = _run(work)
-        except importer.ImportFileError as error:
+        except import_file.ImportFileError as error:
             console.print(f"[red]{error.text('vi')} / {error.text('en')}[/red]")
             sys.exit(2)
     _print_report(report)

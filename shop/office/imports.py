@@ -24,7 +24,7 @@ from litestar.response import Response, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import requires_admin
-from shop.catalog import cache, importer
+from shop.catalog import cache, import_file, import_rows, import_template, importer
 from shop.catalog.sellability import today
 from shop.i18n import N_, current_language, gettext
 from shop.office.forms import day_text
@@ -116,9 +116,9 @@ class Preview:
 
 async def _check(session: AsyncSession, filename: str, content: bytes) -> Preview:
     """Every row checked, and the import rehearsed in a savepoint rolled back at once."""
-    raw = importer.read_rows(filename, content)
+    raw = import_file.read_rows(filename, content)
     report = importer.ImportReport(rows=len(raw))
-    good, report.errors = await importer.check_rows(session, raw)
+    good, report.errors = await import_rows.check_rows(session, raw)
     if not report.errors and good:
         async with session.begin_nested() as rehearsal:
             await importer.apply_rows(session, good, report, today=today())
@@ -155,7 +155,7 @@ def _upload_page(
 ) -> Template:
     return Template(
         "office/import.html",
-        context={"error": error, "report": done, "columns": importer.TEMPLATE_COLUMNS},
+        context={"error": error, "report": done, "columns": import_template.TEMPLATE_COLUMNS},
         status_code=status,
     )
 
@@ -171,11 +171,11 @@ class OfficeImportPages(Controller):
 
     @get("/template.xlsx")
     async def template_xlsx(self) -> Response[bytes]:
-        return download(importer.template_xlsx(), XLSX_TYPE, "mau-danh-sach-ocop.xlsx")
+        return download(import_template.template_xlsx(), XLSX_TYPE, "mau-danh-sach-ocop.xlsx")
 
     @get("/template.csv")
     async def template_csv(self) -> Response[bytes]:
-        return download(importer.template_csv(), CSV_TYPE, "mau-danh-sach-ocop.csv")
+        return download(import_template.template_csv(), CSV_TYPE, "mau-danh-sach-ocop.csv")
 
     @post("/")
     async def preview(self, request: Request[Any, Any, Any], session: AsyncSession) -> Template:
@@ -188,7 +188,7 @@ class OfficeImportPages(Controller):
             return _upload_page(gettext(N_("The file is too large (at most 8 MB).")), 413)
         try:
             preview = await _check(session, filename, content)
-        except importer.ImportFileError as refused:
+        except import_file.ImportFileError as refused:
             return _upload_page(refused.text(current_language()), 422)
         await session.rollback()  # nothing of the rehearsal stays, whatever happened
         if not preview.report.rows:
@@ -219,7 +219,7 @@ class OfficeImportPages(Controller):
             if not report.ok:  # the data changed since the preview: nothing is written
                 await session.rollback()
                 release(claimed)
-                raw = importer.read_rows(claimed.name.removesuffix(".claimed"), content)
+                raw = import_file.read_rows(claimed.name.removesuffix(".claimed"), content)
                 preview = _preview(filename, raw, report)
                 return Template(
                     "office/import_preview.html",

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from shop.catalog import certificates, importer, schemas
+from shop.catalog import certificates, import_file, importer, schemas
 from shop.catalog.models import Certificate, Producer, Product
 from tests import factories as f
 
@@ -100,8 +100,8 @@ async def test_an_xlsx_file_is_read_with_real_dates(session):
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(name, content):
-    with pytest.raises(importer.ImportFileError):
-        importer.read_rows(name, content)
+    with pytest.raises(import_file.ImportFileError):
+        import_file.read_rows(name, content)
 
 
 def _honey(decision: str, day: str, stars: int = 4) -> bytes:
