@@ -21,22 +21,10 @@ from shop.catalog.models import (
     QualityCertification,
 )
 from shop.db import Base
-from shop.evaluation.models import (
-    Council,
-    CouncilAssignment,
-    CouncilMember,
-    CriteriaSheet,
-    Criterion,
-    CriterionOption,
-    DecisionLine,
-    DossierAnswer,
-    EvaluationDecision,
-    EvaluationResult,
-    EvaluationRound,
-    Registration,
-    ScoreLine,
-    ScoreSheet,
-)
+from shop.evaluation.models.registrations import DossierAnswer, EvaluationRound, Registration
+from shop.evaluation.models.results import DecisionLine, EvaluationDecision, EvaluationResult
+from shop.evaluation.models.scoring import Council, CouncilAssignment, CouncilMember, ScoreLine, ScoreSheet
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption
 from shop.geo.models import Area, Place
 from shop.inventory.documents.models import (
     ProducerReturn,

@@ -17,7 +17,7 @@ import font_roboto
 from shop import spreadsheets
 from shop.catalog.models import CouncilLevel
 from shop.evaluation.decisions import AnnexRow
-from shop.evaluation.models import EvaluationDecision
+from shop.evaluation.models.results import EvaluationDecision
 from shop.evaluation.results import points_text
 from shop.i18n import current_language, format_date, gettext
 

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.evaluation import evidence
 from shop.evaluation.figures import Figures, product_figures
-from shop.evaluation.models import Criterion, CriterionOption, DossierAnswer, Registration, RegistrationStatus
+from shop.evaluation.models.registrations import DossierAnswer, Registration, RegistrationStatus
+from shop.evaluation.models.sheets import Criterion, CriterionOption
 
 MAX_BATCH_LINKS = 5
 

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import msgspec
 
-from shop.evaluation.models import CentralOutcome, MemberRole, ScoreSheetStatus
+from shop.evaluation.models.results import CentralOutcome
+from shop.evaluation.models.scoring import MemberRole, ScoreSheetStatus
 from shop.params import MAX_ID
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]

@@ -14,15 +14,17 @@ from shop.accounts.models import Account, PiccoloUser, Role
 from shop.catalog.models import Producer, Product
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.evaluation.council_schemas import CouncilIn, MemberIn
-from shop.evaluation.models import (
-    Council,
-    CouncilAssignment,
-    CouncilMember,
+from shop.evaluation.models.registrations import (
     EvaluationRound,
-    MemberRole,
     Registration,
     RegistrationStatus,
     RoundStatus,
+)
+from shop.evaluation.models.scoring import (
+    Council,
+    CouncilAssignment,
+    CouncilMember,
+    MemberRole,
     ScoreSheet,
     ScoreSheetStatus,
 )

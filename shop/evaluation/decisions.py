@@ -30,16 +30,14 @@ from shop.catalog.schemas import CertificateIn
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.evaluation import results, scoring
 from shop.evaluation.council_schemas import DecisionIn
-from shop.evaluation.models import (
-    CriteriaSheet,
-    DecisionLine,
-    EvaluationDecision,
+from shop.evaluation.models.registrations import (
     EvaluationKind,
-    EvaluationResult,
     EvaluationRound,
     Registration,
     RegistrationStatus,
 )
+from shop.evaluation.models.results import DecisionLine, EvaluationDecision, EvaluationResult
+from shop.evaluation.models.sheets import CriteriaSheet
 from shop.i18n import N_
 from shop.mail.render import queue_template
 

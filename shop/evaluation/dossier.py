@@ -16,15 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.evaluation import evidence
 from shop.evaluation.figures import product_figures, quality_rows
-from shop.evaluation.models import (
-    Criterion,
-    CriterionOption,
+from shop.evaluation.models.registrations import (
     DossierAnswer,
     EvaluationRound,
     Registration,
     RegistrationStatus,
     RoundStatus,
 )
+from shop.evaluation.models.sheets import Criterion, CriterionOption
 from shop.evaluation.registration_schemas import AnswerIn, AnswersIn, LinkIn
 from shop.evaluation.registrations import EDITABLE
 from shop.i18n import N_, gettext

@@ -13,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Certificate, Product, ProductGroup
-from shop.evaluation.models import (
-    CriteriaSheet,
+from shop.evaluation.models.registrations import (
     EvaluationKind,
     EvaluationRound,
     Registration,
     RegistrationStatus,
     RoundStatus,
 )
+from shop.evaluation.models.sheets import CriteriaSheet
 from shop.evaluation.registrations import HELD, published_sheets, start_dossier, suggest_set
 
 

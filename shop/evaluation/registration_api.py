@@ -18,7 +18,7 @@ from shop.db_types import utcnow
 from shop.errors import NotFound
 from shop.evaluation import dossier, registrations, rounds, steps
 from shop.evaluation import registration_views as views
-from shop.evaluation.models import EvaluationKind, RegistrationStatus, RoundStatus
+from shop.evaluation.models.registrations import EvaluationKind, RegistrationStatus, RoundStatus
 from shop.evaluation.registration_schemas import (
     AnswersIn,
     CommuneCheckIn,

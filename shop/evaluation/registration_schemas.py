@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from shop.evaluation.models import EvaluationKind, RegistrationStatus, RoundStatus
+from shop.evaluation.models.registrations import EvaluationKind, RegistrationStatus, RoundStatus
 from shop.params import MAX_ID
 
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]

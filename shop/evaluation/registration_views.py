@@ -11,7 +11,8 @@ from shop.catalog.models import Producer, Product
 from shop.errors import NotFound
 from shop.evaluation import dossier, evidence
 from shop.evaluation.figures import Figures, product_figures
-from shop.evaluation.models import CriteriaSheet, DossierAnswer, EvaluationRound, Registration
+from shop.evaluation.models.registrations import DossierAnswer, EvaluationRound, Registration
+from shop.evaluation.models.sheets import CriteriaSheet
 from shop.evaluation.registration_schemas import (
     AnswerOut,
     FiguresOut,

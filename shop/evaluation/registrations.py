@@ -22,16 +22,14 @@ from shop.accounts.services import CurrentUser
 from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.evaluation import copying
-from shop.evaluation.models import (
-    CriteriaSheet,
-    Criterion,
+from shop.evaluation.models.registrations import (
     DossierAnswer,
     EvaluationKind,
     EvaluationRound,
     Registration,
     RegistrationStatus,
-    SheetStatus,
 )
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, SheetStatus
 from shop.evaluation.registration_schemas import RegistrationIn
 from shop.evaluation.rounds import registration_refusal
 from shop.geo.models import Place

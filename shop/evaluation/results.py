@@ -41,17 +41,10 @@ from shop.db_types import utcnow
 from shop.errors import Conflict
 from shop.evaluation import councils, scoring
 from shop.evaluation.council_schemas import CentralIn
-from shop.evaluation.models import (
-    CentralOutcome,
-    CouncilMember,
-    EvaluationResult,
-    MemberRole,
-    Part,
-    Registration,
-    RegistrationStatus,
-    ScoreLine,
-    ScoreSheet,
-)
+from shop.evaluation.models.registrations import Registration, RegistrationStatus
+from shop.evaluation.models.results import CentralOutcome, EvaluationResult
+from shop.evaluation.models.scoring import CouncilMember, MemberRole, ScoreLine, ScoreSheet
+from shop.evaluation.models.sheets import Part
 from shop.i18n import N_, babel_locale
 
 SPREAD_LIMIT = 10  # points between members' totals that send the council back to re-score

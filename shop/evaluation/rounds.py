@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.evaluation.models import EvaluationRound, Registration, RoundStatus
+from shop.evaluation.models.registrations import EvaluationRound, Registration, RoundStatus
 from shop.evaluation.registration_schemas import RoundIn
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.i18n import N_

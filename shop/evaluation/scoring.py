@@ -18,19 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.evaluation.council_schemas import ScoreLineIn
-from shop.evaluation.models import (
-    CouncilMember,
-    CriteriaSheet,
-    Criterion,
-    CriterionOption,
-    EvaluationResult,
-    Part,
-    Registration,
-    RegistrationStatus,
-    ScoreLine,
-    ScoreSheet,
-    ScoreSheetStatus,
-)
+from shop.evaluation.models.registrations import Registration, RegistrationStatus
+from shop.evaluation.models.results import EvaluationResult
+from shop.evaluation.models.scoring import CouncilMember, ScoreLine, ScoreSheet, ScoreSheetStatus
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, Part
 from shop.i18n import N_
 
 CLOSED = (RegistrationStatus.decided, RegistrationStatus.withdrawn)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import actor, requires_admin, requires_login
 from shop.errors import NotFound
 from shop.evaluation import sheet_revisions as revisions
-from shop.evaluation.models import SheetStatus
+from shop.evaluation.models.sheets import SheetStatus
 from shop.evaluation.sheet_schemas import (
     CriterionIn,
     CriterionOut,

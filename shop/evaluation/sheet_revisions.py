@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.errors import Conflict, InvalidInput, NotFound
-from shop.evaluation.models import CriteriaSheet, Criterion, CriterionOption, Part, Registration, SheetStatus
+from shop.evaluation.models.registrations import Registration
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
 from shop.evaluation.sheet_rules import (
     CriterionData,
     OptionData,

@@ -19,7 +19,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from shop.evaluation.models import Part, SheetStatus
+from shop.evaluation.models.sheets import Part, SheetStatus
 from shop.i18n import N_, gettext
 
 # The columns' lengths (models.py): a file or a form may not exceed them.

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from shop.evaluation.models import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
 from shop.evaluation.sheet_revisions import CriterionEdit, OptionEdit, SheetTree
 from shop.evaluation.sheet_rules import MAX_POINTS, MAX_TEXT, publish_problems
 

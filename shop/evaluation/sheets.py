@@ -23,7 +23,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.evaluation.models import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
 from shop.evaluation.sheet_rules import CriterionData, OptionData, SheetData, problems, publish_problems
 
 CRITERIA_DIR = Path(__file__).resolve().parent / "criteria"

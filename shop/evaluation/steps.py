@@ -15,7 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.evaluation.dossier import AnswerRow, answer_rows
-from shop.evaluation.models import EvaluationRound, Registration, RegistrationStatus, RoundStatus
+from shop.evaluation.models.registrations import (
+    EvaluationRound,
+    Registration,
+    RegistrationStatus,
+    RoundStatus,
+)
 from shop.evaluation.registration_schemas import CommuneCheckIn, CriterionComment, ReturnIn, ReviewIn
 from shop.i18n import N_
 

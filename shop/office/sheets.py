@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.errors import Conflict, DomainError, InvalidInput, NotFound
 from shop.evaluation import sheet_revisions as revisions
-from shop.evaluation.models import Criterion, Part, SheetStatus
+from shop.evaluation.models.sheets import Criterion, Part, SheetStatus
 from shop.evaluation.sheet_revisions import CriterionEdit, OptionEdit, SheetTree
 from shop.evaluation.sheet_rules import MAX_POINTS, STARS, publish_problems
 from shop.i18n import N_, _

@@ -34,15 +34,13 @@ from sqlalchemy.orm import InstrumentedAttribute
 from shop.catalog.models import Certificate, CertificateStatus, Producer, Product
 from shop.catalog.sellability import VIETNAM, today
 from shop.errors import InvalidInput, field_error
-from shop.evaluation.models import (
-    DecisionLine,
-    EvaluationDecision,
+from shop.evaluation.models.registrations import (
     EvaluationKind,
-    EvaluationResult,
     EvaluationRound,
     Registration,
     RegistrationStatus,
 )
+from shop.evaluation.models.results import DecisionLine, EvaluationDecision, EvaluationResult
 from shop.geo.models import Place
 from shop.i18n import N_, format_number, gettext, ngettext
 from shop.reports.tables import Cell, Table

@@ -22,7 +22,8 @@ from shop.catalog.models import Product
 from shop.db import Database
 from shop.evaluation import councils, scoring
 from shop.evaluation.council_schemas import CouncilIn, MemberIn
-from shop.evaluation.models import DossierAnswer, EvaluationKind, MemberRole, Registration
+from shop.evaluation.models.registrations import DossierAnswer, EvaluationKind, Registration
+from shop.evaluation.models.scoring import MemberRole
 from tests import factories as f
 from tests.browser.conftest import ARTIFACTS, LiveServer
 from tests.evaluation import factories as ef

@@ -15,7 +15,7 @@ from playwright.async_api import Page, expect
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import today
 from shop.db import Database
-from shop.evaluation.models import EvaluationRound, RoundStatus
+from shop.evaluation.models.registrations import EvaluationRound, RoundStatus
 from tests.browser.conftest import ARTIFACTS, LiveServer
 from tests.evaluation import dossier_support as ev
 

@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from playwright.async_api import Page, expect
 
 from shop.db import Database
-from shop.evaluation.models import EvaluationDecision, EvaluationKind, EvaluationRound, RoundStatus
-from shop.evaluation.models import RegistrationStatus as S
+from shop.evaluation.models.registrations import EvaluationKind, EvaluationRound, RoundStatus
+from shop.evaluation.models.registrations import RegistrationStatus as S
+from shop.evaluation.models.results import EvaluationDecision
 from tests.browser.conftest import ARTIFACTS, LiveServer
 from tests.browser.test_reports_charts import MEASURE
 from tests.evaluation import factories as ef

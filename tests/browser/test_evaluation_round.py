@@ -26,7 +26,7 @@ from shop.catalog.schemas import ProductIn
 from shop.catalog.sellability import today
 from shop.catalog.services import create_product
 from shop.db import Database
-from shop.evaluation.models import EvaluationRound, RoundStatus
+from shop.evaluation.models.registrations import EvaluationRound, RoundStatus
 from tests import factories as f
 from tests.browser.conftest import ARTIFACTS, LiveServer
 from tests.browser.test_council_tablet import CHOICES, _choose, _sign, _tablet

@@ -14,15 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import Role
 from shop.catalog.models import Product
 from shop.catalog.sellability import today
-from shop.evaluation.models import (
-    CriteriaSheet,
-    Criterion,
-    CriterionOption,
-    EvaluationRound,
-    Part,
-    RoundStatus,
-    SheetStatus,
-)
+from shop.evaluation.models.registrations import EvaluationRound, RoundStatus
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
 from tests import factories as f
 
 _seq = itertools.count(1)

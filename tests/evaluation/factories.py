@@ -28,22 +28,15 @@ from shop.accounts.models import PiccoloUser, Role
 from shop.catalog.models import Product
 from shop.evaluation import councils, scoring
 from shop.evaluation.council_schemas import CouncilIn, MemberIn, ScoreLineIn
-from shop.evaluation.models import (
-    Council,
-    CouncilMember,
-    CriteriaSheet,
-    Criterion,
-    CriterionOption,
+from shop.evaluation.models.registrations import (
     EvaluationKind,
     EvaluationRound,
-    MemberRole,
-    Part,
     Registration,
     RegistrationStatus,
     RoundStatus,
-    ScoreSheet,
-    SheetStatus,
 )
+from shop.evaluation.models.scoring import Council, CouncilMember, MemberRole, ScoreSheet
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, Part, SheetStatus
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from tests import factories as f
 

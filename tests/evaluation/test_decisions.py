@@ -15,13 +15,9 @@ from shop.catalog.sellability import today
 from shop.errors import Conflict
 from shop.evaluation import councils, decisions, results
 from shop.evaluation.council_schemas import CentralIn, DecisionIn
-from shop.evaluation.models import (
-    CentralOutcome,
-    DecisionLine,
-    EvaluationKind,
-    MemberRole,
-    RegistrationStatus,
-)
+from shop.evaluation.models.registrations import EvaluationKind, RegistrationStatus
+from shop.evaluation.models.results import CentralOutcome, DecisionLine
+from shop.evaluation.models.scoring import MemberRole
 from shop.mail.models import OutgoingEmail
 from tests import factories as f
 from tests.evaluation import factories as ef

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import QualityCertification, QualityKind
 from shop.catalog.sellability import today
-from shop.evaluation.models import EvaluationRound, Registration, RoundStatus
+from shop.evaluation.models.registrations import EvaluationRound, Registration, RoundStatus
 from shop.inventory.models import Batch
 from tests import factories as f
 from tests.evaluation import dossier_support as ev

@@ -16,7 +16,7 @@ from shop.catalog.sellability import today
 from shop.db import Database
 from shop.evaluation import reevaluation
 from shop.evaluation.dossier import answer_rows
-from shop.evaluation.models import (
+from shop.evaluation.models.registrations import (
     EvaluationKind,
     EvaluationRound,
     Registration,

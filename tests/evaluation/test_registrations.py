@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.sellability import today
-from shop.evaluation.models import RoundStatus
+from shop.evaluation.models.registrations import RoundStatus
 from tests import factories as f
 from tests.evaluation import dossier_support as ev
 

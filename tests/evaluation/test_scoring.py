@@ -11,7 +11,8 @@ from shop.accounts.models import PiccoloUser, Role
 from shop.catalog.models import Producer
 from shop.errors import Conflict, InvalidInput
 from shop.evaluation import councils, results, scoring
-from shop.evaluation.models import MemberRole, RegistrationStatus, ScoreLine, ScoreSheetStatus
+from shop.evaluation.models.registrations import RegistrationStatus
+from shop.evaluation.models.scoring import MemberRole, ScoreLine, ScoreSheetStatus
 from tests import factories as f
 from tests.evaluation import factories as ef
 from tests.office.support import token

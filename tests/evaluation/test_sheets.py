@@ -18,17 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.models import Role
 from shop.errors import Conflict, InvalidInput
 from shop.evaluation import sheet_revisions as revisions
-from shop.evaluation.models import (
-    CriteriaSheet,
-    Criterion,
-    CriterionOption,
+from shop.evaluation.models.registrations import (
     EvaluationKind,
     EvaluationRound,
     Registration,
     RegistrationStatus,
     RoundStatus,
-    SheetStatus,
 )
+from shop.evaluation.models.sheets import CriteriaSheet, Criterion, CriterionOption, SheetStatus
 from shop.evaluation.sheet_revisions import CriterionEdit, OptionEdit
 from shop.evaluation.sheet_rules import publish_problems
 from shop.evaluation.sheets import CRITERIA_DIR, SheetFileError, install_sheets, read_versions

@@ -33,14 +33,9 @@ from shop.catalog.sellability import today
 from shop.db import Database
 from shop.evaluation import councils, decisions, results
 from shop.evaluation.council_schemas import DecisionIn
-from shop.evaluation.models import (
-    DecisionLine,
-    DossierAnswer,
-    EvaluationKind,
-    MemberRole,
-    Registration,
-    RoundStatus,
-)
+from shop.evaluation.models.registrations import DossierAnswer, EvaluationKind, Registration, RoundStatus
+from shop.evaluation.models.results import DecisionLine
+from shop.evaluation.models.scoring import MemberRole
 from shop.settings import Settings
 from tests import factories as f
 from tests.evaluation import factories as ef

@@ -16,15 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.models import Role
 from shop.catalog.models import Certificate, CertificateStatus, Product
-from shop.evaluation.models import (
-    DecisionLine,
-    EvaluationDecision,
+from shop.evaluation.models.registrations import (
     EvaluationKind,
-    EvaluationResult,
     EvaluationRound,
     RegistrationStatus,
     RoundStatus,
 )
+from shop.evaluation.models.results import DecisionLine, EvaluationDecision, EvaluationResult
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from tests import factories as f
 from tests.evaluation import factories as ef

@@ -19,7 +19,7 @@ from shop.errors import NotFound
 from shop.evaluation import annex, decisions
 from shop.evaluation.api.outputs import decision_out, planned_out
 from shop.evaluation.council_schemas import DecisionIn, DecisionOut
-from shop.evaluation.models import EvaluationDecision
+from shop.evaluation.models.results import EvaluationDecision
 from shop.i18n import N_
 from shop.mail import outbox
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list

@@ -21,7 +21,10 @@ from shop.evaluation.council_schemas import (
     ScoreLineOut,
     ScoreSheetOut,
 )
-from shop.evaluation.models import DossierAnswer, EvaluationDecision, Part, Registration, ScoreSheet
+from shop.evaluation.models.registrations import DossierAnswer, Registration
+from shop.evaluation.models.results import EvaluationDecision
+from shop.evaluation.models.scoring import ScoreSheet
+from shop.evaluation.models.sheets import Part
 
 
 def council_out(found: councils.CouncilDetail) -> CouncilOut:

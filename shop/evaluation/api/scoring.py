@@ -24,7 +24,8 @@ from shop.evaluation.council_schemas import (
     ScoreSheetIn,
     ScoreSheetOut,
 )
-from shop.evaluation.models import CouncilMember, Registration
+from shop.evaluation.models.registrations import Registration
+from shop.evaluation.models.scoring import CouncilMember
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of_list
 from shop.params import Id
 

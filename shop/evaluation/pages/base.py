@@ -12,7 +12,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.errors import Conflict, InvalidInput
-from shop.evaluation.models import EvaluationRound
+from shop.evaluation.models.registrations import EvaluationRound
 from shop.geo.models import Place
 from shop.i18n import N_, _
 from shop.inventory.pages.forms import Form

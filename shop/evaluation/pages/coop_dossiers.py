@@ -26,7 +26,7 @@ from shop.db_types import utcnow
 from shop.errors import InvalidInput, NotFound
 from shop.evaluation import dossier, evidence, figures, registrations, rounds, uploads
 from shop.evaluation import registration_views as views
-from shop.evaluation.models import EvaluationKind
+from shop.evaluation.models.registrations import EvaluationKind
 from shop.evaluation.pages import dossier_forms as df
 from shop.evaluation.registration_schemas import AnswerIn, AnswersIn, LinkIn, RegistrationIn
 from shop.i18n import N_, gettext

@@ -14,14 +14,8 @@ from shop.accounts.guards import requires_admin
 from shop.catalog.models import Product
 from shop.evaluation import councils
 from shop.evaluation.council_schemas import CouncilIn, MemberIn
-from shop.evaluation.models import (
-    Council,
-    CouncilAssignment,
-    EvaluationRound,
-    MemberRole,
-    Registration,
-    RoundStatus,
-)
+from shop.evaluation.models.registrations import EvaluationRound, Registration, RoundStatus
+from shop.evaluation.models.scoring import Council, CouncilAssignment, MemberRole
 from shop.evaluation.pages.base import attempt, done, render, round_names
 from shop.i18n import N_, gettext
 from shop.inventory.pages.forms import Form, read

@@ -19,7 +19,8 @@ from shop.catalog.sellability import today
 from shop.errors import NotFound
 from shop.evaluation import annex, decisions, results
 from shop.evaluation.council_schemas import DecisionIn
-from shop.evaluation.models import EvaluationDecision, EvaluationRound
+from shop.evaluation.models.registrations import EvaluationRound
+from shop.evaluation.models.results import EvaluationDecision
 from shop.evaluation.pages.base import attempt, render, round_names
 from shop.geo.models import Place
 from shop.i18n import N_, gettext

@@ -19,7 +19,8 @@ from shop.accounts.guards import actor
 from shop.catalog.models import Producer, Product
 from shop.errors import Conflict, InvalidInput
 from shop.evaluation import dossier, evidence, registrations
-from shop.evaluation.models import CriteriaSheet, EvaluationRound, Registration
+from shop.evaluation.models.registrations import EvaluationRound, Registration
+from shop.evaluation.models.sheets import CriteriaSheet
 from shop.evaluation.registration_views import KIND_LABELS, ROUND_STATUS_LABELS, STATUS_LABELS
 from shop.geo.models import Place
 from shop.i18n import N_, gettext

@@ -17,7 +17,7 @@ from shop.catalog.sellability import today
 from shop.db_types import utcnow
 from shop.errors import InvalidInput
 from shop.evaluation import figures, registrations, steps
-from shop.evaluation.models import Registration
+from shop.evaluation.models.registrations import Registration
 from shop.evaluation.pages import dossier_forms as df
 from shop.evaluation.registration_schemas import CommuneCheckIn, ReturnIn, ReviewIn
 from shop.evaluation.registration_views import figures_out

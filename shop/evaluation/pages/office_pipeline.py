@@ -20,7 +20,7 @@ from shop.catalog.sellability import today
 from shop.errors import InvalidInput
 from shop.evaluation import registration_views as views
 from shop.evaluation import registrations, rounds
-from shop.evaluation.models import EvaluationKind, RegistrationStatus, RoundStatus
+from shop.evaluation.models.registrations import EvaluationKind, RegistrationStatus, RoundStatus
 from shop.evaluation.pages import dossier_forms as df
 from shop.evaluation.registration_schemas import RegistrationIn, RoundIn
 from shop.geo.models import Place, PlaceEra, PlaceLevel

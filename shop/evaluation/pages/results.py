@@ -16,7 +16,8 @@ from shop.accounts.guards import requires_admin
 from shop.catalog.models import Producer, Product
 from shop.evaluation import councils, results
 from shop.evaluation.council_schemas import CentralIn
-from shop.evaluation.models import CentralOutcome, Registration
+from shop.evaluation.models.registrations import Registration
+from shop.evaluation.models.results import CentralOutcome
 from shop.evaluation.pages.base import attempt, done, render, round_names
 from shop.i18n import N_, gettext
 from shop.inventory.pages.forms import Form, read

@@ -22,14 +22,9 @@ from shop.catalog.models import Producer, Product
 from shop.evaluation import councils, evidence, results, scoring
 from shop.evaluation.api.outputs import dossier
 from shop.evaluation.council_schemas import ScoreLineIn
-from shop.evaluation.models import (
-    CouncilMember,
-    DossierAnswer,
-    Part,
-    Registration,
-    ScoreSheet,
-    ScoreSheetStatus,
-)
+from shop.evaluation.models.registrations import DossierAnswer, Registration
+from shop.evaluation.models.scoring import CouncilMember, ScoreSheet, ScoreSheetStatus
+from shop.evaluation.models.sheets import Part
 from shop.evaluation.pages.base import attempt, done, render, round_names
 from shop.i18n import N_, gettext
 from shop.inventory.pages.forms import Form
