@@ -55,6 +55,9 @@ STOREFRONT_SOURCES = (
     "shop/storefront/",
     "shop/orders/carts.py",  # the cart's words (sold out, only n left)
     "shop/orders/checkout.py",
+    "shop/orders/checkout_fields.py",
+    "shop/orders/delivery.py",
+    "shop/orders/lookup.py",
     "shop/orders/errors.py",
     "shop/orders/api/orders.py",
     "shop/orders/placing.py",

@@ -5,13 +5,15 @@ a double click, or a retry after a lost answer, return the order already placed;
 is claimed by a conditional update, so one cart is ordered once however many tabs submit it.
 Talking to the payment provider happens after the commit (``payments.start``), never while
 the database is locked.
+
+The form's fields are checked in ``checkout_fields`` (the storefront's page checks them
+there too) and where the order goes in ``delivery``; ``lookup`` finds an order once placed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -22,15 +24,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
 from shop.catalog.sellability import product_is_sellable
-from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_, normalize_language
-from shop.inventory.models import PUBLIC_KINDS, Location
+from shop.inventory.models import Location
 from shop.orders import carts, holds, lifecycle, notices, routing, shipping
 from shop.orders.cart_models import Cart, CartLine
 from shop.orders.cart_schemas import CheckoutIn
+from shop.orders.checkout_fields import buyer_errors, contact_errors, payment_errors
+from shop.orders.delivery import delivery_of
 from shop.orders.models import (
-    DeliveryMethod,
     Fulfilment,
     FulfilmentStatus,
     Order,
@@ -41,26 +43,11 @@ from shop.orders.models import (
 from shop.payments import banks, providers
 from shop.settings import Settings
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE = re.compile(r"^\+?[0-9 .()-]{6,40}$")
-# A Vietnamese tax code: an enterprise's 10 digits, a branch's 10-3, or (since July 2025) a
-# person's 12-digit identification number, which serves as their tax code.
-TAX_CODE = re.compile(r"^(?:[0-9]{10}(?:-[0-9]{3})?|[0-9]{12})$")
-
 
 @dataclass(frozen=True)
 class Placed:
     order: Order
     created: bool  # False: the same checkout was submitted before, this is its order
-
-
-@dataclass(frozen=True)
-class _Delivery:
-    method: DeliveryMethod
-    province_id: int | None = None
-    commune_id: int | None = None
-    street: str | None = None
-    pickup: Location | None = None
 
 
 def request_hash(data: CheckoutIn) -> str:
@@ -99,35 +86,6 @@ async def _claim_cart(session: AsyncSession, cart_id: uuid.UUID, now: dt.datetim
     return claimed.first() is not None
 
 
-def contact_errors(name: str, email: str, phone: str) -> list[dict[str, str]]:
-    """Every problem of the contact fields (the checkout page checks them the same way)."""
-    errors = []
-    if not name.strip():
-        errors.append(field_error("contact.name", N_("Enter your name.")))
-    if not EMAIL.match(email.strip()):
-        errors.append(field_error("contact.email", N_("Enter a valid email address.")))
-    if not PHONE.match(phone.strip()):
-        errors.append(field_error("contact.phone", N_("Enter a valid phone number.")))
-    return errors
-
-
-def buyer_errors(name: str, tax_code: str, email: str) -> list[dict[str, str]]:
-    """Every problem of a VAT-invoice buyer (the checkout page checks them the same way)."""
-    errors = []
-    if not name.strip():
-        errors.append(field_error("buyer.name", N_("Enter the name to put on the invoice.")))
-    if tax_code.strip() and not TAX_CODE.match(tax_code.strip()):
-        errors.append(
-            field_error(
-                "buyer.tax_code",
-                N_("A tax code has 10 digits (10-3 for a branch), or a person's 12-digit ID number."),
-            )
-        )
-    if email.strip() and not EMAIL.match(email.strip()):
-        errors.append(field_error("buyer.email", N_("Enter a valid email address.")))
-    return errors
-
-
 def _buyer_columns(data: CheckoutIn) -> dict[str, str | None]:
     """The order's invoice_* columns: the buyer as typed, trimmed; the contact's email by default."""
     buyer = data.buyer
@@ -139,76 +97,6 @@ def _buyer_columns(data: CheckoutIn) -> dict[str, str | None]:
         "invoice_address": (buyer.address or "").strip() or None,
         "invoice_email": (buyer.email or "").strip() or data.contact.email.strip(),
     }
-
-
-async def _province_and_commune(
-    session: AsyncSession, province_code: str, commune_code: str
-) -> tuple[Place | None, Place | None]:
-    """Today's province of that code and its commune of that code, in one statement (None
-    for what does not exist, or a commune of another province)."""
-    found = await session.scalars(
-        sa.select(Place).where(
-            Place.era == PlaceEra.current,
-            sa.or_(
-                sa.and_(Place.level == PlaceLevel.province, Place.code == province_code),
-                sa.and_(Place.level == PlaceLevel.commune, Place.code == commune_code),
-            ),
-        )
-    )
-    places = list(found)
-    province = next((p for p in places if p.level == PlaceLevel.province), None)
-    commune = next(
-        (p for p in places if p.level == PlaceLevel.commune and province and p.province_id == province.id),
-        None,
-    )
-    return province, commune
-
-
-async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[_Delivery | None, list[dict[str, str]]]:
-    """The address to ship to, or every problem of it at once."""
-    address = data.delivery.address
-    if address is None:
-        return None, [field_error("delivery.address", N_("Enter the delivery address."))]
-    errors = []
-    if not address.street.strip():
-        errors.append(field_error("delivery.address", N_("Enter the delivery address.")))
-    province, commune = await _province_and_commune(session, address.province_code, address.commune_code)
-    if province is None:
-        errors.append(field_error("delivery.address.province_code", N_("Choose a province.")))
-    elif commune is None:
-        errors.append(field_error("delivery.address.commune_code", N_("Choose a commune of this province.")))
-    if errors or province is None or commune is None:
-        return None, errors
-    return _Delivery(DeliveryMethod.ship, province.id, commune.id, address.street.strip()), []
-
-
-async def _delivery(
-    session: AsyncSession, data: CheckoutIn, on: dt.date
-) -> tuple[_Delivery | None, list[dict[str, str]]]:
-    """Where the order goes, or every problem of the delivery fields."""
-    delivery = data.delivery
-    if delivery.method == "ship":
-        return await _shipping(session, data)
-    location = None
-    if delivery.sales_point_code:
-        location = await session.scalar(
-            sa.select(Location).where(
-                Location.code == delivery.sales_point_code,
-                Location.kind.in_(PUBLIC_KINDS),
-                Location.is_active.is_(True),
-                sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),  # a fair not open yet
-                sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
-            )
-        )
-    if location is None:
-        return None, [field_error("delivery.sales_point_code", N_("Choose a sales point to pick up from."))]
-    return _Delivery(DeliveryMethod.pickup, pickup=location), []
-
-
-def payment_errors(method: str, settings: Settings) -> list[dict[str, str]]:
-    if method not in providers.offered(settings):
-        return [field_error("payment.method", N_("This payment method is not available."))]
-    return []
 
 
 async def _sellable(session: AsyncSession, lines: list[CartLine], on: dt.date) -> dict[int, Product]:
@@ -249,7 +137,7 @@ async def place(
     errors = contact_errors(contact.name, contact.email, contact.phone)
     if (buyer := data.buyer) is not None:
         errors += buyer_errors(buyer.name, buyer.tax_code or "", buyer.email or "")
-    delivery, delivery_errors = await _delivery(session, data, on)
+    delivery, delivery_errors = await delivery_of(session, data, on)
     errors += delivery_errors + payment_errors(data.payment.method, settings)
     if errors or delivery is None:
         raise InvalidInput(errors=errors)
@@ -389,19 +277,3 @@ async def _fulfilments(
     session.add_all(out.values())
     await session.flush()
     return out
-
-
-async def find(session: AsyncSession, number: str, token: str | None) -> Order:
-    """The order behind a tracking link; the same 404 for a wrong number or a wrong token."""
-    order = await session.scalar(sa.select(Order).where(Order.number == number))
-    if order is None or token is None or not secrets.compare_digest(order.token, token):
-        raise NotFound(N_("No order {number} with this link."), error_code="order_not_found", number=number)
-    return order
-
-
-async def find_by_number(session: AsyncSession, number: str) -> Order:
-    """For the office, who needs no link token."""
-    order = await session.scalar(sa.select(Order).where(Order.number == number))
-    if order is None:
-        raise NotFound(N_("No order {number}."), error_code="order_not_found", number=number)
-    return order

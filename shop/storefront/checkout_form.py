@@ -20,8 +20,9 @@ from shop.errors import DomainError, field_error
 from shop.i18n import N_
 from shop.inventory import services as locations
 from shop.inventory.models import Location
-from shop.orders import checkout, routing
+from shop.orders import routing
 from shop.orders.cart_schemas import CartOut, CheckoutIn
+from shop.orders.checkout_fields import buyer_errors, contact_errors, payment_errors
 from shop.settings import Settings
 
 # The API's field paths → the form's field names.
@@ -93,7 +94,7 @@ def refused(error: DomainError) -> Problems:
 
 def typed_errors(form: dict[str, str], settings: Settings) -> list[dict[str, Any]]:
     """Every problem of what was typed or chosen, before anything is looked up."""
-    errors = checkout.contact_errors(form.get("name", ""), form.get("email", ""), form.get("phone", ""))
+    errors = contact_errors(form.get("name", ""), form.get("email", ""), form.get("phone", ""))
     for path, limit in LIMITS.items():
         if len(form.get(FIELDS[path], "")) > limit:
             errors.append(field_error(path, N_("At most {limit} characters."), limit=limit))
@@ -114,9 +115,9 @@ def typed_errors(form: dict[str, str], settings: Settings) -> list[dict[str, Any
             )
     else:
         errors.append(field_error("delivery.method", N_("Choose how to receive your order.")))
-    errors += checkout.payment_errors(form.get("payment") or "cod", settings)
+    errors += payment_errors(form.get("payment") or "cod", settings)
     if wants_invoice(form):
-        errors += checkout.buyer_errors(
+        errors += buyer_errors(
             form.get("invoice_name", ""), form.get("invoice_tax_code", ""), form.get("invoice_email", "")
         )
     return errors

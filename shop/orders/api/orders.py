@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import actor, requires_admin
 from shop.catalog.sellability import today
-from shop.orders import checkout, fulfilments, views
+from shop.orders import fulfilments, lookup, views
 from shop.orders.cart_schemas import CheckoutIn
 from shop.orders.placing import after_commit, place_order, send_mail, start_payment
 from shop.orders.schemas import CancelLinesIn, OrderOut, TransferConfirmIn
@@ -55,7 +55,7 @@ class OrderController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, number: str, token: Token = None
     ) -> OrderOut:
         settings: Settings = request.app.state.settings
-        order = await checkout.find(session, number, token)
+        order = await lookup.find(session, number, token)
         instructions = None
         if order.payment_method.value == "bank_transfer":
             instructions = await payments.start(session, settings, order)
@@ -72,7 +72,7 @@ class OrderController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, number: str, token: Token = None
     ) -> OrderOut:
         settings: Settings = request.app.state.settings
-        order = await checkout.find(session, number, token)
+        order = await lookup.find(session, number, token)
         instructions = await start_payment(session, settings, order)
         return await views.order_out(session, settings, order, instructions)
 
@@ -91,7 +91,7 @@ class OrderController(Controller):
         token: Token = None,
     ) -> Response[OrderOut]:
         settings: Settings = request.app.state.settings
-        order = await checkout.find(session, number, token)
+        order = await lookup.find(session, number, token)
         await fulfilments.cancel_lines(session, order, data.line_ids, base_url=settings.base_url)
         await session.commit()
         out = await views.order_out(session, settings, order)
@@ -109,7 +109,7 @@ class OrderController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, number: str, data: TransferConfirmIn
     ) -> Response[OrderOut]:
         settings: Settings = request.app.state.settings
-        order = await checkout.find_by_number(session, number)
+        order = await lookup.find_by_number(session, number)
         await payments.confirm_transfer(
             session,
             settings,

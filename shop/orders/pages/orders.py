@@ -22,7 +22,7 @@ from shop.errors import DomainError, InvalidInput, NotFound, field_error
 from shop.geo.models import Place
 from shop.i18n import N_, gettext
 from shop.inventory.models import Location
-from shop.orders import checkout, fulfilments, office, tracking, views
+from shop.orders import fulfilments, lookup, office, tracking, views
 from shop.orders.api.orders import Token
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.orders.placing import send_mail, start_payment
@@ -66,7 +66,7 @@ class OrderPages(Controller):
         token: Token = None,
     ) -> Template:
         settings: Settings = request.app.state.settings
-        order = await checkout.find(session, number, token)
+        order = await lookup.find(session, number, token)
         instructions = None
         if _awaits_transfer(order):
             instructions = await payments.start(session, settings, order)
@@ -104,7 +104,7 @@ class OrderPages(Controller):
         """The transfer's VietQR code as an image, for the email (mail clients show no inline
         SVG) and to save to a phone's gallery for the banking app."""
         settings: Settings = request.app.state.settings
-        order = await checkout.find(session, number, token)
+        order = await lookup.find(session, number, token)
         if not (_awaits_transfer(order) and settings.bank_bin and settings.bank_account_number):
             raise NotFound(N_("No transfer is awaited for order {number}."), number=number)
         data = vietqr.payload(
@@ -130,7 +130,7 @@ class OrderPages(Controller):
         token: Token = None,
     ) -> Redirect:
         settings: Settings = request.app.state.settings
-        order = await checkout.find(session, number, token)
+        order = await lookup.find(session, number, token)
         track = f"/orders/{order.number}?token={order.token}"
         try:
             instructions = await start_payment(session, settings, order)
@@ -212,7 +212,7 @@ class OfficeOrderPages(Controller):
             message = gettext("Enter the bank's reference of the transfer, as on the bank statement.")
             return await self._page(request, session, "to_confirm", message, 422)
         try:
-            order = await checkout.find_by_number(session, number)
+            order = await lookup.find_by_number(session, number)
             await payments.confirm_transfer(
                 session,
                 settings,

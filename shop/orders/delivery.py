@@ -1,0 +1,96 @@
+"""Where a checkout's order goes: an address in today's provinces, or a sales point to pick up from.
+
+``delivery_of`` reads the checkout's delivery fields into a ``Delivery``, or returns every
+problem of them at once (a province and commune that do not exist or do not match, a sales
+point that is closed, not public, or not open on the day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.errors import field_error
+from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.i18n import N_
+from shop.inventory.models import PUBLIC_KINDS, Location
+from shop.orders.cart_schemas import CheckoutIn
+from shop.orders.models import DeliveryMethod
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Shipped to a street of a commune (with its province, for the fee), or picked up."""
+
+    method: DeliveryMethod
+    province_id: int | None = None
+    commune_id: int | None = None
+    street: str | None = None
+    pickup: Location | None = None
+
+
+async def _province_and_commune(
+    session: AsyncSession, province_code: str, commune_code: str
+) -> tuple[Place | None, Place | None]:
+    """Today's province of that code and its commune of that code, in one statement (None
+    for what does not exist, or a commune of another province)."""
+    found = await session.scalars(
+        sa.select(Place).where(
+            Place.era == PlaceEra.current,
+            sa.or_(
+                sa.and_(Place.level == PlaceLevel.province, Place.code == province_code),
+                sa.and_(Place.level == PlaceLevel.commune, Place.code == commune_code),
+            ),
+        )
+    )
+    places = list(found)
+    province = next((p for p in places if p.level == PlaceLevel.province), None)
+    commune = next(
+        (p for p in places if p.level == PlaceLevel.commune and province and p.province_id == province.id),
+        None,
+    )
+    return province, commune
+
+
+async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[Delivery | None, list[dict[str, str]]]:
+    """The address to ship to, or every problem of it at once."""
+    address = data.delivery.address
+    if address is None:
+        return None, [field_error("delivery.address", N_("Enter the delivery address."))]
+    errors = []
+    if not address.street.strip():
+        errors.append(field_error("delivery.address", N_("Enter the delivery address.")))
+    province, commune = await _province_and_commune(session, address.province_code, address.commune_code)
+    if province is None:
+        errors.append(field_error("delivery.address.province_code", N_("Choose a province.")))
+    elif commune is None:
+        errors.append(field_error("delivery.address.commune_code", N_("Choose a commune of this province.")))
+    if errors or province is None or commune is None:
+        return None, errors
+    return Delivery(DeliveryMethod.ship, province.id, commune.id, address.street.strip()), []
+
+
+async def delivery_of(
+    session: AsyncSession, data: CheckoutIn, on: dt.date
+) -> tuple[Delivery | None, list[dict[str, str]]]:
+    """Where the order goes, or every problem of the delivery fields."""
+    delivery = data.delivery
+    if delivery.method == "ship":
+        return await _shipping(session, data)
+    location = None
+    if delivery.sales_point_code:
+        location = await session.scalar(
+            sa.select(Location).where(
+                Location.code == delivery.sales_point_code,
+                Location.kind.in_(PUBLIC_KINDS),
+                Location.is_active.is_(True),
+                sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),  # a fair not open yet
+                sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+            )
+        )
+    if location is None:
+        return None, [field_error("delivery.sales_point_code", N_("Choose a sales point to pick up from."))]
+    return Delivery(DeliveryMethod.pickup, pickup=location), []
