@@ -33,7 +33,7 @@ from shop.inventory.models import PUBLIC_KINDS, Location
 from shop.orders import routing
 from shop.paging import PageNumber
 from shop.storefront import heads
-from shop.storefront.currency import approximator, rates, shared_rates
+from shop.storefront.currency import approximator, shared_rates
 from shop.storefront.seo import Head
 
 PAGE_SIZE = 24
@@ -95,11 +95,40 @@ class _Listing:
     content: Markup  # catalog/_listing.html: the filters, the count, the 24 cards, the pager
 
 
+async def _filter_form(
+    session: AsyncSession, filters: queries.ProductFilter, template: JinjaTemplate
+) -> Markup:
+    """The list's filter form (groups, provinces, sales points, sorts, the values chosen):
+    the same for every page of one list, so drawn once per filters and language."""
+    key = ("listing-form", cache.database_key(session), filters, current_language())
+
+    async def draw() -> object:
+        return Markup(  # noqa: S704 - a template's output, escaped by it
+            template.render(
+                filters=filters,
+                groups=await queries.list_groups(session),
+                provinces=await geo.provinces(session),
+                sales_points=await public_sales_points(session, filters.province),
+                sorts=sort_labels(),
+            )
+        )
+
+    form = await cache.pages.get_or_compute(key, draw)
+    assert isinstance(form, Markup)
+    return form
+
+
+@dataclass(frozen=True)
+class _Templates:
+    listing: JinjaTemplate  # catalog/_listing.html
+    form: JinjaTemplate  # catalog/_filters.html
+
+
 async def _listing_data(
     session: AsyncSession,
     filters: queries.ProductFilter,
     page: int,
-    template: JinjaTemplate,
+    templates: _Templates,
     base_url: str,
 ) -> _Listing:
     error = None
@@ -121,17 +150,14 @@ async def _listing_data(
             session, filters, page=1, page_size=PAGE_SIZE, on=today(), language=language
         )
     pages = math.ceil(result.total / PAGE_SIZE)
-    content = template.render(
+    content = templates.listing.render(
         page=result,
         pages=pages,
         filters=filters,
-        groups=await queries.list_groups(session),
-        provinces=await geo.provinces(session),
-        sales_points=await public_sales_points(session, filters.province),
-        sorts=sort_labels(),
+        form=await _filter_form(session, filters, templates.form),
         query=partial(_query, filters),
         error=error,
-        approx=approximator(await rates(session), language),
+        approx=approximator(await shared_rates(session), language),
     )
     head = heads.listing(base_url, result, filters, pages)
     return _Listing(head, Markup(content))  # noqa: S704 - a template's output, escaped by it
@@ -143,8 +169,12 @@ async def listing(
     """The product list with its filters (``/products``, and ``/`` when a search is given)."""
     base_url = request.app.state.settings.base_url
     key = ("listing", cache.database_key(session), base_url, filters, page, current_language(), today())
-    template = page_template(request, "catalog/_listing.html")
-    data = await cache.shared(session, key, lambda own: _listing_data(own, filters, page, template, base_url))
+    templates = _Templates(
+        page_template(request, "catalog/_listing.html"), page_template(request, "catalog/_filters.html")
+    )
+    data = await cache.shared(
+        session, key, lambda own: _listing_data(own, filters, page, templates, base_url)
+    )
     assert isinstance(data, _Listing)
     return Template("catalog/index.html", context={"content": data.content, "head": data.head})
 
