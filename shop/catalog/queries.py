@@ -80,11 +80,21 @@ class ProductFilter:
 
 
 @dataclass(frozen=True)
+class _GroupNames:
+    code: str
+    name: str
+    name_en: str
+
+    def ref(self, language: str) -> schemas.GroupRef:
+        return schemas.GroupRef(code=self.code, name=self.name if language == "vi" else self.name_en)
+
+
+@dataclass(frozen=True)
 class _Related:
     """What a page of products refers to, each loaded once."""
 
-    producers: dict[int, Producer]
-    groups: dict[int, ProductGroup]
+    producers: dict[int, schemas.ProducerRef]
+    groups: dict[int, _GroupNames]
     places: dict[int, tuple[str, bool]]  # id → (name, mapped to a default successor)
     names: dict[int, tuple[str, str]]  # product id → (name, its language) when translated
 
@@ -127,10 +137,13 @@ def photo_out(photo_id: int, picture: Picture, alt: dict[str, str] | None, langu
 
 
 def _with_main_photo(stmt: sa.Select[Any]) -> sa.Select[Any]:
-    """``stmt`` (products) with each one's main photo and its description: two outer joins on
-    unique keys, so cards cost no statement of their own."""
+    """``stmt`` (products) with each one's producer, main photo and its description: a join
+    and two outer joins on unique keys, so cards cost no statement of their own."""
     return (
-        stmt.add_columns(StoredImage, ProductImage.id, ProductImage.alt)
+        stmt.add_columns(
+            StoredImage, ProductImage.id, ProductImage.alt, Producer.code, Producer.name, Producer.kind
+        )
+        .join(Producer, Producer.id == Product.producer_id)
         .outerjoin(StoredImage, StoredImage.id == Product.main_image_id)
         .outerjoin(
             ProductImage,
@@ -143,8 +156,16 @@ def _main_photos(rows: Iterable[Sequence[Any]], language: str) -> dict[int, sche
     """Product id → main photo, from rows of ``_with_main_photo``."""
     return {
         product.id: photo_out(photo_id, media.picture(image), alt, language)
-        for product, image, photo_id, alt in rows
+        for product, image, photo_id, alt, *_producer in rows
         if image is not None and photo_id is not None
+    }
+
+
+def _producers(rows: Iterable[Sequence[Any]]) -> dict[int, schemas.ProducerRef]:
+    """Producer id → the producer as a card names it, from rows of ``_with_main_photo``."""
+    return {
+        row[0].producer_id: schemas.ProducerRef(code=code, name=name, kind=kind.value)
+        for *row, code, name, kind in rows
     }
 
 
@@ -181,24 +202,25 @@ def _order_by(sort: str, name: NameColumn = Product.name) -> list[sa.UnaryExpres
 SEEK_FROM = 5 * 24
 
 
-async def _seek(
-    session: AsyncSession, stmt: sa.Select[Any], sort: str, name: NameColumn, skip: int
-) -> sa.Select[Any] | None:
-    """``stmt`` narrowed to the rows from the ``skip``-th on in the sort's order, None when
-    there are no rows that far. The first key is found by counting entries of the sort's
-    index (its columns also hold the sellable rule's, ``ix_product_list_*``), which reads no
-    row and joins nothing; the page then starts at that key and reads its rows only.
-    ``(key, id)`` is unique and both run the same way, so the page holds what OFFSET would."""
+def _seek(stmt: sa.Select[Any], sort: str, name: NameColumn, skip: int) -> sa.Select[Any]:
+    """``stmt`` narrowed to the rows from the ``skip``-th on in the sort's order (none when
+    there are no rows that far), in the same statement. The first key is found by a
+    subquery counting entries of the sort's index (its columns also hold the sellable rule's,
+    ``ix_product_list_*``), which reads no row and joins nothing; the page then starts at that
+    key and reads its rows only. ``(key, id)`` is unique and both run the same way, so the
+    page holds what OFFSET would. The subquery stands alone (no correlation), and a row
+    compared with no row is NULL: past the end, the page is empty."""
     column, descending = _sort_key(sort, name)
     first = (
-        await session.execute(
-            stmt.with_only_columns(column, Product.id).order_by(*_order_by(sort, name)).offset(skip).limit(1)
-        )
-    ).first()
-    if first is None:
-        return None
-    key, here = sa.tuple_(column, Product.id), sa.tuple_(sa.literal(first[0], column.type), first[1])
-    return stmt.where(key <= here if descending else key >= here)
+        stmt.with_only_columns(column, Product.id)
+        .order_by(*_order_by(sort, name))
+        .offset(skip)
+        .limit(1)
+        .correlate(None)
+        .scalar_subquery()
+    )
+    key = sa.tuple_(column, Product.id)
+    return stmt.where(key <= first if descending else key >= first)
 
 
 async def _province_clause(session: AsyncSession, text: str) -> sa.ColumnElement[bool]:
@@ -281,15 +303,32 @@ def _place_ids(p: Product) -> set[int]:
     return {pid for pid in ids if pid is not None}
 
 
-async def _related(session: AsyncSession, products: Sequence[Product], language: str) -> _Related:
-    producer_ids = {p.producer_id for p in products}
-    group_ids = {p.group_id for p in products}
+async def _related(
+    session: AsyncSession,
+    products: Sequence[Product],
+    producers: dict[int, schemas.ProducerRef],
+    language: str,
+) -> _Related:
     place_ids = {pid for p in products for pid in _place_ids(p)}
-    producers = await by_id(session, Producer, producer_ids)
-    groups = await by_id(session, ProductGroup, group_ids)
+    groups = await _group_names(session)
     places = await cache.place_names(session, place_ids)
     names = await _names(session, [p.id for p in products], language)
     return _Related(producers, groups, places, names)
+
+
+async def _group_names(session: AsyncSession) -> dict[int, _GroupNames]:
+    """Every product group (a few dozen rows), read once for all the pages drawn within the
+    catalog cache's seconds and dropped with it when the catalog changes."""
+
+    async def read() -> object:
+        rows = await session.execute(
+            sa.select(ProductGroup.id, ProductGroup.code, ProductGroup.name, ProductGroup.name_en)
+        )
+        return {i: _GroupNames(code, name, name_en) for i, code, name, name_en in rows}
+
+    found = await cache.pages.get_or_compute(("group-names", cache.database_key(session)), read)
+    assert isinstance(found, dict)
+    return found
 
 
 async def _names(session: AsyncSession, ids: Iterable[int], language: str) -> dict[int, tuple[str, str]]:
@@ -335,7 +374,7 @@ def summary(
     image: schemas.PhotoOut | None = None,
 ) -> schemas.ProductSummary:
     producer = related.producers[product.producer_id]
-    group = related.groups[product.group_id]
+    group = related.groups[product.group_id].ref(language)
     translated = related.names.get(product.id)
     sellable = product_is_sellable(product, on)
     return schemas.ProductSummary(
@@ -344,8 +383,8 @@ def summary(
         name=translated[0] if translated else product.name,
         stars=product.stars if sellable else None,
         price_vnd=product.price_vnd,
-        producer=schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value),
-        group=schemas.GroupRef(code=group.code, name=group.name if language == "vi" else group.name_en),
+        producer=producer,
+        group=group,
         origin=_origin(product, related.places),
         trace_code=product.trace_code,
         sellable=sellable,
@@ -380,8 +419,7 @@ async def list_products(
     skip = (page - 1) * page_size
     # A NULL key (stars, for the office's unsellable products) would not compare: skipped.
     if skip >= SEEK_FROM and not (filters.include_unsellable and "stars" in filters.sort):
-        seek = await _seek(session, stmt, filters.sort, name, skip)
-        stmt, skip = (stmt.where(sa.false()) if seek is None else seek), 0
+        stmt, skip = _seek(stmt, filters.sort, name, skip), 0
     rows = (
         await session.execute(
             _with_main_photo(stmt)
@@ -391,7 +429,7 @@ async def list_products(
         )
     ).all()
     products = [row[0] for row in rows]
-    related = await _related(session, products, language)
+    related = await _related(session, products, _producers(rows), language)
     images = _main_photos(rows, language)
     items = [summary(product, related, on, language, images.get(product.id)) for product in products]
     return Page(items=items, total=total, page=page, page_size=page_size)
@@ -412,7 +450,7 @@ async def summaries(
         return {}
     rows = (await session.execute(_with_main_photo(sa.select(Product).where(Product.id.in_(wanted))))).all()
     products = [row[0] for row in rows]
-    related = await _related(session, products, language)
+    related = await _related(session, products, _producers(rows), language)
     images = _main_photos(rows, language)
     return {p.id: summary(p, related, on, language, images.get(p.id)) for p in products}
 
@@ -527,9 +565,10 @@ async def product_detail_with_producer(
         .where(QualityCertification.product_id == product.id)
         .order_by(QualityCertification.kind)
     )
+    producer, group = loaded.producer, loaded.group
     related = _Related(
-        {loaded.producer.id: loaded.producer},
-        {loaded.group.id: loaded.group},
+        {producer.id: schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value)},
+        {group.id: _GroupNames(group.code, group.name, group.name_en)},
         await cache.place_names(session, _place_ids(product)),
         {product.id: loaded.name} if loaded.name else {},
     )
