@@ -88,13 +88,17 @@ async def _product(session: AsyncSession, product_id: int, producer_id: int | No
     return product
 
 
+# Built once: a product page runs it with the product bound.
+_PHOTOS = (
+    sa.select(ProductImage, StoredImage)
+    .join(StoredImage, StoredImage.id == ProductImage.image_id)
+    .where(ProductImage.product_id == sa.bindparam("product_id"))
+    .order_by(ProductImage.position, ProductImage.id)
+)
+
+
 async def product_photos(session: AsyncSession, product_id: int) -> list[ProductPhoto]:
-    rows = await session.execute(
-        sa.select(ProductImage, StoredImage)
-        .join(StoredImage, StoredImage.id == ProductImage.image_id)
-        .where(ProductImage.product_id == product_id)
-        .order_by(ProductImage.position, ProductImage.id)
-    )
+    rows = await session.execute(_PHOTOS, {"product_id": product_id})
     return [
         ProductPhoto(photo.id, photo.position, dict(photo.alt or {}), media.picture(image))
         for photo, image in rows

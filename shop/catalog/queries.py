@@ -9,6 +9,7 @@ main photo comes with the rows themselves: an outer join on ``Product.main_image
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -495,25 +496,33 @@ class _Loaded:
     description: str | None  # in the visitor's language, else the fallbacks'
 
 
-async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded:
-    """The product (by id, or by slug for pages) with its producer, group, certificates and
-    the translations the visitor may read: joins on unique keys but the certificates, one row
-    per certificate (a handful), instead of a statement each."""
-    column = Product.id if isinstance(key, int) else Product.slug
-    translations = [aliased(ProductTranslation) for _ in text_languages(language)]
-    stmt = (
+@functools.cache
+def _load_select(by_id: bool, language: str) -> sa.Select[*tuple[Any, ...]]:
+    """``_load``'s statement, built once per kind of key and language: a product page runs it
+    with its key bound (``:key``), so the statement is neither built nor keyed again."""
+    column = Product.id if by_id else Product.slug
+    stmt: sa.Select[*tuple[Any, ...]] = (
         sa.select(Product, Producer, ProductGroup, Certificate)
         .join(Producer, Producer.id == Product.producer_id)
         .join(ProductGroup, ProductGroup.id == Product.group_id)
         .outerjoin(Certificate, Certificate.product_id == Product.id)
-        .where(column == key)
+        .where(column == sa.bindparam("key"))
         .order_by(Certificate.decision_date.desc(), Certificate.created_at.desc())
     )
-    for lang, t in zip(text_languages(language), translations, strict=True):
+    for lang in text_languages(language):
+        t = aliased(ProductTranslation)
         stmt = stmt.add_columns(t.name, t.description).outerjoin(
             t, sa.and_(t.product_id == Product.id, t.language == lang)
         )
-    rows = (await session.execute(stmt)).all()
+    return stmt
+
+
+async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded:
+    """The product (by id, or by slug for pages) with its producer, group, certificates and
+    the translations the visitor may read: joins on unique keys but the certificates, one row
+    per certificate (a handful), instead of a statement each."""
+    stmt = _load_select(isinstance(key, int), language)
+    rows = (await session.execute(stmt, {"key": key})).all()
     if not rows:
         raise NotFound(N_("No product {key}."), key=key)
     product, producer, group = rows[0][0], rows[0][1], rows[0][2]
@@ -550,6 +559,13 @@ async def product_detail(
     return detail
 
 
+_QUALITY = (
+    sa.select(QualityCertification)
+    .where(QualityCertification.product_id == sa.bindparam("product_id"))
+    .order_by(QualityCertification.kind)
+)
+
+
 async def product_detail_with_producer(
     session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
 ) -> tuple[schemas.ProductDetail, Producer]:
@@ -560,11 +576,7 @@ async def product_detail_with_producer(
     product, certificates = loaded.product, loaded.certificates
     current = next((c for c in certificates if c.status == CertificateStatus.active), None)
     latest = current or (certificates[0] if certificates else None)
-    quality = await session.scalars(
-        sa.select(QualityCertification)
-        .where(QualityCertification.product_id == product.id)
-        .order_by(QualityCertification.kind)
-    )
+    quality = await session.scalars(_QUALITY, {"product_id": product.id})
     producer, group = loaded.producer, loaded.group
     related = _Related(
         {producer.id: schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value)},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,10 +103,9 @@ class Offer:
     online: int
 
 
-async def offer(session: AsyncSession, product_id: int, producer_id: int, *, on: dt.date) -> Offer:
-    """:func:`available` of one product and inventory's ``where_available`` in one statement:
-    per location, its units not reserved over every batch (what a sales point shows) and over
-    the unexpired ones (what checkout routes from its producer's warehouses)."""
+def _offer_select() -> sa.Select[*tuple[Any, ...]]:
+    """``offer``'s statement, built once (bound per page: product, producer, day)."""
+    on = sa.bindparam("on", type_=sa.Date)
     free = StockLevel.on_hand - StockLevel.reserved
     fresh = sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on)
     public = sa.and_(
@@ -113,8 +113,10 @@ async def offer(session: AsyncSession, product_id: int, producer_id: int, *, on:
         sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
         sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
     )
-    warehouse = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == producer_id)
-    stmt = (
+    warehouse = sa.and_(
+        Location.kind == LocationKind.producer, Location.producer_id == sa.bindparam("producer_id")
+    )
+    return (
         sa.select(
             Location.code,
             Location.name,
@@ -125,12 +127,27 @@ async def offer(session: AsyncSession, product_id: int, producer_id: int, *, on:
         )
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Batch, Batch.id == StockLevel.batch_id)
-        .where(StockLevel.product_id == product_id, Location.is_active.is_(True), sa.or_(public, warehouse))
+        .where(
+            StockLevel.product_id == sa.bindparam("product_id"),
+            Location.is_active.is_(True),
+            sa.or_(public, warehouse),
+        )
         .group_by(Location.id, Location.code, Location.name, Location.kind)
         .order_by(Location.name)
     )
+
+
+_OFFER = _offer_select()
+
+
+async def offer(session: AsyncSession, product_id: int, producer_id: int, *, on: dt.date) -> Offer:
+    """:func:`available` of one product and inventory's ``where_available`` in one statement:
+    per location, its units not reserved over every batch (what a sales point shows) and over
+    the unexpired ones (what checkout routes from its producer's warehouses)."""
+    stmt = _OFFER
+    params = {"product_id": product_id, "producer_id": producer_id, "on": on}
     points, online = [], 0
-    for code, name, kind, is_public, units, fresh_units in await session.execute(stmt):
+    for code, name, kind, is_public, units, fresh_units in await session.execute(stmt, params):
         if is_public:
             if units > 0:
                 points.append((code, name, kind.value, int(units)))
