@@ -16,6 +16,7 @@ from typing import Any
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import cache
 from shop.errors import DomainError, field_error
 from shop.i18n import N_
 from shop.inventory import services as locations
@@ -161,14 +162,41 @@ SHAPE_MESSAGE = N_("This form has expired: please submit it again.")
 
 
 @dataclass(frozen=True)
+class Point:
+    """What the checkout form shows of a sales point or fair."""
+
+    id: int
+    code: str
+    name: str
+    address: str | None
+    opening_hours: str | None
+    starts_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class PickupPoint:
-    location: Location
+    location: Point
     held: int  # how many of the cart's lines it holds whole (the others the producer sends)
     lines: int
 
     @property
     def holds_all(self) -> bool:
         return self.held == self.lines
+
+
+async def _open_points(session: AsyncSession, on: dt.date) -> list[Point]:
+    """The open sales points and fairs (some 600 nationally), with only what the form shows,
+    read once for all the checkout pages drawn within the catalog cache's seconds. The
+    order is checked afresh: a point closed meanwhile is refused when the order is placed."""
+    columns = (Location.id, Location.code, Location.name, Location.address, Location.opening_hours)
+
+    async def read() -> object:
+        stmt = locations.open_locations_select(on=on).with_only_columns(*columns, Location.starts_on)
+        return [Point(*row) for row in await session.execute(stmt)]
+
+    points = await cache.pages.get_or_compute(("pickup-points", cache.database_key(session), on), read)
+    assert isinstance(points, list)
+    return points
 
 
 async def pickup_points(session: AsyncSession, cart: CartOut, *, on: dt.date) -> list[PickupPoint]:
@@ -181,7 +209,7 @@ async def pickup_points(session: AsyncSession, cart: CartOut, *, on: dt.date) ->
             sum(1 for pid, n in wanted.items() if held.get(location.id, {}).get(pid, 0) >= n),
             len(wanted),
         )
-        for location in await locations.open_locations(session, on=on)
+        for location in await _open_points(session, on)
         if location.starts_on is None or location.starts_on <= on  # checkout refuses a fair not open yet
     ]
     return sorted(points, key=lambda p: (not p.holds_all, -p.held, p.location.name))
