@@ -241,20 +241,22 @@ async def apply(
         # Row locks in id order before any update: two documents touching the same levels
         # in another order would otherwise deadlock.
         await lock(session, [c.level_id for c in changes])
-    if _can_batch(session, changes):
-        applied = await _apply_incoming(session, changes)
-    elif _can_batch_outgoing(session, changes):
-        applied = await _apply_outgoing(session, changes)
+    if _can_batch_outgoing(session, changes):
+        balances = await _apply_outgoing(session, changes, entry)  # and their movements
     else:
-        for change in changes:
-            done = await _apply(session, change)
-            if done is None:
-                await _raise_refused(session, change)
-            applied.append(done)
-    await _record(session, changes, applied, entry)
+        if _can_batch(session, changes):
+            applied = await _apply_incoming(session, changes)
+        else:
+            for change in changes:
+                done = await _apply(session, change)
+                if done is None:
+                    await _raise_refused(session, change)
+                applied.append(done)
+        await _record(session, changes, applied, entry)
+        balances = [a.on_hand for a in applied]
     if any(c.quantity != c.reserved for c in changes):  # units available came or went
         cache.stock_changed(session)
-    return [a.on_hand for a in applied]
+    return balances
 
 
 def _can_batch(session: AsyncSession, changes: Sequence[Change]) -> bool:
@@ -331,45 +333,126 @@ async def _apply_incoming(session: AsyncSession, changes: Sequence[Change]) -> l
 
 
 def _can_batch_outgoing(session: AsyncSession, changes: Sequence[Change]) -> bool:
-    """Goods only leaving what is free (a sale), each level once: one conditional UPDATE …
-    FROM unnest(…) does them all, each row on the same condition as alone (never below what
-    is reserved); a row that does not fit is left out of what it returns, and refused.
-    PostgreSQL only, as above."""
+    """Goods only leaving what is free (a sale), each level once: one statement does them
+    all and writes their movements (below). PostgreSQL only, as above; one change too (a
+    one-line sale), which needs no lock taken first."""
     return (
-        len(changes) > 1
+        len(changes) > 0
         and dialect_of(session) == "postgresql"
         and all(c.quantity < 0 and c.reserved == 0 for c in changes)
         and len({c.level_id for c in changes}) == len(changes)
     )
 
 
-def _outgoing_rows() -> Any:
-    arrays = [
-        sa.bindparam("level_ids", type_=ARRAY(sa.Integer)),
-        sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
-    ]
-    return (
-        sa.func.unnest(*arrays)
-        .table_valued(sa.column("level_id", sa.Integer), sa.column("quantity", sa.Integer))
+def _outgoing_statement() -> sa.Insert:
+    """``WITH moved AS (UPDATE … FROM unnest(…) RETURNING …) INSERT INTO stock_movement
+    SELECT … FROM moved``: each level's conditional update (never below what is reserved),
+    and the movement of each row it changed, from the balance it returned, in one round
+    trip. A row that does not fit is neither changed nor recorded, and is refused (the
+    caller's transaction then rolls back the others). Built once, run with parameters."""
+    outgoing = (
+        sa.func.unnest(
+            sa.bindparam("level_ids", type_=ARRAY(sa.Integer)),
+            sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
+            sa.bindparam("kinds", type_=ARRAY(sa.String)),
+            sa.bindparam("unit_values", type_=ARRAY(sa.BigInteger)),
+            sa.bindparam("reasons", type_=ARRAY(sa.String)),
+        )
+        .table_valued(
+            sa.column("level_id", sa.Integer),
+            sa.column("quantity", sa.Integer),  # units leaving: positive
+            sa.column("kind", sa.String),
+            sa.column("unit_value", sa.BigInteger),
+            sa.column("reason", sa.String),
+            with_ordinality="n",
+        )
         .render_derived(name="outgoing", with_types=False)
     )
-
-
-async def _apply_outgoing(session: AsyncSession, changes: Sequence[Change]) -> list[Applied]:
-    outgoing = _outgoing_rows()
     on_hand, reserved, q = LEVEL.c.on_hand, LEVEL.c.reserved, outgoing.c.quantity
-    stmt = (
+    moved = (
         sa.update(LEVEL)
         .where(LEVEL.c.id == outgoing.c.level_id, on_hand - reserved >= q)
-        .values(on_hand=on_hand - q, updated_at=utcnow())
-        .returning(LEVEL.c.id, *_RETURNED)
+        .values(on_hand=on_hand - q, updated_at=sa.bindparam("now", type_=LEVEL.c.updated_at.type))
+        .returning(
+            LEVEL.c.id,
+            LEVEL.c.on_hand,
+            LEVEL.c.location_id,
+            LEVEL.c.product_id,
+            LEVEL.c.ownership,
+            LEVEL.c.unit_cost_vnd,
+            LEVEL.c.commission_bp,
+            outgoing.c.kind,
+            outgoing.c.quantity,
+            outgoing.c.unit_value,
+            outgoing.c.reason,
+            outgoing.c.n,
+        )
+        .cte("moved")
     )
-    params = {"level_ids": [c.level_id for c in changes], "quantities": [-c.quantity for c in changes]}
-    rows = {int(r[0]): _applied(r[1:]) for r in await session.execute(stmt, params)}
+    m = moved.c
+    rows = sa.select(
+        m.id,
+        m.location_id,
+        m.product_id,
+        m.kind,
+        -m.quantity,
+        sa.literal_column("0"),
+        m.on_hand,
+        sa.func.coalesce(m.unit_value, m.unit_cost_vnd),  # as ``_unit_value`` for goods leaving
+        m.commission_bp,
+        m.ownership,
+        sa.bindparam("document_kind", type_=sa.String),
+        sa.bindparam("document_id", type_=sa.BigInteger),
+        sa.func.coalesce(m.reason, sa.bindparam("reason", type_=sa.String)),
+        sa.bindparam("user_id", type_=sa.Integer),
+        sa.bindparam("at", type_=MOVEMENT.c.at.type),
+    ).order_by(m.n)  # the movements numbered in the changes' order, as one by one
+    columns = [
+        "stock_level_id",
+        "location_id",
+        "product_id",
+        "kind",
+        "quantity",
+        "reserved_change",
+        "on_hand_after",
+        "unit_value_vnd",
+        "commission_bp",
+        "ownership",
+        "document_kind",
+        "document_id",
+        "reason",
+        "user_id",
+        "at",
+    ]
+    return (
+        sa.insert(MOVEMENT)
+        .from_select(columns, rows)
+        .returning(MOVEMENT.c.stock_level_id, MOVEMENT.c.on_hand_after)
+    )
+
+
+_OUTGOING = _outgoing_statement()
+
+
+async def _apply_outgoing(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
+    params = {
+        "level_ids": [c.level_id for c in changes],
+        "quantities": [-c.quantity for c in changes],
+        "kinds": [c.kind.value for c in changes],
+        "unit_values": [c.unit_value for c in changes],
+        "reasons": [c.reason for c in changes],
+        "now": utcnow(),
+        "document_kind": entry.document_kind.value if entry.document_kind else None,
+        "document_id": entry.document_id,
+        "reason": entry.reason,
+        "user_id": entry.user_id,
+        "at": entry.at,
+    }
+    balances = {int(level_id): int(after) for level_id, after in await session.execute(_OUTGOING, params)}
     for change in changes:
-        if change.level_id not in rows:
+        if change.level_id not in balances:
             await _raise_refused(session, change)
-    return [rows[c.level_id] for c in changes]
+    return [balances[c.level_id] for c in changes]
 
 
 async def _record(
