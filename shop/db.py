@@ -23,6 +23,7 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -159,6 +160,16 @@ class Database:
         async with self.engine.connect() as conn:
             await conn.execute(sa.text("ANALYZE"))
             await conn.commit()
+
+
+def unwrapped_reads(bind: AsyncEngine | AsyncConnection | None) -> AsyncEngine | AsyncConnection | None:
+    """``bind`` running each read on its own, outside a transaction, on PostgreSQL: the public
+    pages' few reads skip the BEGIN and ROLLBACK round trips around them (each statement
+    still sees committed data only). SQLite, whose reads begin by hand, and a connection
+    already lent (tests) are left as they are."""
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+        return bind
+    return bind.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def dialect_of(session: AsyncSession) -> str:

@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop import db as shop_db
 from shop.db import Database
@@ -53,3 +54,21 @@ async def test_a_connection_the_server_ended_is_replaced_before_a_request_uses_i
     finally:
         await db.dispose()
         await admin.dispose()
+
+
+async def _in_transaction(session) -> bool:
+    await session.execute(sa.text("SELECT 1"))
+    raw = await (await session.connection()).get_raw_connection()
+    return bool(raw.driver_connection.is_in_transaction())
+
+
+async def test_the_public_pages_reads_skip_begin_and_rollback(database_url: str):
+    _postgres(database_url)
+    db = Database.connect(database_url, pool_size=1, max_overflow=0)
+    try:
+        async with AsyncSession(shop_db.unwrapped_reads(db.engine)) as shared:
+            assert not await _in_transaction(shared)  # each read on its own: no BEGIN sent
+        async with db.read_sessions() as request:
+            assert await _in_transaction(request)  # the pooled connection is back to normal
+    finally:
+        await db.dispose()

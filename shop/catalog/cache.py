@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from shop import i18n
+from shop.db import unwrapped_reads
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
@@ -205,11 +206,12 @@ async def shared(
     session: AsyncSession, key: Hashable, compute: Callable[[AsyncSession], Awaitable[object]]
 ) -> object:
     """What a public page reads, computed once for all the visitors asking at that moment
-    (in its own session: the first visitor may be gone before the others are answered)."""
+    (in its own session: the first visitor may be gone before the others are answered; its
+    reads run outside a transaction on PostgreSQL, see ``unwrapped_reads``)."""
     language = i18n.current_language()
 
     async def run() -> object:
-        async with AsyncSession(session.bind, expire_on_commit=False) as own:
+        async with AsyncSession(unwrapped_reads(session.bind), expire_on_commit=False) as own:
             with i18n.language(language):
                 return await compute(own)
 
