@@ -4,7 +4,8 @@
 
 Prepares both (idempotent): our database (``--database``, default ``ocop_bench_peer``) is
 migrated and given the national demo data (20 000 products); oscar is installed from PyPI into
-``var/bench-oscar/venv`` with the same catalog copied in (``bench/oscar/install.py``). Starts
+``var/bench-oscar/venv`` with the same catalog copied in (``bench/oscar/install.py``); both
+databases are then vacuumed and analysed, as autovacuum leaves a database in service. Starts
 both with 2 workers (``ocop serve --workers 2``; gunicorn with 2 gthread workers of 4 threads,
 ``--oscar-worker-class sync`` for sync workers) and runs interleaved rounds, ours then
 oscar's for each measurement:
@@ -529,6 +530,10 @@ def prepare(args: argparse.Namespace) -> None:
     subprocess.run([OCOP, "db", "upgrade"], env=env, check=True, stdout=subprocess.DEVNULL)
     subprocess.run([OCOP, "demo", "load", "--scale", "national"], env=env, check=True)
     install.install(args.oscar_database, source=args.database)
+    # Both as a database in service is: vacuumed (autovacuum would do it within minutes), so
+    # index-only scans find the visibility map set and the planner has statistics.
+    for database in (args.database, args.oscar_database):
+        psql(database, "VACUUM ANALYZE")
 
 
 def _ours_url(database: str) -> str:
