@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,37 @@ def transaction_uuid(kind: SourceKind, key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"{kind.value}:{key}")
 
 
+def queued(
+    kind: SourceKind,
+    *,
+    key: str,
+    total_vnd: int,
+    location_id: int | None = None,
+    order_id: int | None = None,
+    buyer: Buyer | None = None,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The queued invoice's row, all but its source id (a statement that inserts the
+    source too takes it from there: the till's sale does)."""
+    now = now or utcnow()
+    buyer = buyer or Buyer()
+    return {
+        "source_kind": kind,
+        "transaction_uuid": transaction_uuid(kind, key),
+        "location_id": location_id,
+        "order_id": order_id,
+        "total_vnd": total_vnd,
+        "status": InvoiceStatus.pending,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "buyer_name": buyer.name,
+        "buyer_tax_code": buyer.tax_code,
+        "buyer_address": buyer.address,
+        "buyer_email": buyer.email,
+    }
+
+
 async def enqueue(
     session: AsyncSession,
     kind: SourceKind,
@@ -41,27 +73,11 @@ async def enqueue(
     now: dt.datetime | None = None,
 ) -> None:
     """Queue the invoice of this source (once)."""
-    now = now or utcnow()
-    buyer = buyer or Buyer()
-    stmt = insert_for(session)(INVOICE).on_conflict_do_nothing(index_elements=["source_kind", "source_id"])
-    await session.execute(
-        stmt.values(
-            source_kind=kind,
-            source_id=source_id,
-            transaction_uuid=transaction_uuid(kind, key),
-            location_id=location_id,
-            order_id=order_id,
-            total_vnd=total_vnd,
-            status=InvoiceStatus.pending,
-            created_at=now,
-            attempts=0,
-            next_attempt_at=now,
-            buyer_name=buyer.name,
-            buyer_tax_code=buyer.tax_code,
-            buyer_address=buyer.address,
-            buyer_email=buyer.email,
-        )
+    row = queued(
+        kind, key=key, total_vnd=total_vnd, location_id=location_id, order_id=order_id, buyer=buyer, now=now
     )
+    stmt = insert_for(session)(INVOICE).on_conflict_do_nothing(index_elements=["source_kind", "source_id"])
+    await session.execute(stmt.values(source_id=source_id, **row))
 
 
 async def retry(session: AsyncSession, invoice_id: int) -> bool:

@@ -17,21 +17,31 @@ COUNTER: sa.Table = Counter.__table__  # type: ignore[assignment]
 SALES = "sale"
 
 
+# Built once, run with parameters.
+_BUMP = (
+    sa.update(COUNTER)
+    .where(COUNTER.c.location_id == sa.bindparam("at_location"), COUNTER.c.name == sa.bindparam("counter"))
+    .values(last_value=COUNTER.c.last_value + 1)
+    .returning(COUNTER.c.last_value)
+)
+
+
 async def take(session: AsyncSession, location_id: int, name: str = SALES) -> int:
     """The next number of this location's sequence."""
-    bump = (
-        sa.update(COUNTER)
-        .where(COUNTER.c.location_id == location_id, COUNTER.c.name == name)
-        .values(last_value=COUNTER.c.last_value + 1)
-        .returning(COUNTER.c.last_value)
-    )
-    number = await session.scalar(bump)
+    params = {"at_location": location_id, "counter": name}
+    number = await session.scalar(_BUMP, params)
     if number is None:  # the location's first: create its counter (another may just have)
-        create = insert_for(session)(COUNTER).on_conflict_do_nothing(index_elements=["location_id", "name"])
-        await session.execute(create.values(location_id=location_id, name=name, last_value=0))
-        number = await session.scalar(bump)
+        await create(session, location_id, name)
+        number = await session.scalar(_BUMP, params)
     assert number is not None
     return int(number)
+
+
+async def create(session: AsyncSession, location_id: int, name: str = SALES) -> None:
+    """The location's counter, at zero, unless it has it (another transaction may just have
+    made it: this waits for it, then does nothing)."""
+    create = insert_for(session)(COUNTER).on_conflict_do_nothing(index_elements=["location_id", "name"])
+    await session.execute(create.values(location_id=location_id, name=name, last_value=0))
 
 
 def receipt_number(location_code: str, number: int) -> str:

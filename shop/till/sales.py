@@ -8,7 +8,7 @@
   insert finds the id taken (``ON CONFLICT DO NOTHING``), and the sale rolls back and
   answers the one recorded, read afresh; so does a copy that would no longer pass (its
   shift closed since, say), found when it fails.
-- **Money** is computed here from the lines: prices (the catalog's unless given),
+- **Money** is computed from the lines (:mod:`shop.till.pricing`): prices (the catalog's unless given),
   discounts (managers only), totals; the payments must add up to the total exactly.
 - **Certificates.** A product that is not sellable as OCOP is refused with the reason,
   unless the office granted a clearance, which the line records.
@@ -18,6 +18,11 @@
   bounded all the same: not before its location was set up, not in the future beyond a
   till's clock drift. (Not by its shift's opening: a shift opened offline is stamped by
   the server when it syncs, after the sales the till made in it.)
+
+This module checks and orders; :mod:`shop.till.pricing` computes the money and finds the
+clearances, :mod:`shop.till.sale_rows` writes the sale's rows (on PostgreSQL its number, the
+sale, lines, payments and e-invoice in one statement), :mod:`shop.till.stock_taking` takes
+its units off the shelf.
 """
 
 from __future__ import annotations
@@ -32,38 +37,34 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.models import Role
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
-from shop.catalog.sellability import VIETNAM
-from shop.db import insert_for
 from shop.db_types import utcnow
-from shop.errors import Conflict, DomainError, Forbidden, InvalidInput, field_error
+from shop.errors import Conflict, DomainError, InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory import batches, ledger, picking
 from shop.inventory.documents.models import claim_client_id
-from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
-from shop.invoices import queue as invoices
+from shop.inventory.models import Location
 from shop.invoices.drafts import Buyer
-from shop.invoices.models import SourceKind
 from shop.payments.bank import services as bank_credits
-from shop.till import eligibility, numbering, shifts
-from shop.till.models import Clearance, PaymentMethod, Sale, SaleLine, SalePayment
+from shop.till import pricing, sale_rows, shifts, stock_taking
+from shop.till.models import Sale
+from shop.till.pricing import Priced
 from shop.till.schemas import PaymentIn, SaleIn, SaleLineIn
 
-SALE: sa.Table = Sale.__table__  # type: ignore[assignment]
-LINE: sa.Table = SaleLine.__table__  # type: ignore[assignment]
-PAYMENT: sa.Table = SalePayment.__table__  # type: ignore[assignment]
+SALE = sale_rows.SALE
 
 # A sale that reaches the server this long after it was made was sold offline.
 LATE_AFTER = dt.timedelta(minutes=5)
 # Till clocks drift; a sale from further in the future than this is a mistake.
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
-
-class SaleNotSellable(Conflict):
-    code = "not_sellable"
-    title = N_("This product cannot be sold as OCOP.")
+# The hot path's reads, built once and run with parameters (no statement built or keyed
+# per sale).
+_FIND = sa.select(Sale).where(Sale.client_id == sa.bindparam("client_id"))
+_PRODUCTS = sa.select(Product).where(Product.id.in_(sa.bindparam("ids", expanding=True)))
+_UNRECORDED = (
+    sa.update(SALE).where(SALE.c.id == sa.bindparam("sale_id")).values(unrecorded_units=sa.bindparam("units"))
+)
 
 
 def payload_hash(data: SaleIn) -> str:
@@ -80,7 +81,7 @@ def payload_hash(data: SaleIn) -> str:
 
 
 async def find(session: AsyncSession, client_id: uuid.UUID) -> Sale | None:
-    return await session.scalar(sa.select(Sale).where(Sale.client_id == client_id))
+    return await session.scalar(_FIND, {"client_id": client_id})
 
 
 def same_or_conflict(sale: Sale, location: Location, digest: str) -> Sale:
@@ -92,17 +93,6 @@ def same_or_conflict(sale: Sale, location: Location, digest: str) -> Sale:
             error_code="client_id_reused",
         )
     return sale
-
-
-@dataclass(frozen=True)
-class Priced:
-    """One line as it will be recorded."""
-
-    line: SaleLineIn
-    product: Product
-    unit_price: int
-    total: int
-    clearance: Clearance | None
 
 
 @dataclass(frozen=True)
@@ -129,20 +119,18 @@ async def record(
         late = _check_time(data, location, now)
         shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
         products = await _products(session, data.lines)
-        priced = await _price(session, user, location, data, products, late=late)
-        _check_payments(data.payments, sum(p.total for p in priced))
+        priced = await pricing.price(session, user, location, data, products, late=late)
+        pricing.check_payments(data.payments, sum(p.total for p in priced))
     except DomainError:
         if (done := await find(session, data.id)) is not None:
             return same_or_conflict(done, location, digest)
         raise
-    number = await numbering.take(session, location.id)
     sale = Sale(
         client_id=data.id,
         payload_hash=digest,
         location_id=location.id,
         shift_id=shift.id,
         user_id=user.id,
-        number=number,
         sold_at=data.sold_at,
         recorded_at=now,
         subtotal_vnd=sum(p.unit_price * p.line.quantity for p in priced),
@@ -151,7 +139,10 @@ async def record(
         late=late,
         unrecorded_units=0,
     )
-    if (sale_id := await _insert(session, sale)) is None:
+    # Its number, its row, its lines and payments, and its e-invoice queued (issued after
+    # the commit: a provider never blocks a sale); on PostgreSQL in one statement.
+    written = await sale_rows.write(session, sale, priced, data.payments, buyer=_buyer(data), now=now)
+    if written is None:
         # Recorded before (sent again), or by a twin while we waited: undo ours, answer it. The
         # rollback expires the location, which the answer reads: load it again now, since a
         # lazy load later would do IO outside the async driver's reach (MissingGreenlet).
@@ -160,25 +151,13 @@ async def record(
         twin = await find(session, data.id)
         assert twin is not None
         return same_or_conflict(twin, location, digest)
-    sale.id = sale_id
-    if unrecorded := await _take_stock(session, user, location, sale, priced, late=late):
+    sale.id, sale.number = written.sale_id, written.number
+    if unrecorded := await stock_taking.take(session, user, location, sale, priced, late=late):
         sale.unrecorded_units = unrecorded
-        await session.execute(sa.update(SALE).where(SALE.c.id == sale_id).values(unrecorded_units=unrecorded))
-    line_ids = await _write_lines(session, sale, priced, data.payments)
-    # Its e-invoice is queued with it and issued after the commit: a provider never blocks a sale.
-    await invoices.enqueue(
-        session,
-        SourceKind.till_sale,
-        sale_id,
-        key=str(data.id),
-        total_vnd=sale.total_vnd,
-        location_id=location.id,
-        buyer=_buyer(data),
-        now=now,
-    )
+        await session.execute(_UNRECORDED, {"sale_id": sale.id, "units": unrecorded})
     # A transfer that arrived before its sale (shown the code, or sold offline) is matched now.
     await bank_credits.on_sale_recorded(session, location, sale, [p.method for p in data.payments])
-    return Recorded(sale, list(zip(line_ids, priced, strict=True)), data.payments)
+    return Recorded(sale, list(zip(written.line_ids, priced, strict=True)), data.payments)
 
 
 def _buyer(data: SaleIn) -> Buyer | None:
@@ -193,15 +172,6 @@ def _buyer(data: SaleIn) -> Buyer | None:
     return Buyer(
         name=clean(b.name), tax_code=clean(b.tax_code), address=clean(b.address), email=clean(b.email)
     )
-
-
-async def _insert(session: AsyncSession, sale: Sale) -> int | None:
-    """Insert the sale's row unless its client id is taken (then None). One statement, and
-    no unit of work: the hot path keeps ``sale`` as a plain object, never added."""
-    columns = {c.key: getattr(sale, c.key) for c in SALE.columns if c.key != "id"}
-    stmt = insert_for(session)(SALE).values(**columns).on_conflict_do_nothing(index_elements=["client_id"])
-    sale_id = await session.scalar(stmt.returning(SALE.c.id))
-    return None if sale_id is None else int(sale_id)
 
 
 def _check_time(data: SaleIn, location: Location, now: dt.datetime) -> bool:
@@ -219,7 +189,7 @@ def _check_time(data: SaleIn, location: Location, now: dt.datetime) -> bool:
 
 async def _products(session: AsyncSession, lines: Sequence[SaleLineIn]) -> dict[int, Product]:
     ids = {line.product_id for line in lines}
-    found = {p.id: p for p in await session.scalars(sa.select(Product).where(Product.id.in_(ids)))}
+    found = {p.id: p for p in await session.scalars(_PRODUCTS, {"ids": list(ids)})}
     errors = [
         field_error(f"lines[{i}].product_id", N_("No product {id}."), id=line.product_id)
         for i, line in enumerate(lines)
@@ -228,215 +198,3 @@ async def _products(session: AsyncSession, lines: Sequence[SaleLineIn]) -> dict[
     if errors:
         raise InvalidInput(errors=errors)
     return found
-
-
-async def _price(
-    session: AsyncSession,
-    user: CurrentUser,
-    location: Location,
-    data: SaleIn,
-    products: dict[int, Product],
-    *,
-    late: bool,
-) -> list[Priced]:
-    """Each line's price, discount and total, and its clearance if it needs one."""
-    on = data.sold_at.astimezone(VIETNAM).date()
-    cleared = await _clearances(session, location, products, on, late=late)
-    is_manager = user.role in (Role.admin, Role.manager)
-    errors = []
-    priced = []
-    for i, line in enumerate(data.lines):
-        product = products[line.product_id]
-        price = product.price_vnd if line.unit_price is None else line.unit_price
-        # A till offline kept the price it had; live, only a manager sells at another price.
-        if price != product.price_vnd and not (late or is_manager):
-            errors.append(
-                field_error(
-                    f"lines[{i}].unit_price",
-                    N_("The price of {product} is {price} đồng; only a manager can change it."),
-                    product=product.name,
-                    price=product.price_vnd,
-                )
-            )
-        if line.discount and not is_manager:
-            raise Forbidden(N_("Only a manager can give a discount."), error_code="discount_not_allowed")
-        if line.discount > price * line.quantity:
-            errors.append(field_error(f"lines[{i}].discount", N_("The discount is more than the line.")))
-        priced.append(
-            Priced(line, product, price, price * line.quantity - line.discount, cleared.get(product.id))
-        )
-    if errors:
-        raise InvalidInput(errors=errors)
-    return priced
-
-
-async def _clearances(
-    session: AsyncSession, location: Location, products: dict[int, Product], on: dt.date, *, late: bool
-) -> dict[int, Clearance]:
-    """Clearances for the products that need one; refuses those that have none.
-
-    A late sale is recorded whatever its products' certificates say: it happened, and the
-    till's list said they were sellable when it went offline."""
-    blocked = await eligibility.blocked(session, products.values(), on)
-    if not blocked:
-        return {}
-    cleared = await eligibility.clearances(session, location.id, blocked, on)
-    refused = {pid: reason for pid, reason in blocked.items() if pid not in cleared}
-    if refused and not late:
-        first = next(iter(refused.values()))
-        raise SaleNotSellable(
-            first.message,
-            errors=[{"field": "lines", "product_id": pid, "message": r.detail} for pid, r in refused.items()],
-            **first.params,
-        )
-    return cleared
-
-
-def _check_payments(payments: Sequence[PaymentIn], total: int) -> None:
-    errors = []
-    paid = sum(p.amount for p in payments)
-    if paid != total:
-        errors.append(
-            field_error(
-                "payments",
-                N_("The payments add up to {paid} đồng, the total is {total}."),
-                paid=paid,
-                total=total,
-            )
-        )
-    for i, payment in enumerate(payments):
-        if payment.tendered is not None and payment.method != PaymentMethod.cash:
-            errors.append(field_error(f"payments[{i}].tendered", N_("Only cash is tendered.")))
-        if payment.tendered is not None and payment.tendered < payment.amount:
-            errors.append(field_error(f"payments[{i}].tendered", N_("Less cash was handed over than paid.")))
-        if payment.method == PaymentMethod.card and not payment.reference:
-            errors.append(field_error(f"payments[{i}].reference", N_("A card payment needs its reference.")))
-    if errors:
-        raise InvalidInput(errors=errors)
-
-
-async def _take_stock(
-    session: AsyncSession,
-    user: CurrentUser,
-    location: Location,
-    sale: Sale,
-    priced: Sequence[Priced],
-    *,
-    late: bool,
-) -> int:
-    """Decrement the sold units (FEFO); for a late sale, book any shortfall in first.
-    Returns the units booked in as unrecorded stock."""
-    stock = await picking.candidates(session, location.id, {p.product.id for p in priced})
-    taken: dict[int, int] = {}
-    found: list[ledger.Change] = []
-    sold: list[ledger.Change] = []
-    for p in priced:
-        levels = stock.get(p.product.id, [])
-        attempt = dict(taken)  # allocate marks what it takes even when it then gives up
-        try:
-            picked = picking.allocate(levels, p.line.quantity, product_id=p.product.id, taken=attempt)
-            taken = attempt
-        except ledger.InsufficientStock as short:
-            if not late:
-                raise ledger.InsufficientStock(
-                    product_id=short.product_id,
-                    requested=short.requested,
-                    available=short.available,
-                    name=p.product.name,
-                ) from None
-            picked = _all_there_is(levels, taken)
-            missing = p.line.quantity - sum(q for _, q in picked)
-            level_id, unit_value = await _level_for_unrecorded(session, location, p.product.id, levels)
-            found.append(
-                ledger.Change(level_id, MovementKind.unrecorded_stock, missing, unit_value=unit_value)
-            )
-            sold.append(ledger.Change(level_id, MovementKind.sale, -missing, unit_value=unit_value))
-        sold += [
-            ledger.Change(lv.level_id, MovementKind.sale, -q, unit_value=lv.unit_cost) for lv, q in picked
-        ]
-    entry = ledger.Entry(DocumentKind.sale, sale.id, user.id)
-    # The candidates were read locked, in id order: no second lock (a level found for
-    # unrecorded units may be new, so then the ledger locks as usual).
-    await ledger.apply(session, [*found, *sold], entry, locked=not found)
-    unrecorded = sum(c.quantity for c in found)
-    if unrecorded:
-        await _flag_for_count(session, location, sale)
-    return unrecorded
-
-
-def _all_there_is(
-    levels: Sequence[picking.Candidate], taken: dict[int, int]
-) -> list[tuple[picking.Candidate, int]]:
-    """Everything still free of these levels (FEFO), marked as taken."""
-    picked = []
-    for level in levels:
-        free = level.available - taken.get(level.level_id, 0)
-        if free > 0:
-            picked.append((level, free))
-            taken[level.level_id] = taken.get(level.level_id, 0) + free
-    return picked
-
-
-async def _level_for_unrecorded(
-    session: AsyncSession, location: Location, product_id: int, levels: Sequence[picking.Candidate]
-) -> tuple[int, int | None]:
-    """Where the unrecorded units are booked: the first-expiring level the location has of the
-    product, else its unlabelled lot (owned: whose goods they were, a count will tell)."""
-    if levels:
-        return levels[0].level_id, levels[0].unit_cost
-    found, _ = await batches.find_or_create(
-        session, [batches.NewBatch(batches.BatchKey(product_id, None), None, None, "lines")]
-    )
-    batch = found[batches.BatchKey(product_id, None)]
-    level_id = await ledger.ensure_level(
-        session, location_id=location.id, product_id=product_id, batch_id=batch.id, ownership=Ownership.owned
-    )
-    return level_id, None
-
-
-async def _flag_for_count(session: AsyncSession, location: Location, sale: Sale) -> None:
-    """Rule 7: the books were short, so the shelves need counting (the first reason stays)."""
-    reason = numbering.receipt_number(location.code, sale.number)  # the page says what it means
-    await session.execute(
-        sa.update(Location)
-        .where(Location.id == location.id, Location.count_flagged_at.is_(None))
-        .values(count_flagged_at=utcnow(), count_flag_reason=reason)
-    )
-
-
-async def _write_lines(
-    session: AsyncSession, sale: Sale, priced: Sequence[Priced], payments: Sequence[PaymentIn]
-) -> list[int]:
-    """The lines and payments, one statement each (on SQLite too: the lines' ids come back
-    with their numbers, in whatever order); returns the lines' ids."""
-    numbered = await session.execute(
-        sa.insert(LINE).returning(LINE.c.line_no, LINE.c.id),
-        [
-            {
-                "sale_id": sale.id,
-                "line_no": i + 1,
-                "product_id": p.product.id,
-                "quantity": p.line.quantity,
-                "unit_price_vnd": p.unit_price,
-                "discount_vnd": p.line.discount,
-                "total_vnd": p.total,
-                "clearance_id": p.clearance.id if p.clearance else None,
-            }
-            for i, p in enumerate(priced)
-        ],
-    )
-    await session.execute(
-        sa.insert(PAYMENT),
-        [
-            {
-                "sale_id": sale.id,
-                "method": p.method,
-                "amount_vnd": p.amount,
-                "tendered_vnd": p.tendered,
-                "reference": p.reference,
-            }
-            for p in payments
-        ],
-    )
-    ids: dict[int, int] = {line_no: line_id for line_no, line_id in numbered}
-    return [ids[i + 1] for i in range(len(priced))]

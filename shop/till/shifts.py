@@ -42,12 +42,19 @@ def require_cashier(user: CurrentUser) -> None:
         raise Forbidden(N_("Only the staff of a sales point can use its till."))
 
 
+# A sale's shift, read by statements built once and run with parameters.
+_OPEN_SHIFT = sa.select(Shift).where(
+    Shift.location_id == sa.bindparam("location_id"),
+    Shift.user_id == sa.bindparam("user_id"),
+    Shift.status == ShiftStatus.open,
+)
+_SHIFT_HERE = sa.select(Shift).where(
+    Shift.id == sa.bindparam("shift_id"), Shift.location_id == sa.bindparam("location_id")
+)
+
+
 async def open_shift_of(session: AsyncSession, user: CurrentUser, location: Location) -> Shift | None:
-    return await session.scalar(
-        sa.select(Shift).where(
-            Shift.location_id == location.id, Shift.user_id == user.id, Shift.status == ShiftStatus.open
-        )
-    )
+    return await session.scalar(_OPEN_SHIFT, {"location_id": location.id, "user_id": user.id})
 
 
 async def open_shift(session: AsyncSession, user: CurrentUser, location: Location, data: ShiftIn) -> Shift:
@@ -87,9 +94,7 @@ async def for_sale(
         if shift is None:
             raise Conflict(N_("Open a shift before selling."), error_code="no_open_shift")
         return shift
-    shift = await session.scalar(
-        sa.select(Shift).where(Shift.id == shift_id, Shift.location_id == location.id)
-    )
+    shift = await session.scalar(_SHIFT_HERE, {"shift_id": shift_id, "location_id": location.id})
     if shift is None:
         raise InvalidInput(
             errors=[field_error("shift_id", N_("No shift {id} at this location."), id=shift_id)]

@@ -1,0 +1,298 @@
+"""Writing a till sale's rows: its number, the sale, its lines, its payments and its e-invoice
+queued (the outbox: issued after the commit, so a provider never blocks a sale).
+
+On PostgreSQL one statement writes them all::
+
+    WITH number AS (UPDATE location_counter … RETURNING last_value),
+         sale AS (INSERT INTO till_sale … SELECT …, number.last_value FROM number
+                  ON CONFLICT (client_id) DO NOTHING RETURNING id),
+         lines AS (INSERT INTO till_sale_line … FROM sale, unnest(…) RETURNING line_no, id),
+         payments AS (INSERT INTO till_payment … FROM sale, unnest(…)),
+         invoice AS (INSERT INTO e_invoice … FROM sale ON CONFLICT DO NOTHING)
+    SELECT number.last_value, sale.id, lines.line_no, lines.id
+    FROM number LEFT JOIN sale ON true LEFT JOIN lines ON true
+
+built once and run with parameters, one round trip. The number is taken under its counter's
+row lock, gapless (:mod:`shop.till.numbering`). A sale whose id is taken inserts nothing,
+and nothing hangs on it; the caller rolls back (the number too). A location without its
+counter yet returns no row: the counter is made, and the statement run again. On SQLite,
+where a statement costs no round trip, the same rows are written one statement each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.db import dialect_of
+from shop.invoices import queue as invoices
+from shop.invoices.drafts import Buyer
+from shop.invoices.models import SourceKind
+from shop.till import numbering
+from shop.till.models import Sale, SaleLine, SalePayment
+from shop.till.pricing import Priced
+from shop.till.schemas import PaymentIn
+
+SALE: sa.Table = Sale.__table__  # type: ignore[assignment]
+LINE: sa.Table = SaleLine.__table__  # type: ignore[assignment]
+PAYMENT: sa.Table = SalePayment.__table__  # type: ignore[assignment]
+INVOICE = invoices.INVOICE
+
+# The sale's own columns, as parameters (its id is the database's, its number the counter's).
+_SALE_COLUMNS = [c for c in SALE.columns if c.key not in ("id", "number")]
+_INVOICE_COLUMNS = [
+    INVOICE.c[key]
+    for key in invoices.queued(SourceKind.till_sale, key="", total_vnd=0)  # the queue's columns
+]
+
+
+def _param(name: str, column: sa.Column[Any]) -> sa.BindParameter[Any]:
+    """A parameter typed as its column (a foreign key's type may not be known yet at import:
+    an id is an integer)."""
+    typed = column.type if not isinstance(column.type, sa.types.NullType) else sa.Integer()
+    return sa.bindparam(name, type_=typed)
+
+
+@dataclass(frozen=True)
+class Written:
+    """The sale's id and number, and its lines' ids in the lines' order."""
+
+    sale_id: int
+    number: int
+    line_ids: list[int]
+
+
+def _postgres_statement() -> sa.Select[Any]:
+    counter = numbering.COUNTER
+    number = (
+        sa.update(counter)
+        .where(
+            counter.c.location_id == sa.bindparam("at_location"),
+            counter.c.name == sa.bindparam("counter"),
+        )
+        .values(last_value=counter.c.last_value + 1)
+        .returning(counter.c.last_value)
+        .cte("number")
+    )
+    values = [_param(f"sale_{c.key}", c) for c in _SALE_COLUMNS]
+    sale = (
+        pg_insert(SALE)
+        .from_select([*(c.key for c in _SALE_COLUMNS), "number"], sa.select(*values, number.c.last_value))
+        .on_conflict_do_nothing(index_elements=["client_id"])
+        .returning(SALE.c.id)
+        .cte("sale")
+    )
+    items = (
+        sa.func.unnest(
+            sa.bindparam("line_products", type_=ARRAY(sa.Integer)),
+            sa.bindparam("line_quantities", type_=ARRAY(sa.Integer)),
+            sa.bindparam("line_prices", type_=ARRAY(sa.BigInteger)),
+            sa.bindparam("line_discounts", type_=ARRAY(sa.BigInteger)),
+            sa.bindparam("line_totals", type_=ARRAY(sa.BigInteger)),
+            sa.bindparam("line_clearances", type_=ARRAY(sa.Integer)),
+        )
+        .table_valued(
+            sa.column("product_id", sa.Integer),
+            sa.column("quantity", sa.Integer),
+            sa.column("unit_price", sa.BigInteger),
+            sa.column("discount", sa.BigInteger),
+            sa.column("total", sa.BigInteger),
+            sa.column("clearance_id", sa.Integer),
+            with_ordinality="line_no",
+        )
+        .render_derived(name="items", with_types=False)
+    )
+    lines = (
+        sa.insert(LINE)
+        .from_select(
+            [
+                "sale_id",
+                "line_no",
+                "product_id",
+                "quantity",
+                "unit_price_vnd",
+                "discount_vnd",
+                "total_vnd",
+                "clearance_id",
+            ],
+            sa.select(
+                sale.c.id,
+                items.c.line_no,
+                items.c.product_id,
+                items.c.quantity,
+                items.c.unit_price,
+                items.c.discount,
+                items.c.total,
+                items.c.clearance_id,
+            )
+            .select_from(sale)
+            .join(items, sa.true())
+            .order_by(items.c.line_no),  # the lines' ids in their order
+        )
+        .returning(LINE.c.line_no, LINE.c.id)
+        .cte("lines")
+    )
+    paid = (
+        sa.func.unnest(
+            sa.bindparam("payment_methods", type_=ARRAY(sa.String)),
+            sa.bindparam("payment_amounts", type_=ARRAY(sa.BigInteger)),
+            sa.bindparam("payment_tendered", type_=ARRAY(sa.BigInteger)),
+            sa.bindparam("payment_references", type_=ARRAY(sa.String)),
+        )
+        .table_valued(
+            sa.column("method", sa.String),
+            sa.column("amount", sa.BigInteger),
+            sa.column("tendered", sa.BigInteger),
+            sa.column("reference", sa.String),
+            with_ordinality="n",
+        )
+        .render_derived(name="paid", with_types=False)
+    )
+    payments = (
+        sa.insert(PAYMENT)
+        .from_select(
+            ["sale_id", "method", "amount_vnd", "tendered_vnd", "reference"],
+            sa.select(sale.c.id, paid.c.method, paid.c.amount, paid.c.tendered, paid.c.reference)
+            .select_from(sale)
+            .join(paid, sa.true())
+            .order_by(paid.c.n),
+        )
+        .cte("payments")
+    )
+    invoice = (
+        pg_insert(INVOICE)
+        .from_select(
+            ["source_id", *(c.key for c in _INVOICE_COLUMNS)],
+            sa.select(sale.c.id, *(_param(f"invoice_{c.key}", c) for c in _INVOICE_COLUMNS)),
+        )
+        .on_conflict_do_nothing(index_elements=["source_kind", "source_id"])
+        .cte("invoice")
+    )
+    return (
+        sa.select(number.c.last_value, sale.c.id, lines.c.line_no, lines.c.id)
+        .select_from(number)
+        .outerjoin(sale, sa.true())
+        .outerjoin(lines, sa.true())
+        .add_cte(payments, invoice)  # written though nothing reads them
+    )
+
+
+_POSTGRES = _postgres_statement()
+
+
+async def write(
+    session: AsyncSession,
+    sale: Sale,
+    priced: Sequence[Priced],
+    payments: Sequence[PaymentIn],
+    *,
+    buyer: Buyer | None,
+    now: dt.datetime,
+) -> Written | None:
+    """Write the sale (``sale``, a plain object, is never added to the session) with its number
+    taken, its lines, payments and queued e-invoice; None if its client id is taken."""
+    invoice = invoices.queued(
+        SourceKind.till_sale,
+        key=str(sale.client_id),
+        total_vnd=sale.total_vnd,
+        location_id=sale.location_id,
+        buyer=buyer,
+        now=now,
+    )
+    if dialect_of(session) == "postgresql":
+        return await _write_postgres(session, sale, priced, payments, invoice)
+    return await _write_one_by_one(session, sale, priced, payments, invoice)
+
+
+async def _write_postgres(
+    session: AsyncSession,
+    sale: Sale,
+    priced: Sequence[Priced],
+    payments: Sequence[PaymentIn],
+    invoice: dict[str, Any],
+) -> Written | None:
+    params: dict[str, Any] = {
+        "at_location": sale.location_id,
+        "counter": numbering.SALES,
+        **{f"sale_{c.key}": getattr(sale, c.key) for c in _SALE_COLUMNS},
+        "line_products": [p.product.id for p in priced],
+        "line_quantities": [p.line.quantity for p in priced],
+        "line_prices": [p.unit_price for p in priced],
+        "line_discounts": [p.line.discount for p in priced],
+        "line_totals": [p.total for p in priced],
+        "line_clearances": [p.clearance.id if p.clearance else None for p in priced],
+        "payment_methods": [str(p.method) for p in payments],
+        "payment_amounts": [p.amount for p in payments],
+        "payment_tendered": [p.tendered for p in payments],
+        "payment_references": [p.reference for p in payments],
+        **{f"invoice_{key}": value for key, value in invoice.items()},
+    }
+    rows = (await session.execute(_POSTGRES, params)).all()
+    if not rows:  # the location's first sale: make its counter, then take the number
+        await numbering.create(session, sale.location_id)
+        rows = (await session.execute(_POSTGRES, params)).all()
+    number, sale_id = rows[0][0], rows[0][1]
+    if sale_id is None:
+        return None
+    ids = {int(line_no): int(line_id) for _, _, line_no, line_id in rows}
+    return Written(int(sale_id), int(number), [ids[i + 1] for i in range(len(priced))])
+
+
+async def _write_one_by_one(
+    session: AsyncSession,
+    sale: Sale,
+    priced: Sequence[Priced],
+    payments: Sequence[PaymentIn],
+    invoice: dict[str, Any],
+) -> Written | None:
+    number = await numbering.take(session, sale.location_id)
+    row = {c.key: getattr(sale, c.key) for c in _SALE_COLUMNS} | {"number": number}
+    sale_id = await session.scalar(_SQLITE_SALE, row)
+    if sale_id is None:
+        return None
+    numbered = await session.execute(
+        _LINES,
+        [
+            {
+                "sale_id": sale_id,
+                "line_no": i + 1,
+                "product_id": p.product.id,
+                "quantity": p.line.quantity,
+                "unit_price_vnd": p.unit_price,
+                "discount_vnd": p.line.discount,
+                "total_vnd": p.total,
+                "clearance_id": p.clearance.id if p.clearance else None,
+            }
+            for i, p in enumerate(priced)
+        ],
+    )
+    ids: dict[int, int] = {line_no: line_id for line_no, line_id in numbered}
+    await session.execute(
+        sa.insert(PAYMENT),
+        [
+            {
+                "sale_id": sale_id,
+                "method": p.method,
+                "amount_vnd": p.amount,
+                "tendered_vnd": p.tendered,
+                "reference": p.reference,
+            }
+            for p in payments
+        ],
+    )
+    await session.execute(_SQLITE_INVOICE, invoice | {"source_id": sale_id})
+    return Written(int(sale_id), number, [ids[i + 1] for i in range(len(priced))])
+
+
+# SQLite's statements, built once too.
+_SQLITE_SALE = sqlite_insert(SALE).on_conflict_do_nothing(index_elements=["client_id"]).returning(SALE.c.id)
+_LINES = sa.insert(LINE).returning(LINE.c.line_no, LINE.c.id)
+_SQLITE_INVOICE = sqlite_insert(INVOICE).on_conflict_do_nothing(index_elements=["source_kind", "source_id"])
