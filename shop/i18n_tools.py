@@ -51,6 +51,7 @@ def extract() -> Catalog:
 STOREFRONT_SOURCES = (
     "shop/templates/",
     "shop/catalog/templates/",
+    "shop/catalog/product_queries.py",  # a product page's "no such product"
     "shop/inventory/availability.py",
     "shop/storefront/",
     "shop/orders/carts.py",  # the cart's words (sold out, only n left)

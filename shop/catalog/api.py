@@ -13,7 +13,16 @@ from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import current_user, requires_admin
-from shop.catalog import cache, certificates, producer_queries, queries, schemas, services
+from shop.catalog import (
+    cache,
+    certificates,
+    group_queries,
+    producer_queries,
+    product_queries,
+    queries,
+    schemas,
+    services,
+)
 from shop.catalog.sellability import today
 from shop.db import Database
 from shop.i18n import current_language
@@ -93,7 +102,7 @@ class ProductController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, stock: queries.Stock, product_id: Id
     ) -> schemas.ProductDetail:
         user = current_user(request)
-        return await queries.product_detail(
+        return await product_queries.product_detail(
             session,
             product_id,
             on=today(),
@@ -108,7 +117,7 @@ class ProductController(Controller):
     ) -> schemas.ProductDetail:
         product = await services.create_product(session, data)
         await cache.commit(session)
-        return await queries.product_detail(
+        return await product_queries.product_detail(
             session, product.id, on=today(), language=current_language(), with_history=True, stock=stock
         )
 
@@ -120,7 +129,7 @@ class ProductController(Controller):
     ) -> schemas.ProductDetail:
         await services.update_product(session, product_id, data)
         await cache.commit(session)
-        return await queries.product_detail(
+        return await product_queries.product_detail(
             session, product_id, on=today(), language=current_language(), with_history=True, stock=stock
         )
 
@@ -135,7 +144,7 @@ class ProductController(Controller):
     ) -> schemas.ProductDetail:
         await services.add_quality(session, product_id, data)
         await cache.commit(session)
-        return await queries.product_detail(
+        return await product_queries.product_detail(
             session, product_id, on=today(), language=current_language(), with_history=True, stock=stock
         )
 
@@ -194,13 +203,13 @@ class CertificateController(Controller):
     async def certify(self, session: AsyncSession, data: schemas.CertificateIn) -> schemas.CertificateOut:
         cert = await certificates.certify(session, data, today=today())
         await cache.commit(session)
-        return queries.certificate_out(cert)
+        return product_queries.certificate_out(cert)
 
     @get("/{certificate_id:uuid}", operation_id="getCertificate")
     async def get_certificate(
         self, session: AsyncSession, certificate_id: uuid.UUID
     ) -> schemas.CertificateOut:
-        return queries.certificate_out(await certificates.find_certificate(session, certificate_id))
+        return product_queries.certificate_out(await certificates.find_certificate(session, certificate_id))
 
     @post("/{certificate_id:uuid}/revoke", operation_id="revokeCertificate", status_code=200)
     async def revoke(
@@ -208,7 +217,7 @@ class CertificateController(Controller):
     ) -> schemas.CertificateOut:
         cert = await certificates.revoke(session, certificate_id, data, today=today())
         await cache.commit(session)
-        return queries.certificate_out(cert)
+        return product_queries.certificate_out(cert)
 
 
 class GroupController(Controller):
@@ -219,5 +228,5 @@ class GroupController(Controller):
     async def list_groups(
         self, session: AsyncSession, page: PageNumber = 1, page_size: AnyPageSize = MAX_PAGE_SIZE
     ) -> Page[schemas.GroupOut]:
-        rows, total = await paginate(session, queries.groups_select(), page=page, page_size=page_size)
-        return Page(items=queries.group_outs(rows), total=total, page=page, page_size=page_size)
+        rows, total = await paginate(session, group_queries.groups_select(), page=page, page_size=page_size)
+        return Page(items=group_queries.group_outs(rows), total=total, page=page, page_size=page_size)

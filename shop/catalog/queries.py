@@ -1,5 +1,6 @@
-"""Reading the catalog: the product list with its filters, product details (producers are
-read in ``producer_queries.py``).
+"""Reading the catalog: the product list with its filters, and products as lists show them
+(a cart, an order). One product's page is read in ``product_queries.py``, the groups in
+``group_queries.py``, producers in ``producer_queries.py``.
 
 Every read loads a page of rows, then each related table once for the whole page (producers,
 groups, places, translations), so a page costs the same few statements whatever its size. The
@@ -9,29 +10,25 @@ main photo comes with the rows themselves: an outer join on ``Product.main_image
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from shop.catalog import cache, photos, schemas
+from shop.catalog.group_queries import GroupNames, group_names
 from shop.catalog.models import (
-    Certificate,
-    CertificateStatus,
     Producer,
     Product,
     ProductGroup,
     ProductImage,
     ProductTranslation,
-    QualityCertification,
 )
 from shop.catalog.sellability import product_is_sellable, sellable_product_clause
-from shop.errors import InvalidInput, NotFound, field_error
+from shop.errors import InvalidInput, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place, PlaceEra
 from shop.i18n import DEFAULT_LANGUAGE, N_
@@ -81,21 +78,11 @@ class ProductFilter:
 
 
 @dataclass(frozen=True)
-class _GroupNames:
-    code: str
-    name: str
-    name_en: str
-
-    def ref(self, language: str) -> schemas.GroupRef:
-        return schemas.GroupRef(code=self.code, name=self.name if language == "vi" else self.name_en)
-
-
-@dataclass(frozen=True)
-class _Related:
+class Related:
     """What a page of products refers to, each loaded once."""
 
     producers: dict[int, schemas.ProducerRef]
-    groups: dict[int, _GroupNames]
+    groups: dict[int, GroupNames]
     places: dict[int, tuple[str, bool]]  # id → (name, mapped to a default successor)
     names: dict[int, tuple[str, str]]  # product id → (name, its language) when translated
 
@@ -108,7 +95,7 @@ def text_languages(language: str) -> list[str]:
     return [language] if language == FALLBACK_LANGUAGE else [language, FALLBACK_LANGUAGE]
 
 
-def _best(rows: Iterable[tuple[int, str, str | None]], language: str) -> dict[int, tuple[str, str]]:
+def best_text(rows: Iterable[tuple[int, str, str | None]], language: str) -> dict[int, tuple[str, str]]:
     """Per product, the (text, language) of the best of its translations ``rows``
     (product id, language, text; empty texts skipped)."""
     rank = {lang: i for i, lang in enumerate(text_languages(language))}
@@ -297,7 +284,7 @@ async def _filtered(
     return stmt
 
 
-def _place_ids(p: Product) -> set[int]:
+def place_ids(p: Product) -> set[int]:
     """The places a product's origin names."""
     ids = [p.origin_province_id, p.origin_commune_id, p.legacy_province_id, p.legacy_district_id]
     ids.append(p.origin_place_id)
@@ -309,27 +296,11 @@ async def _related(
     products: Sequence[Product],
     producers: dict[int, schemas.ProducerRef],
     language: str,
-) -> _Related:
-    place_ids = {pid for p in products for pid in _place_ids(p)}
-    groups = await _group_names(session)
-    places = await cache.place_names(session, place_ids)
+) -> Related:
+    groups = await group_names(session)
+    places = await cache.place_names(session, {pid for p in products for pid in place_ids(p)})
     names = await _names(session, [p.id for p in products], language)
-    return _Related(producers, groups, places, names)
-
-
-async def _group_names(session: AsyncSession) -> dict[int, _GroupNames]:
-    """Every product group (a few dozen rows), read once for all the pages drawn within the
-    catalog cache's seconds and dropped with it when the catalog changes."""
-
-    async def read() -> object:
-        rows = await session.execute(
-            sa.select(ProductGroup.id, ProductGroup.code, ProductGroup.name, ProductGroup.name_en)
-        )
-        return {i: _GroupNames(code, name, name_en) for i, code, name, name_en in rows}
-
-    found = await cache.pages.get_or_compute(("group-names", cache.database_key(session)), read)
-    assert isinstance(found, dict)
-    return found
+    return Related(producers, groups, places, names)
 
 
 async def _names(session: AsyncSession, ids: Iterable[int], language: str) -> dict[int, tuple[str, str]]:
@@ -341,7 +312,7 @@ async def _names(session: AsyncSession, ids: Iterable[int], language: str) -> di
             ProductTranslation.product_id.in_(wanted), ProductTranslation.language.in_(languages)
         )
     )
-    return _best(rows.all(), language)
+    return best_text(rows.all(), language)
 
 
 async def by_id(session: AsyncSession, model: type[M], ids: Iterable[int]) -> dict[int, M]:
@@ -369,7 +340,7 @@ def _origin(product: Product, places: dict[int, tuple[str, bool]]) -> schemas.Or
 
 def summary(
     product: Product,
-    related: _Related,
+    related: Related,
     on: dt.date,
     language: str,
     image: schemas.PhotoOut | None = None,
@@ -454,185 +425,3 @@ async def summaries(
     related = await _related(session, products, _producers(rows), language)
     images = _main_photos(rows, language)
     return {p.id: summary(p, related, on, language, images.get(p.id)) for p in products}
-
-
-def certificate_out(cert: Certificate) -> schemas.CertificateOut:
-    return schemas.CertificateOut(
-        id=cert.id,
-        stars=cert.stars,
-        score=cert.score,
-        council_level=cert.council_level.value,
-        issuer=cert.issuer,
-        decision_number=cert.decision_number,
-        decision_date=cert.decision_date,
-        certificate_number=cert.certificate_number,
-        valid_from=cert.valid_from,
-        valid_until=cert.valid_until,
-        criteria_version=cert.criteria_version,
-        status=cert.status.value,
-        revoked_on=cert.revoked_on,
-        revocation_reason=cert.revocation_reason,
-    )
-
-
-async def find_product(session: AsyncSession, key: int | str) -> Product:
-    """By id, or by slug for pages."""
-    column = Product.id if isinstance(key, int) else Product.slug
-    product = await session.scalar(sa.select(Product).where(column == key))
-    if product is None:
-        raise NotFound(N_("No product {key}."), key=key)
-    return product
-
-
-@dataclass(frozen=True)
-class _Loaded:
-    """A product with what its page shows, read in one statement."""
-
-    product: Product
-    producer: Producer
-    group: ProductGroup
-    certificates: list[Certificate]  # newest decision first
-    name: tuple[str, str] | None  # (text, language) when translated for the visitor
-    description: str | None  # in the visitor's language, else the fallbacks'
-
-
-@functools.cache
-def _load_select(by_id: bool, language: str) -> sa.Select[*tuple[Any, ...]]:
-    """``_load``'s statement, built once per kind of key and language: a product page runs it
-    with its key bound (``:key``), so the statement is neither built nor keyed again."""
-    column = Product.id if by_id else Product.slug
-    stmt: sa.Select[*tuple[Any, ...]] = (
-        sa.select(Product, Producer, ProductGroup, Certificate)
-        .join(Producer, Producer.id == Product.producer_id)
-        .join(ProductGroup, ProductGroup.id == Product.group_id)
-        .outerjoin(Certificate, Certificate.product_id == Product.id)
-        .where(column == sa.bindparam("key"))
-        .order_by(Certificate.decision_date.desc(), Certificate.created_at.desc())
-    )
-    for lang in text_languages(language):
-        t = aliased(ProductTranslation)
-        stmt = stmt.add_columns(t.name, t.description).outerjoin(
-            t, sa.and_(t.product_id == Product.id, t.language == lang)
-        )
-    return stmt
-
-
-async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded:
-    """The product (by id, or by slug for pages) with its producer, group, certificates and
-    the translations the visitor may read: joins on unique keys but the certificates, one row
-    per certificate (a handful), instead of a statement each."""
-    stmt = _load_select(isinstance(key, int), language)
-    rows = (await session.execute(stmt, {"key": key})).all()
-    if not rows:
-        raise NotFound(N_("No product {key}."), key=key)
-    product, producer, group = rows[0][0], rows[0][1], rows[0][2]
-    texts = rows[0][4:]
-    names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
-    descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
-    described = _best(descriptions, language).get(product.id)
-    return _Loaded(
-        product,
-        producer,
-        group,
-        [row[3] for row in rows if row[3] is not None],
-        _best(names, language).get(product.id),
-        described[0] if described else product.description,
-    )
-
-
-async def product_detail(
-    session: AsyncSession,
-    key: int | str,
-    *,
-    on: dt.date,
-    language: str,
-    with_history: bool = False,
-    stock: Stock | None = None,
-) -> schemas.ProductDetail:
-    """A product with its certificate; where it can be bought when ``stock`` is given."""
-    detail, _producer = await product_detail_with_producer(
-        session, key, on=on, language=language, with_history=with_history
-    )
-    if stock is not None:
-        availability = await stock.where_available(session, detail.id, on=on)
-        detail = msgspec.structs.replace(detail, availability=availability)
-    return detail
-
-
-_QUALITY = (
-    sa.select(QualityCertification)
-    .where(QualityCertification.product_id == sa.bindparam("product_id"))
-    .order_by(QualityCertification.kind)
-)
-
-
-async def product_detail_with_producer(
-    session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
-) -> tuple[schemas.ProductDetail, Producer]:
-    """A product with its certificate (no availability), and its producer: a product page
-    costs three statements here (the product with its producer, group, certificates and
-    translations; its quality certifications; its photos), and the place names the first time."""
-    loaded = await _load(session, key, language)
-    product, certificates = loaded.product, loaded.certificates
-    current = next((c for c in certificates if c.status == CertificateStatus.active), None)
-    latest = current or (certificates[0] if certificates else None)
-    quality = await session.scalars(_QUALITY, {"product_id": product.id})
-    producer, group = loaded.producer, loaded.group
-    related = _Related(
-        {producer.id: schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value)},
-        {group.id: _GroupNames(group.code, group.name, group.name_en)},
-        await cache.place_names(session, _place_ids(product)),
-        {product.id: loaded.name} if loaded.name else {},
-    )
-    images = [
-        photo_out(p.id, p.picture, p.alt, language) for p in await photos.product_photos(session, product.id)
-    ]
-    base = summary(product, related, on, language, images[0] if images else None)
-    detail = schemas.ProductDetail(
-        **{f: getattr(base, f) for f in base.__struct_fields__},
-        images=images,
-        description=loaded.description,
-        gtin=product.gtin,
-        shelf_life_days=product.shelf_life_days,
-        certificate=certificate_out(latest) if latest else None,
-        quality_certifications=[
-            schemas.QualityOut(
-                kind=q.kind.value,
-                number=q.number,
-                issuer=q.issuer,
-                valid_from=q.valid_from,
-                valid_until=q.valid_until,
-            )
-            for q in quality
-        ],
-        availability=[],
-        certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
-    )
-    return detail, loaded.producer
-
-
-async def list_groups(session: AsyncSession) -> list[schemas.GroupOut]:
-    return group_outs((await session.execute(groups_select())).all())
-
-
-def groups_select() -> sa.Select[ProductGroup, str]:
-    parent = aliased(ProductGroup)
-    return (
-        sa.select(ProductGroup, parent.code)
-        .outerjoin(parent, parent.id == ProductGroup.parent_id)
-        .order_by(ProductGroup.criteria_version, ProductGroup.id)
-    )
-
-
-def group_outs(rows: Sequence[sa.Row[ProductGroup, str]]) -> list[schemas.GroupOut]:
-    return [
-        schemas.GroupOut(
-            id=g.id,
-            code=g.code,
-            name=g.name,
-            name_en=g.name_en,
-            parent_code=parent_code,
-            criteria_version=g.criteria_version,
-        )
-        for g, parent_code in rows
-    ]

@@ -21,7 +21,7 @@ from litestar.response import Template
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import cache, photos, producer_queries, queries, schemas
+from shop.catalog import cache, group_queries, photos, producer_queries, product_queries, queries, schemas
 from shop.catalog.api import Code, Sort, Stars, Text, _key
 from shop.catalog.sellability import today
 from shop.errors import InvalidInput
@@ -106,7 +106,7 @@ async def _filter_form(
         return Markup(  # noqa: S704 - a template's output, escaped by it
             template.render(
                 filters=filters,
-                groups=await queries.list_groups(session),
+                groups=await group_queries.list_groups(session),
                 provinces=await geo.provinces(session),
                 sales_points=await public_sales_points(session, filters.province),
                 sorts=sort_labels(),
@@ -212,7 +212,9 @@ async def _product_data(session: AsyncSession, slug: str, on: dt.date, language:
     """Four statements (the product with its producer, group, certificates and texts; its
     quality certifications; its photos; its stock everywhere it is sold), and on a cold
     cache the place names and the exchange rates."""
-    detail, producer = await queries.product_detail_with_producer(session, slug, on=on, language=language)
+    detail, producer = await product_queries.product_detail_with_producer(
+        session, slug, on=on, language=language
+    )
     offer = await routing.offer(session, detail.id, producer.id, on=on)
     detail = msgspec.structs.replace(
         detail,

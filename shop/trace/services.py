@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop.catalog import product_queries
 from shop.catalog.models import Product
 from shop.catalog.schemas import CertificateOut, ProductDetail
 from shop.catalog.sellability import today
@@ -67,7 +67,9 @@ async def resolve(session: AsyncSession, code: str) -> tuple[int, Batch | None]:
 async def trace(session: AsyncSession, code: str, *, language: str) -> Traced:
     product_id, batch = await resolve(session, code)
     on = today()
-    detail = await queries.product_detail(session, product_id, on=on, language=language, stock=availability)
+    detail = await product_queries.product_detail(
+        session, product_id, on=on, language=language, stock=availability
+    )
     return Traced(code.strip().upper(), detail, batch, warning_for(detail.certificate, on))
 
 

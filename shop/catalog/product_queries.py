@@ -1,0 +1,188 @@
+"""Reading one product for its page or the API: the product with its producer, group,
+certificates and texts, its quality certifications and photos (the list is ``queries.py``).
+
+A product page runs statements built once, with the product bound: none is built or keyed
+per request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from shop.catalog import cache, photos, schemas
+from shop.catalog.group_queries import GroupNames
+from shop.catalog.models import (
+    Certificate,
+    CertificateStatus,
+    Producer,
+    Product,
+    ProductGroup,
+    ProductTranslation,
+    QualityCertification,
+)
+from shop.catalog.queries import Related, Stock, best_text, photo_out, place_ids, summary, text_languages
+from shop.errors import NotFound
+from shop.i18n import N_
+
+
+def certificate_out(cert: Certificate) -> schemas.CertificateOut:
+    return schemas.CertificateOut(
+        id=cert.id,
+        stars=cert.stars,
+        score=cert.score,
+        council_level=cert.council_level.value,
+        issuer=cert.issuer,
+        decision_number=cert.decision_number,
+        decision_date=cert.decision_date,
+        certificate_number=cert.certificate_number,
+        valid_from=cert.valid_from,
+        valid_until=cert.valid_until,
+        criteria_version=cert.criteria_version,
+        status=cert.status.value,
+        revoked_on=cert.revoked_on,
+        revocation_reason=cert.revocation_reason,
+    )
+
+
+async def find_product(session: AsyncSession, key: int | str) -> Product:
+    """By id, or by slug for pages."""
+    column = Product.id if isinstance(key, int) else Product.slug
+    product = await session.scalar(sa.select(Product).where(column == key))
+    if product is None:
+        raise NotFound(N_("No product {key}."), key=key)
+    return product
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A product with what its page shows, read in one statement."""
+
+    product: Product
+    producer: Producer
+    group: ProductGroup
+    certificates: list[Certificate]  # newest decision first
+    name: tuple[str, str] | None  # (text, language) when translated for the visitor
+    description: str | None  # in the visitor's language, else the fallbacks'
+
+
+@functools.cache
+def _load_select(by_id: bool, language: str) -> sa.Select[*tuple[Any, ...]]:
+    """``_load``'s statement, built once per kind of key and language: a product page runs it
+    with its key bound (``:key``), so the statement is neither built nor keyed again."""
+    column = Product.id if by_id else Product.slug
+    stmt: sa.Select[*tuple[Any, ...]] = (
+        sa.select(Product, Producer, ProductGroup, Certificate)
+        .join(Producer, Producer.id == Product.producer_id)
+        .join(ProductGroup, ProductGroup.id == Product.group_id)
+        .outerjoin(Certificate, Certificate.product_id == Product.id)
+        .where(column == sa.bindparam("key"))
+        .order_by(Certificate.decision_date.desc(), Certificate.created_at.desc())
+    )
+    for lang in text_languages(language):
+        t = aliased(ProductTranslation)
+        stmt = stmt.add_columns(t.name, t.description).outerjoin(
+            t, sa.and_(t.product_id == Product.id, t.language == lang)
+        )
+    return stmt
+
+
+async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded:
+    """The product (by id, or by slug for pages) with its producer, group, certificates and
+    the translations the visitor may read: joins on unique keys but the certificates, one row
+    per certificate (a handful), instead of a statement each."""
+    stmt = _load_select(isinstance(key, int), language)
+    rows = (await session.execute(stmt, {"key": key})).all()
+    if not rows:
+        raise NotFound(N_("No product {key}."), key=key)
+    product, producer, group = rows[0][0], rows[0][1], rows[0][2]
+    texts = rows[0][4:]
+    names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
+    descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
+    described = best_text(descriptions, language).get(product.id)
+    return _Loaded(
+        product,
+        producer,
+        group,
+        [row[3] for row in rows if row[3] is not None],
+        best_text(names, language).get(product.id),
+        described[0] if described else product.description,
+    )
+
+
+async def product_detail(
+    session: AsyncSession,
+    key: int | str,
+    *,
+    on: dt.date,
+    language: str,
+    with_history: bool = False,
+    stock: Stock | None = None,
+) -> schemas.ProductDetail:
+    """A product with its certificate; where it can be bought when ``stock`` is given."""
+    detail, _producer = await product_detail_with_producer(
+        session, key, on=on, language=language, with_history=with_history
+    )
+    if stock is not None:
+        availability = await stock.where_available(session, detail.id, on=on)
+        detail = msgspec.structs.replace(detail, availability=availability)
+    return detail
+
+
+_QUALITY = (
+    sa.select(QualityCertification)
+    .where(QualityCertification.product_id == sa.bindparam("product_id"))
+    .order_by(QualityCertification.kind)
+)
+
+
+async def product_detail_with_producer(
+    session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
+) -> tuple[schemas.ProductDetail, Producer]:
+    """A product with its certificate (no availability), and its producer: a product page
+    costs three statements here (the product with its producer, group, certificates and
+    translations; its quality certifications; its photos), and the place names the first time."""
+    loaded = await _load(session, key, language)
+    product, certificates = loaded.product, loaded.certificates
+    current = next((c for c in certificates if c.status == CertificateStatus.active), None)
+    latest = current or (certificates[0] if certificates else None)
+    quality = await session.scalars(_QUALITY, {"product_id": product.id})
+    producer, group = loaded.producer, loaded.group
+    related = Related(
+        {producer.id: schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value)},
+        {group.id: GroupNames(group.code, group.name, group.name_en)},
+        await cache.place_names(session, place_ids(product)),
+        {product.id: loaded.name} if loaded.name else {},
+    )
+    images = [
+        photo_out(p.id, p.picture, p.alt, language) for p in await photos.product_photos(session, product.id)
+    ]
+    base = summary(product, related, on, language, images[0] if images else None)
+    detail = schemas.ProductDetail(
+        **{f: getattr(base, f) for f in base.__struct_fields__},
+        images=images,
+        description=loaded.description,
+        gtin=product.gtin,
+        shelf_life_days=product.shelf_life_days,
+        certificate=certificate_out(latest) if latest else None,
+        quality_certifications=[
+            schemas.QualityOut(
+                kind=q.kind.value,
+                number=q.number,
+                issuer=q.issuer,
+                valid_from=q.valid_from,
+                valid_until=q.valid_until,
+            )
+            for q in quality
+        ],
+        availability=[],
+        certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
+    )
+    return detail, loaded.producer
