@@ -41,9 +41,13 @@ def only_producer(user: CurrentUser, location: Location) -> int | None:
     return None
 
 
+# Every location-scoped request reads its location: a statement built once, run with its code.
+_BY_CODE = sa.select(Location).where(Location.code == sa.bindparam("code"))
+
+
 async def location(session: AsyncSession, user: CurrentUser, code: str, *, change: bool = False) -> Location:
     """The location with this code if the user may read it (or change it); else 404."""
-    found = await session.scalar(sa.select(Location).where(Location.code == code))
+    found = await session.scalar(_BY_CODE, {"code": code})
     allowed = found is not None and (can_change(user, found) if change else can_read(user, found))
     if found is None or not allowed:
         raise NotFound(N_("No location {code}."), code=code)

@@ -7,8 +7,10 @@ expiry, so what is picked is what the conditional updates will find.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,12 +44,10 @@ class Candidate:
         return (self.expires_on or FAR_FUTURE, self.produced_on or FAR_FUTURE, self.level_id)
 
 
-async def candidates(
-    session: AsyncSession, location_id: int, product_ids: Iterable[int], *, fresh_on: dt.date | None = None
-) -> dict[int, list[Candidate]]:
-    """Each product's stock levels at the location, locked, in FEFO order.
-
-    ``fresh_on``: only batches not expired on that day (what may still be sold online)."""
+@functools.cache
+def _candidates_statement(*, fresh: bool, lock: bool) -> sa.Select[*tuple[Any, ...]]:
+    """Built once for each kind (a sale's, an order's; locked on PostgreSQL), run with the
+    location, the products and the day as parameters."""
     stmt = (
         sa.select(
             StockLevel.id,
@@ -63,15 +63,31 @@ async def candidates(
             StockLevel.commission_bp,
         )
         .join(Batch, Batch.id == StockLevel.batch_id)
-        .where(StockLevel.location_id == location_id, StockLevel.product_id.in_(set(product_ids)))
+        .where(
+            StockLevel.location_id == sa.bindparam("location_id"),
+            StockLevel.product_id.in_(sa.bindparam("product_ids", expanding=True)),
+        )
         .order_by(StockLevel.id)
     )
-    if fresh_on is not None:
-        stmt = stmt.where(sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= fresh_on))
-    if dialect_of(session) == "postgresql":
+    if fresh:
+        stmt = stmt.where(sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= sa.bindparam("fresh_on")))
+    if lock:
         stmt = stmt.with_for_update(of=StockLevel)
+    return stmt
+
+
+async def candidates(
+    session: AsyncSession, location_id: int, product_ids: Iterable[int], *, fresh_on: dt.date | None = None
+) -> dict[int, list[Candidate]]:
+    """Each product's stock levels at the location, locked, in FEFO order.
+
+    ``fresh_on``: only batches not expired on that day (what may still be sold online)."""
+    stmt = _candidates_statement(fresh=fresh_on is not None, lock=dialect_of(session) == "postgresql")
+    params: dict[str, Any] = {"location_id": location_id, "product_ids": sorted(set(product_ids))}
+    if fresh_on is not None:
+        params["fresh_on"] = fresh_on
     out: dict[int, list[Candidate]] = {}
-    for row in await session.execute(stmt):
+    for row in await session.execute(stmt, params):
         level = Candidate(*row)
         out.setdefault(level.product_id, []).append(level)
     for levels in out.values():

@@ -42,7 +42,6 @@ from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, DomainError, InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory.documents.models import claim_client_id
 from shop.inventory.models import Location
 from shop.invoices.drafts import Buyer
 from shop.payments.bank import services as bank_credits
@@ -110,14 +109,14 @@ async def record(
     """Record the sale (a :class:`Recorded`), or find it recorded before (the :class:`Sale`)."""
     shifts.require_cashier(user)
     digest = payload_hash(data)
-    await claim_client_id(session, data.id)
     now = utcnow()
     # A sale sent again is found by its id only where it would not pass again (its shift
     # closed since, a price changed...) or, below, where its row is already there: a new
     # sale, the usual case, does not look for itself first.
     try:
         late = _check_time(data, location, now)
-        shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
+        # Twins meet first at the claim of their id, taken with the shift's read.
+        shift = await shifts.for_sale(session, user, location, data.shift_id, late=late, claim=data.id)
         products = await _products(session, data.lines)
         priced = await pricing.price(session, user, location, data, products, late=late)
         pricing.check_payments(data.payments, sum(p.total for p in priced))

@@ -8,6 +8,7 @@ and sets beside them what the stock ledger says was sold and returned, so a repo
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ from shop.db import dialect_of, mapping
 from shop.db_types import utcnow
 from shop.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from shop.i18n import N_
+from shop.inventory.documents.models import CLAIM, claim_client_id, claim_key
 from shop.inventory.models import DocumentKind, Location, Movement, MovementKind
 from shop.till.models import (
     PaymentMethod,
@@ -43,14 +45,21 @@ def require_cashier(user: CurrentUser) -> None:
 
 
 # A sale's shift, read by statements built once and run with parameters.
-_OPEN_SHIFT = sa.select(Shift).where(
+_OPEN_SHIFT_WHERE = (
     Shift.location_id == sa.bindparam("location_id"),
     Shift.user_id == sa.bindparam("user_id"),
     Shift.status == ShiftStatus.open,
 )
-_SHIFT_HERE = sa.select(Shift).where(
-    Shift.id == sa.bindparam("shift_id"), Shift.location_id == sa.bindparam("location_id")
-)
+_SHIFT_HERE_WHERE = (Shift.id == sa.bindparam("shift_id"), Shift.location_id == sa.bindparam("location_id"))
+_OPEN_SHIFT = sa.select(Shift).where(*_OPEN_SHIFT_WHERE)
+_SHIFT_HERE = sa.select(Shift).where(*_SHIFT_HERE_WHERE)
+# On PostgreSQL a sale claims its client id (:func:`claim_client_id`) in the statement that
+# reads its shift: ``SELECT till_shift.* FROM (SELECT pg_advisory_xact_lock(…)) AS claim LEFT
+# JOIN till_shift ON …``. The claim is the join's outer side, so it is taken whether or not
+# the shift is there, before it is looked for; one round trip, not two.
+_CLAIMED = sa.select(CLAIM.label("claimed")).subquery("claim")
+_CLAIM_OPEN_SHIFT = sa.select(Shift).select_from(_CLAIMED).outerjoin(Shift, sa.and_(*_OPEN_SHIFT_WHERE))
+_CLAIM_SHIFT_HERE = sa.select(Shift).select_from(_CLAIMED).outerjoin(Shift, sa.and_(*_SHIFT_HERE_WHERE))
 
 
 async def open_shift_of(session: AsyncSession, user: CurrentUser, location: Location) -> Shift | None:
@@ -85,16 +94,26 @@ async def find(session: AsyncSession, location: Location, shift_id: int, *, lock
 
 
 async def for_sale(
-    session: AsyncSession, user: CurrentUser, location: Location, shift_id: int | None, *, late: bool
+    session: AsyncSession,
+    user: CurrentUser,
+    location: Location,
+    shift_id: int | None,
+    *,
+    late: bool,
+    claim: uuid.UUID | None = None,
 ) -> Shift:
     """The shift a sale or return belongs to: the one named (closed is fine for a late sale,
-    which was made while it was open), else the cashier's open shift here."""
+    which was made while it was open), else the cashier's open shift here. ``claim``: the
+    document's client id, claimed first in the same statement (PostgreSQL), as
+    :func:`claim_client_id` would."""
     if shift_id is None:
-        shift = await open_shift_of(session, user, location)
+        params: dict[str, Any] = {"location_id": location.id, "user_id": user.id}
+        shift = await _claim_and_read(session, claim, _OPEN_SHIFT, _CLAIM_OPEN_SHIFT, params)
         if shift is None:
             raise Conflict(N_("Open a shift before selling."), error_code="no_open_shift")
         return shift
-    shift = await session.scalar(_SHIFT_HERE, {"shift_id": shift_id, "location_id": location.id})
+    params = {"shift_id": shift_id, "location_id": location.id}
+    shift = await _claim_and_read(session, claim, _SHIFT_HERE, _CLAIM_SHIFT_HERE, params)
     if shift is None:
         raise InvalidInput(
             errors=[field_error("shift_id", N_("No shift {id} at this location."), id=shift_id)]
@@ -102,6 +121,19 @@ async def for_sale(
     if shift.status is ShiftStatus.closed and not late:
         raise Conflict(N_("Shift {id} is closed: open a new one."), id=shift_id, error_code="shift_closed")
     return shift
+
+
+async def _claim_and_read(
+    session: AsyncSession,
+    claim: uuid.UUID | None,
+    read: sa.Select[Shift],
+    claim_and_read: sa.Select[Shift],
+    params: dict[str, Any],
+) -> Shift | None:
+    if claim is not None and dialect_of(session) == "postgresql":
+        return await session.scalar(claim_and_read, params | {"claim_key": claim_key(claim)})
+    await claim_client_id(session, claim)
+    return await session.scalar(read, params)
 
 
 def _counted(shift: Shift) -> tuple[int | None, int | None, int | None]:

@@ -60,6 +60,10 @@ def _client_id() -> Mapped[uuid.UUID | None]:
 CLIENT_ID_LOCKS = 0x0C0D
 
 
+CLAIM = sa.func.pg_advisory_xact_lock(CLIENT_ID_LOCKS, sa.bindparam("claim_key", type_=sa.Integer))
+_CLAIM = sa.select(CLAIM)
+
+
 async def claim_client_id(session: AsyncSession, client_id: uuid.UUID | None) -> None:
     """Wait until no other transaction is making a document with this client id, so that
     a copy sent at the same instant finds the first's document (committed by then) instead
@@ -67,8 +71,13 @@ async def claim_client_id(session: AsyncSession, client_id: uuid.UUID | None) ->
     runs one write transaction at a time already."""
     if client_id is None or dialect_of(session) != "postgresql":
         return
-    key = int.from_bytes(client_id.bytes[:4], "big", signed=True)  # a shared key only waits
-    await session.execute(sa.select(sa.func.pg_advisory_xact_lock(CLIENT_ID_LOCKS, key)))
+    await session.execute(_CLAIM, {"claim_key": claim_key(client_id)})
+
+
+def claim_key(client_id: uuid.UUID) -> int:
+    """The lock's key for this client id (the lock's namespace is ``CLIENT_ID_LOCKS``; a till
+    sale takes it in the statement that reads its shift)."""
+    return int.from_bytes(client_id.bytes[:4], "big", signed=True)  # a shared key only waits
 
 
 class Receipt(Base):
