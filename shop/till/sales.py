@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.catalog.models import Product
+from shop.db import dialect_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, DomainError, InvalidInput, field_error
 from shop.i18n import N_
@@ -46,7 +47,7 @@ from shop.inventory.models import Location
 from shop.invoices.drafts import Buyer
 from shop.payments.bank import services as bank_credits
 from shop.till import pricing, sale_rows, shifts, stock_taking
-from shop.till.models import Sale
+from shop.till.models import Sale, Shift
 from shop.till.pricing import Priced
 from shop.till.schemas import PaymentIn, SaleIn, SaleLineIn
 
@@ -61,6 +62,14 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 # per sale).
 _FIND = sa.select(Sale).where(Sale.client_id == sa.bindparam("client_id"))
 _PRODUCTS = sa.select(Product).where(Product.id.in_(sa.bindparam("ids", expanding=True)))
+# PostgreSQL's: the id claimed, the shift (named, or the cashier's open one) and the products
+# in one statement, a row per product found (the claim and shift repeated), or one row.
+_CLAIM_SHIFT_PRODUCTS = {
+    named: shifts.claim_and_read_shift(named=named)
+    .add_columns(Product)
+    .outerjoin(Product, Product.id.in_(sa.bindparam("ids", expanding=True)))
+    for named in (True, False)
+}
 _UNRECORDED = (
     sa.update(SALE).where(SALE.c.id == sa.bindparam("sale_id")).values(unrecorded_units=sa.bindparam("units"))
 )
@@ -115,9 +124,7 @@ async def record(
     # sale, the usual case, does not look for itself first.
     try:
         late = _check_time(data, location, now)
-        # Twins meet first at the claim of their id, taken with the shift's read.
-        shift = await shifts.for_sale(session, user, location, data.shift_id, late=late, claim=data.id)
-        products = await _products(session, data.lines)
+        shift, products = await _shift_and_products(session, user, location, data, late=late)
         priced = await pricing.price(session, user, location, data, products, late=late)
         pricing.check_payments(data.payments, sum(p.total for p in priced))
     except DomainError:
@@ -186,9 +193,25 @@ def _check_time(data: SaleIn, location: Location, now: dt.datetime) -> bool:
     return data.offline or data.sold_at < now - LATE_AFTER
 
 
-async def _products(session: AsyncSession, lines: Sequence[SaleLineIn]) -> dict[int, Product]:
-    ids = {line.product_id for line in lines}
-    found = {p.id: p for p in await session.scalars(_PRODUCTS, {"ids": list(ids)})}
+async def _shift_and_products(
+    session: AsyncSession, user: CurrentUser, location: Location, data: SaleIn, *, late: bool
+) -> tuple[Shift, dict[int, Product]]:
+    """The sale's shift and products, its id claimed first: twins meet there (PostgreSQL, one
+    statement; SQLite, which has no claim to take, two)."""
+    ids = sorted({line.product_id for line in data.lines})
+    if dialect_of(session) != "postgresql":
+        shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
+        found = {p.id: p for p in await session.scalars(_PRODUCTS, {"ids": ids})}
+        return shift, _all_found(found, data.lines)
+    stmt = _CLAIM_SHIFT_PRODUCTS[data.shift_id is not None]
+    params = shifts.shift_params(user, location, data.shift_id, data.id) | {"ids": ids}
+    rows = (await session.execute(stmt, params)).all()
+    found = {p.id: p for _, p in rows if p is not None}
+    shift = shifts.checked_for_sale(rows[0][0], data.shift_id, late=late)
+    return shift, _all_found(found, data.lines)
+
+
+def _all_found(found: dict[int, Product], lines: Sequence[SaleLineIn]) -> dict[int, Product]:
     errors = [
         field_error(f"lines[{i}].product_id", N_("No product {id}."), id=line.product_id)
         for i, line in enumerate(lines)

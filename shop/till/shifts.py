@@ -21,7 +21,7 @@ from shop.db import dialect_of, mapping
 from shop.db_types import utcnow
 from shop.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory.documents.models import CLAIM, claim_client_id, claim_key
+from shop.inventory.documents.models import CLAIM, claim_key
 from shop.inventory.models import DocumentKind, Location, Movement, MovementKind
 from shop.till.models import (
     PaymentMethod,
@@ -58,8 +58,21 @@ _SHIFT_HERE = sa.select(Shift).where(*_SHIFT_HERE_WHERE)
 # JOIN till_shift ON …``. The claim is the join's outer side, so it is taken whether or not
 # the shift is there, before it is looked for; one round trip, not two.
 _CLAIMED = sa.select(CLAIM.label("claimed")).subquery("claim")
-_CLAIM_OPEN_SHIFT = sa.select(Shift).select_from(_CLAIMED).outerjoin(Shift, sa.and_(*_OPEN_SHIFT_WHERE))
-_CLAIM_SHIFT_HERE = sa.select(Shift).select_from(_CLAIMED).outerjoin(Shift, sa.and_(*_SHIFT_HERE_WHERE))
+
+
+def claim_and_read_shift(*, named: bool) -> sa.Select[Shift]:
+    """The statement claiming a client id and reading the sale's shift (named, else the
+    cashier's open one): PostgreSQL's. A caller may join more to it (the sale its products)."""
+    where = _SHIFT_HERE_WHERE if named else _OPEN_SHIFT_WHERE
+    return sa.select(Shift).select_from(_CLAIMED).outerjoin(Shift, sa.and_(*where))
+
+
+def shift_params(
+    user: CurrentUser, location: Location, shift_id: int | None, claim: uuid.UUID
+) -> dict[str, Any]:
+    """The parameters of :func:`claim_and_read_shift`'s statement."""
+    params: dict[str, Any] = {"location_id": location.id, "claim_key": claim_key(claim)}
+    return params | ({"shift_id": shift_id} if shift_id is not None else {"user_id": user.id})
 
 
 async def open_shift_of(session: AsyncSession, user: CurrentUser, location: Location) -> Shift | None:
@@ -94,26 +107,23 @@ async def find(session: AsyncSession, location: Location, shift_id: int, *, lock
 
 
 async def for_sale(
-    session: AsyncSession,
-    user: CurrentUser,
-    location: Location,
-    shift_id: int | None,
-    *,
-    late: bool,
-    claim: uuid.UUID | None = None,
+    session: AsyncSession, user: CurrentUser, location: Location, shift_id: int | None, *, late: bool
 ) -> Shift:
     """The shift a sale or return belongs to: the one named (closed is fine for a late sale,
-    which was made while it was open), else the cashier's open shift here. ``claim``: the
-    document's client id, claimed first in the same statement (PostgreSQL), as
-    :func:`claim_client_id` would."""
+    which was made while it was open), else the cashier's open shift here."""
     if shift_id is None:
-        params: dict[str, Any] = {"location_id": location.id, "user_id": user.id}
-        shift = await _claim_and_read(session, claim, _OPEN_SHIFT, _CLAIM_OPEN_SHIFT, params)
+        shift = await open_shift_of(session, user, location)
+    else:
+        shift = await session.scalar(_SHIFT_HERE, {"shift_id": shift_id, "location_id": location.id})
+    return checked_for_sale(shift, shift_id, late=late)
+
+
+def checked_for_sale(shift: Shift | None, shift_id: int | None, *, late: bool) -> Shift:
+    """The shift found for a sale, if it may take it; else why not."""
+    if shift_id is None:
         if shift is None:
             raise Conflict(N_("Open a shift before selling."), error_code="no_open_shift")
         return shift
-    params = {"shift_id": shift_id, "location_id": location.id}
-    shift = await _claim_and_read(session, claim, _SHIFT_HERE, _CLAIM_SHIFT_HERE, params)
     if shift is None:
         raise InvalidInput(
             errors=[field_error("shift_id", N_("No shift {id} at this location."), id=shift_id)]
@@ -121,19 +131,6 @@ async def for_sale(
     if shift.status is ShiftStatus.closed and not late:
         raise Conflict(N_("Shift {id} is closed: open a new one."), id=shift_id, error_code="shift_closed")
     return shift
-
-
-async def _claim_and_read(
-    session: AsyncSession,
-    claim: uuid.UUID | None,
-    read: sa.Select[Shift],
-    claim_and_read: sa.Select[Shift],
-    params: dict[str, Any],
-) -> Shift | None:
-    if claim is not None and dialect_of(session) == "postgresql":
-        return await session.scalar(claim_and_read, params | {"claim_key": claim_key(claim)})
-    await claim_client_id(session, claim)
-    return await session.scalar(read, params)
 
 
 def _counted(shift: Shift) -> tuple[int | None, int | None, int | None]:
