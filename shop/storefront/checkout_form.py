@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import msgspec
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
 from shop.errors import DomainError, field_error
-from shop.i18n import N_
+from shop.i18n import N_, current_language
 from shop.inventory import services as locations
 from shop.inventory.models import Location
 from shop.orders import routing
@@ -213,3 +215,37 @@ async def pickup_points(session: AsyncSession, cart: CartOut, *, on: dt.date) ->
         if location.starts_on is None or location.starts_on <= on  # checkout refuses a fair not open yet
     ]
     return sorted(points, key=lambda p: (not p.holds_all, -p.held, p.location.name))
+
+
+@dataclass(frozen=True)
+class PointItems:
+    """Draws the form's list items of pickup points with ``macro``
+    (storefront/_pickup_point.html). A point holding none of the cart, neither chosen nor
+    marked wrong, looks the same in every checkout: its item is drawn once per language for
+    all the checkout pages within the catalog cache's seconds (``drawn``, shared), as most of
+    a national list's 600 points are such points."""
+
+    macro: Callable[..., str]
+    drawn: dict[str, Markup]  # sales point code → its plain item
+
+    def draw(self, points: Sequence[PickupPoint], marked: str, chosen: str | None) -> Markup:
+        items = []
+        for p in points:
+            if marked or p.held or p.location.code == chosen:
+                items.append(Markup(self.macro(p, marked, chosen)))  # noqa: S704 - the macro's escaped output
+                continue
+            item = self.drawn.get(p.location.code)
+            if item is None:
+                item = self.drawn[p.location.code] = Markup(self.macro(p, "", None))  # noqa: S704 - as above
+            items.append(item)
+        return Markup("").join(items)
+
+
+async def point_items(session: AsyncSession, macro: Callable[..., str], *, on: dt.date) -> PointItems:
+    async def empty() -> object:
+        return {}
+
+    key = ("pickup-items", cache.database_key(session), current_language(), on)
+    drawn = await cache.pages.get_or_compute(key, empty)
+    assert isinstance(drawn, dict)
+    return PointItems(macro, drawn)

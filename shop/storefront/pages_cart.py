@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -29,6 +30,7 @@ from shop.params import MAX_ID, Id
 from shop.payments import providers
 from shop.settings import Settings
 from shop.storefront import checkout_form
+from shop.storefront.catalog_pages import page_template
 from shop.storefront.checkout_form import Problems
 from shop.storefront.currency import approximator, shared_rates
 
@@ -62,6 +64,13 @@ async def _open_cart(request: Request[Any, Any, Any], session: AsyncSession) -> 
         if cart is not None and cart.ordered_at is None:
             return cart_id
     return (await carts.create(session)).id
+
+
+def _pickup_point_macro(request: Request[Any, Any, Any]) -> Callable[..., str]:
+    """storefront/_pickup_point.html's macro, for the lines the view draws ahead."""
+    module = page_template(request, "storefront/_pickup_point.html").module
+    macro: Callable[..., str] = getattr(module, "pickup_point")  # noqa: B009 - a macro, unknown to mypy
+    return macro
 
 
 class CartPages(Controller):
@@ -182,6 +191,9 @@ class CartPages(Controller):
                 "provinces": provinces,
                 "communes": communes,
                 "points": await checkout_form.pickup_points(session, view, on=today()),
+                "point_items": await checkout_form.point_items(
+                    session, _pickup_point_macro(request), on=today()
+                ),
                 "fee": fee,
                 "methods": [m.value for m in providers.offered(settings)],
                 "card_minimum": settings.stripe_minimum_vnd,
