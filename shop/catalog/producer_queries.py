@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries, schemas
+from shop.catalog import product_cards, queries, schemas
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import sellable_product_clause
 from shop.errors import NotFound
@@ -36,7 +36,7 @@ async def _producer_outs(
         if ids
         else {}
     )
-    places = await queries.by_id(session, Place, {p.place_id for p in producers if p.place_id})
+    places = await product_cards.by_id(session, Place, {p.place_id for p in producers if p.place_id})
     origins = await geo.origins_of(session, places.values())
     out = []
     for p in producers:

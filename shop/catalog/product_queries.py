@@ -28,7 +28,8 @@ from shop.catalog.models import (
     ProductTranslation,
     QualityCertification,
 )
-from shop.catalog.queries import Related, Stock, best_text, photo_out, place_ids, summary, text_languages
+from shop.catalog.product_cards import Related, best_text, photo_out, place_ids, summary, text_languages
+from shop.catalog.queries import Stock
 from shop.errors import NotFound
 from shop.i18n import N_
 

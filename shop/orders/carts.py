@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop.catalog import product_cards
 from shop.catalog.models import Product
 from shop.catalog.sellability import product_is_sellable
 from shop.db_types import utcnow
@@ -99,7 +99,7 @@ async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, langua
     cart = await find(session, cart_id)
     lines = await lines_of(session, cart_id)
     ids = [line.product_id for line in lines]
-    products = await queries.summaries(session, ids, on=on, language=language)
+    products = await product_cards.summaries(session, ids, on=on, language=language)
     available = await routing.available(session, ids, on=on) if cart.ordered_at is None else {}
     out = []
     for line in lines:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop.catalog import product_cards
 from shop.catalog.models import Producer
 from shop.mail import render
 from shop.orders.models import Fulfilment, Order, OrderLine
@@ -48,7 +48,7 @@ async def order_placed(
     transfer: Mapping[str, object] | None = None,
 ) -> None:
     """The confirmation, with what a bank transfer needs (``transfer``) when it is paid so."""
-    names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
+    names = await product_cards.translated_names(session, [ln.product_id for ln in lines], order.language)
     await _queue(session, order, "placed", base_url, lines=lines, names=names, transfer=transfer)
 
 
@@ -62,7 +62,7 @@ async def order_expired(session: AsyncSession, order: Order, base_url: str) -> N
 
 async def lines_closed(session: AsyncSession, order: Order, lines: list[OrderLine], base_url: str) -> None:
     """Some lines will not be delivered: what, why, and the money."""
-    names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
+    names = await product_cards.translated_names(session, [ln.product_id for ln in lines], order.language)
     await _send(
         session,
         key=f"order:{order.id}:lines:" + ",".join(str(ln.id) for ln in lines),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop.catalog import product_cards
 from shop.i18n import current_language
 from shop.inventory.models import Location
 from shop.invoices import status as invoice_status
@@ -55,7 +55,7 @@ async def order_out(
         .where(OrderEvent.order_id == order.id, OrderEvent.kind.in_(PUBLIC_EVENTS))
         .order_by(OrderEvent.id)
     )
-    names = await queries.translated_names(session, [ln.product_id for ln in lines], current_language())
+    names = await product_cards.translated_names(session, [ln.product_id for ln in lines], current_language())
     payment = await payments.payment_of(session, order.id)
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
     return schemas.OrderOut(

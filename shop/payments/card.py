@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import queries
+from shop.catalog import product_cards
 from shop.db_types import utcnow
 from shop.i18n import translate_in
 from shop.orders.models import Order, OrderLine, PaymentMethod
@@ -39,7 +39,7 @@ class StripeCard:
             return Instructions(redirect_url=payment.redirect_url)
         lines = list(await session.scalars(sa.select(OrderLine).where(OrderLine.order_id == order.id)))
         # Stripe's page shows the names in the customer's language.
-        names = await queries.translated_names(session, [ln.product_id for ln in lines], order.language)
+        names = await product_cards.translated_names(session, [ln.product_id for ln in lines], order.language)
         items = [
             stripe_gateway.LineItem(names.get(ln.product_id, ln.name), ln.unit_price_vnd, ln.quantity)
             for ln in lines
