@@ -64,7 +64,7 @@ def _candidates_statement(*, fresh: bool, lock: bool) -> sa.Select[*tuple[Any, .
         )
         .join(Batch, Batch.id == StockLevel.batch_id)
         .where(
-            StockLevel.location_id == sa.bindparam("location_id"),
+            StockLevel.location_id == sa.bindparam("at_location"),
             StockLevel.product_id.in_(sa.bindparam("product_ids", expanding=True)),
         )
         .order_by(StockLevel.id)
@@ -83,15 +83,40 @@ async def candidates(
 
     ``fresh_on``: only batches not expired on that day (what may still be sold online)."""
     stmt = _candidates_statement(fresh=fresh_on is not None, lock=dialect_of(session) == "postgresql")
-    params: dict[str, Any] = {"location_id": location_id, "product_ids": sorted(set(product_ids))}
+    params: dict[str, Any] = {"at_location": location_id, "product_ids": sorted(set(product_ids))}
     if fresh_on is not None:
         params["fresh_on"] = fresh_on
+    return _by_product(Candidate(*row) for row in await session.execute(stmt, params))
+
+
+def locked_candidates_as_arrays(after: sa.CTE) -> sa.Select[*tuple[Any, ...]]:
+    """The locked candidates (PostgreSQL; parameters ``at_location`` and ``product_ids``) as
+    one row of arrays, a column each: a statement that writes something else can read them
+    too, as a CTE, and return them beside its own rows (a till sale's does). The locks are
+    taken in id order, as :func:`candidates` takes them, and only once ``after`` (a CTE of
+    the same statement) has run: whatever plan the statement gets, the row locks ``after``
+    takes come first, so two such statements never wait for each other in a circle."""
+    first = sa.exists(sa.select(sa.literal_column("1")).select_from(after))
+    locked = _candidates_statement(fresh=False, lock=True).where(first).subquery("candidate")
+    return sa.select(*(sa.func.array_agg(column) for column in locked.c))
+
+
+def candidates_from_arrays(arrays: Sequence[list[Any] | None]) -> dict[int, list[Candidate]]:
+    """What :func:`locked_candidates_as_arrays` read, as :func:`candidates` returns it."""
+    if not arrays or arrays[0] is None:  # no level at all: array_agg of nothing is NULL
+        return {}
+    rows = zip(*arrays, strict=True)
+    return _by_product(
+        Candidate(r[0], r[1], r[2], r[3], r[4], r[5], Ownership(r[6]), r[7], r[8], r[9], r[10]) for r in rows
+    )
+
+
+def _by_product(levels: Iterable[Candidate]) -> dict[int, list[Candidate]]:
     out: dict[int, list[Candidate]] = {}
-    for row in await session.execute(stmt, params):
-        level = Candidate(*row)
+    for level in levels:
         out.setdefault(level.product_id, []).append(level)
-    for levels in out.values():
-        levels.sort(key=Candidate.fefo_key)
+    for found in out.values():
+        found.sort(key=Candidate.fefo_key)
     return out
 
 

@@ -8,11 +8,14 @@ On PostgreSQL one statement writes them all::
                   ON CONFLICT (client_id) DO NOTHING RETURNING id),
          lines AS (INSERT INTO till_sale_line … FROM sale, unnest(…) RETURNING line_no, id),
          payments AS (INSERT INTO till_payment … FROM sale, unnest(…)),
-         invoice AS (INSERT INTO e_invoice … FROM sale ON CONFLICT DO NOTHING)
-    SELECT number.last_value, sale.id, lines.line_no, lines.id
-    FROM number LEFT JOIN sale ON true LEFT JOIN lines ON true
+         invoice AS (INSERT INTO e_invoice … FROM sale ON CONFLICT DO NOTHING),
+         stock AS (SELECT array_agg(…) FROM (SELECT … FROM stock_level … FOR UPDATE))
+    SELECT number.last_value, sale.id, lines.line_no, lines.id, stock.*
+    FROM number LEFT JOIN sale ON true LEFT JOIN lines ON true JOIN stock ON true
 
-built once and run with parameters, one round trip. The number is taken under its counter's
+built once and run with parameters, one round trip; it also reads, locked in id order, the
+stock levels the sale will take from (:func:`shop.inventory.picking.locked_candidates_as_arrays`).
+The number is taken under its counter's
 row lock, gapless (:mod:`shop.till.numbering`). A sale whose id is taken inserts nothing,
 and nothing hangs on it; the caller rolls back (the number too). A location without its
 counter yet returns no row: the counter is made, and the statement run again. On SQLite,
@@ -33,6 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import dialect_of
+from shop.inventory import picking
 from shop.invoices import queue as invoices
 from shop.invoices.drafts import Buyer
 from shop.invoices.models import SourceKind
@@ -63,11 +67,13 @@ def _param(name: str, column: sa.Column[Any]) -> sa.BindParameter[Any]:
 
 @dataclass(frozen=True)
 class Written:
-    """The sale's id and number, and its lines' ids in the lines' order."""
+    """The sale's id and number, and its lines' ids in the lines' order; on PostgreSQL the
+    stock its products have at the location too, read locked by the same statement."""
 
     sale_id: int
     number: int
     line_ids: list[int]
+    stock: dict[int, list[picking.Candidate]] | None = None
 
 
 def _postgres_statement() -> sa.Select[Any]:
@@ -176,11 +182,14 @@ def _postgres_statement() -> sa.Select[Any]:
         .on_conflict_do_nothing(index_elements=["source_kind", "source_id"])
         .cte("invoice")
     )
+    # One row, whatever is found; the counter's row lock first, the stock's after, always.
+    stock = picking.locked_candidates_as_arrays(after=number).cte("stock")
     return (
-        sa.select(number.c.last_value, sale.c.id, lines.c.line_no, lines.c.id)
+        sa.select(number.c.last_value, sale.c.id, lines.c.line_no, lines.c.id, *stock.c)
         .select_from(number)
         .outerjoin(sale, sa.true())
         .outerjoin(lines, sa.true())
+        .join(stock, sa.true())
         .add_cte(payments, invoice)  # written though nothing reads them
     )
 
@@ -221,6 +230,7 @@ async def _write_postgres(
 ) -> Written | None:
     params: dict[str, Any] = {
         "at_location": sale.location_id,
+        "product_ids": sorted({p.product.id for p in priced}),
         "counter": numbering.SALES,
         **{f"sale_{c.key}": getattr(sale, c.key) for c in _SALE_COLUMNS},
         "line_products": [p.product.id for p in priced],
@@ -242,8 +252,9 @@ async def _write_postgres(
     number, sale_id = rows[0][0], rows[0][1]
     if sale_id is None:
         return None
-    ids = {int(line_no): int(line_id) for _, _, line_no, line_id in rows}
-    return Written(int(sale_id), int(number), [ids[i + 1] for i in range(len(priced))])
+    ids = {int(row[2]): int(row[3]) for row in rows}
+    stock = picking.candidates_from_arrays(rows[0][4:])
+    return Written(int(sale_id), int(number), [ids[i + 1] for i in range(len(priced))], stock)
 
 
 async def _write_one_by_one(

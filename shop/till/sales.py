@@ -158,7 +158,8 @@ async def record(
         assert twin is not None
         return same_or_conflict(twin, location, digest)
     sale.id, sale.number = written.sale_id, written.number
-    if unrecorded := await stock_taking.take(session, user, location, sale, priced, late=late):
+    stock = written.stock
+    if unrecorded := await stock_taking.take(session, user, location, sale, priced, late=late, stock=stock):
         sale.unrecorded_units = unrecorded
         await session.execute(_UNRECORDED, {"sale_id": sale.id, "units": unrecorded})
     # A transfer that arrived before its sale (shown the code, or sold offline) is matched now.

@@ -26,10 +26,13 @@ async def take(
     priced: Sequence[Priced],
     *,
     late: bool,
+    stock: dict[int, list[picking.Candidate]] | None = None,
 ) -> int:
     """Decrement the sold units (FEFO); for a late sale, book any shortfall in first.
-    Returns the units booked in as unrecorded stock."""
-    stock = await picking.candidates(session, location.id, {p.product.id for p in priced})
+    Returns the units booked in as unrecorded stock. ``stock``: the products' levels here,
+    already read locked (:func:`shop.inventory.picking.candidates`), else read now."""
+    if stock is None:
+        stock = await picking.candidates(session, location.id, {p.product.id for p in priced})
     taken: dict[int, int] = {}
     found: list[ledger.Change] = []
     sold: list[ledger.Change] = []
