@@ -47,7 +47,12 @@ _BY_CODE = sa.select(Location).where(Location.code == sa.bindparam("code"))
 
 async def location(session: AsyncSession, user: CurrentUser, code: str, *, change: bool = False) -> Location:
     """The location with this code if the user may read it (or change it); else 404."""
-    found = await session.scalar(_BY_CODE, {"code": code})
+    return checked(user, await session.scalar(_BY_CODE, {"code": code}), code, change=change)
+
+
+def checked(user: CurrentUser, found: Location | None, code: str, *, change: bool = False) -> Location:
+    """The location found by its code (read by the caller), if the user may read it (or
+    change it); else 404, as :func:`location` answers."""
     allowed = found is not None and (can_change(user, found) if change else can_read(user, found))
     if found is None or not allowed:
         raise NotFound(N_("No location {code}."), code=code)

@@ -65,8 +65,7 @@ class TillController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, code: str, data: SaleIn
     ) -> Response[SaleOut]:
         user = actor(request)
-        location = await access.location(session, user, code, change=True)
-        done = await sales.record(session, user, location, data)
+        location, done = await sales.record_at(session, user, code, data)  # its location checked
         if isinstance(done, sales.Recorded):
             out = views.recorded_out(done, location, user.username)
             await session.commit()

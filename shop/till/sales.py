@@ -43,6 +43,8 @@ from shop.db import dialect_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, DomainError, InvalidInput, field_error
 from shop.i18n import N_
+from shop.inventory import access
+from shop.inventory.documents.models import claim_client_id
 from shop.inventory.models import Location
 from shop.invoices.drafts import Buyer
 from shop.payments.bank import services as bank_credits
@@ -62,9 +64,9 @@ CLOCK_SKEW = dt.timedelta(minutes=10)
 # per sale).
 _FIND = sa.select(Sale).where(Sale.client_id == sa.bindparam("client_id"))
 _PRODUCTS = sa.select(Product).where(Product.id.in_(sa.bindparam("ids", expanding=True)))
-# PostgreSQL's: the id claimed, the shift (named, or the cashier's open one) and the products
-# in one statement, a row per product found (the claim and shift repeated), or one row.
-_CLAIM_SHIFT_PRODUCTS = {
+# PostgreSQL's: the id claimed, the sales point, the shift (named, or the cashier's open one)
+# and the products in one statement, a row per product found (the rest repeated), or one row.
+_CLAIM_AND_READ = {
     named: shifts.claim_and_read_shift(named=named)
     .add_columns(Product)
     .outerjoin(Product, Product.id.in_(sa.bindparam("ids", expanding=True)))
@@ -112,10 +114,39 @@ class Recorded:
     payments: Sequence[PaymentIn]
 
 
+async def record_at(
+    session: AsyncSession, user: CurrentUser, code: str, data: SaleIn
+) -> tuple[Location, Sale | Recorded]:
+    """The sales point with this code (404 unless the user may change it, as
+    :func:`shop.inventory.access.location` answers), and the sale recorded there, as
+    :func:`record` does. On PostgreSQL the sales point is read with the shift and products,
+    in the statement that claims the sale's id: one round trip for the three."""
+    if dialect_of(session) != "postgresql":
+        location = await access.location(session, user, code, change=True)
+        return location, await record(session, user, location, data)
+    ids = sorted({line.product_id for line in data.lines})
+    params = shifts.shift_params(user, code, data.shift_id, data.id) | {"ids": ids}
+    rows = (await session.execute(_CLAIM_AND_READ[data.shift_id is not None], params)).all()
+    location = access.checked(user, rows[0][0], code, change=True)
+    read = (rows[0][1], {p.id: p for _, _, p in rows if p is not None})
+    return location, await _record(session, user, location, data, read)
+
+
 async def record(
     session: AsyncSession, user: CurrentUser, location: Location, data: SaleIn
 ) -> Sale | Recorded:
     """Record the sale (a :class:`Recorded`), or find it recorded before (the :class:`Sale`)."""
+    return await _record(session, user, location, data, None)
+
+
+async def _record(
+    session: AsyncSession,
+    user: CurrentUser,
+    location: Location,
+    data: SaleIn,
+    read: tuple[Shift | None, dict[int, Product]] | None,
+) -> Sale | Recorded:
+    """``read``: the shift and products found already, with the id claimed."""
     shifts.require_cashier(user)
     digest = payload_hash(data)
     now = utcnow()
@@ -124,7 +155,11 @@ async def record(
     # sale, the usual case, does not look for itself first.
     try:
         late = _check_time(data, location, now)
-        shift, products = await _shift_and_products(session, user, location, data, late=late)
+        if read is None:
+            shift, products = await _shift_and_products(session, user, location, data, late=late)
+        else:
+            shift = shifts.checked_for_sale(read[0], data.shift_id, late=late)
+            products = _all_found(read[1], data.lines)
         priced = await pricing.price(session, user, location, data, products, late=late)
         pricing.check_payments(data.payments, sum(p.total for p in priced))
     except DomainError:
@@ -197,18 +232,14 @@ def _check_time(data: SaleIn, location: Location, now: dt.datetime) -> bool:
 async def _shift_and_products(
     session: AsyncSession, user: CurrentUser, location: Location, data: SaleIn, *, late: bool
 ) -> tuple[Shift, dict[int, Product]]:
-    """The sale's shift and products, its id claimed first: twins meet there (PostgreSQL, one
-    statement; SQLite, which has no claim to take, two)."""
-    ids = sorted({line.product_id for line in data.lines})
-    if dialect_of(session) != "postgresql":
-        shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
-        found = {p.id: p for p in await session.scalars(_PRODUCTS, {"ids": ids})}
-        return shift, _all_found(found, data.lines)
-    stmt = _CLAIM_SHIFT_PRODUCTS[data.shift_id is not None]
-    params = shifts.shift_params(user, location, data.shift_id, data.id) | {"ids": ids}
-    rows = (await session.execute(stmt, params)).all()
-    found = {p.id: p for _, p in rows if p is not None}
-    shift = shifts.checked_for_sale(rows[0][0], data.shift_id, late=late)
+    """The sale's shift and products, its id claimed first: twins meet there (PostgreSQL;
+    SQLite has no claim to take)."""
+    await claim_client_id(session, data.id)
+    shift = await shifts.for_sale(session, user, location, data.shift_id, late=late)
+    found = {
+        p.id: p
+        for p in await session.scalars(_PRODUCTS, {"ids": sorted({ln.product_id for ln in data.lines})})
+    }
     return shift, _all_found(found, data.lines)
 
 

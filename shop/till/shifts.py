@@ -54,24 +54,32 @@ _SHIFT_HERE_WHERE = (Shift.id == sa.bindparam("shift_id"), Shift.location_id == 
 _OPEN_SHIFT = sa.select(Shift).where(*_OPEN_SHIFT_WHERE)
 _SHIFT_HERE = sa.select(Shift).where(*_SHIFT_HERE_WHERE)
 # On PostgreSQL a sale claims its client id (:func:`claim_client_id`) in the statement that
-# reads its shift: ``SELECT till_shift.* FROM (SELECT pg_advisory_xact_lock(…)) AS claim LEFT
-# JOIN till_shift ON …``. The claim is the join's outer side, so it is taken whether or not
-# the shift is there, before it is looked for; one round trip, not two.
+# reads its sales point and shift: ``SELECT … FROM (SELECT pg_advisory_xact_lock(…)) AS claim
+# LEFT JOIN location ON … LEFT JOIN till_shift ON …``. The claim is the joins' outer side, so
+# it is taken whether or not they are there, before they are looked for; one round trip.
 _CLAIMED = sa.select(CLAIM.label("claimed")).subquery("claim")
 
 
-def claim_and_read_shift(*, named: bool) -> sa.Select[Shift]:
-    """The statement claiming a client id and reading the sale's shift (named, else the
-    cashier's open one): PostgreSQL's. A caller may join more to it (the sale its products)."""
-    where = _SHIFT_HERE_WHERE if named else _OPEN_SHIFT_WHERE
-    return sa.select(Shift).select_from(_CLAIMED).outerjoin(Shift, sa.and_(*where))
+def claim_and_read_shift(*, named: bool) -> sa.Select[Location, Shift]:
+    """The statement claiming a client id and reading the sales point by its code (parameter
+    ``code``) and the sale's shift there (named, else the cashier's open one): PostgreSQL's.
+    A caller may join more to it (a sale its products)."""
+    where: tuple[sa.ColumnElement[bool], ...]
+    if named:
+        where = (Shift.id == sa.bindparam("shift_id"),)
+    else:
+        where = (Shift.user_id == sa.bindparam("user_id"), Shift.status == ShiftStatus.open)
+    return (
+        sa.select(Location, Shift)
+        .select_from(_CLAIMED)
+        .outerjoin(Location, Location.code == sa.bindparam("code"))
+        .outerjoin(Shift, sa.and_(Shift.location_id == Location.id, *where))
+    )
 
 
-def shift_params(
-    user: CurrentUser, location: Location, shift_id: int | None, claim: uuid.UUID
-) -> dict[str, Any]:
+def shift_params(user: CurrentUser, code: str, shift_id: int | None, claim: uuid.UUID) -> dict[str, Any]:
     """The parameters of :func:`claim_and_read_shift`'s statement."""
-    params: dict[str, Any] = {"location_id": location.id, "claim_key": claim_key(claim)}
+    params: dict[str, Any] = {"code": code, "claim_key": claim_key(claim)}
     return params | ({"shift_id": shift_id} if shift_id is not None else {"user_id": user.id})
 
 

@@ -305,8 +305,8 @@ async def test_a_sale_costs_a_fixed_handful_of_statements(till: Till) -> None:
     postgres = till.client.app.state.db.engine.dialect.name == "postgresql"
     assert counts[1] - counts[0] == (0 if postgres else 2), counts
     # Nothing looks for the sale first (its insert finds it sent again). On PostgreSQL: auth
-    # (two), location, the shift and products read with the id's lock; one statement takes
+    # (two); the sales point, shift and products read with the id's lock; one statement takes
     # the number, writes the sale, its lines, payments and e-invoice, and reads its stock
     # locked; one takes the stock and writes its movements. On SQLite (BEGIN twice) the
-    # shift, the products, the stock and each of these writes are statements of their own.
-    assert counts[0] <= (6 if postgres else 15), counts
+    # location, shift, products, stock and each of these writes are statements of their own.
+    assert counts[0] <= (5 if postgres else 15), counts
