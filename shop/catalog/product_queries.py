@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from shop.catalog import cache, photos, schemas
+from shop.catalog import cache, schemas
 from shop.catalog.group_queries import GroupNames
 from shop.catalog.models import (
     Certificate,
@@ -25,13 +25,17 @@ from shop.catalog.models import (
     Producer,
     Product,
     ProductGroup,
+    ProductImage,
     ProductTranslation,
     QualityCertification,
 )
 from shop.catalog.product_cards import Related, best_text, photo_out, place_ids, summary, text_languages
 from shop.catalog.queries import Stock
+from shop.db import dialect_of
 from shop.errors import NotFound
 from shop.i18n import N_
+from shop.media.models import StoredImage
+from shop.media.naming import Picture
 
 
 def certificate_out(cert: Certificate) -> schemas.CertificateOut:
@@ -72,15 +76,81 @@ class _Loaded:
     certificates: list[Certificate]  # newest decision first
     name: tuple[str, str] | None  # (text, language) when translated for the visitor
     description: str | None  # in the visitor's language, else the fallbacks'
+    quality: list[schemas.QualityOut]  # by kind
+    photos: list[tuple[int, Picture, dict[str, str]]]  # (photo id, picture, alt texts), in order
+
+
+def _json_rows(dialect: str, where: sa.ColumnElement[bool], **fields: Any) -> Any:
+    """The rows matching ``where`` (correlated to the product) as one JSON array of objects,
+    a column of the product's own row instead of a statement of their own."""
+    pairs: list[Any] = []
+    for name, column in fields.items():
+        pairs += [sa.literal_column(f"'{name}'"), column]
+    if dialect == "postgresql":
+        rows = sa.func.json_agg(sa.func.json_build_object(*pairs))
+    else:
+        rows = sa.func.json_group_array(sa.func.json_object(*pairs))
+    return sa.select(sa.type_coerce(rows, sa.JSON)).where(where).scalar_subquery()
+
+
+def _quality_and_photos(dialect: str) -> tuple[Any, Any]:
+    quality = _json_rows(
+        dialect,
+        QualityCertification.product_id == Product.id,
+        kind=QualityCertification.kind,
+        number=QualityCertification.number,
+        issuer=QualityCertification.issuer,
+        valid_from=QualityCertification.valid_from,
+        valid_until=QualityCertification.valid_until,
+    )
+    alt = ProductImage.alt if dialect == "postgresql" else sa.func.json(ProductImage.alt)
+    photos = _json_rows(
+        dialect,
+        sa.and_(ProductImage.product_id == Product.id, StoredImage.id == ProductImage.image_id),
+        id=ProductImage.id,
+        position=ProductImage.position,
+        alt=alt,
+        digest=StoredImage.digest,
+        width=StoredImage.width,
+        height=StoredImage.height,
+    )
+    return quality, photos
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def _quality_out(rows: list[dict[str, Any]] | None) -> list[schemas.QualityOut]:
+    found = [
+        schemas.QualityOut(
+            kind=row["kind"],
+            number=row["number"],
+            issuer=row["issuer"],
+            valid_from=_date(row["valid_from"]),
+            valid_until=_date(row["valid_until"]),
+        )
+        for row in rows or []
+    ]
+    return sorted(found, key=lambda q: q.kind)
+
+
+def _photos(rows: list[dict[str, Any]] | None) -> list[tuple[int, Picture, dict[str, str]]]:
+    ordered = sorted(rows or [], key=lambda row: (row["position"], row["id"]))
+    return [
+        (row["id"], Picture(row["digest"], row["width"], row["height"]), dict(row["alt"] or {}))
+        for row in ordered
+    ]
 
 
 @functools.cache
-def _load_select(by_id: bool, language: str) -> sa.Select[*tuple[Any, ...]]:
-    """``_load``'s statement, built once per kind of key and language: a product page runs it
-    with its key bound (``:key``), so the statement is neither built nor keyed again."""
+def _load_select(by_id: bool, language: str, dialect: str) -> sa.Select[*tuple[Any, ...]]:
+    """``_load``'s statement, built once per kind of key, language and database: a product
+    page runs it with its key bound (``:key``), so the statement is neither built nor keyed
+    again. Its quality certifications and photos come as two JSON columns."""
     column = Product.id if by_id else Product.slug
     stmt: sa.Select[*tuple[Any, ...]] = (
-        sa.select(Product, Producer, ProductGroup, Certificate)
+        sa.select(Product, Producer, ProductGroup, Certificate, *_quality_and_photos(dialect))
         .join(Producer, Producer.id == Product.producer_id)
         .join(ProductGroup, ProductGroup.id == Product.group_id)
         .outerjoin(Certificate, Certificate.product_id == Product.id)
@@ -99,12 +169,12 @@ async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded
     """The product (by id, or by slug for pages) with its producer, group, certificates and
     the translations the visitor may read: joins on unique keys but the certificates, one row
     per certificate (a handful), instead of a statement each."""
-    stmt = _load_select(isinstance(key, int), language)
+    stmt = _load_select(isinstance(key, int), language, dialect_of(session))
     rows = (await session.execute(stmt, {"key": key})).all()
     if not rows:
         raise NotFound(N_("No product {key}."), key=key)
     product, producer, group = rows[0][0], rows[0][1], rows[0][2]
-    texts = rows[0][4:]
+    texts = rows[0][6:]
     names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
     descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
     described = best_text(descriptions, language).get(product.id)
@@ -115,6 +185,8 @@ async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded
         [row[3] for row in rows if row[3] is not None],
         best_text(names, language).get(product.id),
         described[0] if described else product.description,
+        _quality_out(rows[0][4]),
+        _photos(rows[0][5]),
     )
 
 
@@ -137,24 +209,16 @@ async def product_detail(
     return detail
 
 
-_QUALITY = (
-    sa.select(QualityCertification)
-    .where(QualityCertification.product_id == sa.bindparam("product_id"))
-    .order_by(QualityCertification.kind)
-)
-
-
 async def product_detail_with_producer(
     session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
 ) -> tuple[schemas.ProductDetail, Producer]:
     """A product with its certificate (no availability), and its producer: a product page
-    costs three statements here (the product with its producer, group, certificates and
-    translations; its quality certifications; its photos), and the place names the first time."""
+    costs one statement here (the product with its producer, group, certificates,
+    translations, quality certifications and photos), and the place names the first time."""
     loaded = await _load(session, key, language)
     product, certificates = loaded.product, loaded.certificates
     current = next((c for c in certificates if c.status == CertificateStatus.active), None)
     latest = current or (certificates[0] if certificates else None)
-    quality = await session.scalars(_QUALITY, {"product_id": product.id})
     producer, group = loaded.producer, loaded.group
     related = Related(
         {producer.id: schemas.ProducerRef(code=producer.code, name=producer.name, kind=producer.kind.value)},
@@ -162,9 +226,7 @@ async def product_detail_with_producer(
         await cache.place_names(session, place_ids(product)),
         {product.id: loaded.name} if loaded.name else {},
     )
-    images = [
-        photo_out(p.id, p.picture, p.alt, language) for p in await photos.product_photos(session, product.id)
-    ]
+    images = [photo_out(photo_id, picture, alt, language) for photo_id, picture, alt in loaded.photos]
     base = summary(product, related, on, language, images[0] if images else None)
     detail = schemas.ProductDetail(
         **{f: getattr(base, f) for f in base.__struct_fields__},
@@ -173,16 +235,7 @@ async def product_detail_with_producer(
         gtin=product.gtin,
         shelf_life_days=product.shelf_life_days,
         certificate=certificate_out(latest) if latest else None,
-        quality_certifications=[
-            schemas.QualityOut(
-                kind=q.kind.value,
-                number=q.number,
-                issuer=q.issuer,
-                valid_from=q.valid_from,
-                valid_until=q.valid_until,
-            )
-            for q in quality
-        ],
+        quality_certifications=loaded.quality,
         availability=[],
         certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
     )
