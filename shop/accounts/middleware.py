@@ -16,10 +16,11 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.models import TokenKind
 from shop.accounts.services import CurrentUser, user_for_token
-from shop.db import SAFE_METHODS, Database
+from shop.db import SAFE_METHODS, Database, unwrapped_reads
 from shop.errors import Forbidden, Unauthenticated, UnsupportedMediaType
 from shop.i18n import N_
 
@@ -29,7 +30,8 @@ CSRF_HEADER = "x-csrf-token"
 
 
 async def _lookup(db: Database, token: str, kind: TokenKind) -> CurrentUser | None:
-    async with db.read_sessions() as session:
+    """One statement, so outside a transaction on PostgreSQL (no BEGIN and ROLLBACK)."""
+    async with AsyncSession(unwrapped_reads(db.engine), expire_on_commit=False) as session:
         return await user_for_token(session, token, kind)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -270,12 +270,23 @@ async def _load_user(session: AsyncSession, stmt: UserSelect, via: TokenKind) ->
             sa.select(AccountLocation.location_id).where(AccountLocation.account_id == account_id)
         )
     ).all()
+    return _current_user(user_id, username, role, producer_id, locations, via)
+
+
+def _current_user(
+    user_id: int,
+    username: str,
+    role: Role,
+    producer_id: int | None,
+    locations: Iterable[int | None],
+    via: TokenKind,
+) -> CurrentUser:
     return CurrentUser(
         id=user_id,
         username=username,
         role=Role(role),
         producer_id=producer_id,
-        location_ids=frozenset(locations),
+        location_ids=frozenset(i for i in locations if i is not None),
         via=via,
     )
 
@@ -292,18 +303,30 @@ async def load_user(session: AsyncSession, user_id: int, via: TokenKind) -> Curr
     return await _load_user(session, _user_select().where(PiccoloUser.id == user_id), via)
 
 
-async def user_for_token(session: AsyncSession, token: str, kind: TokenKind) -> CurrentUser | None:
-    """The live user behind a session cookie or bearer token, with their scope."""
-    stmt = (
-        _user_select()
-        .join(AuthToken, AuthToken.user_id == PiccoloUser.id)
-        .where(
-            AuthToken.token_hash == token_digest(token),
-            AuthToken.kind == kind,
-            AuthToken.expires_at > utcnow(),
-        )
+# Every signed-in request asks this: built once, run with the token's digest, kind and the
+# time bound; the account's sales points come joined (a row each, or one with none).
+_BY_TOKEN = (
+    _user_select()
+    .add_columns(AccountLocation.location_id)
+    .join(AuthToken, AuthToken.user_id == PiccoloUser.id)
+    .outerjoin(AccountLocation, AccountLocation.account_id == Account.id)
+    .where(
+        AuthToken.token_hash == sa.bindparam("digest"),
+        AuthToken.kind == sa.bindparam("kind"),
+        AuthToken.expires_at > sa.bindparam("now"),
     )
-    return await _load_user(session, stmt, kind)
+)
+
+
+async def user_for_token(session: AsyncSession, token: str, kind: TokenKind) -> CurrentUser | None:
+    """The live user behind a session cookie or bearer token, with their scope, in one
+    statement."""
+    params = {"digest": token_digest(token), "kind": kind, "now": utcnow()}
+    rows = (await session.execute(_BY_TOKEN, params)).all()
+    if not rows:
+        return None
+    user_id, username, _account_id, role, producer_id, _location = rows[0]
+    return _current_user(user_id, username, role, producer_id, (row[5] for row in rows), kind)
 
 
 async def authenticate(

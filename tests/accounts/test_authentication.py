@@ -188,3 +188,32 @@ async def test_a_new_login_gets_a_new_csrf_token(client, session):
         cookies={"ocop_csrf": "planted-token"},
     )
     assert forged.status_code == 403
+
+
+async def test_a_token_is_read_with_its_sales_points_in_one_statement(client, session, database):
+    """Every signed-in request asks who it is: the user, the role and every sales point of
+    the account come in one statement (joined), none of them lost or repeated."""
+    from sqlalchemy import event
+
+    from shop.accounts import services
+    from shop.accounts.models import TokenKind
+
+    first, second = await f.location(session), await f.location(session)
+    staff = await f.user(session, Role.staff, location_codes=[first.code, second.code])
+    admin = await f.user(session, Role.admin)
+    await session.commit()
+    seen: list[str] = []
+    listener = lambda *args: seen.append(str(args[2]))  # noqa: E731
+    event.listen(database.engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        for name, expected in ((staff, {first.id, second.id}), (admin, set())):
+            token = (await f.bearer(client, name))["Authorization"].removeprefix("Bearer ")
+            seen.clear()
+            async with database.read_sessions() as s:
+                user = await services.user_for_token(s, token, TokenKind.bearer)
+            assert user is not None and user.username == name and user.location_ids == expected
+            assert len([s for s in seen if s != "BEGIN"]) == 1, seen  # (SQLite begins by hand)
+            async with database.read_sessions() as s:
+                assert await services.user_for_token(s, token, TokenKind.session) is None  # wrong kind
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", listener)
