@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
@@ -30,6 +31,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.selectable import TableValuedAlias
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -170,6 +172,20 @@ def unwrapped_reads(bind: AsyncEngine | AsyncConnection | None) -> AsyncEngine |
     if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
         return bind
     return bind.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def unnest(name: str, ordinality: str | None = None, **columns: tuple[str, Any]) -> TableValuedAlias:
+    """Parameter arrays as rows, PostgreSQL's ``unnest(…) [WITH ORDINALITY] AS name(…)``:
+    column ``c`` comes from the array bound as ``columns[c][0]``, of type ``columns[c][1]``,
+    and ``ordinality`` (if named) numbers the rows in the arrays' order. One statement built
+    once then writes or changes any number of rows (a VALUES list is compiled anew for every
+    length)."""
+    arrays = [sa.bindparam(param, type_=ARRAY(kind)) for param, kind in columns.values()]
+    return (
+        sa.func.unnest(*arrays)
+        .table_valued(*(sa.column(c, kind) for c, (_, kind) in columns.items()), with_ordinality=ordinality)
+        .render_derived(name=name, with_types=False)
+    )
 
 
 def dialect_of(session: AsyncSession) -> str:

@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
-from shop.db import dialect_of, insert_for
+from shop.db import dialect_of, insert_for, unnest
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput
 from shop.i18n import N_
@@ -273,25 +272,15 @@ def _can_batch(session: AsyncSession, changes: Sequence[Change]) -> bool:
 
 
 def _incoming_rows() -> Any:
-    """The changes as a table, from four array parameters: a statement compiled once, however
-    many lines (a VALUES list would be compiled anew for every length)."""
-    arrays = [
-        sa.bindparam("level_ids", type_=ARRAY(sa.Integer)),
-        sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
-        sa.bindparam("unit_costs", type_=ARRAY(sa.BigInteger)),
-        sa.bindparam("commissions", type_=ARRAY(sa.Integer)),
-        sa.bindparam("agreements", type_=ARRAY(sa.Boolean)),
-    ]
-    return (
-        sa.func.unnest(*arrays)
-        .table_valued(
-            sa.column("level_id", sa.Integer),
-            sa.column("quantity", sa.Integer),
-            sa.column("unit_cost", sa.BigInteger),
-            sa.column("commission_bp", sa.Integer),
-            sa.column("agreement", sa.Boolean),
-        )
-        .render_derived(name="incoming", with_types=False)
+    """The changes as a table, from array parameters: a statement compiled once, however
+    many lines."""
+    return unnest(
+        "incoming",
+        level_id=("level_ids", sa.Integer),
+        quantity=("quantities", sa.Integer),
+        unit_cost=("unit_costs", sa.BigInteger),
+        commission_bp=("commissions", sa.Integer),
+        agreement=("agreements", sa.Boolean),
     )
 
 
@@ -350,23 +339,14 @@ def _outgoing_statement() -> sa.Insert:
     and the movement of each row it changed, from the balance it returned, in one round
     trip. A row that does not fit is neither changed nor recorded, and is refused (the
     caller's transaction then rolls back the others). Built once, run with parameters."""
-    outgoing = (
-        sa.func.unnest(
-            sa.bindparam("level_ids", type_=ARRAY(sa.Integer)),
-            sa.bindparam("quantities", type_=ARRAY(sa.Integer)),
-            sa.bindparam("kinds", type_=ARRAY(sa.String)),
-            sa.bindparam("unit_values", type_=ARRAY(sa.BigInteger)),
-            sa.bindparam("reasons", type_=ARRAY(sa.String)),
-        )
-        .table_valued(
-            sa.column("level_id", sa.Integer),
-            sa.column("quantity", sa.Integer),  # units leaving: positive
-            sa.column("kind", sa.String),
-            sa.column("unit_value", sa.BigInteger),
-            sa.column("reason", sa.String),
-            with_ordinality="n",
-        )
-        .render_derived(name="outgoing", with_types=False)
+    outgoing = unnest(
+        "outgoing",
+        "n",
+        level_id=("level_ids", sa.Integer),
+        quantity=("quantities", sa.Integer),  # units leaving: positive
+        kind=("kinds", sa.String),
+        unit_value=("unit_values", sa.BigInteger),
+        reason=("reasons", sa.String),
     )
     on_hand, reserved, q = LEVEL.c.on_hand, LEVEL.c.reserved, outgoing.c.quantity
     moved = (

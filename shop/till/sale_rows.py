@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.db import dialect_of
+from shop.db import dialect_of, unnest
 from shop.inventory import picking
 from shop.invoices import queue as invoices
 from shop.invoices.drafts import Buyer
@@ -96,25 +95,15 @@ def _postgres_statement() -> sa.Select[Any]:
         .returning(SALE.c.id)
         .cte("sale")
     )
-    items = (
-        sa.func.unnest(
-            sa.bindparam("line_products", type_=ARRAY(sa.Integer)),
-            sa.bindparam("line_quantities", type_=ARRAY(sa.Integer)),
-            sa.bindparam("line_prices", type_=ARRAY(sa.BigInteger)),
-            sa.bindparam("line_discounts", type_=ARRAY(sa.BigInteger)),
-            sa.bindparam("line_totals", type_=ARRAY(sa.BigInteger)),
-            sa.bindparam("line_clearances", type_=ARRAY(sa.Integer)),
-        )
-        .table_valued(
-            sa.column("product_id", sa.Integer),
-            sa.column("quantity", sa.Integer),
-            sa.column("unit_price", sa.BigInteger),
-            sa.column("discount", sa.BigInteger),
-            sa.column("total", sa.BigInteger),
-            sa.column("clearance_id", sa.Integer),
-            with_ordinality="line_no",
-        )
-        .render_derived(name="items", with_types=False)
+    items = unnest(
+        "items",
+        "line_no",
+        product_id=("line_products", sa.Integer),
+        quantity=("line_quantities", sa.Integer),
+        unit_price=("line_prices", sa.BigInteger),
+        discount=("line_discounts", sa.BigInteger),
+        total=("line_totals", sa.BigInteger),
+        clearance_id=("line_clearances", sa.Integer),
     )
     lines = (
         sa.insert(LINE)
@@ -146,21 +135,13 @@ def _postgres_statement() -> sa.Select[Any]:
         .returning(LINE.c.line_no, LINE.c.id)
         .cte("lines")
     )
-    paid = (
-        sa.func.unnest(
-            sa.bindparam("payment_methods", type_=ARRAY(sa.String)),
-            sa.bindparam("payment_amounts", type_=ARRAY(sa.BigInteger)),
-            sa.bindparam("payment_tendered", type_=ARRAY(sa.BigInteger)),
-            sa.bindparam("payment_references", type_=ARRAY(sa.String)),
-        )
-        .table_valued(
-            sa.column("method", sa.String),
-            sa.column("amount", sa.BigInteger),
-            sa.column("tendered", sa.BigInteger),
-            sa.column("reference", sa.String),
-            with_ordinality="n",
-        )
-        .render_derived(name="paid", with_types=False)
+    paid = unnest(
+        "paid",
+        "n",
+        method=("payment_methods", sa.String),
+        amount=("payment_amounts", sa.BigInteger),
+        tendered=("payment_tendered", sa.BigInteger),
+        reference=("payment_references", sa.String),
     )
     payments = (
         sa.insert(PAYMENT)
