@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from shop.catalog.models import Producer, Product
 from shop.db import Database
 from shop.demo.users import ADMIN
-from shop.inventory import ledger, schemas
+from shop.inventory import schemas, stock_changes
 from shop.inventory.documents import write_offs
 from shop.inventory.models import Batch, Location, LocationKind, MovementKind, StockLevel
 
@@ -187,12 +187,12 @@ async def ledger_decrements(
             line = schemas.LineIn(product_id=products[k % len(products)], quantity=1)
             k += clients
             async with db.write_sessions() as session:
-                entry = ledger.Entry(None, None, None, reason="bench")
+                entry = stock_changes.Entry(None, None, None, reason="bench")
                 try:
                     await write_offs.take(session, location, [line], MovementKind.write_off, entry)
                     await session.commit()
                     done += 1
-                except ledger.InsufficientStock:
+                except stock_changes.InsufficientStock:
                     failures += 1
 
     started = time.monotonic()

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import dialect_of
-from shop.inventory.ledger import InsufficientStock
 from shop.inventory.models import Batch, Ownership, StockLevel
+from shop.inventory.stock_changes import InsufficientStock
 
 FAR_FUTURE = dt.date.max
 

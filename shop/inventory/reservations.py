@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.inventory import ledger, picking
+from shop.inventory import ledger, picking, stock_changes
 from shop.inventory.documents import lines
 from shop.inventory.models import DocumentKind, MovementKind
 
@@ -53,8 +53,8 @@ async def reserve(
         )
         for level, q in picked:
             held.append(Held(level.level_id, product_id, q))
-            changes.append(ledger.Change(level.level_id, MovementKind.reservation, reserved=q))
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.order, order_id, None))
+            changes.append(stock_changes.Change(level.level_id, MovementKind.reservation, reserved=q))
+    await ledger.apply(session, changes, stock_changes.Entry(DocumentKind.order, order_id, None))
     return held
 
 
@@ -62,8 +62,10 @@ async def release(
     session: AsyncSession, held: Sequence[Held], *, order_id: int, reason: str | None = None
 ) -> None:
     """Give reserved units back (the reservation expired or the order was cancelled)."""
-    changes = [ledger.Change(h.level_id, MovementKind.release, reserved=-h.quantity) for h in held]
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.order, order_id, None, reason=reason))
+    changes = [stock_changes.Change(h.level_id, MovementKind.release, reserved=-h.quantity) for h in held]
+    await ledger.apply(
+        session, changes, stock_changes.Entry(DocumentKind.order, order_id, None, reason=reason)
+    )
 
 
 async def fulfil(
@@ -71,6 +73,7 @@ async def fulfil(
 ) -> None:
     """The reserved units leave with the order: on hand and reserved both fall."""
     changes = [
-        ledger.Change(h.level_id, MovementKind.online_sale, -h.quantity, reserved=-h.quantity) for h in held
+        stock_changes.Change(h.level_id, MovementKind.online_sale, -h.quantity, reserved=-h.quantity)
+        for h in held
     ]
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.order, order_id, user_id))
+    await ledger.apply(session, changes, stock_changes.Entry(DocumentKind.order, order_id, user_id))

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db_types import utcnow
 from shop.inventory import reservations
-from shop.inventory.ledger import InsufficientStock
+from shop.inventory.stock_changes import InsufficientStock
 from shop.orders.errors import SoldOut
 from shop.orders.models import HoldState, OrderHold, OrderLine
 from shop.orders.routing import Route

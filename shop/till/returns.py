@@ -22,7 +22,7 @@ from shop.accounts.services import CurrentUser
 from shop.db import dialect_of, mapping
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory import ledger
+from shop.inventory import ledger, stock_changes
 from shop.inventory.models import DocumentKind, Location, Movement, MovementKind
 from shop.invoices import queue as invoices
 from shop.invoices.models import SourceKind
@@ -235,11 +235,17 @@ async def _restock(
         pieces = _pieces(sources[product_id], skip=returned.get(product_id, 0), units=t.quantity)
         returned[product_id] = returned.get(product_id, 0) + t.quantity
         for level_id, value, units in pieces:
-            changes.append(ledger.Change(level_id, MovementKind.customer_return, units, unit_value=value))
+            changes.append(
+                stock_changes.Change(level_id, MovementKind.customer_return, units, unit_value=value)
+            )
             if not t.restock:
-                changes.append(ledger.Change(level_id, MovementKind.write_off, -units, unit_value=value))
+                changes.append(
+                    stock_changes.Change(level_id, MovementKind.write_off, -units, unit_value=value)
+                )
     await ledger.apply(
-        session, changes, ledger.Entry(DocumentKind.sale_return, document.id, user.id, reason=document.reason)
+        session,
+        changes,
+        stock_changes.Entry(DocumentKind.sale_return, document.id, user.id, reason=document.reason),
     )
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.services import CurrentUser
 from shop.db_types import utcnow
-from shop.inventory import batches, ledger, picking
+from shop.inventory import batches, ledger, picking, stock_changes
 from shop.inventory.models import DocumentKind, Location, MovementKind, Ownership
 from shop.till import numbering
 from shop.till.models import Sale
@@ -34,17 +34,17 @@ async def take(
     if stock is None:
         stock = await picking.candidates(session, location.id, {p.product.id for p in priced})
     taken: dict[int, int] = {}
-    found: list[ledger.Change] = []
-    sold: list[ledger.Change] = []
+    found: list[stock_changes.Change] = []
+    sold: list[stock_changes.Change] = []
     for p in priced:
         levels = stock.get(p.product.id, [])
         attempt = dict(taken)  # allocate marks what it takes even when it then gives up
         try:
             picked = picking.allocate(levels, p.line.quantity, product_id=p.product.id, taken=attempt)
             taken = attempt
-        except ledger.InsufficientStock as short:
+        except stock_changes.InsufficientStock as short:
             if not late:
-                raise ledger.InsufficientStock(
+                raise stock_changes.InsufficientStock(
                     product_id=short.product_id,
                     requested=short.requested,
                     available=short.available,
@@ -54,13 +54,14 @@ async def take(
             missing = p.line.quantity - sum(q for _, q in picked)
             level_id, unit_value = await _level_for_unrecorded(session, location, p.product.id, levels)
             found.append(
-                ledger.Change(level_id, MovementKind.unrecorded_stock, missing, unit_value=unit_value)
+                stock_changes.Change(level_id, MovementKind.unrecorded_stock, missing, unit_value=unit_value)
             )
-            sold.append(ledger.Change(level_id, MovementKind.sale, -missing, unit_value=unit_value))
+            sold.append(stock_changes.Change(level_id, MovementKind.sale, -missing, unit_value=unit_value))
         sold += [
-            ledger.Change(lv.level_id, MovementKind.sale, -q, unit_value=lv.unit_cost) for lv, q in picked
+            stock_changes.Change(lv.level_id, MovementKind.sale, -q, unit_value=lv.unit_cost)
+            for lv, q in picked
         ]
-    entry = ledger.Entry(DocumentKind.sale, sale.id, user.id)
+    entry = stock_changes.Entry(DocumentKind.sale, sale.id, user.id)
     # The candidates were read locked, in id order: no second lock (a level found for
     # unrecorded units may be new, so then the ledger locks as usual).
     await ledger.apply(session, [*found, *sold], entry, locked=not found)

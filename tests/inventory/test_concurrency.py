@@ -19,9 +19,9 @@ from shop.db import Database
 from shop.inventory import access, reservations
 from shop.inventory.documents import receipts, transfers, write_offs
 from shop.inventory.documents.models import Transfer
-from shop.inventory.ledger import InsufficientStock
 from shop.inventory.models import Batch, Movement, MovementKind, StockLevel
 from shop.inventory.schemas import ReceiptIn, TransferIn, TransferReceiveIn, WriteOffIn
+from shop.inventory.stock_changes import InsufficientStock
 from tests import factories
 from tests.inventory.support import (
     Work,

@@ -37,9 +37,9 @@ from shop.errors import Conflict
 from shop.inventory import check, reservations
 from shop.inventory.documents import counts, receipts, transfers, write_offs
 from shop.inventory.documents.models import TransferItem
-from shop.inventory.ledger import InsufficientStock
 from shop.inventory.models import Batch, Location, LocationKind, Movement, StockLevel
 from shop.inventory.schemas import CountIn, ReceiptIn, TransferIn, TransferReceiveIn, WriteOffIn
+from shop.inventory.stock_changes import InsufficientStock
 from tests import factories
 from tests.inventory.support import acting, convert
 

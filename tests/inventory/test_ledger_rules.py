@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from shop.cli import main
 from shop.db import Database
 from shop.inventory import reservations
-from shop.inventory.ledger import InsufficientStock
 from shop.inventory.models import StockLevel
+from shop.inventory.stock_changes import InsufficientStock
 from tests import factories
 from tests.inventory.support import batch, ledger_report, receipt_body, snapshot
 

@@ -7,8 +7,8 @@ import httpx
 import sqlalchemy as sa
 
 from shop.db import Database
-from shop.inventory.ledger import MAX_ON_HAND
 from shop.inventory.models import StockLevel
+from shop.inventory.stock_changes import MAX_ON_HAND
 from tests.inventory.support import receipt_body, snapshot
 
 RECEIPTS = "/api/v1/sales-points/SP-A/receipts"

@@ -19,7 +19,7 @@ from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, batches, ledger
+from shop.inventory import access, batches, ledger, stock_changes
 from shop.inventory.documents import count_review, lines
 from shop.inventory.documents.models import CountScope, CountStatus, StockCount, StockCountLine
 from shop.inventory.models import (
@@ -237,7 +237,7 @@ async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> Stock
             )
         if difference:
             changes.append(
-                ledger.Change(
+                stock_changes.Change(
                     level.id,
                     MovementKind.count_adjustment,
                     difference,
@@ -245,7 +245,7 @@ async def post(session: AsyncSession, user: CurrentUser, count_id: int) -> Stock
                     reason=cl.reason,
                 )
             )
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.stock_count, count.id, user.id))
+    await ledger.apply(session, changes, stock_changes.Entry(DocumentKind.stock_count, count.id, user.id))
     count.status, count.posted_at, count.posted_by = CountStatus.posted, utcnow(), user.id
     if count.scope is CountScope.full:  # the books match the shelves again (rule 7's flag)
         await session.execute(

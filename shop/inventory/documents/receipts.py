@@ -19,7 +19,7 @@ from shop.catalog.models import Producer, Product
 from shop.catalog.services import find_producer
 from shop.errors import Conflict, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, batches, ledger
+from shop.inventory import access, batches, ledger, stock_changes
 from shop.inventory.documents import lines
 from shop.inventory.documents.models import Receipt, ReceiptKind, ReceiptLine, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, LocationKind, MovementKind, Ownership
@@ -123,7 +123,7 @@ async def receive(
         batch = by_key[want.key]
         level_id = level_ids[key]
         changes.append(
-            ledger.Change(
+            stock_changes.Change(
                 level_id,
                 MovementKind.receipt,
                 quantity=line.quantity,
@@ -142,7 +142,7 @@ async def receive(
                 unit_cost_vnd=line.unit_cost,
             )
         )
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.receipt, receipt.id, user.id))
+    await ledger.apply(session, changes, stock_changes.Entry(DocumentKind.receipt, receipt.id, user.id))
     await session.flush()
     return receipt
 

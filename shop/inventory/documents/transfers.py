@@ -20,7 +20,7 @@ from shop.catalog.models import Product
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.i18n import N_
-from shop.inventory import access, ledger, picking
+from shop.inventory import access, ledger, picking, stock_changes
 from shop.inventory.documents import lines
 from shop.inventory.documents.models import (
     Transfer,
@@ -150,12 +150,12 @@ async def send(session: AsyncSession, user: CurrentUser, transfer_id: int, *, to
         )
         for level, quantity in picked:
             changes.append(
-                ledger.Change(
+                stock_changes.Change(
                     level.level_id, MovementKind.transfer_out, -quantity, unit_value=level.unit_cost
                 )
             )
             items.append(_item(transfer, line, level, quantity))
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.transfer, transfer.id, user.id))
+    await ledger.apply(session, changes, stock_changes.Entry(DocumentKind.transfer, transfer.id, user.id))
     session.add_all(items)
     transfer.status, transfer.sent_at, transfer.sent_by = TransferStatus.sent, utcnow(), user.id
     await session.flush()
@@ -270,7 +270,7 @@ async def receive(
             ownership=ownership,
         )
         changes.append(
-            ledger.Change(
+            stock_changes.Change(
                 level_id,
                 MovementKind.transfer_in,
                 item.quantity_received,
@@ -281,7 +281,7 @@ async def receive(
                 agreement=ownership is Ownership.consigned,
             )
         )
-    await ledger.apply(session, changes, ledger.Entry(DocumentKind.transfer, transfer.id, user.id))
+    await ledger.apply(session, changes, stock_changes.Entry(DocumentKind.transfer, transfer.id, user.id))
     transfer.status, transfer.received_at, transfer.received_by = TransferStatus.received, utcnow(), user.id
     await session.flush()
     return transfer

@@ -14,7 +14,7 @@ from shop.catalog.models import Product
 from shop.catalog.services import find_producer
 from shop.errors import Conflict, field_error
 from shop.i18n import N_
-from shop.inventory import ledger, picking
+from shop.inventory import ledger, picking, stock_changes
 from shop.inventory.documents import lines
 from shop.inventory.documents.models import ProducerReturn, WriteOff, WriteOffReason, claim_client_id
 from shop.inventory.models import Batch, DocumentKind, Location, Movement, MovementKind, Ownership
@@ -26,7 +26,7 @@ async def take(
     location: Location,
     wanted: Sequence[LineIn],
     kind: MovementKind,
-    entry: ledger.Entry,
+    entry: stock_changes.Entry,
     *,
     prefer: Ownership | None = None,
 ) -> None:
@@ -49,19 +49,19 @@ async def take(
                 taken=taken,
                 prefer=prefer,
             )
-        except ledger.InsufficientStock as short:
+        except stock_changes.InsufficientStock as short:
             await _explain(session, wanted, short)
-        changes += [ledger.Change(lv.level_id, kind, -q, unit_value=lv.unit_cost) for lv, q in picked]
+        changes += [stock_changes.Change(lv.level_id, kind, -q, unit_value=lv.unit_cost) for lv, q in picked]
     await ledger.apply(session, changes, entry)
 
 
 async def _explain(
-    session: AsyncSession, wanted: Sequence[LineIn], short: ledger.InsufficientStock
+    session: AsyncSession, wanted: Sequence[LineIn], short: stock_changes.InsufficientStock
 ) -> NoReturn:
     """A refusal as the person needs it: which product does not exist, or which one is short."""
     found = await lines.products(session, (line.product_id for line in wanted))
     lines.raise_if(lines.missing_products(wanted, found))
-    raise ledger.InsufficientStock(
+    raise stock_changes.InsufficientStock(
         product_id=short.product_id,
         requested=short.requested,
         available=short.available,
@@ -94,7 +94,9 @@ async def write_off(
     session.add(document)
     await session.flush()
     # The movement carries the person's words; why (damaged, expired…) is on its document.
-    entry = ledger.Entry(DocumentKind.write_off, document.id, user.id, reason=(data.note or "")[:300] or None)
+    entry = stock_changes.Entry(
+        DocumentKind.write_off, document.id, user.id, reason=(data.note or "")[:300] or None
+    )
     await take(session, location, data.lines, MovementKind.write_off, entry)
     return document
 
@@ -135,7 +137,7 @@ async def return_to_producer(
     )
     session.add(document)
     await session.flush()
-    entry = ledger.Entry(DocumentKind.producer_return, document.id, user.id, reason=data.note)
+    entry = stock_changes.Entry(DocumentKind.producer_return, document.id, user.id, reason=data.note)
     await take(session, location, data.lines, MovementKind.producer_return, entry, prefer=Ownership.consigned)
     return document
 
@@ -147,8 +149,8 @@ async def movement_lines(
     stmt = (
         sa.select(Movement, Product.name, Batch.code, Batch.expires_on)
         .join(Product, Product.id == Movement.product_id)
-        .join(ledger.LEVEL, ledger.LEVEL.c.id == Movement.stock_level_id)
-        .join(Batch, Batch.id == ledger.LEVEL.c.batch_id)
+        .join(stock_changes.LEVEL, stock_changes.LEVEL.c.id == Movement.stock_level_id)
+        .join(Batch, Batch.id == stock_changes.LEVEL.c.batch_id)
         .where(Movement.document_kind == kind, Movement.document_id == document_id)
         .order_by(Movement.id)
     )
