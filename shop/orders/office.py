@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory.models import Location
-from shop.orders import fulfilments, holds, lifecycle, notices
+from shop.orders import fulfilment_queue, fulfilment_states, fulfilments, holds, lifecycle, notices
 from shop.orders.models import Fulfilment, FulfilmentStatus, LineStatus, Order
 from shop.orders.routing import Route
 
@@ -28,7 +28,7 @@ async def late(session: AsyncSession, *, now: dt.datetime) -> list[tuple[Fulfilm
         .where(
             Fulfilment.status == S.new,
             sa.or_(Fulfilment.due_at < now, Fulfilment.sla_flagged_at.is_not(None)),
-            fulfilments.fulfillable(),
+            fulfilment_queue.fulfillable(),
         )
         .order_by(Fulfilment.due_at)
         .limit(200)
@@ -39,7 +39,7 @@ async def late(session: AsyncSession, *, now: dt.datetime) -> list[tuple[Fulfilm
 async def flag_overdue(session: AsyncSession, *, now: dt.datetime) -> int:
     """Fulfilments past their acceptance deadline: flagged once (the office's list shows them).
     One still waiting for its payment is not late: its producer could not start it."""
-    payable = sa.exists().where(Order.id == Fulfilment.order_id, fulfilments.fulfillable())
+    payable = sa.exists().where(Order.id == Fulfilment.order_id, fulfilment_queue.fulfillable())
     flagged = await session.execute(
         sa.update(Fulfilment)
         .where(
@@ -77,7 +77,7 @@ async def reassign(
         raise Conflict(
             N_("Only a fulfilment not yet accepted can go elsewhere; this one is {status}."),
             error_code="fulfilment_not_reassignable",
-            status=fulfilments.named(f.status),
+            status=fulfilment_states.named(f.status),
         )
     if target.id == f.location_id:
         raise InvalidInput(errors=[field_error("location_code", N_("It is already there."))])
@@ -89,9 +89,9 @@ async def reassign(
             N_("This order's part at {code} is already {status}."),
             error_code="fulfilment_not_reassignable",
             code=target.code,
-            status=fulfilments.named(existing.status),
+            status=fulfilment_states.named(existing.status),
         )
-    lines = [ln for ln in await fulfilments.lines_of(session, f.id) if ln.status == LineStatus.open]
+    lines = [ln for ln in await fulfilment_queue.lines_of(session, f.id) if ln.status == LineStatus.open]
     await holds.release(session, order.id, reason="reassigned", line_ids=[ln.id for ln in lines])
     routes = [
         Route(ln.product_id, ln.quantity, target.id, f"reassigned by the office: {reason}") for ln in lines

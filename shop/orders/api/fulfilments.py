@@ -21,7 +21,7 @@ from shop.db_types import utcnow
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
 from shop.inventory.models import Location
-from shop.orders import fulfilments, office
+from shop.orders import fulfilment_queue, fulfilments, office
 from shop.orders.models import Fulfilment, FulfilmentStatus, Order, PaymentMethod
 from shop.orders.placing import after_commit
 from shop.orders.schemas import (
@@ -58,8 +58,8 @@ def payment_status(order: Order) -> str:
 async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) -> FulfilmentQueueOut:
     order = await session.get(Order, f.order_id)
     assert order is not None
-    lines = await fulfilments.lines_of(session, f.id)
-    collect = await fulfilments.to_collect(session, order, f, lines)
+    lines = await fulfilment_queue.lines_of(session, f.id)
+    collect = await fulfilment_queue.to_collect(session, order, f, lines)
     return FulfilmentQueueOut(
         id=f.id,
         order=order.number,
@@ -101,7 +101,7 @@ class FulfilmentController(Controller):
         page: PageNumber = 1,
         page_size: PageSize = DEFAULT_PAGE_SIZE,
     ) -> Page[FulfilmentQueueOut]:
-        stmt = fulfilments.queue_select(actor(request), status)
+        stmt = fulfilment_queue.queue_select(actor(request), status)
         rows, total = await paginate(session, stmt, page=page, page_size=page_size)
         items = [await queue_out(session, f, loc) for f, loc in rows]
         return page_of(items, total, page=page, page_size=page_size)
@@ -110,14 +110,14 @@ class FulfilmentController(Controller):
     async def show(
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
     ) -> FulfilmentQueueOut:
-        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        f, loc = await fulfilment_queue.find(session, actor(request), fulfilment_id)
         return await queue_out(session, f, loc)
 
     async def _done(
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: int
     ) -> Response[FulfilmentQueueOut]:
         await session.commit()
-        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        f, loc = await fulfilment_queue.find(session, actor(request), fulfilment_id)
         return Response(await queue_out(session, f, loc), status_code=200, background=after_commit(request))
 
     @post(
@@ -129,7 +129,7 @@ class FulfilmentController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: AcceptIn
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         await fulfilments.accept(
             session,
             f,
@@ -148,7 +148,7 @@ class FulfilmentController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: RejectIn
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         await fulfilments.reject(
             session, f, user, data.reason.strip(), base_url=request.app.state.settings.base_url
         )
@@ -159,7 +159,7 @@ class FulfilmentController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         await fulfilments.pack(session, f, user)
         return await self._done(request, session, fulfilment_id)
 
@@ -172,7 +172,7 @@ class FulfilmentController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: ShipIn
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         await fulfilments.ship(
             session,
             f,
@@ -192,7 +192,7 @@ class FulfilmentController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: DeliverIn
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         await fulfilments.deliver(
             session,
             f,
@@ -212,7 +212,7 @@ class FulfilmentController(Controller):
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id, data: ReassignIn
     ) -> Response[FulfilmentQueueOut]:
         user = actor(request)
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         target = await session.scalar(
             sa.select(Location).where(Location.code == data.location_code, Location.is_active.is_(True))
         )

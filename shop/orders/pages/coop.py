@@ -21,7 +21,7 @@ from shop.i18n import gettext
 from shop.invoices import status as invoice_status
 from shop.invoices.models import SourceKind
 from shop.media.naming import Picture
-from shop.orders import fulfilments
+from shop.orders import fulfilment_queue, fulfilment_states, fulfilments
 from shop.orders.api.fulfilments import queue_out
 from shop.orders.models import FulfilmentStatus, Order
 from shop.orders.placing import after_commit
@@ -65,7 +65,7 @@ class CoopPages(Controller):
         page: PageNumber = 1,
     ) -> Template:
         wanted = FulfilmentStatus(status) if status in TABS else None
-        found, total = await fulfilments.queue(
+        found, total = await fulfilment_queue.queue(
             session, actor(request), wanted, page=page, page_size=QUEUE_PAGE
         )
         items = [await queue_out(session, f, loc) for f, loc in found]
@@ -94,11 +94,11 @@ class CoopPages(Controller):
         error: str | None = None,
         status: int = 200,
     ) -> Template:
-        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        f, loc = await fulfilment_queue.find(session, actor(request), fulfilment_id)
         order = await session.get(Order, f.order_id)
         assert order is not None
         # Only the office sees an order not paid yet; nothing is to be done with it.
-        possible = fulfilments.NEXT[f.status] if fulfilments.can_be_fulfilled(order) else ()
+        possible = fulfilment_states.NEXT[f.status] if fulfilment_queue.can_be_fulfilled(order) else ()
         item = await queue_out(session, f, loc)
         return Template(
             "coop/fulfilment.html",
@@ -118,7 +118,7 @@ class CoopPages(Controller):
     async def slip(
         self, request: Request[Any, Any, Any], session: AsyncSession, fulfilment_id: Id
     ) -> Template:
-        f, loc = await fulfilments.find(session, actor(request), fulfilment_id)
+        f, loc = await fulfilment_queue.find(session, actor(request), fulfilment_id)
         order = await session.get(Order, f.order_id)
         item = await queue_out(session, f, loc)
         return Template(
@@ -138,10 +138,10 @@ class CoopPages(Controller):
         user = actor(request)
         form = await request.form()
         base_url = request.app.state.settings.base_url
-        f, _ = await fulfilments.find(session, user, fulfilment_id)
+        f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
         try:
             if action == "accept":
-                lines = await fulfilments.lines_of(session, f.id)
+                lines = await fulfilment_queue.lines_of(session, f.id)
                 rejected = [
                     (ln.id, str(form.get(f"reason-{ln.id}") or "").strip())
                     for ln in lines

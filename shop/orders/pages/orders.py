@@ -22,7 +22,7 @@ from shop.errors import DomainError, InvalidInput, NotFound, field_error
 from shop.geo.models import Place
 from shop.i18n import N_, gettext
 from shop.inventory.models import Location
-from shop.orders import fulfilments, lookup, office, tracking, views
+from shop.orders import fulfilment_queue, lookup, office, tracking, views
 from shop.orders.api.orders import Token
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.orders.placing import send_mail, start_payment
@@ -236,7 +236,7 @@ class OfficeOrderPages(Controller):
         form = await request.form()
         code, reason = str(form.get("location_code") or "").strip(), str(form.get("reason") or "").strip()
         try:
-            f, _ = await fulfilments.find(session, user, fulfilment_id)
+            f, _ = await fulfilment_queue.find(session, user, fulfilment_id)
             target = await session.scalar(
                 sa.select(Location).where(Location.code == code, Location.is_active.is_(True))
             )
