@@ -40,9 +40,11 @@ from shop.evaluation.pages import scoring as evaluation_scoring_pages
 from shop.geo import api as geo_api
 from shop.health import health
 from shop.input_guard import InputGuard
-from shop.inventory import api as inventory_api
 from shop.inventory import availability
 from shop.inventory import photos_api as inventory_photos_api
+from shop.inventory.api import documents as inventory_documents_api
+from shop.inventory.api import sales_points as inventory_sales_points_api
+from shop.inventory.api import stock as inventory_stock_api
 from shop.inventory.pages import counts as pos_counts
 from shop.inventory.pages import documents as pos_documents
 from shop.inventory.pages import photo as pos_photo
@@ -105,11 +107,11 @@ ROUTES: list[ControllerRouterHandler] = [
     photos_api.ProductImageController,
     photos_api.ProducerImageController,
     geo_api.PlaceController,
-    inventory_api.SalesPointController,
-    inventory_api.StockController,
-    inventory_api.ReceiptController,
-    inventory_api.TransferController,
-    inventory_api.CountController,
+    inventory_sales_points_api.SalesPointController,
+    inventory_stock_api.StockController,
+    inventory_documents_api.ReceiptController,
+    inventory_documents_api.TransferController,
+    inventory_documents_api.CountController,
     inventory_photos_api.SalesPointImageController,
     till_api.TillController,
     till_api.SaleController,

@@ -1,23 +1,21 @@
-"""Sales points and their stock under /api/v1.
-
-Public: the list and detail of sales points. Logged in: a location's stock, ledger and
-documents, within the user's scope (``shop.inventory.access``): a location outside it
-answers 404. Each write is one transaction, committed where the handler ends.
-"""
+"""A location's stock under /api/v1/sales-points/{code}: levels, ledger, expiry, compliance,
+reordering, and the documents made there (receipts, write-offs, producer returns, counts,
+transfers). One controller, as the paths share its location and guard; the documents read
+by id afterwards are in ``documents.py``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, patch, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.params import Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.accounts.guards import actor, requires_admin, requires_login
+from shop.accounts.guards import actor, requires_login
 from shop.catalog.sellability import today
-from shop.inventory import access, locations, schemas, services
-from shop.inventory.documents import counts, receipts, transfers, views, write_offs
+from shop.inventory import access, schemas
+from shop.inventory.documents import counts, receipts, views, write_offs
 from shop.inventory.documents.models import TransferStatus
 from shop.inventory.models import DocumentKind, MovementKind, Ownership
 from shop.inventory.planning import fairs, low_stock
@@ -32,43 +30,9 @@ from shop.paging import (
     paginate,
     paginate_scalars,
 )
-from shop.params import Id, OptionalId
+from shop.params import OptionalId
 
 Days = Annotated[int, Parameter(ge=1, le=3650, description="30, 60 or 90 on the screens")]
-
-
-class SalesPointController(Controller):
-    path = "/api/v1/sales-points"
-    tags = ["sales points"]
-
-    @get("/", operation_id="listSalesPoints", summary="Sales points and open trade fairs")
-    async def list_sales_points(
-        self, session: AsyncSession, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
-    ) -> Page[schemas.SalesPointOut]:
-        stmt = services.open_locations_select(on=today())
-        found, total = await paginate_scalars(session, stmt, page=page, page_size=page_size)
-        return page_of(await services.outs(session, found), total, page=page, page_size=page_size)
-
-    @get("/{code:str}", operation_id="getSalesPoint")
-    async def get_sales_point(self, session: AsyncSession, code: str) -> schemas.SalesPointOut:
-        return await services.sales_point_detail(session, code)
-
-    @post("/", operation_id="createLocation", guards=[requires_admin], security=[{"bearer": []}])
-    async def create_location(self, session: AsyncSession, data: schemas.LocationIn) -> schemas.SalesPointOut:
-        """A sales point, trade fair or producer warehouse (the office)."""
-        location = await locations.create_location(session, data)
-        (out,) = await services.outs(session, [location])
-        await session.commit()
-        return out
-
-    @patch("/{code:str}", operation_id="updateLocation", guards=[requires_admin], security=[{"bearer": []}])
-    async def update_location(
-        self, session: AsyncSession, code: str, data: schemas.LocationPatch
-    ) -> schemas.SalesPointOut:
-        location = await locations.update_location(session, code, data)
-        (out,) = await services.outs(session, [location])
-        await session.commit()
-        return out
 
 
 class StockController(Controller):
@@ -290,126 +254,3 @@ class StockController(Controller):
     ) -> schemas.ReconciliationOut:
         location = await access.location(session, actor(request), code, change=True)
         return await fairs.reconciliation(session, location, today=today())
-
-
-class ReceiptController(Controller):
-    path = "/api/v1/receipts"
-    tags = ["stock"]
-    guards = [requires_login]
-    security = [{"bearer": []}]
-
-    @get("/{receipt_id:int}", operation_id="getReceipt")
-    async def get_receipt(
-        self, request: Request[Any, Any, Any], session: AsyncSession, receipt_id: Id
-    ) -> schemas.ReceiptOut:
-        receipt = await receipts.find(session, actor(request), receipt_id)
-        return await receipts.receipt_out(session, receipt)
-
-
-class TransferController(Controller):
-    path = "/api/v1/transfers"
-    tags = ["stock"]
-    guards = [requires_login]
-    security = [{"bearer": []}]
-
-    @post("/", operation_id="createTransfer", summary="A draft transfer (or sent at once with send=true)")
-    async def create(
-        self, request: Request[Any, Any, Any], session: AsyncSession, data: schemas.TransferIn
-    ) -> schemas.TransferOut:
-        transfer = await transfers.create(session, actor(request), data, today=today())
-        out = await views.transfer_out(session, transfer)
-        await session.commit()
-        return out
-
-    @get("/{transfer_id:int}", operation_id="getTransfer")
-    async def get_transfer(
-        self, request: Request[Any, Any, Any], session: AsyncSession, transfer_id: Id
-    ) -> schemas.TransferOut:
-        return await views.transfer_out(session, await transfers.find(session, actor(request), transfer_id))
-
-    @post("/{transfer_id:int}/send", operation_id="sendTransfer", status_code=200)
-    async def send(
-        self, request: Request[Any, Any, Any], session: AsyncSession, transfer_id: Id
-    ) -> schemas.TransferOut:
-        transfer = await transfers.send(session, actor(request), transfer_id, today=today())
-        out = await views.transfer_out(session, transfer)
-        await session.commit()
-        return out
-
-    @post("/{transfer_id:int}/receive", operation_id="receiveTransfer", status_code=200)
-    async def receive(
-        self,
-        request: Request[Any, Any, Any],
-        session: AsyncSession,
-        transfer_id: Id,
-        data: schemas.TransferReceiveIn | None = None,
-    ) -> schemas.TransferOut:
-        received = data or schemas.TransferReceiveIn()
-        transfer = await transfers.receive(session, actor(request), transfer_id, received, today=today())
-        out = await views.transfer_out(session, transfer)
-        await session.commit()
-        return out
-
-    @post("/{transfer_id:int}/cancel", operation_id="cancelTransfer", status_code=200)
-    async def cancel(
-        self, request: Request[Any, Any, Any], session: AsyncSession, transfer_id: Id
-    ) -> schemas.TransferOut:
-        transfer = await transfers.cancel(session, actor(request), transfer_id)
-        out = await views.transfer_out(session, transfer)
-        await session.commit()
-        return out
-
-
-class CountController(Controller):
-    path = "/api/v1/counts"
-    tags = ["stock"]
-    guards = [requires_login]
-    security = [{"bearer": []}]
-
-    @get("/{count_id:int}", operation_id="getCount")
-    async def get_count(
-        self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id
-    ) -> schemas.CountOut:
-        user = actor(request)
-        return await views.count_out(session, user, await counts.find(session, user, count_id))
-
-    @get(
-        "/{count_id:int}/review",
-        operation_id="reviewCount",
-        summary="What posting will change: lines counted, units and value lost and found, the largest "
-        "differences, the lines that need a reason (figures hidden on an open blind count)",
-    )
-    async def review_count(
-        self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id
-    ) -> schemas.CountReviewOut:
-        return await views.review_out(session, await counts.find(session, actor(request), count_id))
-
-    @put("/{count_id:int}/lines", operation_id="recordCountLines", summary="Counted quantities")
-    async def record(
-        self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id, data: schemas.CountLinesIn
-    ) -> schemas.CountOut:
-        user = actor(request)
-        count = await counts.record(session, user, count_id, data.lines)
-        out = await views.count_out(session, user, count)
-        await session.commit()
-        return out
-
-    @post("/{count_id:int}/post", operation_id="postCount", status_code=200, summary="Post the adjustments")
-    async def post_count(
-        self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id
-    ) -> schemas.CountOut:
-        user = actor(request)
-        count = await counts.post(session, user, count_id)
-        out = await views.count_out(session, user, count)
-        await session.commit()
-        return out
-
-    @post("/{count_id:int}/cancel", operation_id="cancelCount", status_code=200)
-    async def cancel(
-        self, request: Request[Any, Any, Any], session: AsyncSession, count_id: Id
-    ) -> schemas.CountOut:
-        user = actor(request)
-        count = await counts.cancel(session, user, count_id)
-        out = await views.count_out(session, user, count)
-        await session.commit()
-        return out
