@@ -105,29 +105,21 @@ def _postgres_statement() -> sa.Select[Any]:
         total=("line_totals", sa.BigInteger),
         clearance_id=("line_clearances", sa.Integer),
     )
+    line_values = {  # LINE's column → where its value comes from
+        "sale_id": sale.c.id,
+        "line_no": items.c.line_no,
+        "product_id": items.c.product_id,
+        "quantity": items.c.quantity,
+        "unit_price_vnd": items.c.unit_price,
+        "discount_vnd": items.c.discount,
+        "total_vnd": items.c.total,
+        "clearance_id": items.c.clearance_id,
+    }
     lines = (
         sa.insert(LINE)
         .from_select(
-            [
-                "sale_id",
-                "line_no",
-                "product_id",
-                "quantity",
-                "unit_price_vnd",
-                "discount_vnd",
-                "total_vnd",
-                "clearance_id",
-            ],
-            sa.select(
-                sale.c.id,
-                items.c.line_no,
-                items.c.product_id,
-                items.c.quantity,
-                items.c.unit_price,
-                items.c.discount,
-                items.c.total,
-                items.c.clearance_id,
-            )
+            list(line_values),
+            sa.select(*line_values.values())
             .select_from(sale)
             .join(items, sa.true())
             .order_by(items.c.line_no),  # the lines' ids in their order
