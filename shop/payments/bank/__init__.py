@@ -4,5 +4,6 @@ text, and an exact amount pays the till sale or the online order through the ser
 manual confirmations use. Anything else waits in the office's list.
 
 Each source is one module that turns its notification into an :class:`~.credits.IncomingCredit`
-(``sepay.py``); everything after that (storing, matching, the office's list) knows no source.
+(``sepay.py``); everything after that knows no source: storing (``intake.py``), matching
+(``services.py``) and the office's list (``office.py``).
 """

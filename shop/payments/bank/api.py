@@ -26,7 +26,7 @@ from shop.inventory import access
 from shop.orders.placing import send_mail
 from shop.paging import DEFAULT_PAGE_SIZE, Page, PageNumber, PageSize, page_of, paginate_scalars
 from shop.params import Id
-from shop.payments.bank import sepay, services, views
+from shop.payments.bank import intake, office, sepay, services, views
 from shop.payments.bank.schemas import AttachIn, BankTransferOut, DismissIn, SePayAnswer, TransferStatusOut
 from shop.settings import Settings
 
@@ -76,7 +76,7 @@ class SePayWebhookController(Controller):
             ) from None
         if credit is None:
             return Response(SePayAnswer(success=True), status_code=200)  # money out: not ours to match
-        row = await services.receive(session, settings, credit, on=today())
+        row = await intake.receive(session, settings, credit, on=today())
         if row is None:
             return Response(SePayAnswer(success=True), status_code=200)  # told before: nothing again
         log.info("SePay transaction %s: %s %s", credit.transaction_id, row.status.value, row.outcome)
@@ -107,7 +107,7 @@ class BankTransferController(Controller):
 
     @get("/{credit_id:int}", operation_id="getBankTransfer", summary="One transfer received")
     async def one(self, session: AsyncSession, credit_id: Id) -> BankTransferOut:
-        (out,) = await views.outs(session, [await services.find_credit(session, credit_id)])
+        (out,) = await views.outs(session, [await office.find_credit(session, credit_id)])
         return out
 
     @post(
@@ -119,7 +119,7 @@ class BankTransferController(Controller):
     async def attach(
         self, request: Request[Any, Any, Any], session: AsyncSession, credit_id: Id, data: AttachIn
     ) -> Response[BankTransferOut]:
-        row = await services.attach(
+        row = await office.attach(
             session,
             request.app.state.settings,
             credit_id,
@@ -142,7 +142,7 @@ class BankTransferController(Controller):
     async def dismiss(
         self, request: Request[Any, Any, Any], session: AsyncSession, credit_id: Id, data: DismissIn
     ) -> BankTransferOut:
-        row = await services.dismiss(session, credit_id, by=actor(request).username, note=data.note)
+        row = await office.dismiss(session, credit_id, by=actor(request).username, note=data.note)
         (out,) = await views.outs(session, [row])
         await session.commit()
         return out

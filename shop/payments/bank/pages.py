@@ -19,7 +19,7 @@ from shop.errors import DomainError
 from shop.i18n import gettext
 from shop.orders.placing import send_mail
 from shop.params import Id
-from shop.payments.bank import references, services, views
+from shop.payments.bank import office, references, views
 from shop.payments.bank.models import BankCredit, CreditStatus
 
 View = Literal["to_resolve", "matched", "resolved", "all"]
@@ -80,7 +80,7 @@ class OfficeBankTransferPages(Controller):
         note = str(form.get("note") or "")
         order = _order_number(target)
         try:
-            await services.attach(
+            await office.attach(
                 session,
                 request.app.state.settings,
                 credit_id,
@@ -112,7 +112,7 @@ class OfficeBankTransferPages(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         try:
-            await services.dismiss(
+            await office.dismiss(
                 session, credit_id, by=actor(request).username, note=str(form.get("note") or "")
             )
         except DomainError as refused:

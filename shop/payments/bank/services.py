@@ -13,7 +13,9 @@
   stays ``unmatched`` for the office, which attaches it to a sale or an order or dismisses it
   with a note. Confirming by hand stays as it was.
 
-Every function runs inside its caller's transaction; nothing here commits.
+This module matches, and answers the till (:func:`transfer_status`); a notification is
+stored by ``intake.py`` and the office's resolutions are ``office.py``. Every function runs
+inside its caller's transaction; nothing here commits.
 """
 
 from __future__ import annotations
@@ -26,16 +28,12 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.db import dialect_of, insert_for
-from shop.db_types import utcnow
-from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.i18n import N_
+from shop.db import dialect_of
 from shop.inventory.models import Location, LocationKind
 from shop.orders import lifecycle
 from shop.orders.models import Order, OrderStatus, PaymentMethod
 from shop.payments import services as payments
 from shop.payments.bank import references
-from shop.payments.bank.credits import IncomingCredit
 from shop.payments.bank.models import BankCredit, CreditProblem, CreditStatus
 from shop.settings import Settings
 from shop.till import numbering
@@ -43,53 +41,10 @@ from shop.till.models import PaymentMethod as TillMethod
 from shop.till.models import Sale, SalePayment
 from shop.till.vietqr import purpose
 
-CREDIT: sa.Table = BankCredit.__table__  # type: ignore[assignment]
 SETTLED = (CreditStatus.matched, CreditStatus.attached)
 
 
-class AlreadyResolved(Conflict):
-    code = "already_resolved"
-    title = N_("This transfer has already been dealt with.")
-
-
-# --- receiving ---------------------------------------------------------------------------
-
-
-async def receive(
-    session: AsyncSession, settings: Settings, credit: IncomingCredit, *, on: dt.date
-) -> BankCredit | None:
-    """Store the credit and match it; None when its source's id was stored before (a retry
-    or a duplicate: nothing changes)."""
-    stmt = (
-        insert_for(session)(CREDIT)
-        .values(
-            source=credit.source,
-            transaction_id=credit.transaction_id,
-            amount_vnd=credit.amount_vnd,
-            content=credit.content,
-            account_number=credit.account_number,
-            sub_account=credit.sub_account,
-            bank=credit.bank,
-            code=credit.code,
-            bank_reference=credit.bank_reference,
-            transacted_at=credit.transacted_at,
-            received_at=utcnow(),
-            status=CreditStatus.unmatched,
-            problem=CreditProblem.no_reference,
-            outcome="",
-            payload=credit.payload,
-        )
-        .on_conflict_do_nothing(index_elements=["source", "transaction_id"])
-        .returning(CREDIT.c.id)
-    )
-    credit_id = await session.scalar(stmt)
-    if credit_id is None:
-        return None
-    row = await session.get(BankCredit, int(credit_id))
-    assert row is not None
-    await _match(session, settings, row, on=on)
-    await session.flush()
-    return row
+# --- matching -----------------------------------------------------------------------------
 
 
 async def _selling_locations(session: AsyncSession) -> list[tuple[int, str]]:
@@ -99,7 +54,7 @@ async def _selling_locations(session: AsyncSession) -> list[tuple[int, str]]:
     return [(int(i), str(code)) for i, code in rows.all()]
 
 
-async def _match(session: AsyncSession, settings: Settings, row: BankCredit, *, on: dt.date) -> None:
+async def match(session: AsyncSession, settings: Settings, row: BankCredit, *, on: dt.date) -> None:
     found = references.find([row.code, row.content], await _selling_locations(session))
     if found is None:
         _unmatched(row, CreditProblem.no_reference, "no reference in the transfer's text")
@@ -218,7 +173,7 @@ async def _sale_by_prefix(session: AsyncSession, location: Location, prefix: str
     return found[0] if len(found) == 1 else None  # two sales share the digits: the office decides
 
 
-async def _transfer_total(session: AsyncSession, sale_id: int) -> int:
+async def transfer_total(session: AsyncSession, sale_id: int) -> int:
     stmt = sa.select(sa.func.coalesce(sa.func.sum(SalePayment.amount_vnd), 0)).where(
         SalePayment.sale_id == sale_id, SalePayment.method == TillMethod.bank_transfer
     )
@@ -228,7 +183,7 @@ async def _transfer_total(session: AsyncSession, sale_id: int) -> int:
 async def _match_sale(session: AsyncSession, row: BankCredit, location: Location, sale: Sale) -> None:
     receipt = numbering.receipt_number(location.code, sale.number)
     row.sale_id, row.location_id = sale.id, location.id
-    row.expected_vnd = await _transfer_total(session, sale.id)
+    row.expected_vnd = await transfer_total(session, sale.id)
     if _other_account(row, location.bank_account_number):
         _unmatched(row, CreditProblem.other_account, f"paid into another account than {location.code}'s")
     elif not row.expected_vnd:
@@ -263,7 +218,7 @@ async def on_sale_recorded(
     )
     if not waiting:
         return
-    expected = await _transfer_total(session, sale.id)
+    expected = await transfer_total(session, sale.id)
     for row in sorted(waiting, key=lambda r: (r.amount_vnd != expected, r.id)):
         await _match_sale(session, row, location, sale)
         await session.flush()
@@ -300,111 +255,3 @@ async def transfer_status(
     else:
         state = "partial" if received < amount_vnd else "over"
     return TransferStatus(text, received, count, state)
-
-
-# --- the office resolves ---------------------------------------------------------------------
-
-
-async def find_credit(session: AsyncSession, credit_id: int, *, lock: bool = False) -> BankCredit:
-    """The credit, or a 404; ``lock``: read afresh and locked until the transaction ends."""
-    stmt = sa.select(BankCredit).where(BankCredit.id == credit_id).execution_options(populate_existing=True)
-    if lock and dialect_of(session) == "postgresql":
-        stmt = stmt.with_for_update()
-    row = await session.scalar(stmt)
-    if row is None:
-        raise NotFound(N_("No bank transfer {id}."), id=credit_id)
-    return row
-
-
-def _note(note: str | None, *, required: bool) -> str | None:
-    text = " ".join((note or "").split())
-    if required and len(text) < 3:
-        raise InvalidInput(errors=[field_error("note", N_("Say in a few words what became of it."))])
-    return text[:500] or None
-
-
-def _resolved(row: BankCredit, status: CreditStatus, by: str, note: str | None) -> None:
-    row.status, row.resolved_by, row.resolved_at, row.note = status, by[:80], utcnow(), note
-
-
-async def sale_by_receipt(session: AsyncSession, receipt: str) -> tuple[Sale, Location]:
-    """The sale a printed receipt number names (``SP-BACKAN-000123``)."""
-    code, _, number = receipt.strip().upper().rpartition("-")
-    location = await session.scalar(sa.select(Location).where(sa.func.upper(Location.code) == code))
-    sale = None
-    if location is not None and number.isdigit() and len(number) <= 9:
-        sale = await session.scalar(
-            sa.select(Sale).where(Sale.location_id == location.id, Sale.number == int(number))
-        )
-    if sale is None or location is None:
-        raise NotFound(N_("No sale with receipt number {receipt}."), receipt=receipt.strip())
-    return sale, location
-
-
-async def attach(
-    session: AsyncSession,
-    settings: Settings,
-    credit_id: int,
-    *,
-    order_number: str | None,
-    receipt: str | None,
-    by: str,
-    note: str | None,
-    on: dt.date,
-) -> BankCredit:
-    """The office says what the money was for. For an order, it is the office's confirmation
-    of the transfer with all the money attached to the order so far (two halves pay it)."""
-    order_number = (order_number or "").strip().upper() or None
-    receipt = (receipt or "").strip() or None
-    if bool(order_number) == bool(receipt):
-        message = N_("Give either an order number or a receipt number.")
-        raise InvalidInput(errors=[field_error("order_number", message), field_error("receipt", message)])
-    row = await find_credit(session, credit_id, lock=True)
-    if row.status != CreditStatus.unmatched:
-        raise AlreadyResolved()
-    text = _note(note, required=False)
-    if receipt:
-        sale, location = await sale_by_receipt(session, receipt)
-        row.sale_id, row.order_id, row.location_id = sale.id, None, location.id
-        row.expected_vnd = await _transfer_total(session, sale.id)
-        row.outcome = f"attached to sale {numbering.receipt_number(location.code, sale.number)}"
-        _resolved(row, CreditStatus.attached, by, text)
-        await session.flush()
-        return row
-    order = await session.scalar(sa.select(Order).where(Order.number == order_number))
-    if order is None:
-        raise NotFound(N_("No order {number}."), number=order_number)
-    if order.payment_method != PaymentMethod.bank_transfer:
-        raise Conflict(N_("This order is not paid by bank transfer."), error_code="not_a_transfer")
-    before = await session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(BankCredit.amount_vnd), 0)).where(
-            BankCredit.order_id == order.id, BankCredit.status.in_(SETTLED), BankCredit.id != row.id
-        )
-    )
-    total = int(before or 0) + row.amount_vnd
-    outcome = await payments.confirm_transfer(
-        session,
-        settings,
-        order,
-        amount_vnd=total,
-        by=by,
-        on=on,
-        reference=row.bank_reference or f"{row.source.value} {row.transaction_id}"[:100],
-    )
-    row.order_id, row.sale_id, row.expected_vnd = order.id, None, order.total_vnd
-    row.outcome = f"attached to order {order.number}: {outcome}"[:300]
-    _resolved(row, CreditStatus.attached, by, text)
-    await session.flush()
-    return row
-
-
-async def dismiss(session: AsyncSession, credit_id: int, *, by: str, note: str | None) -> BankCredit:
-    """The office sets the credit aside (refunded, not for us, counted elsewhere), saying why."""
-    text = _note(note, required=True)
-    row = await find_credit(session, credit_id, lock=True)
-    if row.status != CreditStatus.unmatched:
-        raise AlreadyResolved()
-    row.outcome = "dismissed by the office"
-    _resolved(row, CreditStatus.dismissed, by, text)
-    await session.flush()
-    return row
