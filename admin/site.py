@@ -23,7 +23,8 @@ from piccolo_api.session_auth.tables import SessionsBase
 from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException
 
-from admin.config import TABLES, AdminTable
+from admin.admin_table import AdminTable
+from admin.config import TABLES
 from admin.hooks import hooks_for
 from admin.login_limits import limit_login
 from admin.second_factor import SECURITY_PAGE, AppSecondFactor

@@ -17,7 +17,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.columns.readable import Readable
 from piccolo.table import Table, create_table_class
 
-from admin.config import AdminTable
+from admin.admin_table import AdminTable
 from admin.labels import TABLE_HELP, column_help
 from shop.db_types import PortableUUID, UTCDateTime
 
