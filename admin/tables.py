@@ -18,7 +18,8 @@ from piccolo.columns.readable import Readable
 from piccolo.table import Table, create_table_class
 
 from admin.admin_table import AdminTable
-from admin.labels import TABLE_HELP, column_help
+from admin.labels import column_help
+from admin.labels_tables import TABLE_HELP
 from shop.db_types import PortableUUID, UTCDateTime
 
 _ON_DELETE = {
