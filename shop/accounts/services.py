@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -257,45 +258,41 @@ async def revoke_token(session: AsyncSession, token: str) -> None:
     await session.execute(sa.delete(AuthToken).where(AuthToken.token_hash == token_digest(token)))
 
 
-UserSelect = sa.Select[int, str, int, Role, int | None]
+# (user id, username, role, producer id, one of its sales points or None)
+UserRows = sa.Select[int, str, Role, int | None, int]
 
 
-async def _load_user(session: AsyncSession, stmt: UserSelect, via: TokenKind) -> CurrentUser | None:
-    row = (await session.execute(stmt)).first()
-    if row is None:
-        return None
-    user_id, username, account_id, role, producer_id = row
-    locations = (
-        await session.scalars(
-            sa.select(AccountLocation.location_id).where(AccountLocation.account_id == account_id)
+def _user_select() -> UserRows:
+    """A live user with their account and, joined, each of its sales points (a row each, or
+    one with none): who someone is and what they may touch, in one statement."""
+    return (
+        sa.select(
+            PiccoloUser.id,
+            PiccoloUser.username,
+            Account.role,
+            Account.producer_id,
+            AccountLocation.location_id,
         )
-    ).all()
-    return _current_user(user_id, username, role, producer_id, locations, via)
+        .join(Account, Account.user_id == PiccoloUser.id)
+        .outerjoin(AccountLocation, AccountLocation.account_id == Account.id)
+        .where(PiccoloUser.active.is_(True))
+    )
 
 
-def _current_user(
-    user_id: int,
-    username: str,
-    role: Role,
-    producer_id: int | None,
-    locations: Iterable[int | None],
-    via: TokenKind,
-) -> CurrentUser:
+async def _load_user(
+    session: AsyncSession, stmt: UserRows, via: TokenKind, params: dict[str, Any] | None = None
+) -> CurrentUser | None:
+    rows = (await session.execute(stmt, params)).all()
+    if not rows:
+        return None
+    user_id, username, role, producer_id, _location = rows[0]
     return CurrentUser(
         id=user_id,
         username=username,
         role=Role(role),
         producer_id=producer_id,
-        location_ids=frozenset(i for i in locations if i is not None),
+        location_ids=frozenset(row[4] for row in rows if row[4] is not None),
         via=via,
-    )
-
-
-def _user_select() -> UserSelect:
-    return (
-        sa.select(PiccoloUser.id, PiccoloUser.username, Account.id, Account.role, Account.producer_id)
-        .join(Account, Account.user_id == PiccoloUser.id)
-        .where(PiccoloUser.active.is_(True))
     )
 
 
@@ -304,12 +301,10 @@ async def load_user(session: AsyncSession, user_id: int, via: TokenKind) -> Curr
 
 
 # Every signed-in request asks this: built once, run with the token's digest, kind and the
-# time bound; the account's sales points come joined (a row each, or one with none).
+# time bound.
 _BY_TOKEN = (
     _user_select()
-    .add_columns(AccountLocation.location_id)
     .join(AuthToken, AuthToken.user_id == PiccoloUser.id)
-    .outerjoin(AccountLocation, AccountLocation.account_id == Account.id)
     .where(
         AuthToken.token_hash == sa.bindparam("digest"),
         AuthToken.kind == sa.bindparam("kind"),
@@ -322,11 +317,7 @@ async def user_for_token(session: AsyncSession, token: str, kind: TokenKind) -> 
     """The live user behind a session cookie or bearer token, with their scope, in one
     statement."""
     params = {"digest": token_digest(token), "kind": kind, "now": utcnow()}
-    rows = (await session.execute(_BY_TOKEN, params)).all()
-    if not rows:
-        return None
-    user_id, username, _account_id, role, producer_id, _location = rows[0]
-    return _current_user(user_id, username, role, producer_id, (row[5] for row in rows), kind)
+    return await _load_user(session, _BY_TOKEN, kind, params)
 
 
 async def authenticate(
