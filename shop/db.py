@@ -11,6 +11,7 @@ UPDATE`` and would otherwise let two read-then-write transactions interleave.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -171,7 +172,13 @@ def unwrapped_reads(bind: AsyncEngine | AsyncConnection | None) -> AsyncEngine |
     already lent (tests) are left as they are."""
     if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
         return bind
-    return bind.execution_options(isolation_level="AUTOCOMMIT")
+    return _autocommit(bind)
+
+
+@functools.lru_cache(maxsize=4)  # an app has one engine (two with a replica); tests, a few
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """The engine's autocommit copy, made once: making it costs more than the read it serves."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def unnest(name: str, ordinality: str | None = None, **columns: tuple[str, Any]) -> TableValuedAlias:
