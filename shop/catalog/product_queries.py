@@ -8,7 +8,6 @@ per request.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +65,15 @@ async def find_product(session: AsyncSession, key: int | str) -> Product:
     return product
 
 
+@dataclass(frozen=True, eq=False)
+class Also:
+    """A column a higher domain reads in the product's statement (correlated to
+    :class:`Product`, built once: the statement is kept per column), with its parameters."""
+
+    column: sa.ColumnElement[Any]
+    params: dict[str, Any]
+
+
 @dataclass(frozen=True)
 class _Loaded:
     """A product with what its page shows, read in one statement."""
@@ -78,6 +86,7 @@ class _Loaded:
     description: str | None  # in the visitor's language, else the fallbacks'
     quality: list[schemas.QualityOut]  # by kind
     photos: list[tuple[int, Picture, dict[str, str]]]  # (photo id, picture, alt texts), in order
+    also: Any  # the value of the column the caller asked for, if it did
 
 
 def _json_rows(dialect: str, where: sa.ColumnElement[bool], **fields: Any) -> Any:
@@ -143,11 +152,29 @@ def _photos(rows: list[dict[str, Any]] | None) -> list[tuple[int, Picture, dict[
     ]
 
 
-@functools.cache
-def _load_select(by_id: bool, language: str, dialect: str) -> sa.Select[*tuple[Any, ...]]:
-    """``_load``'s statement, built once per kind of key, language and database: a product
-    page runs it with its key bound (``:key``), so the statement is neither built nor keyed
-    again. Its quality certifications and photos come as two JSON columns."""
+# (by id, language, database, id of the added column) → (that column, the statement)
+_SELECTS: dict[tuple[bool, str, str, int], tuple[Any, sa.Select[*tuple[Any, ...]]]] = {}
+
+
+def _load_select(
+    by_id: bool, language: str, dialect: str, also: sa.ColumnElement[Any] | None
+) -> sa.Select[*tuple[Any, ...]]:
+    """``_load``'s statement, built once per kind of key, language, database and added
+    column: a product page runs it with its key bound (``:key``), so the statement is
+    neither built nor keyed again. Its quality certifications and photos come as two JSON
+    columns; ``also``, a column correlated to :class:`Product` that a higher domain reads
+    with the product (the storefront: where it is sold), built once by its owner, comes
+    last. (Memoised by the column's identity, kept alive beside it: a column compared with
+    ``==`` makes SQL, not a bool.)"""
+    key = (by_id, language, dialect, id(also))
+    if key not in _SELECTS:
+        _SELECTS[key] = (also, _build_load_select(by_id, language, dialect, also))
+    return _SELECTS[key][1]
+
+
+def _build_load_select(
+    by_id: bool, language: str, dialect: str, also: sa.ColumnElement[Any] | None
+) -> sa.Select[*tuple[Any, ...]]:
     column = Product.id if by_id else Product.slug
     stmt: sa.Select[*tuple[Any, ...]] = (
         sa.select(Product, Producer, ProductGroup, Certificate, *_quality_and_photos(dialect))
@@ -162,19 +189,19 @@ def _load_select(by_id: bool, language: str, dialect: str) -> sa.Select[*tuple[A
         stmt = stmt.add_columns(t.name, t.description).outerjoin(
             t, sa.and_(t.product_id == Product.id, t.language == lang)
         )
-    return stmt
+    return stmt if also is None else stmt.add_columns(also)
 
 
-async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded:
+async def _load(session: AsyncSession, key: int | str, language: str, also: Also | None = None) -> _Loaded:
     """The product (by id, or by slug for pages) with its producer, group, certificates and
     the translations the visitor may read: joins on unique keys but the certificates, one row
     per certificate (a handful), instead of a statement each."""
-    stmt = _load_select(isinstance(key, int), language, dialect_of(session))
-    rows = (await session.execute(stmt, {"key": key})).all()
+    stmt = _load_select(isinstance(key, int), language, dialect_of(session), also.column if also else None)
+    rows = (await session.execute(stmt, {"key": key} | (also.params if also else {}))).all()
     if not rows:
         raise NotFound(N_("No product {key}."), key=key)
     product, producer, group = rows[0][0], rows[0][1], rows[0][2]
-    texts = rows[0][6:]
+    texts = rows[0][6 : 6 + 2 * len(text_languages(language))]
     names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
     descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
     described = best_text(descriptions, language).get(product.id)
@@ -187,6 +214,7 @@ async def _load(session: AsyncSession, key: int | str, language: str) -> _Loaded
         described[0] if described else product.description,
         _quality_out(rows[0][4]),
         _photos(rows[0][5]),
+        rows[0][-1] if also else None,
     )
 
 
@@ -200,7 +228,7 @@ async def product_detail(
     stock: Stock | None = None,
 ) -> schemas.ProductDetail:
     """A product with its certificate; where it can be bought when ``stock`` is given."""
-    detail, _producer = await product_detail_with_producer(
+    detail, _producer, _ = await product_detail_with_producer(
         session, key, on=on, language=language, with_history=with_history
     )
     if stock is not None:
@@ -210,12 +238,19 @@ async def product_detail(
 
 
 async def product_detail_with_producer(
-    session: AsyncSession, key: int | str, *, on: dt.date, language: str, with_history: bool = False
-) -> tuple[schemas.ProductDetail, Producer]:
-    """A product with its certificate (no availability), and its producer: a product page
-    costs one statement here (the product with its producer, group, certificates,
-    translations, quality certifications and photos), and the place names the first time."""
-    loaded = await _load(session, key, language)
+    session: AsyncSession,
+    key: int | str,
+    *,
+    on: dt.date,
+    language: str,
+    with_history: bool = False,
+    also: Also | None = None,
+) -> tuple[schemas.ProductDetail, Producer, Any]:
+    """A product with its certificate (no availability), its producer and the value of the
+    column ``also`` adds: a product page costs one statement here (the product with its
+    producer, group, certificates, translations, quality certifications, photos and what the
+    page adds), and the place names the first time."""
+    loaded = await _load(session, key, language, also)
     product, certificates = loaded.product, loaded.certificates
     current = next((c for c in certificates if c.status == CertificateStatus.active), None)
     latest = current or (certificates[0] if certificates else None)
@@ -239,4 +274,4 @@ async def product_detail_with_producer(
         availability=[],
         certificate_history=[certificate_out(c) for c in certificates] if with_history else None,
     )
-    return detail, loaded.producer
+    return detail, loaded.producer, loaded.also

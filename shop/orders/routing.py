@@ -10,11 +10,13 @@ can never promise what checkout would refuse.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
@@ -103,8 +105,14 @@ class Offer:
     online: int
 
 
-def _offer_select() -> sa.Select[*tuple[Any, ...]]:
-    """``offer``'s statement, built once (bound per page: product, producer, day)."""
+@functools.cache
+def offer_column(dialect: str) -> sa.ScalarSelect[Any]:
+    """What :func:`offer_from` reads: one JSON column of a statement that selects from
+    :class:`Product` (correlated to it: its id and producer), so a product page reads its
+    product and where it is sold in one statement. Per location: its kind, whether the
+    public sees it today, its units not reserved over every batch (what a sales point shows)
+    and over the unexpired ones (what checkout routes from its producer's warehouses).
+    Bound: ``on``, the day. Built once per database."""
     on = sa.bindparam("on", type_=sa.Date)
     free = StockLevel.on_hand - StockLevel.reserved
     fresh = sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on)
@@ -113,46 +121,43 @@ def _offer_select() -> sa.Select[*tuple[Any, ...]]:
         sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
         sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
     )
-    warehouse = sa.and_(
-        Location.kind == LocationKind.producer, Location.producer_id == sa.bindparam("producer_id")
-    )
-    return (
+    warehouse = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
+    per_location = (
         sa.select(
-            Location.code,
-            Location.name,
-            Location.kind,
-            public,
-            sa.func.sum(free),
-            sa.func.sum(sa.case((fresh, free), else_=0)),
+            Location.code.label("code"),
+            Location.name.label("name"),
+            Location.kind.label("kind"),
+            public.label("public"),
+            sa.func.sum(free).label("units"),
+            sa.func.sum(sa.case((fresh, free), else_=0)).label("fresh"),
         )
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Batch, Batch.id == StockLevel.batch_id)
-        .where(
-            StockLevel.product_id == sa.bindparam("product_id"),
-            Location.is_active.is_(True),
-            sa.or_(public, warehouse),
-        )
+        .where(StockLevel.product_id == Product.id, Location.is_active.is_(True), sa.or_(public, warehouse))
         .group_by(Location.id, Location.code, Location.name, Location.kind)
         .order_by(Location.name)
+        .correlate(Product)
+        .subquery("offer")
     )
+    pairs: list[Any] = []
+    for name in ("code", "name", "kind", "public", "units", "fresh"):
+        pairs += [sa.literal_column(f"'{name}'"), per_location.c[name]]
+    if dialect == "postgresql":
+        rows = sa.func.json_agg(aggregate_order_by(sa.func.json_build_object(*pairs), per_location.c.name))
+    else:  # SQLite aggregates in the derived table's order
+        rows = sa.func.json_group_array(sa.func.json_object(*pairs))
+    return sa.select(sa.type_coerce(rows, sa.JSON)).scalar_subquery()
 
 
-_OFFER = _offer_select()
-
-
-async def offer(session: AsyncSession, product_id: int, producer_id: int, *, on: dt.date) -> Offer:
-    """:func:`available` of one product and inventory's ``where_available`` in one statement:
-    per location, its units not reserved over every batch (what a sales point shows) and over
-    the unexpired ones (what checkout routes from its producer's warehouses)."""
-    stmt = _OFFER
-    params = {"product_id": product_id, "producer_id": producer_id, "on": on}
+def offer_from(rows: list[dict[str, Any]] | None) -> Offer:
+    """The :class:`Offer` in :func:`offer_column`'s value."""
     points, online = [], 0
-    for code, name, kind, is_public, units, fresh_units in await session.execute(stmt, params):
-        if is_public:
-            if units > 0:
-                points.append((code, name, kind.value, int(units)))
+    for row in rows or []:
+        if row["public"]:
+            if row["units"] > 0:
+                points.append((row["code"], row["name"], LocationKind(row["kind"]).value, int(row["units"])))
         else:
-            online = max(online, int(fresh_units))
+            online = max(online, int(row["fresh"]))
     return Offer(points, online)
 
 

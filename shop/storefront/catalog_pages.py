@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import cache, group_queries, photos, producer_queries, product_queries, queries, schemas
 from shop.catalog.api import Code, Sort, Stars, Text, _key
 from shop.catalog.sellability import today
+from shop.db import dialect_of
 from shop.errors import InvalidInput
 from shop.geo import services as geo
 from shop.geo.models import Area
@@ -209,13 +210,14 @@ class _Product:
 
 
 async def _product_data(session: AsyncSession, slug: str, on: dt.date, language: str) -> _Product:
-    """Four statements (the product with its producer, group, certificates and texts; its
-    quality certifications; its photos; its stock everywhere it is sold), and on a cold
-    cache the place names and the exchange rates."""
-    detail, producer = await product_queries.product_detail_with_producer(
-        session, slug, on=on, language=language
+    """One statement (the product with its producer, group, certificates, texts, quality
+    certifications, photos, and its stock everywhere it is sold), and on a cold cache the
+    place names and the exchange rates."""
+    where_sold = product_queries.Also(routing.offer_column(dialect_of(session)), {"on": on})
+    detail, producer, sold = await product_queries.product_detail_with_producer(
+        session, slug, on=on, language=language, also=where_sold
     )
-    offer = await routing.offer(session, detail.id, producer.id, on=on)
+    offer = routing.offer_from(sold)
     detail = msgspec.structs.replace(
         detail,
         availability=[
