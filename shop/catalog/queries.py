@@ -6,6 +6,7 @@ cards in ``product_cards.py`` (as do a cart's and an order's); one product's pag
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -91,7 +92,9 @@ def _order_by(sort: str, name: NameColumn = Product.name) -> list[sa.UnaryExpres
 SEEK_FROM = 5 * 24
 
 
-def _seek(stmt: sa.Select[Any], sort: str, name: NameColumn, skip: int) -> sa.Select[Any]:
+def _seek(
+    stmt: sa.Select[Any], sort: str, name: NameColumn, skip: int | sa.BindParameter[int]
+) -> sa.Select[Any]:
     """``stmt`` narrowed to the rows from the ``skip``-th on in the sort's order (none when
     there are no rows that far), in the same statement. The first key is found by a
     subquery counting entries of the sort's index (its columns also hold the sellable rule's,
@@ -185,6 +188,46 @@ async def _filtered(
     return stmt
 
 
+@dataclass(frozen=True)
+class _PageStatements:
+    """A list's count and its page, as statements."""
+
+    count: sa.Select[Any]
+    page: sa.Select[Any]
+
+
+def _page_statements(stmt: sa.Select[Product], sort: str, language: str, skip: Any) -> _PageStatements:
+    """The count of ``stmt``'s products and the page from the ``skip``-th on (read from its
+    first key when that deep, see ``_seek``); ``:size`` rows, bound when run."""
+    count = stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)
+    name: NameColumn = Product.name
+    if sort in ("name", "-name"):
+        stmt, name = _with_display_name(stmt, language)
+    offset = skip
+    if skip is not None:
+        stmt, offset = _seek(stmt, sort, name, skip), None
+    page = (
+        product_cards.with_main_photo(stmt)
+        .order_by(*_order_by(sort, name))
+        .limit(sa.bindparam("size", type_=sa.Integer))
+        .offset(offset)
+    )
+    return _PageStatements(count, page)
+
+
+@functools.cache
+def _plain_list(sort: str, language: str, seek: bool) -> _PageStatements:
+    """The storefront's list with no filter but its sort (browsing, the most asked), built
+    once per sort, language and depth and run with the day, the size and the rows skipped
+    bound (``:on``, ``:size``, ``:skip``): no statement is built or keyed per page."""
+    stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
+    skip = sa.bindparam("skip", type_=sa.Integer)
+    statements = _page_statements(stmt, sort, language, skip if seek else None)
+    if not seek:
+        statements = _PageStatements(statements.count, statements.page.offset(skip))
+    return statements
+
+
 async def list_products(
     session: AsyncSession,
     filters: ProductFilter,
@@ -196,27 +239,23 @@ async def list_products(
     stock: Stock | None = None,
 ) -> Page[schemas.ProductSummary]:
     """A page of products; ``stock`` answers the sales point filter."""
-    stmt = await _filtered(session, filters, on, stock)
+    skip = (page - 1) * page_size
+    # A NULL key (stars, for the office's unsellable products) would not compare: skipped.
+    seek = skip >= SEEK_FROM and not (filters.include_unsellable and "stars" in filters.sort)
+    params = {"on": on, "size": page_size, "skip": skip}
+    if filters == ProductFilter(sort=filters.sort):
+        statements = _plain_list(filters.sort, language, seek)
+    else:
+        stmt = await _filtered(session, filters, on, stock)
+        statements = _page_statements(stmt, filters.sort, language, skip if seek else None)
+        if not seek and skip:
+            statements = _PageStatements(statements.count, statements.page.offset(skip))
     key = (cache.database_key(session), filters, on)
     total = cache.totals.get(key)
     if total is None:
-        total = await session.scalar(stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)) or 0
+        total = await session.scalar(statements.count, params) or 0
         cache.totals.put(key, total)
-    name: NameColumn = Product.name
-    if filters.sort in ("name", "-name"):
-        stmt, name = _with_display_name(stmt, language)
-    skip = (page - 1) * page_size
-    # A NULL key (stars, for the office's unsellable products) would not compare: skipped.
-    if skip >= SEEK_FROM and not (filters.include_unsellable and "stars" in filters.sort):
-        stmt, skip = _seek(stmt, filters.sort, name, skip), 0
-    rows = (
-        await session.execute(
-            product_cards.with_main_photo(stmt)
-            .order_by(*_order_by(filters.sort, name))
-            .limit(page_size)
-            .offset(skip or None)
-        )
-    ).all()
+    rows = (await session.execute(statements.page, params)).all()
     products = [row[0] for row in rows]
     related = await product_cards.load_related(session, products, product_cards.producers(rows), language)
     images = product_cards.main_photos(rows, language)

@@ -47,7 +47,7 @@ def product_is_sellable(product: Product, on: dt.date) -> bool:
     )
 
 
-def sellable_product_clause(on: dt.date) -> ColumnElement[bool]:
+def sellable_product_clause(on: dt.date | sa.BindParameter[dt.date]) -> ColumnElement[bool]:
     """``product_is_sellable`` as SQL."""
     return sa.and_(
         Product.is_active.is_(True),
