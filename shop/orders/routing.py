@@ -46,14 +46,13 @@ async def sources(
 
     Unexpired units on hand and not reserved, at the product's producer's warehouses and at
     the pickup point if there is one."""
-    wanted = set(product_ids)
+    wanted = sorted(set(product_ids))
     if not wanted:
         return {}
-    serves = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
-    if pickup_at is not None:
-        serves = sa.or_(serves, Location.id == pickup_at)
+    stmt = _AVAILABLE["producer or pickup point" if pickup_at is not None else "producer"]
+    params = {"ids": wanted, "on": on, "pickup_at": pickup_at}
     out: dict[int, list[Source]] = {}
-    for product_id, location_id, n in await session.execute(_available(wanted, on, serves)):
+    for product_id, location_id, n in await session.execute(stmt, params):
         out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at))
     for found in out.values():
         # The pickup point first (no parcel to send), then the fullest warehouse.
@@ -61,17 +60,19 @@ async def sources(
     return out
 
 
-def _available(product_ids: set[int], on: dt.date, where: sa.ColumnElement[bool]) -> sa.Select[int, int, int]:
+def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int]:
     """(product id, location id, units) a customer can have there: unexpired units on hand
-    and not reserved, at the active locations ``where`` selects."""
+    and not reserved, at the active locations ``where`` selects. Bound when run: the
+    products (``:ids``), the day (``:on``) and, where ``where`` names it, ``:pickup_at``."""
     available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    on = sa.bindparam("on", type_=sa.Date)
     return (
         sa.select(StockLevel.product_id, StockLevel.location_id, available)
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Batch, Batch.id == StockLevel.batch_id)
         .where(
-            StockLevel.product_id.in_(product_ids),
+            StockLevel.product_id.in_(sa.bindparam("ids", expanding=True)),
             Location.is_active.is_(True),
             where,
             sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on),
@@ -79,6 +80,15 @@ def _available(product_ids: set[int], on: dt.date, where: sa.ColumnElement[bool]
         .group_by(StockLevel.product_id, StockLevel.location_id)
         .having(available > 0)
     )
+
+
+_SERVES = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
+# Built once (a cart, its checkout and the order read them several times each).
+_AVAILABLE = {
+    "producer": _available(_SERVES),
+    "producer or pickup point": _available(sa.or_(_SERVES, Location.id == sa.bindparam("pickup_at"))),
+    "pickup points": _available(Location.kind.in_(PUBLIC_KINDS)),
+}
 
 
 async def held_at_pickup_points(
@@ -90,8 +100,8 @@ async def held_at_pickup_points(
     if not wanted:
         return {}
     out: dict[int, dict[int, int]] = {}
-    stmt = _available(wanted, on, Location.kind.in_(PUBLIC_KINDS))
-    for product_id, location_id, n in await session.execute(stmt):
+    params = {"ids": sorted(wanted), "on": on}
+    for product_id, location_id, n in await session.execute(_AVAILABLE["pickup points"], params):
         out.setdefault(location_id, {})[product_id] = int(n)
     return out
 
