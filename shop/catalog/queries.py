@@ -196,22 +196,22 @@ class _PageStatements:
     page: sa.Select[Any]
 
 
-def _page_statements(stmt: sa.Select[Product], sort: str, language: str, skip: Any) -> _PageStatements:
-    """The count of ``stmt``'s products and the page from the ``skip``-th on (read from its
-    first key when that deep, see ``_seek``); ``:size`` rows, bound when run."""
+def _page_statements(
+    stmt: sa.Select[Product], sort: str, language: str, skip: int | sa.BindParameter[int], *, seek: bool
+) -> _PageStatements:
+    """The count of ``stmt``'s products and the page from the ``skip``-th on, read from its
+    first key when ``seek`` (see ``_seek``), else by skipping rows; ``:size`` rows, bound
+    when run."""
     count = stmt.with_only_columns(sa.func.count(Product.id)).order_by(None)
     name: NameColumn = Product.name
     if sort in ("name", "-name"):
         stmt, name = _with_display_name(stmt, language)
-    offset = skip
-    if skip is not None:
-        stmt, offset = _seek(stmt, sort, name, skip), None
-    page = (
-        product_cards.with_main_photo(stmt)
-        .order_by(*_order_by(sort, name))
-        .limit(sa.bindparam("size", type_=sa.Integer))
-        .offset(offset)
-    )
+    if seek:
+        stmt = _seek(stmt, sort, name, skip)
+    page = product_cards.with_main_photo(stmt).order_by(*_order_by(sort, name))
+    page = page.limit(sa.bindparam("size", type_=sa.Integer))
+    if not seek and not (isinstance(skip, int) and skip == 0):
+        page = page.offset(skip)
     return _PageStatements(count, page)
 
 
@@ -221,11 +221,7 @@ def _plain_list(sort: str, language: str, seek: bool) -> _PageStatements:
     once per sort, language and depth and run with the day, the size and the rows skipped
     bound (``:on``, ``:size``, ``:skip``): no statement is built or keyed per page."""
     stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
-    skip = sa.bindparam("skip", type_=sa.Integer)
-    statements = _page_statements(stmt, sort, language, skip if seek else None)
-    if not seek:
-        statements = _PageStatements(statements.count, statements.page.offset(skip))
-    return statements
+    return _page_statements(stmt, sort, language, sa.bindparam("skip", type_=sa.Integer), seek=seek)
 
 
 async def list_products(
@@ -247,9 +243,7 @@ async def list_products(
         statements = _plain_list(filters.sort, language, seek)
     else:
         stmt = await _filtered(session, filters, on, stock)
-        statements = _page_statements(stmt, filters.sort, language, skip if seek else None)
-        if not seek and skip:
-            statements = _PageStatements(statements.count, statements.page.offset(skip))
+        statements = _page_statements(stmt, filters.sort, language, skip, seek=seek)
     key = (cache.database_key(session), filters, on)
     total = cache.totals.get(key)
     if total is None:
