@@ -16,7 +16,7 @@ from shop.catalog import schemas
 from shop.catalog.models import Product
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel
+from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel, open_on
 
 
 async def in_stock_at(session: AsyncSession, code: str) -> sa.ColumnElement[bool]:
@@ -47,8 +47,7 @@ async def where_available(
             StockLevel.product_id == product_id,
             Location.kind.in_(PUBLIC_KINDS),
             Location.is_active.is_(True),
-            sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
-            sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+            open_on(on),
         )
         .group_by(Location.code, Location.name, Location.kind)
         .having(available > 0)

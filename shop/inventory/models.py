@@ -150,6 +150,23 @@ class Batch(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+DateBound = dt.date | sa.BindParameter[dt.date]
+
+
+def open_on(on: DateBound) -> sa.ColumnElement[bool]:
+    """A location open that day: opened by then and not closed before (a fair has both
+    dates; a sales point, usually neither)."""
+    return sa.and_(
+        sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
+        sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+    )
+
+
+def fresh_on(on: DateBound) -> sa.ColumnElement[bool]:
+    """A batch still good that day (one without an expiry date always is)."""
+    return sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on)
+
+
 class StockLevel(Base):
     """What one location holds of one batch under one ownership."""
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.db import dialect_of
-from shop.inventory.models import Batch, Ownership, StockLevel
+from shop.inventory.models import Batch, Ownership, StockLevel, fresh_on
 from shop.inventory.stock_changes import InsufficientStock
 
 FAR_FUTURE = dt.date.max
@@ -70,7 +70,7 @@ def _candidates_statement(*, fresh: bool, lock: bool) -> sa.Select[*tuple[Any, .
         .order_by(StockLevel.id)
     )
     if fresh:
-        stmt = stmt.where(sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= sa.bindparam("fresh_on")))
+        stmt = stmt.where(fresh_on(sa.bindparam("fresh_on", type_=sa.Date)))
     if lock:
         stmt = stmt.with_for_update(of=StockLevel)
     return stmt

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.errors import field_error
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.i18n import N_
-from shop.inventory.models import PUBLIC_KINDS, Location
+from shop.inventory.models import PUBLIC_KINDS, Location, open_on
 from shop.orders.cart_schemas import CheckoutIn
 from shop.orders.models import DeliveryMethod
 
@@ -87,8 +87,7 @@ async def delivery_of(
                 Location.code == delivery.sales_point_code,
                 Location.kind.in_(PUBLIC_KINDS),
                 Location.is_active.is_(True),
-                sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),  # a fair not open yet
-                sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+                open_on(on),  # not a fair before or after its days
             )
         )
     if location is None:

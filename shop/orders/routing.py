@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Product
-from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel
+from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel, fresh_on, open_on
 from shop.orders.errors import SoldOut
 
 
@@ -75,7 +75,7 @@ def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int]:
             StockLevel.product_id.in_(sa.bindparam("ids", expanding=True)),
             Location.is_active.is_(True),
             where,
-            sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on),
+            fresh_on(on),
         )
         .group_by(StockLevel.product_id, StockLevel.location_id)
         .having(available > 0)
@@ -125,12 +125,8 @@ def offer_column(dialect: str) -> sa.ScalarSelect[Any]:
     Bound: ``on``, the day. Built once per database."""
     on = sa.bindparam("on", type_=sa.Date)
     free = StockLevel.on_hand - StockLevel.reserved
-    fresh = sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on)
-    public = sa.and_(
-        Location.kind.in_(PUBLIC_KINDS),
-        sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
-        sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
-    )
+    fresh = fresh_on(on)
+    public = sa.and_(Location.kind.in_(PUBLIC_KINDS), open_on(on))
     warehouse = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
     per_location = (
         sa.select(

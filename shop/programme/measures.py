@@ -44,7 +44,7 @@ from shop.catalog.models import (
 )
 from shop.catalog.sellability import VIETNAM
 from shop.geo.models import Area, Place
-from shop.inventory.models import Batch, Location, LocationKind, StockLevel
+from shop.inventory.models import Batch, Location, LocationKind, StockLevel, open_on
 from shop.orders.models import Fulfilment, LineStatus, OrderEvent, OrderLine
 from shop.programme.models import Measure, PlanTarget
 from shop.till.models import ReturnLine, Sale, SaleLine, SaleReturn
@@ -147,8 +147,7 @@ async def _producers(
 def _open_on(on: dt.date) -> ColumnElement[bool]:
     return sa.and_(
         Location.is_active.is_(True),
-        sa.or_(Location.starts_on.is_(None), Location.starts_on <= on),
-        sa.or_(Location.ends_on.is_(None), Location.ends_on >= on),
+        open_on(on),
     )
 
 
