@@ -22,13 +22,13 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.mfa.provider import MFAProvider
 from starlette.exceptions import HTTPException
 
+from admin.mount import SECURITY_PAGE
 from shop.accounts import second_factor
 from shop.db import Database
 from shop.errors import TooManyRequests
 from shop.i18n import N_, translate_in
 from shop.settings import Settings
 
-SECURITY_PAGE = "/account/security/"
 SET_UP_ELSEWHERE = N_(
     "Two-step sign-in is turned on and off on the Sign-in security page of your account: /account/security/"
 )

@@ -1,4 +1,5 @@
-"""Piccolo Admin mounted at /admin, bound to the app's database.
+"""Piccolo Admin, bound to the app's database (mounted at /admin by ``admin.mount``, which
+builds it on the first visit).
 
 Each app builds its own Piccolo classes (generated tables, and subclasses of Piccolo's user
 and session tables) bound to its own engine, so two apps on two databases can live in one
@@ -9,10 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from litestar import asgi
-from litestar.enums import ScopeType
-from litestar.handlers import ASGIRouteHandler
-from litestar.types import Message, Receive, Scope, Send
+from litestar.types import Receive, Scope, Send
 from piccolo.apps.user.tables import BaseUser
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -27,7 +25,7 @@ from admin.admin_table import AdminTable
 from admin.config import TABLES
 from admin.hooks import hooks_for
 from admin.login_limits import limit_login
-from admin.second_factor import SECURITY_PAGE, AppSecondFactor
+from admin.second_factor import AppSecondFactor
 from admin.tables import generate_tables
 from shop.db import Database
 from shop.models import Base
@@ -62,8 +60,6 @@ READ_ONLY = Validators(
 )
 
 
-MFA_SETUP_PATH = "/api/mfa-setup"  # Piccolo's own set-up pages, under the admin's menu
-
 # Technical columns the office never needs in a list (still in the row's form).
 TECHNICAL = frozenset({"search_text", "folded", "token", "idempotency_key", "request_hash", "payload_hash"})
 
@@ -74,10 +70,6 @@ OFFICE_LINKS = {
     "Nhập danh sách sản phẩm": "/office/import/",
     "Văn phòng OCOP": "/office/",
 }
-
-
-def is_mfa_setup(scope: Scope) -> bool:
-    return str(scope.get("path", "")).rstrip("/").endswith(MFA_SETUP_PATH)
 
 
 def listed_columns(table: type[Table]) -> list[Any]:
@@ -103,7 +95,7 @@ def _table_config(table: type[Table], config: AdminTable, db: Database) -> Table
 
 
 class AdminSite:
-    """The admin ASGI app and its lifecycle (the PostgreSQL pool opens with the app)."""
+    """The admin ASGI app and its lifecycle (its PostgreSQL pool opens when it is built)."""
 
     def __init__(self, settings: Settings, db: Database) -> None:
         self.engine = piccolo_engine(settings.database_url)
@@ -119,14 +111,13 @@ class AdminSite:
         self._user_table, self._session_table, self._db = user_table, session_table, db
         self._settings = settings
         self._app: Any = None  # built on first use: create_admin costs about a second
-        self.mount = self._mount_handler()
 
     @property
     def app(self) -> Any:
         """The Piccolo Admin ASGI app (FastAPI), built once when first asked for."""
         if self._app is None:
-            # Imported here: Piccolo Admin brings FastAPI and pydantic, about 20 MiB a worker
-            # carries only once someone opens /admin.
+            # Imported here: Piccolo Admin brings FastAPI, about 20 MiB more; the tables are
+            # needed without it (tests compare them with the models).
             from piccolo_admin.endpoints import create_admin
 
             from admin.forms import build_forms
@@ -149,28 +140,9 @@ class AdminSite:
             )
         return self._app
 
-    def _mount_handler(self) -> ASGIRouteHandler:
-        site = self
-
-        @asgi("/admin", is_mount=True, copy_scope=True, include_in_schema=False)
-        async def admin(scope: Scope, receive: Receive, send: Send) -> None:
-            # The SPA loads ./assets/… relatively: /admin must become /admin/.
-            if scope["type"] == ScopeType.HTTP and scope.get("raw_path") == b"/admin":
-                start = {"type": "http.response.start", "status": 307, "headers": [(b"location", b"/admin/")]}
-                await send(cast(Message, start))
-                await send(cast(Message, {"type": "http.response.body", "body": b""}))
-                return
-            # Two-step sign-in is set up on the app's page, not on Piccolo's (its menu links here).
-            if scope["type"] == ScopeType.HTTP and is_mfa_setup(scope):
-                location = SECURITY_PAGE.encode()
-                start = {"type": "http.response.start", "status": 303, "headers": [(b"location", location)]}
-                await send(cast(Message, start))
-                await send(cast(Message, {"type": "http.response.body", "body": b""}))
-                return
-            # Its sign-in is under the app's login limits, its failures recorded as the app's.
-            await limit_login(site.app, scope, receive, send, db=site._db, settings=site._settings)
-
-        return admin
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Its sign-in is under the app's login limits, its failures recorded as the app's.
+        await limit_login(self.app, scope, receive, send, db=self._db, settings=self._settings)
 
     async def start(self) -> None:
         if isinstance(self.engine, PostgresEngine):

@@ -12,10 +12,12 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.plugins import PluginProtocol
+from litestar.plugins.core import MsgspecDIPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from admin.site import AdminSite
+from admin.mount import AdminMount
 from shop import cluster, jobs
 from shop.accounts import api as accounts_api
 from shop.accounts import pages as accounts_pages
@@ -188,12 +190,23 @@ ROUTES: list[ControllerRouterHandler] = [
 ]
 
 
+class App(Litestar):
+    """Litestar without its pydantic and attrs plugins: the app's types are msgspec structs
+    and dataclasses. Pydantic is installed for Piccolo Admin (FastAPI, built apart on the first
+    visit of /admin), and Litestar would import it and its plugins into every worker whatever
+    the routes use: about 9 MiB each."""
+
+    @staticmethod
+    def _get_default_plugins(plugins: list[PluginProtocol]) -> list[PluginProtocol]:
+        return [*plugins, MsgspecDIPlugin()]
+
+
 def provide_stock() -> Stock:
     """What the catalog API asks of stock: inventory answers (the catalog imports no stock)."""
     return availability
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None) -> App:
     settings = settings or Settings.from_env()
     db = Database.connect(
         settings.database_url,
@@ -201,7 +214,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         max_overflow=settings.database_max_overflow,
         replica_url=settings.database_replica_url,
     )
-    admin = AdminSite(settings, db)
+    admin = AdminMount(settings, db)
     scans = ScanCounter()
     media = open_storage(
         settings.media_url, var_dir=settings.var_dir, s3_endpoint_url=settings.s3_endpoint_url
@@ -210,10 +223,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
-        await admin.start()
-        # What start-up built (routes, templates, the admin's tables) lives as long as the
-        # process: frozen out of the collector, and collections made rarer, a full
-        # collection no longer stalls every request in flight (it took p99 from 26 to 130 ms).
+        # What start-up built (routes, templates) lives as long as the process: frozen out of
+        # the collector, and collections made rarer, a full collection no longer stalls every
+        # request in flight (it took p99 from 26 to 130 ms).
         gc.collect()
         gc.freeze()
         gc.set_threshold(20_000, 50, 50)
@@ -225,10 +237,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await admin.stop()
             await db.dispose()
 
-    app = Litestar(
+    app = App(
         route_handlers=[
             *ROUTES,
-            admin.mount,
+            admin.handler,
             create_static_files_router(path="/static", directories=[SHOP_DIR / "static"]),
         ],
         dependencies={

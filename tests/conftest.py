@@ -10,9 +10,10 @@ cannot be reached; without it they are skipped with a message saying how to run 
 Connections: a test process holds at most 36 PostgreSQL connections at once, so the suite
 passes on a server shared with other databases (``make test``'s two workers: 72, under the
 default ``max_connections`` of 100). They are: the test's own ``database`` (at most 6), the
-app under test (6, ``TEST_POOL``, and 1 kept by the admin's pool; a concurrency test's two
-more apps, 14), a race's engines (``tests.inventory.support.RACE_CONNECTIONS``, 20), and one
-each to empty the tables and to create the database.
+app under test (6, ``TEST_POOL``, and 1 kept by the admin's pool once /admin is opened; a
+concurrency test's two more apps, 14), a race's engines
+(``tests.inventory.support.RACE_CONNECTIONS``, 20), and one each to empty the tables and to
+create the database.
 
 An app that cannot start (the server full, a migration missing) fails its test at once with
 the start-up error, never waits.
@@ -256,8 +257,9 @@ async def running(app: Litestar) -> AsyncIterator[None]:
 # Building the app (some 700 routes) costs about a second of CPU, more than most tests take;
 # with an app a test, that was half the suite. A test process keeps the apps it built, one a
 # distinct ``Settings`` (a few at most), and each test starts and stops its app's lifespan as
-# before: its own empty database, its own var folder, the database pool and admin started and
-# stopped around it, ``app.state`` as built and a new scan counter, whatever the test before did.
+# before: its own empty database, its own var folder, the database pool (and the admin's, if
+# it opened /admin) started and stopped around it, ``app.state`` as built and a new scan
+# counter, whatever the test before did.
 KEPT_APPS = 4
 _apps: dict[str, Litestar] = {}
 

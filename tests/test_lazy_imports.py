@@ -28,6 +28,10 @@ HEAVY = (
     "botocore",
     "piccolo_admin",  # the admin at /admin, built on its first visit
     "fastapi",  # Piccolo Admin's
+    "piccolo",  # the admin's tables and pool (admin.mount), password hashing
+    "piccolo_api",
+    "pydantic",  # Litestar's pydantic plugins (the app is msgspec: shop.app.App)
+    "cryptography",  # sealing the secrets of two-step sign-in
     "alembic",  # ocop db upgrade
     "httpx",  # the SInvoice adapter and the Stripe SDK (with rich and pygments)
     "redis",  # several instances: only with OCOP_REDIS_URL (shop/cluster.py)

@@ -13,11 +13,12 @@ import hashlib
 import hmac
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 import pyotp
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 ISSUER = "OCOP Market"
 STEP = 30  # seconds a code lives
@@ -30,6 +31,11 @@ _RECOVERY_LENGTH = 10  # two groups of five: about 50 bits each
 
 
 def _fernet(secret_key: str) -> Fernet:
+    # Imported here: only sign-ins with two steps use it (cryptography costs a worker about 7 MiB).
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"ocop totp secret").derive(
         secret_key.encode()
     )
@@ -46,6 +52,8 @@ def seal(secret: str, secret_key: str) -> str:
 
 def unseal(sealed: str, secret_key: str) -> str | None:
     """The secret, or None when it was sealed under another key."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(secret_key).decrypt(sealed.encode()).decode()
     except InvalidToken:

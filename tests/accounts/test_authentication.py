@@ -146,6 +146,18 @@ async def test_passwords_are_stored_hashed(session):
     assert stored.startswith("pbkdf2_sha256$") and "correct-horse" not in stored
 
 
+def test_the_longest_password_is_piccolos():
+    """Admin and app check one hash: a password the app takes, Piccolo's sign-in takes too."""
+    from piccolo.apps.user.tables import BaseUser
+
+    from shop.accounts.security import MAX_PASSWORD_LENGTH, hash_password, verify_password
+
+    assert BaseUser._max_password_length == MAX_PASSWORD_LENGTH
+    longest = "p" * MAX_PASSWORD_LENGTH
+    assert verify_password(longest, hash_password(longest))
+    assert not verify_password(longest + "p", hash_password(longest))
+
+
 async def test_user_rules(session):
     with pytest.raises(InvalidInput):
         await f.user(session, Role.cooperative)  # no producer
