@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from litestar import Request
@@ -48,6 +48,30 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+M = TypeVar("M", bound=Base)
+
+
+class Snapshot(Generic[M]):
+    """Instances of a mapped class read by a Core statement, outside any session.
+
+    A page that only shows what it read (a product's page) skips the ORM's loading and its
+    identity map: about 0.1 ms of a product page's 1.5. Such an instance holds every column in
+    its own ``__dict__``, where a mapped attribute reads first; it has no relationships loaded,
+    no session, and is never flushed.
+    """
+
+    def __init__(self, mapped: type[M]) -> None:
+        attributes = sa.inspect(mapped).column_attrs
+        self.mapped = mapped
+        self.keys = tuple(attribute.key for attribute in attributes)
+        self.columns = tuple(attribute.columns[0] for attribute in attributes)
+
+    def build(self, values: Sequence[Any]) -> M:
+        instance = self.mapped.__new__(self.mapped)
+        instance.__dict__.update(zip(self.keys, values, strict=True))
+        return instance
 
 
 def _install_sqlite_pragmas(engine: AsyncEngine) -> None:

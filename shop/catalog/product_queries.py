@@ -8,6 +8,7 @@ per request.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ from shop.catalog.models import (
 )
 from shop.catalog.product_cards import Related, best_text, photo_out, place_ids, summary, text_languages
 from shop.catalog.queries import Stock
-from shop.db import dialect_of
+from shop.db import Snapshot, dialect_of
 from shop.errors import NotFound
 from shop.i18n import N_
 from shop.media.models import StoredImage
@@ -172,12 +173,24 @@ def _load_select(
     return _SELECTS[key][1]
 
 
+# The product's statement reads its entities' columns with Core: a page only shows them.
+_PRODUCT, _PRODUCER, _GROUP, _CERTIFICATE = (
+    Snapshot(Product),
+    Snapshot(Producer),
+    Snapshot(ProductGroup),
+    Snapshot(Certificate),
+)
+_ENTITIES = (_PRODUCT, _PRODUCER, _GROUP, _CERTIFICATE)
+_ENTITY_COLUMNS = sum(len(entity.keys) for entity in _ENTITIES)
+
+
 def _build_load_select(
     by_id: bool, language: str, dialect: str, also: sa.ColumnElement[Any] | None
 ) -> sa.Select[*tuple[Any, ...]]:
     column = Product.id if by_id else Product.slug
     stmt: sa.Select[*tuple[Any, ...]] = (
-        sa.select(Product, Producer, ProductGroup, Certificate, *_quality_and_photos(dialect))
+        sa.select(*(c for entity in _ENTITIES for c in entity.columns), *_quality_and_photos(dialect))
+        .select_from(Product)
         .join(Producer, Producer.id == Product.producer_id)
         .join(ProductGroup, ProductGroup.id == Product.group_id)
         .outerjoin(Certificate, Certificate.product_id == Product.id)
@@ -192,28 +205,42 @@ def _build_load_select(
     return stmt if also is None else stmt.add_columns(also)
 
 
+def _entities(row: Sequence[Any]) -> list[Any]:
+    """The product, producer, group and certificate (None when it has none) of one row."""
+    found, start = [], 0
+    for entity in _ENTITIES:
+        values = row[start : start + len(entity.keys)]
+        start += len(entity.keys)
+        found.append(entity.build(values) if values[0] is not None else None)
+    return found
+
+
 async def _load(session: AsyncSession, key: int | str, language: str, also: Also | None = None) -> _Loaded:
     """The product (by id, or by slug for pages) with its producer, group, certificates and
     the translations the visitor may read: joins on unique keys but the certificates, one row
-    per certificate (a handful), instead of a statement each."""
+    per certificate (a handful), instead of a statement each. Read with Core (``Snapshot``):
+    nothing read here is changed."""
     stmt = _load_select(isinstance(key, int), language, dialect_of(session), also.column if also else None)
-    rows = (await session.execute(stmt, {"key": key} | (also.params if also else {}))).all()
+    connection = await session.connection()
+    rows = (await connection.execute(stmt, {"key": key} | (also.params if also else {}))).all()
     if not rows:
         raise NotFound(N_("No product {key}."), key=key)
-    product, producer, group = rows[0][0], rows[0][1], rows[0][2]
-    texts = rows[0][6 : 6 + 2 * len(text_languages(language))]
+    product, producer, group, _ = _entities(rows[0])
+    rest = rows[0][_ENTITY_COLUMNS:]
+    texts = rest[2 : 2 + 2 * len(text_languages(language))]
     names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
     descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
     described = best_text(descriptions, language).get(product.id)
+    certificates = [certificate for row in rows if (certificate := _entities(row)[3]) is not None]
     return _Loaded(
         product,
         producer,
         group,
-        [row[3] for row in rows if row[3] is not None],
+        certificates,
         best_text(names, language).get(product.id),
         described[0] if described else product.description,
-        _quality_out(rows[0][4]),
-        _photos(rows[0][5]),
+        _quality_out(rest[0]),
+        _photos(rest[1]),
         rows[0][-1] if also else None,
     )
 
