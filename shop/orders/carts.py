@@ -59,6 +59,24 @@ async def _sellable_product(session: AsyncSession, product_id: int, on: dt.date)
     return product
 
 
+async def _check_wanted(session: AsyncSession, product_id: int, wanted: int, on: dt.date) -> None:
+    """``wanted`` units of the product can be ordered now: certified, and in stock."""
+    product = await _sellable_product(session, product_id, on)
+    available = (await routing.available(session, [product_id], on=on))[product_id]
+    if wanted > available:
+        raise SoldOut(product_id, product.name, available)
+
+
+async def start(session: AsyncSession, product_id: int, quantity: int, *, on: dt.date) -> Cart:
+    """A new cart with its first line, checked as ``set_quantity`` checks one: the product and
+    its stock read, then the cart and the line written (a new cart has no line to look up)."""
+    await _check_wanted(session, product_id, quantity, on)
+    cart = await create(session)
+    session.add(CartLine(cart_id=cart.id, product_id=product_id, quantity=quantity))
+    await session.flush()
+    return cart
+
+
 async def set_quantity(
     session: AsyncSession,
     cart_id: uuid.UUID,
@@ -80,10 +98,7 @@ async def set_quantity(
         if line is not None:
             await session.delete(line)
         return
-    product = await _sellable_product(session, product_id, on)
-    available = (await routing.available(session, [product_id], on=on))[product_id]
-    if wanted > available:
-        raise SoldOut(product_id, product.name, available)
+    await _check_wanted(session, product_id, wanted, on)
     if line is None:
         count = await session.scalar(sa.select(sa.func.count()).where(CartLine.cart_id == cart_id)) or 0
         if count >= MAX_LINES:

@@ -56,14 +56,14 @@ def _cart_cookie(cart_id: uuid.UUID, settings: Settings) -> Cookie:
     )
 
 
-async def _open_cart(request: Request[Any, Any, Any], session: AsyncSession) -> uuid.UUID:
-    """The visitor's cart, a new one if they have none (or theirs was ordered)."""
+async def _open_cart(request: Request[Any, Any, Any], session: AsyncSession) -> Cart | None:
+    """The visitor's cart, if they have one still open (else the first line starts one)."""
     cart_id = cart_id_of(request)
     if cart_id is not None:
         cart = await session.get(Cart, cart_id)
         if cart is not None and cart.ordered_at is None:
-            return cart_id
-    return (await carts.create(session)).id
+            return cart
+    return None
 
 
 def _pickup_point_macro(request: Request[Any, Any, Any]) -> Callable[..., str]:
@@ -117,16 +117,17 @@ class CartPages(Controller):
                 raise ValueError(product_id)
         except ValueError:
             return await self._cart_page(request, session, error=_invalid_quantity(), status=422)
-        cart_id = await _open_cart(request, session)
+        cart, quantity = await _open_cart(request, session), max(1, min(quantity, 99))
         try:
-            await carts.set_quantity(
-                session, cart_id, product_id, max(1, min(quantity, 99)), on=today(), add=True
-            )
+            if cart is None:
+                cart = await carts.start(session, product_id, quantity, on=today())
+            else:  # held here, the cart is not read again (the session holds it weakly)
+                await carts.set_quantity(session, cart.id, product_id, quantity, on=today(), add=True)
         except DomainError as refused:
             await session.rollback()
             return await self._cart_page(request, session, error=refused.detail, status=refused.status_code)
         await session.commit()
-        return Redirect(path="/cart", status_code=303, cookies=[_cart_cookie(cart_id, settings)])
+        return Redirect(path="/cart", status_code=303, cookies=[_cart_cookie(cart.id, settings)])
 
     @post("/cart/lines/{product_id:int}")
     async def set_line(
