@@ -8,13 +8,12 @@ lowers it; fulfilling lowers both, as the goods leave.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.inventory import ledger, picking, stock_changes
-from shop.inventory.documents import lines
 from shop.inventory.models import DocumentKind, MovementKind
 
 
@@ -33,24 +32,20 @@ async def reserve(
     wanted: Sequence[tuple[int, int]],
     *,
     order_id: int,
+    names: Mapping[int, str],
     fresh_on: dt.date | None = None,
 ) -> list[Held]:
     """Reserve (product id, quantity) pairs, first-expiring first; all or nothing.
 
+    ``names``: the products' names (the order has them), for the error when one is short;
     ``fresh_on``: never batches expired on that day."""
-    found = await lines.products(session, (product_id for product_id, _ in wanted))
-    stock = await picking.candidates(session, location_id, found, fresh_on=fresh_on)
+    stock = await picking.candidates(session, location_id, names, fresh_on=fresh_on)
     taken: dict[int, int] = {}
     held, changes = [], []
     for product_id, quantity in wanted:
-        product = found.get(product_id)
-        picked = picking.allocate(
-            stock.get(product_id, []),
-            quantity,
-            product_id=product_id,
-            name=product.name if product else None,
-            taken=taken,
-        )
+        name = names.get(product_id)
+        levels = stock.get(product_id, [])
+        picked = picking.allocate(levels, quantity, product_id=product_id, name=name, taken=taken)
         for level, q in picked:
             held.append(Held(level.level_id, product_id, q))
             changes.append(stock_changes.Change(level.level_id, MovementKind.reservation, reserved=q))

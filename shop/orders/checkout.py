@@ -26,7 +26,6 @@ from shop.catalog.models import Product
 from shop.catalog.sellability import product_is_sellable
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_, normalize_language
-from shop.inventory.models import Location
 from shop.orders import carts, holds, lifecycle, notices, routing, shipping
 from shop.orders.cart_models import Cart, CartLine
 from shop.orders.cart_schemas import CheckoutIn
@@ -194,7 +193,8 @@ async def place(
     await session.flush()
     order.number = f"OC{order.id:06d}"  # short enough to read out and to put in a transfer
     due = now + dt.timedelta(hours=settings.accept_within_hours)
-    fulfilments = await _fulfilments(session, order, routes, due)
+    owners = {s.location_id: s.producer_id for options in found.values() for s in options}
+    fulfilments = await _fulfilments(session, order, routes, owners, due)
     order_lines = {
         pid: OrderLine(
             order_id=order.id,
@@ -253,17 +253,15 @@ def transfer_details(settings: Settings, order: Order) -> dict[str, object] | No
 
 
 async def _fulfilments(
-    session: AsyncSession, order: Order, routes: list[routing.Route], due: dt.datetime
+    session: AsyncSession,
+    order: Order,
+    routes: list[routing.Route],
+    owners: dict[int, int | None],
+    due: dt.datetime,
 ) -> dict[int, Fulfilment]:
-    """One fulfilment per location the lines were routed to."""
+    """One fulfilment per location the lines were routed to (``owners``: each location's
+    producer, None for a sales point)."""
     location_ids = sorted({r.location_id for r in routes})
-    owners = dict(
-        (
-            await session.execute(
-                sa.select(Location.id, Location.producer_id).where(Location.id.in_(location_ids))
-            )
-        ).all()
-    )
     out = {
         lid: Fulfilment(
             order_id=order.id,

@@ -30,8 +30,10 @@ async def reserve(
         by_location.setdefault(r.location_id, []).append((r.product_id, r.quantity))
     for location_id in sorted(by_location):
         try:
+            wanted = by_location[location_id]
+            names = {product_id: lines[product_id].name for product_id, _ in wanted}
             held = await reservations.reserve(
-                session, location_id, by_location[location_id], order_id=order_id, fresh_on=on
+                session, location_id, wanted, order_id=order_id, names=names, fresh_on=on
             )
         except InsufficientStock as short:
             line = lines[short.product_id]

@@ -29,6 +29,7 @@ class Source:
     location_id: int
     available: int
     is_pickup_point: bool
+    producer_id: int | None = None  # the producer whose warehouse it is (None: a sales point)
 
 
 @dataclass(frozen=True)
@@ -52,22 +53,23 @@ async def sources(
     stmt = _AVAILABLE["producer or pickup point" if pickup_at is not None else "producer"]
     params = {"ids": wanted, "on": on, "pickup_at": pickup_at}
     out: dict[int, list[Source]] = {}
-    for product_id, location_id, n in await session.execute(stmt, params):
-        out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at))
+    for product_id, location_id, n, owner in await session.execute(stmt, params):
+        out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at, owner))
     for found in out.values():
         # The pickup point first (no parcel to send), then the fullest warehouse.
         found.sort(key=lambda s: (not s.is_pickup_point, -s.available, s.location_id))
     return out
 
 
-def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int]:
-    """(product id, location id, units) a customer can have there: unexpired units on hand
-    and not reserved, at the active locations ``where`` selects. Bound when run: the
+def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | None]:
+    """(product id, location id, units, the location's producer) a customer can have there:
+    unexpired units on hand and not reserved, at the active locations ``where`` selects (the
+    producer, for an order's fulfilment, comes along at no cost). Bound when run: the
     products (``:ids``), the day (``:on``) and, where ``where`` names it, ``:pickup_at``."""
     available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
     on = sa.bindparam("on", type_=sa.Date)
     return (
-        sa.select(StockLevel.product_id, StockLevel.location_id, available)
+        sa.select(StockLevel.product_id, StockLevel.location_id, available, Location.producer_id)
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Batch, Batch.id == StockLevel.batch_id)
@@ -77,7 +79,7 @@ def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int]:
             where,
             fresh_on(on),
         )
-        .group_by(StockLevel.product_id, StockLevel.location_id)
+        .group_by(StockLevel.product_id, StockLevel.location_id, Location.producer_id)
         .having(available > 0)
     )
 
@@ -101,7 +103,7 @@ async def held_at_pickup_points(
         return {}
     out: dict[int, dict[int, int]] = {}
     params = {"ids": sorted(wanted), "on": on}
-    for product_id, location_id, n in await session.execute(_AVAILABLE["pickup points"], params):
+    for product_id, location_id, n, _ in await session.execute(_AVAILABLE["pickup points"], params):
         out.setdefault(location_id, {})[product_id] = int(n)
     return out
 

@@ -114,7 +114,9 @@ async def test_concurrent_reservations_never_promise_the_same_unit_twice(databas
 
     def reserve_one(order_id: int) -> Work:
         async def work(s: AsyncSession) -> str:
-            await reservations.reserve(s, world.shop.id, [(world.noodles.id, 1)], order_id=order_id)
+            one = [(world.noodles.id, 1)]
+            names = {world.noodles.id: world.noodles.name}
+            await reservations.reserve(s, world.shop.id, one, order_id=order_id, names=names)
             return "held"
 
         return work

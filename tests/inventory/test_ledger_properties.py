@@ -278,9 +278,12 @@ class LedgerMachine(RuleBasedStateMachine):
     )
     def reserve(self, loc: int, prod: int, quantity: int) -> None:
         location_id, product_id, order_id = self.locations[loc].id, self.products[prod].id, next(orders)
+        name = self.products[prod].name
         before = self.run(self._state())
         outcome = self.transaction(
-            lambda s, u: reservations.reserve(s, location_id, [(product_id, quantity)], order_id=order_id)
+            lambda s, u: reservations.reserve(
+                s, location_id, [(product_id, quantity)], order_id=order_id, names={product_id: name}
+            )
         )
         if self.refused_without_change(outcome, quantity > self.available(loc, prod), InsufficientStock):
             assert self.run(self._state()) == before

@@ -232,9 +232,10 @@ async def test_the_same_client_id_twice_makes_one_document_and_one_set_of_moveme
 
 async def test_reservations_hold_release_and_fulfil_without_overselling(database: Database, api: Api, world):
     noodles = world.noodles.id
+    names = {noodles: world.noodles.name}
     await api.post("/api/v1/sales-points/SP-A/receipts", receipt_body(noodles, 10))
     async with database.write_sessions() as s:
-        held = await reservations.reserve(s, world.shop.id, [(noodles, 6)], order_id=1)
+        held = await reservations.reserve(s, world.shop.id, [(noodles, 6)], order_id=1, names=names)
         await s.commit()
     stock = await api.stock("SP-A", noodles)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (10, 6, 4)
@@ -242,7 +243,7 @@ async def test_reservations_hold_release_and_fulfil_without_overselling(database
     before = await snapshot(database)
     async with database.write_sessions() as s:
         with pytest.raises(InsufficientStock) as refused:
-            await reservations.reserve(s, world.shop.id, [(noodles, 5)], order_id=2)
+            await reservations.reserve(s, world.shop.id, [(noodles, 5)], order_id=2, names=names)
         await s.rollback()
     assert (refused.value.requested, refused.value.available) == (5, 4)
     assert await snapshot(database) == before
@@ -392,7 +393,7 @@ async def test_reorder_suggests_what_falls_below_the_minimum_or_a_week_of_sales(
     )
     assert response.status_code == 200
     async with database.write_sessions() as s:  # 30 jars of honey sold online this month
-        held = await reservations.reserve(s, world.shop.id, [(honey, 30)], order_id=7)
+        held = await reservations.reserve(s, world.shop.id, [(honey, 30)], order_id=7, names={honey: "Honey"})
         await reservations.fulfil(s, held, order_id=7)
         await s.commit()
     suggestions = await api.get("/api/v1/sales-points/SP-A/reorder")
