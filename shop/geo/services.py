@@ -111,8 +111,16 @@ def _parts(text: str) -> list[_Part]:
 
 
 async def provinces(session: AsyncSession, era: PlaceEra = PlaceEra.current) -> list[Place]:
-    """The provinces of one map, by name (folded, so both databases sort "Đ" alike)."""
-    return list(await session.scalars(provinces_select(era)))
+    """The provinces of one map, by name (folded, so both databases sort "Đ" alike): read once
+    per database and map (reference data; the checkout form and the filters show them on
+    every page), as detached copies in the database's order."""
+    key = (str(session.get_bind().engine.url), era)
+    if key not in _ORDERED_PROVINCES:
+        copies = _detached(await session.scalars(provinces_select(era)))
+        if not copies:  # an empty database is not remembered as such
+            return []
+        _ORDERED_PROVINCES[key] = copies
+    return list(_ORDERED_PROVINCES[key])
 
 
 def provinces_select(era: PlaceEra = PlaceEra.current) -> sa.Select[Place]:
@@ -132,15 +140,20 @@ def communes_select(province_id: int) -> sa.Select[Place]:
 
 # Provinces of both maps per database: reference data that never changes while the app runs.
 _PROVINCES: dict[str, tuple[Place, ...]] = {}
+# (database, map) → its provinces in the database's order (``provinces``).
+_ORDERED_PROVINCES: dict[tuple[str, PlaceEra], tuple[Place, ...]] = {}
+
+
+def _detached(rows: Iterable[Place]) -> tuple[Place, ...]:
+    """Copies safe to share between sessions, never flushed anywhere."""
+    columns = [c.key for c in sa.inspect(Place).column_attrs]
+    return tuple(Place(**{name: getattr(row, name) for name in columns}) for row in rows)
 
 
 async def _all_provinces(session: AsyncSession) -> Sequence[Place]:
     key = str(session.get_bind().engine.url)
     if key not in _PROVINCES:
-        rows = await session.scalars(sa.select(Place).where(Place.level == PlaceLevel.province))
-        columns = [c.key for c in sa.inspect(Place).column_attrs]
-        # Detached copies: safe to share between sessions, never flushed anywhere.
-        copies = tuple(Place(**{name: getattr(row, name) for name in columns}) for row in rows)
+        copies = _detached(await session.scalars(sa.select(Place).where(Place.level == PlaceLevel.province)))
         if copies:
             _PROVINCES[key] = copies
         return copies
