@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import cache
 from shop.catalog.models import Product
 from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel, fresh_on, open_on
 from shop.orders.errors import SoldOut
@@ -117,56 +117,94 @@ class Offer:
     online: int
 
 
+@dataclass(frozen=True)
+class Outlet:
+    """A location as a product's page needs it (``locations_on``)."""
+
+    rank: int  # by name, in the database's order
+    code: str
+    name: str
+    kind: LocationKind
+    public: bool  # a sales point or fair open to the public that day
+    producer_id: int | None  # whose warehouse it is, for a producer's
+
+
+_OUTLETS = (
+    sa.select(
+        Location.id,
+        Location.code,
+        Location.name,
+        Location.kind,
+        sa.and_(Location.kind.in_(PUBLIC_KINDS), open_on(sa.bindparam("on", type_=sa.Date))),
+        Location.producer_id,
+    )
+    .where(Location.is_active.is_(True))
+    .order_by(Location.name)
+)
+
+
+async def locations_on(session: AsyncSession, on: dt.date) -> dict[int, Outlet]:
+    """Every active location (some 700 nationally) by id, with whether the public sees it on
+    ``on``: read once for all the product pages drawn within the catalog cache's seconds,
+    so a page's own statement reads only its stock per location (``offer_column``)."""
+
+    async def read() -> object:
+        rows = await session.execute(_OUTLETS, {"on": on})
+        return {row[0]: Outlet(rank, *row[1:]) for rank, row in enumerate(rows)}
+
+    found = await cache.pages.get_or_compute(("outlets", cache.database_key(session), on), read)
+    assert isinstance(found, dict)
+    return found
+
+
 @functools.cache
 def offer_column(dialect: str) -> sa.ScalarSelect[Any]:
     """What :func:`offer_from` reads: one JSON column of a statement that selects from
-    :class:`Product` (correlated to it: its id and producer), so a product page reads its
-    product and where it is sold in one statement. Per location: its kind, whether the
-    public sees it today, its units not reserved over every batch (what a sales point shows)
-    and over the unexpired ones (what checkout routes from its producer's warehouses).
-    Bound: ``on``, the day. Built once per database."""
+    :class:`Product` (correlated to its id), so a product page reads its product and its
+    stock in one statement. Per location holding the product: its units not reserved over
+    every batch (what a sales point shows) and over the unexpired ones (what checkout routes
+    from its producer's warehouses). What each location is, :func:`locations_on` says: joined
+    here, PostgreSQL hashed the whole location table for every page. Bound: ``on``, the day.
+    Built once per database."""
     on = sa.bindparam("on", type_=sa.Date)
     free = StockLevel.on_hand - StockLevel.reserved
-    fresh = fresh_on(on)
-    public = sa.and_(Location.kind.in_(PUBLIC_KINDS), open_on(on))
-    warehouse = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
     per_location = (
         sa.select(
-            Location.code.label("code"),
-            Location.name.label("name"),
-            Location.kind.label("kind"),
-            public.label("public"),
+            StockLevel.location_id.label("location"),
             sa.func.sum(free).label("units"),
-            sa.func.sum(sa.case((fresh, free), else_=0)).label("fresh"),
+            sa.func.sum(sa.case((fresh_on(on), free), else_=0)).label("fresh"),
         )
-        .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Batch, Batch.id == StockLevel.batch_id)
-        .where(StockLevel.product_id == Product.id, Location.is_active.is_(True), sa.or_(public, warehouse))
-        .group_by(Location.id, Location.code, Location.name, Location.kind)
-        .order_by(Location.name)
+        .where(StockLevel.product_id == Product.id)
+        .group_by(StockLevel.location_id)
         .correlate(Product)
         .subquery("offer")
     )
     pairs: list[Any] = []
-    for name in ("code", "name", "kind", "public", "units", "fresh"):
+    for name in ("location", "units", "fresh"):
         pairs += [sa.literal_column(f"'{name}'"), per_location.c[name]]
     if dialect == "postgresql":
-        rows = sa.func.json_agg(aggregate_order_by(sa.func.json_build_object(*pairs), per_location.c.name))
-    else:  # SQLite aggregates in the derived table's order
+        rows = sa.func.json_agg(sa.func.json_build_object(*pairs))
+    else:
         rows = sa.func.json_group_array(sa.func.json_object(*pairs))
     return sa.select(sa.type_coerce(rows, sa.JSON)).scalar_subquery()
 
 
-def offer_from(rows: list[dict[str, Any]] | None) -> Offer:
-    """The :class:`Offer` in :func:`offer_column`'s value."""
-    points, online = [], 0
+def offer_from(rows: list[dict[str, Any]] | None, outlets: dict[int, Outlet], producer_id: int) -> Offer:
+    """The :class:`Offer` in :func:`offer_column`'s value, for a product of ``producer_id``:
+    the public points holding it, by name, and the most its producer's warehouses can send."""
+    points: list[tuple[int, tuple[str, str, str, int]]] = []
+    online = 0
     for row in rows or []:
-        if row["public"]:
+        where = outlets.get(row["location"])
+        if where is None:  # closed for good
+            continue
+        if where.public:
             if row["units"] > 0:
-                points.append((row["code"], row["name"], LocationKind(row["kind"]).value, int(row["units"])))
-        else:
+                points.append((where.rank, (where.code, where.name, where.kind.value, int(row["units"]))))
+        elif where.kind == LocationKind.producer and where.producer_id == producer_id:
             online = max(online, int(row["fresh"]))
-    return Offer(points, online)
+    return Offer([point for _, point in sorted(points)], online)
 
 
 def best_available(found: Sequence[Source]) -> int:

@@ -217,7 +217,7 @@ async def _product_data(session: AsyncSession, slug: str, on: dt.date, language:
     detail, producer, sold = await product_queries.product_detail_with_producer(
         session, slug, on=on, language=language, also=where_sold
     )
-    offer = routing.offer_from(sold)
+    offer = routing.offer_from(sold, await routing.locations_on(session, on), producer.id)
     detail = msgspec.structs.replace(
         detail,
         availability=[

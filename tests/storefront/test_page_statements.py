@@ -35,22 +35,29 @@ def _sql(seen: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en", "fr"])
-async def test_a_product_page_on_a_cold_cache_costs_three_statements(shop: Shop, lang: str):
+async def test_a_product_page_on_a_cold_cache_costs_four_statements(shop: Shop, lang: str):
     """The product with its producer, group, certificates, texts, quality certifications,
-    photos and its stock everywhere; the place names; the exchange rates (was 11 in
-    Vietnamese, 13 in other languages, then 6, then 4)."""
+    photos and its stock per location; the place names; the locations; the exchange rates
+    (was 11 in Vietnamese, 13 in other languages, then 6, then 4, then 3 with the locations
+    joined in the product's statement, which PostgreSQL hashed whole for every page)."""
     cache.catalog_changed()  # nothing read before
     cache.forget_place_names()
     with statements(shop) as seen:
         page = await shop.client.get(f"/products/{shop.world.noodles.slug}", params={"lang": lang})
     assert page.status_code == 200
-    assert len(_sql(seen)) <= 3, _sql(seen)
-    # A second product: the place names are known by now (the rates went with the drop).
+    assert len(_sql(seen)) <= 4, _sql(seen)
+    # A second product: the place names are known by now (the locations and the rates went
+    # with the drop).
     cache.catalog_changed()
     with statements(shop) as seen:
         page = await shop.client.get(f"/products/{shop.world.honey.slug}", params={"lang": lang})
     assert page.status_code == 200
-    assert len(_sql(seen)) <= 2, _sql(seen)
+    assert len(_sql(seen)) <= 3, _sql(seen)
+    # Warm: the product's own statement only.
+    with statements(shop) as seen:
+        page = await shop.client.get(f"/products/{shop.world.tea.slug}", params={"lang": lang})
+    assert page.status_code == 200
+    assert len(_sql(seen)) == 1, _sql(seen)
 
 
 async def test_the_quality_certifications_read_with_the_product_keep_their_order_and_dates(shop: Shop):
@@ -91,10 +98,10 @@ async def test_the_page_offer_is_what_the_cart_and_the_api_promise(shop: Shop, d
     async with database.read_sessions() as session:
         for product in (w.noodles, w.honey, w.tea):
             where_sold = product_queries.Also(routing.offer_column(dialect_of(session)), {"on": today()})
-            *_, sold = await product_queries.product_detail_with_producer(
+            _, producer, sold = await product_queries.product_detail_with_producer(
                 session, product.slug, on=today(), language="vi", also=where_sold
             )
-            offer = routing.offer_from(sold)
+            offer = routing.offer_from(sold, await routing.locations_on(session, today()), producer.id)
             online = (await routing.available(session, [product.id], on=today()))[product.id]
             points = await availability.where_available(session, product.id, on=today())
             assert offer.online == online
