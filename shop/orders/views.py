@@ -50,11 +50,15 @@ async def order_out(
             .order_by(Fulfilment.id)
         )
     ).all()
-    events = await session.scalars(
-        sa.select(OrderEvent)
-        .where(OrderEvent.order_id == order.id, OrderEvent.kind.in_(PUBLIC_EVENTS))
-        .order_by(OrderEvent.id)
-    )
+    # An order has a handful of events: all read by the order's index, the public ones kept
+    # here (with the kinds in SQL, PostgreSQL also scanned the index of every order's kinds).
+    events = [
+        event
+        for event in await session.scalars(
+            sa.select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
+        )
+        if event.kind in PUBLIC_EVENTS
+    ]
     names = await product_cards.translated_names(session, [ln.product_id for ln in lines], current_language())
     payment = await payments.payment_of(session, order.id)
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
