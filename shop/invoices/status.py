@@ -36,11 +36,13 @@ async def for_source(session: AsyncSession, kind: SourceKind, source_id: int) ->
     return (await for_sources(session, kind, [source_id])).get(source_id)
 
 
+# Built once, run with the order bound (every order's page reads it).
+_OF_ORDER = sa.select(Invoice).where(Invoice.order_id == sa.bindparam("order_id")).order_by(Invoice.id)
+
+
 async def for_order(session: AsyncSession, order_id: int) -> list[Invoice]:
     """An online order's invoice and its adjustments, in the order they were queued."""
-    return list(
-        await session.scalars(sa.select(Invoice).where(Invoice.order_id == order_id).order_by(Invoice.id))
-    )
+    return list(await session.scalars(_OF_ORDER, {"order_id": order_id}))
 
 
 async def counts(session: AsyncSession) -> dict[InvoiceStatus, int]:

@@ -41,9 +41,12 @@ def _open(cart: Cart) -> None:
         raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
 
 
+# Built once, run with the cart bound: a cart's pages and its checkout read its lines each time.
+_LINES = sa.select(CartLine).where(CartLine.cart_id == sa.bindparam("cart_id")).order_by(CartLine.id)
+
+
 async def lines_of(session: AsyncSession, cart_id: uuid.UUID) -> list[CartLine]:
-    stmt = sa.select(CartLine).where(CartLine.cart_id == cart_id).order_by(CartLine.id)
-    return list(await session.scalars(stmt))
+    return list(await session.scalars(_LINES, {"cart_id": cart_id}))
 
 
 async def _sellable_product(session: AsyncSession, product_id: int, on: dt.date) -> Product:

@@ -57,8 +57,20 @@ def request_hash(data: CheckoutIn) -> str:
     return hashlib.sha256(msgspec.json.encode(same)).hexdigest()
 
 
+# The statements of every checkout, built once and run with their values bound: building them
+# anew cost each a third of its CPU.
+_BY_KEY = sa.select(Order).where(Order.idempotency_key == sa.bindparam("key"))
+_CLAIM = (
+    sa.update(Cart)
+    .where(Cart.id == sa.bindparam("cart_id"), Cart.ordered_at.is_(None))
+    .values(ordered_at=sa.bindparam("now", type_=Cart.__table__.c.ordered_at.type))
+    .returning(Cart.id)
+)
+_PRODUCTS = sa.select(Product).where(Product.id.in_(sa.bindparam("ids", expanding=True)))
+
+
 async def by_key(session: AsyncSession, key: str) -> Order | None:
-    return await session.scalar(sa.select(Order).where(Order.idempotency_key == key))
+    return await session.scalar(_BY_KEY, {"key": key})
 
 
 async def _replayed(session: AsyncSession, data: CheckoutIn, digest: str) -> Placed | None:
@@ -76,12 +88,7 @@ async def _replayed(session: AsyncSession, data: CheckoutIn, digest: str) -> Pla
 async def _claim_cart(session: AsyncSession, cart_id: uuid.UUID, now: dt.datetime) -> bool:
     """Close the cart to other checkouts (a row lock until this transaction ends); False if
     it was closed already."""
-    claimed = await session.execute(
-        sa.update(Cart)
-        .where(Cart.id == cart_id, Cart.ordered_at.is_(None))
-        .values(ordered_at=now)
-        .returning(Cart.id)
-    )
+    claimed = await session.execute(_CLAIM, {"cart_id": cart_id, "now": now})
     return claimed.first() is not None
 
 
@@ -103,7 +110,7 @@ async def _sellable(session: AsyncSession, lines: list[CartLine], on: dt.date) -
     if not lines:
         raise InvalidInput(errors=[field_error("cart_id", N_("The cart is empty."))])
     wanted = [ln.product_id for ln in lines]
-    products = {p.id: p for p in await session.scalars(sa.select(Product).where(Product.id.in_(wanted)))}
+    products = {p.id: p for p in await session.scalars(_PRODUCTS, {"ids": wanted})}
     for line in lines:
         if not product_is_sellable(products[line.product_id], on):
             raise Conflict(

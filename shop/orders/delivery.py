@@ -32,20 +32,22 @@ class Delivery:
     pickup: Location | None = None
 
 
+# Built once, run with the two codes bound (a statement built per order cost it a third of its CPU).
+_PROVINCE_AND_COMMUNE = sa.select(Place).where(
+    Place.era == PlaceEra.current,
+    sa.or_(
+        sa.and_(Place.level == PlaceLevel.province, Place.code == sa.bindparam("province")),
+        sa.and_(Place.level == PlaceLevel.commune, Place.code == sa.bindparam("commune")),
+    ),
+)
+
+
 async def _province_and_commune(
     session: AsyncSession, province_code: str, commune_code: str
 ) -> tuple[Place | None, Place | None]:
     """Today's province of that code and its commune of that code, in one statement (None
     for what does not exist, or a commune of another province)."""
-    found = await session.scalars(
-        sa.select(Place).where(
-            Place.era == PlaceEra.current,
-            sa.or_(
-                sa.and_(Place.level == PlaceLevel.province, Place.code == province_code),
-                sa.and_(Place.level == PlaceLevel.commune, Place.code == commune_code),
-            ),
-        )
-    )
+    found = await session.scalars(_PROVINCE_AND_COMMUNE, {"province": province_code, "commune": commune_code})
     places = list(found)
     province = next((p for p in places if p.level == PlaceLevel.province), None)
     commune = next(

@@ -34,31 +34,26 @@ def _transfer(instructions: Instructions | None) -> schemas.TransferOut | None:
     )
 
 
+# An order's statements, built once and run with the order bound (``:order_id``).
+_LINES = sa.select(OrderLine).where(OrderLine.order_id == sa.bindparam("order_id")).order_by(OrderLine.id)
+_FULFILMENTS = (
+    sa.select(Fulfilment, Location.name, Location.kind)
+    .join(Location, Location.id == Fulfilment.location_id)
+    .where(Fulfilment.order_id == sa.bindparam("order_id"))
+    .order_by(Fulfilment.id)
+)
+_EVENTS = sa.select(OrderEvent).where(OrderEvent.order_id == sa.bindparam("order_id")).order_by(OrderEvent.id)
+
+
 async def order_out(
     session: AsyncSession, settings: Settings, order: Order, instructions: Instructions | None = None
 ) -> schemas.OrderOut:
-    lines = list(
-        await session.scalars(
-            sa.select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)
-        )
-    )
-    rows = (
-        await session.execute(
-            sa.select(Fulfilment, Location.name, Location.kind)
-            .join(Location, Location.id == Fulfilment.location_id)
-            .where(Fulfilment.order_id == order.id)
-            .order_by(Fulfilment.id)
-        )
-    ).all()
+    bound = {"order_id": order.id}
+    lines = list(await session.scalars(_LINES, bound))
+    rows = (await session.execute(_FULFILMENTS, bound)).all()
     # An order has a handful of events: all read by the order's index, the public ones kept
     # here (with the kinds in SQL, PostgreSQL also scanned the index of every order's kinds).
-    events = [
-        event
-        for event in await session.scalars(
-            sa.select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.id)
-        )
-        if event.kind in PUBLIC_EVENTS
-    ]
+    events = [event for event in await session.scalars(_EVENTS, bound) if event.kind in PUBLIC_EVENTS]
     names = await product_cards.translated_names(session, [ln.product_id for ln in lines], current_language())
     payment = await payments.payment_of(session, order.id)
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None

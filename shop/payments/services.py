@@ -18,10 +18,17 @@ from shop.payments.models import Payment, PaymentStatus, Provider, WebhookEvent
 from shop.payments.stripe_events import Envelope, EventObject
 from shop.settings import Settings
 
+# Built once, run with the order bound (an order's page and each payment step read it).
+_LATEST = (
+    sa.select(Payment)
+    .where(Payment.order_id == sa.bindparam("order_id"))
+    .order_by(Payment.id.desc())
+    .limit(1)
+)
+
 
 async def payment_of(session: AsyncSession, order_id: int) -> Payment | None:
-    stmt = sa.select(Payment).where(Payment.order_id == order_id).order_by(Payment.id.desc()).limit(1)
-    return await session.scalar(stmt)
+    return await session.scalar(_LATEST, {"order_id": order_id})
 
 
 async def start(session: AsyncSession, settings: Settings, order: Order) -> providers.Instructions | None:
