@@ -7,6 +7,7 @@ with the rows themselves: an outer join on ``Product.main_image_id``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -206,6 +207,12 @@ async def translated_names(session: AsyncSession, ids: Iterable[int], language: 
     return {pid: name for pid, (name, _) in (await _names(session, ids, language)).items()}
 
 
+@functools.cache
+def _summaries_select() -> sa.Select[Any]:
+    """``summaries``' statement, built once (a cart's every page reads it), the products bound."""
+    return with_main_photo(sa.select(Product).where(Product.id.in_(sa.bindparam("ids", expanding=True))))
+
+
 async def summaries(
     session: AsyncSession, ids: Iterable[int], *, on: dt.date, language: str
 ) -> dict[int, schemas.ProductSummary]:
@@ -213,7 +220,7 @@ async def summaries(
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = (await session.execute(with_main_photo(sa.select(Product).where(Product.id.in_(wanted))))).all()
+    rows = (await session.execute(_summaries_select(), {"ids": sorted(wanted)})).all()
     products = [row[0] for row in rows]
     related = await load_related(session, products, producers(rows), language)
     images = main_photos(rows, language)
