@@ -1,7 +1,7 @@
 """The ``ocop`` command: serve, database, demo data, users, imports, background jobs.
 
 Each command imports what it uses, inside it: ``ocop serve``'s supervisor process then holds
-little more than click and uvicorn (about 30 MiB, against 125 with every import at the top),
+little more than click and uvicorn (about 28 MiB, against 125 with every import at the top),
 and so does each worker's start, which imports this module again (uvicorn spawns workers).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import os
 import sys
 import time
@@ -17,24 +18,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
 
 from shop.i18n import N_, gettext, pick_language, set_language
 from shop.settings import Settings
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from shop.catalog import importer
     from shop.demo.photos import DemoMedia
     from shop.inventory.check import LedgerReport
 
-console = Console()
 T = TypeVar("T")
 NOT_UPGRADED = N_("The database is not up to date: run `ocop db upgrade` first.")
 # The values of shop.accounts.models.Role (not imported for a choice list: it brings the
 # models; tests/test_lazy_imports.py checks the two agree).
 ROLES = ("admin", "manager", "staff", "cooperative")
+
+
+@functools.cache
+def _console() -> Console:
+    """rich's console, made when a command first prints: the supervisor of ``ocop serve`` and
+    each of its workers import this module and never print through it (rich: about 2.3 MiB)."""
+    from rich.console import Console
+
+    return Console()
 
 
 def _settings() -> Settings:
@@ -51,7 +60,7 @@ def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         db = Database.connect(_settings().database_url)
         try:
             if not await is_upgraded(db.engine):
-                console.print(f"[red]{gettext(NOT_UPGRADED)}[/red]")
+                _console().print(f"[red]{gettext(NOT_UPGRADED)}[/red]")
                 sys.exit(2)
             async with db.write_sessions() as session:
                 result = await work(session)
@@ -127,7 +136,7 @@ def db_upgrade() -> None:
     from shop import bootstrap
 
     counts = asyncio.run(bootstrap.upgrade_database(_settings().database_url))
-    console.print(
+    _console().print(
         f"Database up to date (added {counts['places']} places, {counts['groups']} groups,"
         f" {counts['sheets']} score sheets)."
     )
@@ -148,10 +157,10 @@ def db_check() -> None:
 
     differences = asyncio.run(check())
     for difference in differences:
-        console.print(f"[red]differs:[/red] {difference}")
+        _console().print(f"[red]differs:[/red] {difference}")
     if differences:
         sys.exit(1)
-    console.print("Schema matches the models.")
+    _console().print("Schema matches the models.")
 
 
 @main.command("demo")
@@ -171,11 +180,11 @@ def demo_command(action: str, scale: str, pictures: bool) -> None:
     settings = _settings()
     media = _demo_media(settings) if pictures and scale == "demo" else None
     summary = _run(
-        lambda session: demo.load(session, scale=scale, today=today(), log=console.print, media=media)
+        lambda session: demo.load(session, scale=scale, today=today(), log=_console().print, media=media)
     )
     if scale == "national":
         asyncio.run(_analyze())
-    console.print(summary)
+    _console().print(summary)
 
 
 def _demo_media(settings: Settings) -> DemoMedia:
@@ -238,11 +247,11 @@ def users_create(
             )
         )
     except DomainError as error:
-        console.print(f"[red]{error.detail}[/red]")
+        _console().print(f"[red]{error.detail}[/red]")
         for item in error.errors:
-            console.print(f"  {item['field']}: {item['message']}")
+            _console().print(f"  {item['field']}: {item['message']}")
         sys.exit(2)
-    console.print(f"User {username} created ({role}).")  # never the password
+    _console().print(f"User {username} created ({role}).")  # never the password
 
 
 @main.group("import")
@@ -259,7 +268,7 @@ def import_products(file: Path) -> None:
     from shop.catalog import import_file, importer
     from shop.catalog.sellability import today
 
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=_console(), transient=True) as progress:
         task = progress.add_task("Import", total=None)
 
         def advance(done: int, total: int) -> None:
@@ -278,7 +287,7 @@ def import_products(file: Path) -> None:
         try:
             report = _run(work)
         except import_file.ImportFileError as error:
-            console.print(f"[red]{error.text('vi')} / {error.text('en')}[/red]")
+            _console().print(f"[red]{error.text('vi')} / {error.text('en')}[/red]")
             sys.exit(2)
     _print_report(report)
     if not report.ok:
@@ -288,11 +297,13 @@ def import_products(file: Path) -> None:
 def _print_report(report: importer.ImportReport) -> None:
     if not report.ok:
         bad = len(report.errors)
-        console.print(f"[red]Nothing imported: {bad} bad rows / Không nhập gì: {bad} dòng lỗi[/red]")
+        _console().print(f"[red]Nothing imported: {bad} bad rows / Không nhập gì: {bad} dòng lỗi[/red]")
         for error in report.errors:
-            console.print(f"  row/dòng {error.row} [{error.field}]: {error.text('vi')} / {error.text('en')}")
+            _console().print(
+                f"  row/dòng {error.row} [{error.field}]: {error.text('vi')} / {error.text('en')}"
+            )
         return
-    console.print(
+    _console().print(
         f"Imported {report.rows} rows: {report.producers_created} producers, "
         f"{report.products_created} new and {report.products_updated} updated products, "
         f"{report.certificates_created} new and {report.certificates_updated} updated certificates."
@@ -322,16 +333,16 @@ def check_ledger_command() -> None:
     report = asyncio.run(run())
     elapsed = time.perf_counter() - started
     for m in report.mismatches:
-        console.print(
+        _console().print(
             f"[red]stock level {m.level_id}[/red] ({m.location}, product {m.product_id}): on hand "
             f"{m.on_hand} but movements sum to {m.ledger_on_hand}; reserved {m.reserved} but "
             f"movements sum to {m.ledger_reserved}"
         )
     summary = f"{report.levels} stock levels, {report.movements} movements checked in {elapsed:.1f} s"
     if not report.ok:
-        console.print(f"[red]Ledger differs: {len(report.mismatches)} stock levels.[/red] {summary}.")
+        _console().print(f"[red]Ledger differs: {len(report.mismatches)} stock levels.[/red] {summary}.")
         sys.exit(1)
-    console.print(f"Ledger is consistent: {summary}.")
+    _console().print(f"Ledger is consistent: {summary}.")
 
 
 @main.group("jobs")
@@ -355,4 +366,4 @@ def jobs_run() -> None:
 
     results = asyncio.run(work())
     for name, count in results.items():
-        console.print(f"{name}: {count}")
+        _console().print(f"{name}: {count}")
