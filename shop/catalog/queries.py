@@ -224,6 +224,58 @@ def _plain_list(sort: str, language: str, seek: bool) -> _PageStatements:
     return _page_statements(stmt, sort, language, sa.bindparam("skip", type_=sa.Integer), seek=seek)
 
 
+@functools.cache
+def _plain_page_keys(sort: str, language: str) -> sa.Select[Any]:
+    """The first key of every page of the plain list, in order: the rows numbered in the
+    sort's order and every ``:size``-th kept (``:on`` bound). One scan of the sort's index
+    gives all of them, instead of one scan up to each deep page for each page read."""
+    stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
+    name: NameColumn = Product.name
+    if sort in ("name", "-name"):
+        stmt, name = _with_display_name(stmt, language)
+    column, _ = _sort_key(sort, name)
+    number = sa.func.row_number().over(order_by=_order_by(sort, name))
+    ranked = stmt.with_only_columns(column.label("key"), Product.id.label("id"), number.label("n"))
+    ranked_rows = ranked.order_by(None).subquery("ranked")
+    size = sa.bindparam("size", type_=sa.Integer)
+    return (
+        sa.select(ranked_rows.c.key, ranked_rows.c.id)
+        .where((ranked_rows.c.n - 1) % size == 0)
+        .order_by(ranked_rows.c.n)
+    )
+
+
+@functools.cache
+def _plain_page_from_key(sort: str, language: str) -> sa.Select[Any]:
+    """A page of the plain list from its first key (``:key``, ``:key_id``), ``:size`` rows."""
+    stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
+    name: NameColumn = Product.name
+    if sort in ("name", "-name"):
+        stmt, name = _with_display_name(stmt, language)
+    column, descending = _sort_key(sort, name)
+    key = sa.tuple_(column, Product.id)
+    first = sa.tuple_(sa.bindparam("key", type_=column.type), sa.bindparam("key_id", type_=sa.Integer))
+    stmt = stmt.where(key <= first if descending else key >= first)
+    page = product_cards.with_main_photo(stmt).order_by(*_order_by(sort, name))
+    return page.limit(sa.bindparam("size", type_=sa.Integer))
+
+
+async def _page_keys(
+    session: AsyncSession, sort: str, language: str, on: dt.date, size: int
+) -> list[tuple[Any, int]]:
+    """The plain list's page keys, read once for all the pages drawn within the catalog
+    cache's seconds (and dropped with it when the catalog changes)."""
+
+    async def read() -> object:
+        rows = await session.execute(_plain_page_keys(sort, language), {"on": on, "size": size})
+        return [(key, product_id) for key, product_id in rows]
+
+    key = ("page-keys", cache.database_key(session), sort, language, on, size)
+    found = await cache.pages.get_or_compute(key, read)
+    assert isinstance(found, list)
+    return found
+
+
 async def list_products(
     session: AsyncSession,
     filters: ProductFilter,
@@ -249,7 +301,15 @@ async def list_products(
     if total is None:
         total = await session.scalar(statements.count, params) or 0
         cache.totals.put(key, total)
-    rows = (await session.execute(statements.page, params)).all()
+    page_stmt = statements.page
+    if seek and filters == ProductFilter(sort=filters.sort):
+        # A deep page of the plain list starts at its own key, known without a scan (past the
+        # last page, the scan finds no key and the page is empty as before).
+        keys = await _page_keys(session, filters.sort, language, on, page_size)
+        if page - 1 < len(keys):
+            page_stmt = _plain_page_from_key(filters.sort, language)
+            params |= {"key": keys[page - 1][0], "key_id": keys[page - 1][1]}
+    rows = (await session.execute(page_stmt, params)).all()
     products = [row[0] for row in rows]
     related = await product_cards.load_related(session, products, product_cards.producers(rows), language)
     images = product_cards.main_photos(rows, language)
