@@ -174,14 +174,9 @@ def _load_select(
 
 
 # The product's statement reads its entities' columns with Core: a page only shows them.
-_PRODUCT, _PRODUCER, _GROUP, _CERTIFICATE = (
-    Snapshot(Product),
-    Snapshot(Producer),
-    Snapshot(ProductGroup),
-    Snapshot(Certificate),
-)
-_ENTITIES = (_PRODUCT, _PRODUCER, _GROUP, _CERTIFICATE)
-_ENTITY_COLUMNS = sum(len(entity.keys) for entity in _ENTITIES)
+# Each entity's columns come in this order, one after the other, at the head of the row.
+_ENTITIES = (Snapshot(Product), Snapshot(Producer), Snapshot(ProductGroup), Snapshot(Certificate))
+_STARTS = [sum(len(entity.keys) for entity in _ENTITIES[:i]) for i in range(len(_ENTITIES) + 1)]
 
 
 def _build_load_select(
@@ -205,14 +200,10 @@ def _build_load_select(
     return stmt if also is None else stmt.add_columns(also)
 
 
-def _entities(row: Sequence[Any]) -> list[Any]:
-    """The product, producer, group and certificate (None when it has none) of one row."""
-    found, start = [], 0
-    for entity in _ENTITIES:
-        values = row[start : start + len(entity.keys)]
-        start += len(entity.keys)
-        found.append(entity.build(values) if values[0] is not None else None)
-    return found
+def _entity(row: Sequence[Any], n: int) -> Any:
+    """The row's ``n``-th entity of ``_ENTITIES`` (None for a certificate it has not)."""
+    values = row[_STARTS[n] : _STARTS[n + 1]]
+    return _ENTITIES[n].build(values) if values[0] is not None else None
 
 
 async def _load(session: AsyncSession, key: int | str, language: str, also: Also | None = None) -> _Loaded:
@@ -225,13 +216,13 @@ async def _load(session: AsyncSession, key: int | str, language: str, also: Also
     rows = (await connection.execute(stmt, {"key": key} | (also.params if also else {}))).all()
     if not rows:
         raise NotFound(N_("No product {key}."), key=key)
-    product, producer, group, _ = _entities(rows[0])
-    rest = rows[0][_ENTITY_COLUMNS:]
+    product, producer, group = (_entity(rows[0], n) for n in range(3))
+    rest = rows[0][_STARTS[-1] :]
     texts = rest[2 : 2 + 2 * len(text_languages(language))]
     names = [(product.id, lang, texts[2 * i]) for i, lang in enumerate(text_languages(language))]
     descriptions = [(product.id, lang, texts[2 * i + 1]) for i, lang in enumerate(text_languages(language))]
     described = best_text(descriptions, language).get(product.id)
-    certificates = [certificate for row in rows if (certificate := _entities(row)[3]) is not None]
+    certificates = [certificate for row in rows if (certificate := _entity(row, 3)) is not None]
     return _Loaded(
         product,
         producer,

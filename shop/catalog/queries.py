@@ -215,13 +215,26 @@ def _page_statements(
     return _PageStatements(count, page)
 
 
+def _sellable_on_bound_day() -> sa.Select[Product]:
+    """The plain list's products: those sellable on ``:on``, bound when run."""
+    return sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
+
+
+def _plain_sorted(sort: str, language: str) -> tuple[sa.Select[Product], NameColumn]:
+    """The plain list's products with the name its visitors read, and that name (to sort by)."""
+    stmt = _sellable_on_bound_day()
+    if sort in ("name", "-name"):
+        return _with_display_name(stmt, language)
+    return stmt, Product.name
+
+
 @functools.cache
 def _plain_list(sort: str, language: str, seek: bool) -> _PageStatements:
     """The storefront's list with no filter but its sort (browsing, the most asked), built
     once per sort, language and depth and run with the day, the size and the rows skipped
     bound (``:on``, ``:size``, ``:skip``): no statement is built or keyed per page."""
-    stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
-    return _page_statements(stmt, sort, language, sa.bindparam("skip", type_=sa.Integer), seek=seek)
+    skip = sa.bindparam("skip", type_=sa.Integer)
+    return _page_statements(_sellable_on_bound_day(), sort, language, skip, seek=seek)
 
 
 @functools.cache
@@ -229,14 +242,11 @@ def _plain_page_keys(sort: str, language: str) -> sa.Select[Any]:
     """The first key of every page of the plain list, in order: the rows numbered in the
     sort's order and every ``:size``-th kept (``:on`` bound). One scan of the sort's index
     gives all of them, instead of one scan up to each deep page for each page read."""
-    stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
-    name: NameColumn = Product.name
-    if sort in ("name", "-name"):
-        stmt, name = _with_display_name(stmt, language)
+    stmt, name = _plain_sorted(sort, language)
     column, _ = _sort_key(sort, name)
     number = sa.func.row_number().over(order_by=_order_by(sort, name))
     ranked = stmt.with_only_columns(column.label("key"), Product.id.label("id"), number.label("n"))
-    ranked_rows = ranked.order_by(None).subquery("ranked")
+    ranked_rows = ranked.subquery("ranked")
     size = sa.bindparam("size", type_=sa.Integer)
     return (
         sa.select(ranked_rows.c.key, ranked_rows.c.id)
@@ -248,10 +258,7 @@ def _plain_page_keys(sort: str, language: str) -> sa.Select[Any]:
 @functools.cache
 def _plain_page_from_key(sort: str, language: str) -> sa.Select[Any]:
     """A page of the plain list from its first key (``:key``, ``:key_id``), ``:size`` rows."""
-    stmt = sa.select(Product).where(sellable_product_clause(sa.bindparam("on", type_=sa.Date)))
-    name: NameColumn = Product.name
-    if sort in ("name", "-name"):
-        stmt, name = _with_display_name(stmt, language)
+    stmt, name = _plain_sorted(sort, language)
     column, descending = _sort_key(sort, name)
     key = sa.tuple_(column, Product.id)
     first = sa.tuple_(sa.bindparam("key", type_=column.type), sa.bindparam("key_id", type_=sa.Integer))

@@ -16,7 +16,7 @@ from shop.catalog import schemas
 from shop.catalog.models import Product
 from shop.errors import InvalidInput, field_error
 from shop.i18n import N_
-from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel, open_on
+from shop.inventory.models import PUBLIC_KINDS, Location, StockLevel, public_on
 
 
 async def in_stock_at(session: AsyncSession, code: str) -> sa.ColumnElement[bool]:
@@ -45,9 +45,8 @@ async def where_available(
         .join(StockLevel, StockLevel.location_id == Location.id)
         .where(
             StockLevel.product_id == product_id,
-            Location.kind.in_(PUBLIC_KINDS),
             Location.is_active.is_(True),
-            open_on(on),
+            public_on(on),
         )
         .group_by(Location.code, Location.name, Location.kind)
         .having(available > 0)

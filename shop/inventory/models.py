@@ -162,6 +162,11 @@ def open_on(on: DateBound) -> sa.ColumnElement[bool]:
     )
 
 
+def public_on(on: DateBound) -> sa.ColumnElement[bool]:
+    """A sales point or fair the public can buy at that day."""
+    return sa.and_(Location.kind.in_(PUBLIC_KINDS), open_on(on))
+
+
 def fresh_on(on: DateBound) -> sa.ColumnElement[bool]:
     """A batch still good that day (one without an expiry date always is)."""
     return sa.or_(Batch.expires_on.is_(None), Batch.expires_on >= on)

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
 from shop.catalog.models import Product
-from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel, fresh_on, open_on
+from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel, fresh_on, public_on
 from shop.orders.errors import SoldOut
 
 
@@ -135,7 +135,7 @@ _OUTLETS = (
         Location.code,
         Location.name,
         Location.kind,
-        sa.and_(Location.kind.in_(PUBLIC_KINDS), open_on(sa.bindparam("on", type_=sa.Date))),
+        public_on(sa.bindparam("on", type_=sa.Date)),
         Location.producer_id,
     )
     .where(Location.is_active.is_(True))
