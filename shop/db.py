@@ -44,6 +44,10 @@ NAMING_CONVENTION = {
 
 WRITE_OPTION = "ocop_write"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A route handler's ``opt`` key: its GETs only read, each statement on its own (no BEGIN and
+# ROLLBACK around them on PostgreSQL, see ``unwrapped_reads``). For pages that neither write
+# nor need their reads to agree to the instant: a cart, the checkout form, an order's page.
+READS_ONLY = "ocop_reads_only"
 
 
 class Base(DeclarativeBase):
@@ -152,6 +156,7 @@ class Database:
     write_sessions: async_sessionmaker[AsyncSession]
     replica: AsyncEngine | None = None
     report_sessions: async_sessionmaker[AsyncSession] | None = None
+    plain_read_sessions: async_sessionmaker[AsyncSession] | None = None  # see ``READS_ONLY``
 
     @classmethod
     def connect(
@@ -171,6 +176,7 @@ class Database:
             write_sessions=async_sessionmaker(writer, expire_on_commit=False),
             replica=replica,
             report_sessions=async_sessionmaker(replica, expire_on_commit=False) if replica else read_sessions,
+            plain_read_sessions=async_sessionmaker(unwrapped_reads(engine), expire_on_commit=False),
         )
 
     @property
@@ -236,9 +242,15 @@ def insert_for(session: AsyncSession) -> Any:
 
 
 async def provide_session(request: Request[Any, Any, Any], state: State) -> AsyncIterator[AsyncSession]:
-    """A session for this request; safe methods read, the others write."""
+    """A session for this request; safe methods read (outside a transaction where the
+    handler says it only reads, ``READS_ONLY``), the others write."""
     db: Database = state.db
-    factory = db.read_sessions if request.method in SAFE_METHODS else db.write_sessions
+    if request.method not in SAFE_METHODS:
+        factory = db.write_sessions
+    elif db.plain_read_sessions is not None and request.route_handler.opt.get(READS_ONLY):
+        factory = db.plain_read_sessions
+    else:
+        factory = db.read_sessions
     async with factory() as session:
         yield session
 

@@ -49,6 +49,24 @@ async def lines_of(session: AsyncSession, cart_id: uuid.UUID) -> list[CartLine]:
     return list(await session.scalars(_LINES, {"cart_id": cart_id}))
 
 
+# The cart's state with its lines, in one statement (one row with no line for an empty cart).
+_CART_AND_LINES = (
+    sa.select(Cart.ordered_at, CartLine)
+    .select_from(Cart)
+    .outerjoin(CartLine, CartLine.cart_id == Cart.id)
+    .where(Cart.id == sa.bindparam("cart_id"))
+    .order_by(CartLine.id)
+)
+
+
+async def _with_lines(session: AsyncSession, cart_id: uuid.UUID) -> tuple[dt.datetime | None, list[CartLine]]:
+    """When the cart was ordered (None: still open) and its lines; NotFound if there is none."""
+    rows = (await session.execute(_CART_AND_LINES, {"cart_id": cart_id})).all()
+    if not rows:
+        raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
+    return rows[0][0], [line for _, line in rows if line is not None]
+
+
 async def _sellable_product(session: AsyncSession, product_id: int, on: dt.date) -> Product:
     product = await session.get(Product, product_id)
     if product is None:
@@ -114,17 +132,16 @@ async def set_quantity(
 
 async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> CartOut:
     """The cart as the customer sees it, each line checked against today's stock and certificates."""
-    cart = await find(session, cart_id)
-    lines = await lines_of(session, cart_id)
+    ordered_at, lines = await _with_lines(session, cart_id)
     ids = [line.product_id for line in lines]
     products = await product_cards.summaries(session, ids, on=on, language=language)
-    available = await routing.available(session, ids, on=on) if cart.ordered_at is None else {}
+    available = await routing.available(session, ids, on=on) if ordered_at is None else {}
     out = []
     for line in lines:
         product = products[line.product_id]
         free = available.get(line.product_id, 0)
         problem = None
-        if cart.ordered_at is None:
+        if ordered_at is None:
             if not product.sellable:
                 problem = gettext("No longer on sale: its OCOP certificate is not valid.")
             elif free == 0:
@@ -141,9 +158,9 @@ async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, langua
             )
         )
     return CartOut(
-        id=cart.id,
+        id=cart_id,
         lines=out,
         item_count=sum(line.quantity for line in lines),
         subtotal_vnd=sum(line.line_total_vnd for line in out),
-        ordered=cart.ordered_at is not None,
+        ordered=ordered_at is not None,
     )

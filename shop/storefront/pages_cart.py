@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.sellability import today
+from shop.db import READS_ONLY
 from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
@@ -76,7 +77,7 @@ def _pickup_point_macro(request: Request[Any, Any, Any]) -> Callable[..., str]:
 class CartPages(Controller):
     include_in_schema = False
 
-    @get("/cart")
+    @get("/cart", opt={READS_ONLY: True})
     async def cart(self, request: Request[Any, Any, Any], session: AsyncSession) -> Template:
         return await self._cart_page(request, session)
 
@@ -149,7 +150,7 @@ class CartPages(Controller):
         await session.commit()
         return Redirect(path="/cart", status_code=303)
 
-    @get("/checkout")
+    @get("/checkout", opt={READS_ONLY: True})
     async def checkout_form(
         self, request: Request[Any, Any, Any], session: AsyncSession
     ) -> Template | Redirect:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -154,3 +155,81 @@ async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Sho
     # then 21: the products read again to reserve them, and the producers of the locations
     # apart from their stock).
     assert len(_sql(post_seen)) <= 20, _sql(post_seen)
+
+
+@contextmanager
+def transactions(shop: Shop) -> Iterator[list[str]]:
+    """The BEGIN, COMMIT and ROLLBACK that PostgreSQL receives (asyncpg sends them as simple
+    queries, which its query loggers see; the data statements are prepared, and not seen)."""
+    seen: list[str] = []
+    watched: list[Any] = []
+
+    def logged(query: object) -> None:
+        word = str(getattr(query, "query", "")).split(None, 1)[0].upper().rstrip(";")
+        if word in {"BEGIN", "COMMIT", "ROLLBACK"}:
+            seen.append(word)
+
+    def lent(dbapi_conn: object, _record: object, _proxy: object) -> None:
+        driver = getattr(dbapi_conn, "driver_connection", None)
+        if driver is not None and driver not in watched:
+            driver.add_query_logger(logged)
+            watched.append(driver)
+
+    engine = shop.client.app.state.db.engine.sync_engine  # type: ignore[attr-defined]
+    event.listen(engine, "checkout", lent)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "checkout", lent)
+        for driver in watched:
+            driver.remove_query_logger(logged)
+
+
+async def test_the_cart_the_checkout_form_and_the_order_page_read_without_a_transaction(shop: Shop):
+    """Pages that only read send PostgreSQL their reads alone, each on its own: no BEGIN
+    and ROLLBACK around them (two round trips a page); adding to the cart and placing the
+    order still write in one transaction each."""
+    import re
+
+    if shop.client.app.state.db.dialect != "postgresql":  # type: ignore[attr-defined]
+        pytest.skip("SQLite's reads begin by hand, in the same process")
+    client = shop.client
+    product = await client.get(f"/products/{shop.world.honey.slug}")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', product.text)
+    assert token
+    with transactions(shop) as added_seen:
+        added = await client.post(
+            "/cart/lines", data={"_csrf_token": token[1], "product_id": shop.world.honey.id, "quantity": 1}
+        )
+    assert added.status_code == 303
+    assert added_seen == ["BEGIN", "COMMIT"]
+    with transactions(shop) as cart_seen:
+        cart = await client.get("/cart")
+    with transactions(shop) as form_seen:
+        form = await client.get("/checkout")
+    assert cart.status_code == 200 and shop.world.honey.name in cart.text
+    assert form.status_code == 200
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
+    assert key and token
+    fields = {
+        "_csrf_token": token[1],
+        "idempotency_key": key[1],
+        "name": "Jane Tourist",
+        "email": "jane@example.com",
+        "phone": "0912345678",
+        "delivery": "ship",
+        "province_code": shop.province,
+        "commune_code": shop.commune,
+        "street": "1 Trần Hưng Đạo",
+        "payment": "cod",
+    }
+    with transactions(shop) as placed_seen:
+        placed = await client.post("/checkout", data=fields)
+    assert placed.status_code == 303, placed.text
+    assert placed_seen == ["BEGIN", "COMMIT"]
+    with transactions(shop) as order_seen:
+        order = await client.get(placed.headers["location"])
+    number = placed.headers["location"].split("/orders/", 1)[1].split("?", 1)[0]
+    assert order.status_code == 200 and number in order.text
+    assert (cart_seen, form_seen, order_seen) == ([], [], [])

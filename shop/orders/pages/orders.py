@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import actor, requires_admin
 from shop.catalog import photos
 from shop.catalog.sellability import today
+from shop.db import READS_ONLY
 from shop.db_types import utcnow
 from shop.errors import DomainError, InvalidInput, NotFound, field_error
 from shop.geo.models import Place
@@ -57,7 +58,7 @@ class OrderPages(Controller):
 
     include_in_schema = False
 
-    @get("/orders/{number:str}")
+    @get("/orders/{number:str}", opt={READS_ONLY: True})
     async def order(
         self,
         request: Request[Any, Any, Any],
