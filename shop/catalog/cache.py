@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Generic, Literal, TypeVar
 
@@ -35,31 +36,48 @@ from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
 # Entries per cache: a listing page's held reads weigh about 60 KiB, a product page's about
-# 8 KiB: at most about 30 MiB a cache in each process (2048 listing pages held 120 MiB).
-_MAX_ENTRIES = 512
+# 8 KiB, so at most about 8 MiB a cache in each process. The least recently used goes first:
+# the entries every page reads (a list's page keys, the locations) stay while the pages of a
+# whole catalog come and go. Measured under bench/oscar/compare.py's load, against 512
+# entries cleared whole when full: 24 MiB less for two workers, the same product pages/s,
+# and a random list page's p99 as low (58 ms).
+_MAX_ENTRIES = 128
 V = TypeVar("V")
 
 
 class _Expiring(Generic[V]):
-    """A small dict whose entries live ``TOTAL_TTL`` seconds (cleared whole when full)."""
+    """A small dict whose entries live ``TOTAL_TTL`` seconds, the least recently used
+    forgotten first when it holds ``_MAX_ENTRIES``."""
 
     def __init__(self) -> None:
-        self._entries: dict[Hashable, tuple[float, V]] = {}
+        self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._pending: dict[tuple[Hashable, tuple[int, int]], asyncio.Future[V]] = {}
         self._stock_keys: set[Hashable] = set()  # the entries read with a sales point filter
 
     def get(self, key: Hashable) -> V | None:
         entry = self._entries.get(key)
-        if entry is None or time.monotonic() - entry[0] > TOTAL_TTL:
+        if entry is None:
             return None
+        if time.monotonic() - entry[0] > TOTAL_TTL:
+            self._forget(key)
+            return None
+        self._entries.move_to_end(key)
         return entry[1]
 
     def put(self, key: Hashable, value: V) -> None:
-        if len(self._entries) >= _MAX_ENTRIES:
-            self.clear()
         self._entries[key] = (time.monotonic(), value)
+        self._entries.move_to_end(key)
         if _reads_stock(key):
             self._stock_keys.add(key)
+        while len(self._entries) > _MAX_ENTRIES:
+            self._forget(next(iter(self._entries)))
+
+    def _forget(self, key: Hashable) -> None:
+        del self._entries[key]
+        self._stock_keys.discard(key)
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def clear(self) -> None:
         self._entries.clear()

@@ -1,0 +1,54 @@
+"""The catalog caches stay within ``_MAX_ENTRIES`` each, forgetting the least recently used
+first, so the entries every page reads outlive the pages of a whole catalog (issue 20)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from shop.catalog import cache
+
+
+@dataclass(frozen=True)
+class _Filter:
+    sales_point: str | None = None
+
+
+@pytest.fixture
+def small(monkeypatch: pytest.MonkeyPatch) -> cache._Expiring[str]:
+    monkeypatch.setattr(cache, "_MAX_ENTRIES", 3)
+    return cache._Expiring()
+
+
+def test_the_least_recently_read_entry_goes_first(small: cache._Expiring[str]):
+    small.put("page keys", "every list page reads me")
+    for page in range(1, 11):
+        assert small.get("page keys") == "every list page reads me"
+        small.put(("page", page), f"page {page}")
+        assert len(small) <= 3
+    assert small.get("page keys") == "every list page reads me"
+    assert small.get(("page", 10)) == "page 10" and small.get(("page", 9)) == "page 9"
+    assert small.get(("page", 8)) is None  # forgotten, not the one read before each page
+
+
+def test_an_expired_entry_is_forgotten_when_read(
+    small: cache._Expiring[str], monkeypatch: pytest.MonkeyPatch
+):
+    small.put("old", "value")
+    later = cache.time.monotonic() + cache.TOTAL_TTL + 1
+    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
+    assert small.get("old") is None
+    assert len(small) == 0
+
+
+def test_a_forgotten_sales_point_entry_leaves_the_stock_drop_nothing_to_do(small: cache._Expiring[str]):
+    small.put(("list", _Filter(sales_point="SP-A")), "at SP-A")
+    for n in range(3):
+        small.put(("list", n), "plain")
+    assert small.get(("list", _Filter(sales_point="SP-A"))) is None  # the oldest, forgotten
+    assert small._stock_keys == set()
+    small.put(("list", _Filter(sales_point="SP-B")), "at SP-B")
+    small.drop_stock_dependent()
+    assert small.get(("list", _Filter(sales_point="SP-B"))) is None
+    assert small.get(("list", 2)) == "plain"
