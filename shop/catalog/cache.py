@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Generic, Literal, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -36,12 +37,12 @@ from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
 # Entries per cache: a listing page's held reads weigh about 60 KiB, a product page's about
-# 8 KiB, so at most about 8 MiB a cache in each process. The least recently used goes first:
+# 8 KiB, so at most about 15 MiB a cache in each process. The least recently used goes first:
 # the entries every page reads (a list's page keys, the locations) stay while the pages of a
 # whole catalog come and go. Measured under bench/oscar/compare.py's load, against 512
-# entries cleared whole when full: 24 MiB less for two workers, the same product pages/s,
-# and a random list page's p99 as low (58 ms).
-_MAX_ENTRIES = 128
+# entries cleared whole when full: about 20 MiB less for two workers, the same product
+# pages/s, a random list page's p99 as low.
+_MAX_ENTRIES = 256
 V = TypeVar("V")
 
 
@@ -206,9 +207,17 @@ async def commit(session: AsyncSession) -> None:
     catalog_changed()
 
 
+# Engine → its URL as text: rendering a URL costs more than a cached page's whole lookup.
+_database_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
 def database_key(session: AsyncSession) -> str:
     """The same key as ``str(engine.url)`` of the engine the session is bound to."""
-    return str(session.get_bind().engine.url)
+    engine = session.get_bind().engine
+    key = _database_keys.get(engine)
+    if key is None:
+        key = _database_keys[engine] = str(engine.url)
+    return key
 
 
 async def place_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, tuple[str, bool]]:

@@ -157,6 +157,8 @@ async def apply(
         await lock(session, [c.level_id for c in changes])
     if ledger_postgres.can_batch_outgoing(session, changes):
         balances = await ledger_postgres.apply_outgoing(session, changes, entry)  # and their movements
+    elif ledger_postgres.can_batch_reserving(session, changes):
+        balances = await ledger_postgres.apply_reserving(session, changes, entry)  # and their movements
     else:
         if ledger_postgres.can_batch_incoming(session, changes):
             applied = await ledger_postgres.apply_incoming(session, changes)

@@ -3,13 +3,14 @@
 On PostgreSQL a statement costs a round trip, so a receipt's lines (goods only coming in)
 and a sale's lines (goods only leaving) are each applied by one statement over array
 parameters (``shop.db.unnest``) instead of one update per line. ``shop.inventory.ledger``
-decides when they apply (``can_batch_incoming``, ``can_batch_outgoing``) and falls back to
-its generic path otherwise; SQLite always takes that path.
+decides when they apply (``can_batch_incoming``, ``can_batch_outgoing``,
+``can_batch_reserving``) and falls back to its generic path otherwise; SQLite always takes
+that path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -97,34 +98,49 @@ def can_batch_outgoing(session: AsyncSession, changes: Sequence[Change]) -> bool
     """Goods only leaving what is free (a sale), each level once: one statement does them
     all and writes their movements (below). PostgreSQL only, as above; one change too (a
     one-line sale), which needs no lock taken first."""
+    return _can_batch(session, changes, lambda c: c.quantity < 0 and c.reserved == 0)
+
+
+def can_batch_reserving(session: AsyncSession, changes: Sequence[Change]) -> bool:
+    """Units only set aside from what is free (an online order's reservation), each level
+    once: the same one statement, which raises what is reserved instead of lowering what is
+    on hand."""
+    return _can_batch(session, changes, lambda c: c.quantity == 0 and c.reserved > 0)
+
+
+def _can_batch(session: AsyncSession, changes: Sequence[Change], each: Callable[[Change], bool]) -> bool:
     return (
         len(changes) > 0
         and dialect_of(session) == "postgresql"
-        and all(c.quantity < 0 and c.reserved == 0 for c in changes)
+        and all(each(c) for c in changes)
         and len({c.level_id for c in changes}) == len(changes)
     )
 
 
-def _outgoing_statement() -> sa.Insert:
+def _taking_statement(reserving: bool) -> sa.Insert:
     """``WITH moved AS (UPDATE … FROM unnest(…) RETURNING …) INSERT INTO stock_movement
     SELECT … FROM moved``: each level's conditional update (never below what is reserved),
     and the movement of each row it changed, from the balance it returned, in one round
     trip. A row that does not fit is neither changed nor recorded, and is refused (the
-    caller's transaction then rolls back the others). Built once, run with parameters."""
-    outgoing = unnest(
-        "outgoing",
+    caller's transaction then rolls back the others). Goods leaving lower what is on hand;
+    with ``reserving``, what is reserved rises instead (the movement says so, with no
+    value: no unit has left). Built once, run with parameters."""
+    taken = unnest(
+        "taken",
         "n",
         level_id=("level_ids", sa.Integer),
-        quantity=("quantities", sa.Integer),  # units leaving: positive
+        quantity=("quantities", sa.Integer),  # units leaving or set aside: positive
         kind=("kinds", sa.String),
         unit_value=("unit_values", sa.BigInteger),
         reason=("reasons", sa.String),
     )
-    on_hand, reserved, q = LEVEL.c.on_hand, LEVEL.c.reserved, outgoing.c.quantity
+    on_hand, reserved, q = LEVEL.c.on_hand, LEVEL.c.reserved, taken.c.quantity
+    now = sa.bindparam("now", type_=LEVEL.c.updated_at.type)
+    changed = {"reserved": reserved + q} if reserving else {"on_hand": on_hand - q}
     moved = (
         sa.update(LEVEL)
-        .where(LEVEL.c.id == outgoing.c.level_id, on_hand - reserved >= q)
-        .values(on_hand=on_hand - q, updated_at=sa.bindparam("now", type_=LEVEL.c.updated_at.type))
+        .where(LEVEL.c.id == taken.c.level_id, on_hand - reserved >= q)
+        .values(**changed, updated_at=now)
         .returning(
             LEVEL.c.id,
             LEVEL.c.on_hand,
@@ -133,24 +149,26 @@ def _outgoing_statement() -> sa.Insert:
             LEVEL.c.ownership,
             LEVEL.c.unit_cost_vnd,
             LEVEL.c.commission_bp,
-            outgoing.c.kind,
-            outgoing.c.quantity,
-            outgoing.c.unit_value,
-            outgoing.c.reason,
-            outgoing.c.n,
+            taken.c.kind,
+            taken.c.quantity,
+            taken.c.unit_value,
+            taken.c.reason,
+            taken.c.n,
         )
         .cte("moved")
     )
     m = moved.c
+    zero: sa.ColumnElement[Any] = sa.literal_column("0")
     rows = sa.select(
         m.id,
         m.location_id,
         m.product_id,
         m.kind,
-        -m.quantity,
-        sa.literal_column("0"),
+        zero if reserving else -m.quantity,
+        m.quantity if reserving else zero,
         m.on_hand,
-        sa.func.coalesce(m.unit_value, m.unit_cost_vnd),  # as ``ledger._unit_value`` for goods leaving
+        # as ``ledger._unit_value``: the caller's figure; for goods leaving, else their cost
+        m.unit_value if reserving else sa.func.coalesce(m.unit_value, m.unit_cost_vnd),
         m.commission_bp,
         m.ownership,
         sa.bindparam("document_kind", type_=sa.String),
@@ -183,13 +201,26 @@ def _outgoing_statement() -> sa.Insert:
     )
 
 
-_OUTGOING = _outgoing_statement()
+_OUTGOING = _taking_statement(reserving=False)
+_RESERVING = _taking_statement(reserving=True)
 
 
 async def apply_outgoing(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
+    """Goods leaving (``can_batch_outgoing``): the balance on hand after each change."""
+    return await _take(session, _OUTGOING, changes, [-c.quantity for c in changes], entry)
+
+
+async def apply_reserving(session: AsyncSession, changes: Sequence[Change], entry: Entry) -> list[int]:
+    """Units set aside (``can_batch_reserving``): the balance on hand after each change."""
+    return await _take(session, _RESERVING, changes, [c.reserved for c in changes], entry)
+
+
+async def _take(
+    session: AsyncSession, stmt: sa.Insert, changes: Sequence[Change], quantities: list[int], entry: Entry
+) -> list[int]:
     params = {
         "level_ids": [c.level_id for c in changes],
-        "quantities": [-c.quantity for c in changes],
+        "quantities": quantities,
         "kinds": [c.kind.value for c in changes],
         "unit_values": [c.unit_value for c in changes],
         "reasons": [c.reason for c in changes],
@@ -200,7 +231,7 @@ async def apply_outgoing(session: AsyncSession, changes: Sequence[Change], entry
         "user_id": entry.user_id,
         "at": entry.at,
     }
-    balances = {int(level_id): int(after) for level_id, after in await session.execute(_OUTGOING, params)}
+    balances = {int(level_id): int(after) for level_id, after in await session.execute(stmt, params)}
     for change in changes:
         if change.level_id not in balances:
             await raise_refused(session, change)

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from shop.cli import main
 from shop.db import Database
 from shop.inventory import reservations
-from shop.inventory.models import StockLevel
+from shop.inventory.models import DocumentKind, Movement, MovementKind, StockLevel
 from shop.inventory.stock_changes import InsufficientStock
 from tests import factories
 from tests.inventory.support import batch, ledger_report, receipt_body, snapshot
@@ -265,6 +265,56 @@ async def test_reservations_hold_release_and_fulfil_without_overselling(database
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (6, 0, 6)
     kinds = [m["kind"] for m in (await api.get("/api/v1/sales-points/SP-A/movements"))["items"]]
     assert kinds == ["online_sale", "release", "reservation", "receipt"]
+    assert (await ledger_report(database)).ok
+
+
+async def test_a_reservation_of_several_lines_records_what_one_by_one_would(
+    database: Database, api: Api, world
+):
+    """On PostgreSQL one statement sets every line aside and writes its movements; on SQLite
+    each line is its own update: the levels and the movement rows come out the same, in the
+    lines' order, and a line that does not fit refuses the whole reservation."""
+    noodles, honey = world.noodles.id, world.honey.id
+    names = {noodles: world.noodles.name, honey: world.honey.name}
+    for product_id, units in ((noodles, 10), (honey, 4)):
+        await api.post("/api/v1/sales-points/SP-A/receipts", receipt_body(product_id, units))
+    async with database.write_sessions() as s:
+        held = await reservations.reserve(
+            s, world.shop.id, [(honey, 3), (noodles, 6)], order_id=7, names=names
+        )
+        await s.commit()
+    assert [(h.product_id, h.quantity) for h in held] == [(honey, 3), (noodles, 6)]
+    async with database.read_sessions() as s:
+        movements = (
+            await s.execute(
+                sa.select(
+                    Movement.product_id,
+                    Movement.kind,
+                    Movement.quantity,
+                    Movement.reserved_change,
+                    Movement.on_hand_after,
+                    Movement.unit_value_vnd,
+                    Movement.document_kind,
+                    Movement.document_id,
+                )
+                .where(Movement.kind == MovementKind.reservation)
+                .order_by(Movement.id)
+            )
+        ).all()
+    assert [tuple(m) for m in movements] == [
+        (honey, MovementKind.reservation, 0, 3, 4, None, DocumentKind.order, 7),
+        (noodles, MovementKind.reservation, 0, 6, 10, None, DocumentKind.order, 7),
+    ]
+    for product_id, reserved in ((honey, 3), (noodles, 6)):
+        assert (await api.stock("SP-A", product_id))["reserved"] == reserved
+
+    before = await snapshot(database)
+    async with database.write_sessions() as s:
+        with pytest.raises(InsufficientStock) as refused:
+            await reservations.reserve(s, world.shop.id, [(noodles, 4), (honey, 2)], order_id=8, names=names)
+        await s.rollback()
+    assert (refused.value.product_id, refused.value.available) == (honey, 1)
+    assert await snapshot(database) == before
     assert (await ledger_report(database)).ok
 
 
