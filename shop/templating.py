@@ -7,6 +7,7 @@ and a page share their filters without the rule importing the web layer.
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -143,11 +144,21 @@ def _ngettext(context: Context, singular: str, plural: str, num: int, **variable
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
+class _Environment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as a plain dict, not Jinja's ChainMap over the environment's:
+        every ``{% from … import … %}`` compares them with the page's, in Python through a
+        ChainMap (about a twentieth of the checkout form's time), in C through a dict. The
+        environment's globals are all set before a template loads (``build_environment``,
+        then Litestar's callables as the app is made)."""
+        return {**self.globals, **(d or {})}
+
+
 def build_environment() -> Environment:
     """One shared environment; gettext callables read the per-request language."""
     loaders = [FileSystemLoader(SHOP_DIR / "templates")]
     loaders += [FileSystemLoader(SHOP_DIR / d / "templates") for d in _DOMAINS]
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(["html"], default_for_string=False),
         extensions=["jinja2.ext.i18n"],
