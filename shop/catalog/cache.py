@@ -37,12 +37,12 @@ from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
 # Entries per cache: a listing page's held reads weigh about 60 KiB, a product page's about
-# 8 KiB, so at most about 15 MiB a cache in each process. The least recently used goes first:
+# 8 KiB, so at most about 8 MiB a cache in each process. The least recently used goes first:
 # the entries every page reads (a list's page keys, the locations) stay while the pages of a
 # whole catalog come and go. Measured under bench/oscar/compare.py's load, against 512
 # entries cleared whole when full: about 20 MiB less for two workers, the same product
 # pages/s, a random list page's p99 as low.
-_MAX_ENTRIES = 256
+_MAX_ENTRIES = 128
 V = TypeVar("V")
 
 
