@@ -22,7 +22,7 @@ import msgspec
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog.models import Product
+from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import product_is_sellable
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_, normalize_language
@@ -66,7 +66,14 @@ _CLAIM = (
     .values(ordered_at=sa.bindparam("now", type_=Cart.__table__.c.ordered_at.type))
     .returning(Cart.id)
 )
-_PRODUCTS = sa.select(Product).where(Product.id.in_(sa.bindparam("ids", expanding=True)))
+# The cart's lines with their products and producers, in the lines' order: one statement.
+_LINES = (
+    sa.select(CartLine, Product, Producer)
+    .join(Product, Product.id == CartLine.product_id)
+    .join(Producer, Producer.id == Product.producer_id)
+    .where(CartLine.cart_id == sa.bindparam("cart_id"))
+    .order_by(CartLine.id)
+)
 
 
 async def by_key(session: AsyncSession, key: str) -> Order | None:
@@ -105,20 +112,23 @@ def _buyer_columns(data: CheckoutIn) -> dict[str, str | None]:
     }
 
 
-async def _sellable(session: AsyncSession, lines: list[CartLine], on: dt.date) -> dict[int, Product]:
-    """The cart's products, each still sellable as OCOP today (rule 5)."""
-    if not lines:
+async def _sellable(
+    session: AsyncSession, cart_id: uuid.UUID, on: dt.date
+) -> tuple[list[CartLine], dict[int, Product], dict[int, Producer]]:
+    """The cart's lines, its products, each still sellable as OCOP today (rule 5), and their
+    producers (who are told of a cash order's fulfilments)."""
+    rows = (await session.execute(_LINES, {"cart_id": cart_id})).all()
+    if not rows:
         raise InvalidInput(errors=[field_error("cart_id", N_("The cart is empty."))])
-    wanted = [ln.product_id for ln in lines]
-    products = {p.id: p for p in await session.scalars(_PRODUCTS, {"ids": wanted})}
-    for line in lines:
-        if not product_is_sellable(products[line.product_id], on):
+    for _, product, _ in rows:
+        if not product_is_sellable(product, on):
             raise Conflict(
                 N_("{product} is not on sale: its OCOP certificate is not valid."),
                 error_code="not_sellable",
-                product=products[line.product_id].name,
+                product=product.name,
             )
-    return products
+    lines = [line for line, _, _ in rows]
+    return lines, {p.id: p for _, p, _ in rows}, {m.id: m for _, _, m in rows}
 
 
 async def place(
@@ -148,8 +158,7 @@ async def place(
     if errors or delivery is None:
         raise InvalidInput(errors=errors)
     provider = providers.provider_for(PaymentMethod(data.payment.method))
-    lines = await carts.lines_of(session, data.cart_id)
-    products = await _sellable(session, lines, on)
+    lines, products, producers = await _sellable(session, data.cart_id, on)
     subtotal = sum(products[ln.product_id].price_vnd * ln.quantity for ln in lines)
     fee = 0
     if delivery.province_id is not None:
@@ -238,7 +247,9 @@ async def place(
         transfer=transfer_details(settings, order),
     )
     if order.status == OrderStatus.placed:  # cash: the producers may prepare it now
-        await notices.new_fulfilments(session, order, settings.base_url)
+        await notices.new_fulfilments(
+            session, order, settings.base_url, known=(list(fulfilments.values()), producers)
+        )
     await session.flush()
     return Placed(order, created=True)
 

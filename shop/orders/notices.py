@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -77,18 +77,40 @@ async def lines_closed(session: AsyncSession, order: Order, lines: list[OrderLin
 
 
 async def new_fulfilments(
-    session: AsyncSession, order: Order, base_url: str, *, only: int | None = None, again: str = ""
+    session: AsyncSession,
+    order: Order,
+    base_url: str,
+    *,
+    only: int | None = None,
+    again: str = "",
+    known: tuple[Sequence[Fulfilment], Mapping[int, Producer]] | None = None,
 ) -> None:
     """Each producer with goods to send gets an email, in Vietnamese (once the order can be
-    fulfilled: placed for cash, paid for card and transfer)."""
-    rows = (
-        await session.execute(
-            sa.select(Fulfilment, Producer)
-            .join(Producer, Producer.id == Fulfilment.producer_id)
-            .where(Fulfilment.order_id == order.id, Producer.email.is_not(None))
-            .where(sa.true() if only is None else Fulfilment.id == only)
+    fulfilled: placed for cash, paid for card and transfer). ``known``: the order's
+    fulfilments and their producers, when the caller has just made them (not read again)."""
+    made, producers = known or ((), {})
+    rows: Sequence[tuple[Fulfilment, Producer]]
+    if known is None or any(f.producer_id not in producers for f in made if f.producer_id is not None):
+        rows = (
+            (
+                await session.execute(
+                    sa.select(Fulfilment, Producer)
+                    .join(Producer, Producer.id == Fulfilment.producer_id)
+                    .where(Fulfilment.order_id == order.id, Producer.email.is_not(None))
+                    .where(sa.true() if only is None else Fulfilment.id == only)
+                )
+            )
+            .tuples()
+            .all()
         )
-    ).all()
+    else:  # a sales point's fulfilment (no producer) has no one to tell
+        rows = [
+            (f, producers[f.producer_id])
+            for f in made
+            if f.producer_id is not None
+            and producers[f.producer_id].email is not None
+            and (only is None or f.id == only)
+        ]
     for fulfilment, producer in rows:
         await _send(
             session,

@@ -150,11 +150,12 @@ async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Sho
     # The form: the cart, its lines, products, producers, groups, what can be ordered, what
     # each pickup point holds, the points (the rates and provinces are known by now).
     assert len(_sql(form_seen)) <= 8, _sql(form_seen)
-    # Placing it: 18 on PostgreSQL, 20 on SQLite (was 25: the key looked up twice, the
+    # Placing it: 16 on PostgreSQL, 18 on SQLite (was 25: the key looked up twice, the
     # province and the commune apart, and a cash order's payment read back after the commit;
     # then 21: the products read again to reserve them, and the producers of the locations
-    # apart from their stock; then 19: the reservation and its movement apart).
-    assert len(_sql(post_seen)) <= 20, _sql(post_seen)
+    # apart from their stock; then 19: the reservation and its movement apart; then 18: the
+    # lines apart from their products, and the producers to tell read back).
+    assert len(_sql(post_seen)) <= 18, _sql(post_seen)
 
 
 @contextmanager
