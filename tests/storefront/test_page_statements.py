@@ -110,6 +110,27 @@ async def test_the_page_offer_is_what_the_cart_and_the_api_promise(shop: Shop, d
     assert offer.online == 10  # tea, at Đồng Văn's warehouse
 
 
+def _guest_order(shop: Shop, form: str) -> dict[str, str]:
+    """What a guest types into the checkout form ``form`` (its tokens kept): cash, delivered."""
+    import re
+
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form)
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', form)
+    assert key and token
+    return {
+        "_csrf_token": token[1],
+        "idempotency_key": key[1],
+        "name": "Jane Tourist",
+        "email": "jane@example.com",
+        "phone": "0912345678",
+        "delivery": "ship",
+        "province_code": shop.province,
+        "commune_code": shop.commune,
+        "street": "1 Trần Hưng Đạo",
+        "payment": "cod",
+    }
+
+
 async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Shop):
     """The checkout form and its POST (the order placed, its stock reserved, its emails
     queued), counted so that a query per line or a second connection shows."""
@@ -129,21 +150,8 @@ async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Sho
     assert len(_sql(add_seen)) <= 4, _sql(add_seen)
     with statements(shop) as form_seen:
         form = await client.get("/checkout")
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
-    assert form.status_code == 200 and key and token
-    fields = {
-        "_csrf_token": token[1],
-        "idempotency_key": key[1],
-        "name": "Jane Tourist",
-        "email": "jane@example.com",
-        "phone": "0912345678",
-        "delivery": "ship",
-        "province_code": shop.province,
-        "commune_code": shop.commune,
-        "street": "1 Trần Hưng Đạo",
-        "payment": "cod",
-    }
+    assert form.status_code == 200
+    fields = _guest_order(shop, form.text)
     with statements(shop) as post_seen:
         placed = await client.post("/checkout", data=fields)
     assert placed.status_code == 303 and "placed=1" in placed.headers["location"], placed.text
@@ -210,21 +218,7 @@ async def test_the_cart_the_checkout_form_and_the_order_page_read_without_a_tran
         form = await client.get("/checkout")
     assert cart.status_code == 200 and shop.world.honey.name in cart.text
     assert form.status_code == 200
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
-    token = re.search(r'name="_csrf_token" value="([^"]+)"', form.text)
-    assert key and token
-    fields = {
-        "_csrf_token": token[1],
-        "idempotency_key": key[1],
-        "name": "Jane Tourist",
-        "email": "jane@example.com",
-        "phone": "0912345678",
-        "delivery": "ship",
-        "province_code": shop.province,
-        "commune_code": shop.commune,
-        "street": "1 Trần Hưng Đạo",
-        "payment": "cod",
-    }
+    fields = _guest_order(shop, form.text)
     with transactions(shop) as placed_seen:
         placed = await client.post("/checkout", data=fields)
     assert placed.status_code == 303, placed.text
