@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import time
+import weakref
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -20,7 +21,7 @@ from typing import Any, Generic, TypeVar
 import sqlalchemy as sa
 from litestar import Request
 from litestar.datastructures import State
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -154,9 +155,9 @@ class Database:
     engine: AsyncEngine
     read_sessions: async_sessionmaker[AsyncSession]
     write_sessions: async_sessionmaker[AsyncSession]
+    plain_read_sessions: async_sessionmaker[AsyncSession]  # see ``READS_ONLY``
     replica: AsyncEngine | None = None
     report_sessions: async_sessionmaker[AsyncSession] | None = None
-    plain_read_sessions: async_sessionmaker[AsyncSession] | None = None  # see ``READS_ONLY``
 
     @classmethod
     def connect(
@@ -174,9 +175,9 @@ class Database:
             engine=engine,
             read_sessions=read_sessions,
             write_sessions=async_sessionmaker(writer, expire_on_commit=False),
+            plain_read_sessions=async_sessionmaker(unwrapped_reads(engine), expire_on_commit=False),
             replica=replica,
             report_sessions=async_sessionmaker(replica, expire_on_commit=False) if replica else read_sessions,
-            plain_read_sessions=async_sessionmaker(unwrapped_reads(engine), expire_on_commit=False),
         )
 
     @property
@@ -225,6 +226,24 @@ def unnest(name: str, ordinality: str | None = None, **columns: tuple[str, Any])
     )
 
 
+# Engine → its URL as text: rendering a URL costs more than a cached page's whole lookup.
+_ENGINE_KEYS: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def engine_key(engine: Engine) -> str:
+    """``str(engine.url)``, rendered once per engine: what the in-process caches of reference
+    data and of catalog reads are keyed by, one database apart from another."""
+    key = _ENGINE_KEYS.get(engine)
+    if key is None:
+        key = _ENGINE_KEYS[engine] = str(engine.url)
+    return key
+
+
+def database_key(session: AsyncSession) -> str:
+    """``engine_key`` of the engine the session is bound to."""
+    return engine_key(session.get_bind().engine)
+
+
 def dialect_of(session: AsyncSession) -> str:
     """``"postgresql"`` or ``"sqlite"``: the few statements that differ ask this."""
     bind = session.get_bind()
@@ -247,7 +266,7 @@ async def provide_session(request: Request[Any, Any, Any], state: State) -> Asyn
     db: Database = state.db
     if request.method not in SAFE_METHODS:
         factory = db.write_sessions
-    elif db.plain_read_sessions is not None and request.route_handler.opt.get(READS_ONLY):
+    elif request.route_handler.opt.get(READS_ONLY):
         factory = db.plain_read_sessions
     else:
         factory = db.read_sessions

@@ -24,7 +24,7 @@ from shop.catalog import (
     services,
 )
 from shop.catalog.sellability import today
-from shop.db import Database
+from shop.db import Database, engine_key
 from shop.i18n import current_language
 from shop.paging import MAX_PAGE_SIZE, Page, PageNumber, paginate
 from shop.paging import PageSize as AnyPageSize
@@ -94,7 +94,7 @@ class ProductController(Controller):
                 )
             return msgspec.json.encode(result)
 
-        key = (str(db.engine.url), filters, page, page_size, language, on)
+        key = (engine_key(db.engine.sync_engine), filters, page, page_size, language, on)
         return Response(await cache.responses.get_or_compute(key, compute), media_type=MediaType.JSON)
 
     @get("/{product_id:int}", operation_id="getProduct", summary="One product with its certificate")

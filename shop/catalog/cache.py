@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
 from typing import Generic, Literal, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import Engine, event
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from shop import i18n
-from shop.db import unwrapped_reads
+from shop.db import database_key, unwrapped_reads
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
@@ -205,19 +204,6 @@ async def commit(session: AsyncSession) -> None:
     first drop (at the change) and the commit must not keep serving what it read."""
     await session.commit()
     catalog_changed()
-
-
-# Engine → its URL as text: rendering a URL costs more than a cached page's whole lookup.
-_database_keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
-
-
-def database_key(session: AsyncSession) -> str:
-    """The same key as ``str(engine.url)`` of the engine the session is bound to."""
-    engine = session.get_bind().engine
-    key = _database_keys.get(engine)
-    if key is None:
-        key = _database_keys[engine] = str(engine.url)
-    return key
 
 
 async def place_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, tuple[str, bool]]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from shop.catalog import cache, schemas
 from shop.catalog.models import ProductGroup
+from shop.db import database_key
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ async def group_names(session: AsyncSession) -> dict[int, GroupNames]:
         )
         return {i: GroupNames(code, name, name_en) for i, code, name, name_en in rows}
 
-    found = await cache.pages.get_or_compute(("group-names", cache.database_key(session)), read)
+    found = await cache.pages.get_or_compute(("group-names", database_key(session)), read)
     assert isinstance(found, dict)
     return found
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from shop.catalog import cache, product_cards, schemas
 from shop.catalog.models import Producer, Product, ProductGroup, ProductTranslation
 from shop.catalog.sellability import sellable_product_clause
+from shop.db import database_key
 from shop.errors import InvalidInput, field_error
 from shop.geo import services as geo
 from shop.geo.models import PlaceEra
@@ -277,7 +278,7 @@ async def _page_keys(
         rows = await session.execute(_plain_page_keys(sort, language), {"on": on, "size": size})
         return [(key, product_id) for key, product_id in rows]
 
-    key = ("page-keys", cache.database_key(session), sort, language, on, size)
+    key = ("page-keys", database_key(session), sort, language, on, size)
     found = await cache.pages.get_or_compute(key, read)
     assert isinstance(found, list)
     return found
@@ -303,7 +304,7 @@ async def list_products(
     else:
         stmt = await _filtered(session, filters, on, stock)
         statements = _page_statements(stmt, filters.sort, language, skip, seek=seek)
-    key = (cache.database_key(session), filters, on)
+    key = (database_key(session), filters, on)
     total = cache.totals.get(key)
     if total is None:
         total = await session.scalar(statements.count, params) or 0

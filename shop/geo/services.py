@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from shop.db import database_key
 from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.text import search_terms
 
@@ -114,7 +115,7 @@ async def provinces(session: AsyncSession, era: PlaceEra = PlaceEra.current) -> 
     """The provinces of one map, by name (folded, so both databases sort "Đ" alike): read once
     per database and map (reference data; the checkout form and the filters show them on
     every page), as detached copies in the database's order."""
-    key = (str(session.get_bind().engine.url), era)
+    key = (database_key(session), era)
     if key not in _ORDERED_PROVINCES:
         copies = _detached(await session.scalars(provinces_select(era)))
         if not copies:  # an empty database is not remembered as such
@@ -151,7 +152,7 @@ def _detached(rows: Iterable[Place]) -> tuple[Place, ...]:
 
 
 async def _all_provinces(session: AsyncSession) -> Sequence[Place]:
-    key = str(session.get_bind().engine.url)
+    key = database_key(session)
     if key not in _PROVINCES:
         copies = _detached(await session.scalars(sa.select(Place).where(Place.level == PlaceLevel.province)))
         if copies:

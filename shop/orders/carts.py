@@ -41,14 +41,6 @@ def _open(cart: Cart) -> None:
         raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
 
 
-# Built once, run with the cart bound: a cart's pages and its checkout read its lines each time.
-_LINES = sa.select(CartLine).where(CartLine.cart_id == sa.bindparam("cart_id")).order_by(CartLine.id)
-
-
-async def lines_of(session: AsyncSession, cart_id: uuid.UUID) -> list[CartLine]:
-    return list(await session.scalars(_LINES, {"cart_id": cart_id}))
-
-
 # The cart's state with its lines, in one statement (one row with no line for an empty cart).
 _CART_AND_LINES = (
     sa.select(Cart.ordered_at, CartLine)

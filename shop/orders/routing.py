@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
 from shop.catalog.models import Product
+from shop.db import database_key
 from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel, fresh_on, public_on
 from shop.orders.errors import SoldOut
 
@@ -152,7 +153,7 @@ async def locations_on(session: AsyncSession, on: dt.date) -> dict[int, Outlet]:
         rows = await session.execute(_OUTLETS, {"on": on})
         return {row[0]: Outlet(rank, *row[1:]) for rank, row in enumerate(rows)}
 
-    found = await cache.pages.get_or_compute(("outlets", cache.database_key(session), on), read)
+    found = await cache.pages.get_or_compute(("outlets", database_key(session), on), read)
     assert isinstance(found, dict)
     return found
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import cache, group_queries, photos, producer_queries, product_queries, queries, schemas
 from shop.catalog.api import Code, Sort, Stars, Text, _key
 from shop.catalog.sellability import today
-from shop.db import dialect_of
+from shop.db import database_key, dialect_of
 from shop.errors import InvalidInput
 from shop.geo import services as geo
 from shop.geo.models import Area
@@ -101,7 +101,7 @@ async def _filter_form(
 ) -> Markup:
     """The list's filter form (groups, provinces, sales points, sorts, the values chosen):
     the same for every page of one list, so drawn once per filters and language."""
-    key = ("listing-form", cache.database_key(session), filters, current_language())
+    key = ("listing-form", database_key(session), filters, current_language())
 
     async def draw() -> object:
         return Markup(  # noqa: S704 - a template's output, escaped by it
@@ -169,7 +169,7 @@ async def listing(
 ) -> Template:
     """The product list with its filters (``/products``, and ``/`` when a search is given)."""
     base_url = request.app.state.settings.base_url
-    key = ("listing", cache.database_key(session), base_url, filters, page, current_language(), today())
+    key = ("listing", database_key(session), base_url, filters, page, current_language(), today())
     templates = _Templates(
         page_template(request, "catalog/_listing.html"), page_template(request, "catalog/_filters.html")
     )
@@ -262,7 +262,7 @@ class CatalogPages(Controller):
     @get("/products/{slug:str}")
     async def product(self, request: Request[Any, Any, Any], session: AsyncSession, slug: str) -> Template:
         on, language = today(), current_language()
-        key = ("product", cache.database_key(session), slug, language, on)
+        key = ("product", database_key(session), slug, language, on)
         data = await cache.shared(session, key, lambda own: _product_data(own, slug, on, language))
         assert isinstance(data, _Product)
         return Template(

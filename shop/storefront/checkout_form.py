@@ -12,6 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import msgspec
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
+from shop.db import database_key
 from shop.errors import DomainError, field_error
 from shop.i18n import N_, current_language
 from shop.inventory import services as locations
@@ -196,7 +198,7 @@ async def _open_points(session: AsyncSession, on: dt.date) -> list[Point]:
         stmt = locations.open_locations_select(on=on).with_only_columns(*columns, Location.starts_on)
         return [Point(*row) for row in await session.execute(stmt)]
 
-    points = await cache.pages.get_or_compute(("pickup-points", cache.database_key(session), on), read)
+    points = await cache.pages.get_or_compute(("pickup-points", database_key(session), on), read)
     assert isinstance(points, list)
     return points
 
@@ -208,7 +210,11 @@ class PickupPoints:
 
     holders: list[PickupPoint]  # holding the whole cart, the first shown
     others: list[PickupPoint]  # the producers send the products there first
-    other_codes: frozenset[str]
+
+    @cached_property
+    def other_codes(self) -> frozenset[str]:
+        """Whether the point chosen is among the others (their list is then shown open)."""
+        return frozenset(p.location.code for p in self.others)
 
 
 def _lines_held(wanted: dict[int, int], stock: dict[int, int] | None) -> int:
@@ -232,7 +238,7 @@ async def _by_name(session: AsyncSession, on: dt.date, lines: int) -> list[Picku
         points.sort(key=lambda p: p.location.name)
         return points
 
-    key = ("pickup-points-by-name", cache.database_key(session), on, lines)
+    key = ("pickup-points-by-name", database_key(session), on, lines)
     points = await cache.pages.get_or_compute(key, make)
     assert isinstance(points, list)
     return points
@@ -253,7 +259,7 @@ async def pickup_points(session: AsyncSession, cart: CartOut, *, on: dt.date) ->
     holders = [p for p in holding if p.holds_all]
     moved = {p.location.id for p in holding}
     others = holding[len(holders) :] + [p for p in by_name if p.location.id not in moved]
-    return PickupPoints(holders, others, frozenset(p.location.code for p in others))
+    return PickupPoints(holders, others)
 
 
 @dataclass(frozen=True)
@@ -285,7 +291,7 @@ async def point_items(session: AsyncSession, macro: Callable[..., str], *, on: d
     async def empty() -> object:
         return {}
 
-    key = ("pickup-items", cache.database_key(session), current_language(), on)
+    key = ("pickup-items", database_key(session), current_language(), on)
     drawn = await cache.pages.get_or_compute(key, empty)
     assert isinstance(drawn, dict)
     return PointItems(macro, drawn)

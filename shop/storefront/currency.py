@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
+from shop.db import database_key
 from shop.i18n import VISITOR_CURRENCY, format_money
 from shop.storefront.models import CurrencyRate
 
@@ -24,7 +25,7 @@ async def rates(session: AsyncSession) -> dict[str, Decimal]:
 async def shared_rates(session: AsyncSession) -> dict[str, Decimal]:
     """The rates, read once for all the pages drawn within the catalog cache's seconds (an
     office's change shows as late as the product pages' own cached reads)."""
-    found = await cache.pages.get_or_compute(("rates", cache.database_key(session)), lambda: rates(session))
+    found = await cache.pages.get_or_compute(("rates", database_key(session)), lambda: rates(session))
     assert isinstance(found, dict)
     return found
 

@@ -18,6 +18,7 @@ from shop.catalog import cache, queries
 from shop.catalog.api import Code, Stars, Text
 from shop.catalog.models import Product
 from shop.catalog.sellability import sellable_product_clause, today
+from shop.db import database_key
 from shop.errors import NotFound
 from shop.geo.models import Place
 from shop.i18n import N_, current_language
@@ -78,7 +79,7 @@ class StorefrontPages(Controller):
             filters = queries.ProductFilter(q=q, province=province, group=group, min_stars=min_stars)
             return await listing(request, session, filters, page)
         language = current_language()
-        key = ("home", cache.database_key(session), language, today())
+        key = ("home", database_key(session), language, today())
         data = await cache.shared(session, key, lambda own: _home_data(own, language))
         assert isinstance(data, tuple)
         items, provinces, known_rates = data

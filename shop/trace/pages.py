@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import actor, requires_login
 from shop.catalog import cache
 from shop.catalog.sellability import today
+from shop.db import database_key
 from shop.errors import NotFound
 from shop.i18n import N_, current_language
 from shop.inventory import access
@@ -65,7 +66,7 @@ class TracePages(Controller):
         code = _shaped(code)
         settings, state = request.app.state.settings, request.app.state
         language, on = current_language(), today()
-        key = ("trace", cache.database_key(session), code.strip().upper(), language, on)
+        key = ("trace", database_key(session), code.strip().upper(), language, on)
         data = await cache.shared(
             session, key, lambda own: _page_data(own, code, language, settings.base_url)
         )
