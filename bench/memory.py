@@ -52,7 +52,8 @@ def _children(pid: int) -> list[int]:
 
 def snapshot(master: int) -> dict[str, float]:
     """RSS in MiB of the master and of each process under it (its workers, and the
-    resource tracker that multiprocessing starts beside spawned workers)."""
+    resource tracker that multiprocessing started beside the workers uvicorn spawned, when a
+    revision before shop.supervisor is measured)."""
     out = {"master": rss_mib(master)}
     stack, seen, visited = _children(master), 0, {master}
     while stack:

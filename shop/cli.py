@@ -1,8 +1,9 @@
 """The ``ocop`` command: serve, database, demo data, users, imports, background jobs.
 
-Each command imports what it uses, inside it: ``ocop serve``'s supervisor process then holds
-little more than click and uvicorn (about 28 MiB, against 125 with every import at the top),
-and so does each worker's start, which imports this module again (uvicorn spawns workers).
+Each command imports what it uses, inside it: ``ocop serve`` reads its options holding little
+more than click (against 125 MiB with every import at the top), and so does each worker's start
+(``python -m shop serve --fd``) before the app; with several workers, the parent then becomes
+``shop.supervisor``, which holds the standard library only.
 """
 
 from __future__ import annotations
@@ -100,29 +101,47 @@ def _log_config() -> dict[str, Any]:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--fd", type=int, hidden=True, help="A worker of the supervisor: serve this inherited socket.")
+def serve(host: str, port: int, workers: int, fd: int | None = None) -> None:
     """Serve the shop, the API and /admin."""
     # The client's address (the login limits count by it) comes from X-Forwarded-For only
-    # when the connection is from one of OCOP_TRUSTED_PROXIES; with none, never.
+    # when the connection is from one of OCOP_TRUSTED_PROXIES; with none, never. Read here, a
+    # wrong setting stops the command before any worker starts.
+    proxies = list(_settings().trusted_proxies)
+    if fd is not None:
+        _serve_socket(fd, host, port, _uvicorn_options(proxies))
+    elif workers > 1:
+        # The supervisor replaces this process (same id, so a service manager's signals reach
+        # it): what this process imported, click and the settings, is gone from it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        argv = ["--host", host, "--port", str(port), "--workers", str(workers)]
+        os.execv(sys.executable, [sys.executable, "-m", "shop.supervisor", *argv])  # noqa: S606
+    else:
+        import uvicorn
+
+        uvicorn.run("shop.app:create_app", host=host, port=port, **_uvicorn_options(proxies))
+
+
+def _serve_socket(fd: int, host: str, port: int, options: dict[str, Any]) -> None:
+    """One worker of ``shop.supervisor``: uvicorn on the listening socket it was handed."""
+    import socket
+
     import uvicorn
 
-    proxies = list(_settings().trusted_proxies)
-    # Workers are spawned: each a fresh interpreter that imports only what the app needs.
-    uvicorn.run(
-        "shop.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        log_config=_log_config(),
-        access_log=False,
-        proxy_headers=bool(proxies),
-        forwarded_allow_ips=proxies or None,
-        # uvicorn restarts a worker that has not answered its supervisor within 5 s: on a
-        # busy host, a worker still importing the app was killed again and again.
-        timeout_worker_healthcheck=60,
-    )
+    config = uvicorn.Config("shop.app:create_app", host=host, port=port, **options)
+    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
+
+
+def _uvicorn_options(proxies: list[str]) -> dict[str, Any]:
+    return {
+        "factory": True,
+        "log_level": "info",
+        "log_config": _log_config(),
+        "access_log": False,
+        "proxy_headers": bool(proxies),
+        "forwarded_allow_ips": proxies or None,
+    }
 
 
 @main.group()

@@ -1,0 +1,152 @@
+"""``ocop serve --workers N``: the parent process that holds the listening socket and keeps N
+workers serving it.
+
+``ocop serve`` parses its options, then replaces itself (``exec``, same process id) with
+``python -m shop.supervisor``. This module imports the standard library only, so the parent
+stays at about 11 MiB for the life of the server. uvicorn's own supervisor held uvicorn,
+asyncio and click (29 MiB), and spawned its workers through multiprocessing, which starts a
+resource tracker process of 13 MiB beside them; both count in every worker's host.
+
+Each worker is ``python -m shop serve --fd N``: uvicorn serving the socket it inherited, so
+the kernel shares the connections between the workers. The parent:
+
+- replaces a worker that dies, unless it failed while starting (uvicorn's exit status 3, or
+  an error exit within ``STARTUP_SECONDS`` of its start: the code, the app or the database is
+  wrong and would be again), which stops the server with that status;
+- on SIGTERM or SIGINT, asks every worker to stop (SIGTERM: uvicorn finishes the requests in
+  flight and runs the app's shutdown), waits ``STOP_SECONDS``, then kills what is left;
+- on SIGHUP, replaces the workers one at a time (after an upgrade, to load the new code),
+  the others serving meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from types import FrameType
+
+STARTUP_FAILURE = 3  # uvicorn's exit status when the app could not start
+STARTUP_SECONDS = 10.0  # a worker dead this soon did not start (an import failed, say)
+STOP_SECONDS = 30.0  # a worker's graceful stop: its requests in flight, then the app's shutdown
+TICK_SECONDS = 0.5
+BACKLOG = 2048  # uvicorn's default
+
+log = logging.getLogger("shop.supervisor")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, inheritable by the workers (IPv6 when ``host`` is an IPv6 address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)  # connections wait in the queue while the workers start
+    sock.set_inheritable(True)
+    return sock
+
+
+class Supervisor:
+    def __init__(self, sock: socket.socket, workers: int, command: list[str]) -> None:
+        self.sock, self.count, self.command = sock, workers, command
+        self.workers: list[subprocess.Popen[bytes]] = []
+        self.started_at: dict[int, float] = {}  # by process id
+        self.signals: list[int] = []
+        self.exit_status = 0
+
+    def start_worker(self) -> subprocess.Popen[bytes]:
+        fd = self.sock.fileno()
+        worker = subprocess.Popen([*self.command, "--fd", str(fd)], pass_fds=(fd,))  # noqa: S603
+        self.started_at[worker.pid] = time.monotonic()
+        log.info("Started worker process [%d]", worker.pid)
+        return worker
+
+    def run(self) -> int:
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._queue_signal)
+        log.info("Started parent process [%d]", os.getpid())
+        self.workers = [self.start_worker() for _ in range(self.count)]
+        while self._keep_going():
+            time.sleep(TICK_SECONDS)
+        self.stop_all()
+        log.info("Stopping parent process [%d]", os.getpid())
+        return self.exit_status
+
+    def _queue_signal(self, sig: int, _frame: FrameType | None) -> None:
+        self.signals.append(sig)  # handled in the loop, not inside the handler
+
+    def _keep_going(self) -> bool:
+        while self.signals:
+            sig = self.signals.pop(0)
+            if sig == signal.SIGHUP:
+                self.replace_all()
+            else:
+                return False
+        return self.replace_dead()
+
+    def replace_dead(self) -> bool:
+        """Each dead worker replaced; False when one failed to start (the server stops)."""
+        for index, worker in enumerate(self.workers):
+            status = worker.poll()
+            if status is None:
+                continue
+            lived = time.monotonic() - self.started_at.pop(worker.pid)
+            # A worker killed by a signal (the kernel's OOM killer, an operator) is replaced
+            # however young; one that exited with an error this soon never got to serve.
+            if status == STARTUP_FAILURE or (status > 0 and lived < STARTUP_SECONDS):
+                log.error("Worker process [%d] could not start (status %d); stopping.", worker.pid, status)
+                self.exit_status = status
+                return False
+            log.warning("Worker process [%d] died (status %d); starting another.", worker.pid, status)
+            self.workers[index] = self.start_worker()
+        return True
+
+    def replace_all(self) -> None:
+        log.info("Replacing the workers one at a time")
+        for index, old in enumerate(self.workers):
+            self.stop([old])
+            self.workers[index] = self.start_worker()
+
+    def stop_all(self) -> None:
+        self.stop(self.workers)
+
+    def stop(self, workers: list[subprocess.Popen[bytes]]) -> None:
+        """SIGTERM to each, then up to ``STOP_SECONDS`` for all, then SIGKILL to the rest."""
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+        deadline = time.monotonic() + STOP_SECONDS
+        for worker in workers:
+            try:
+                worker.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log.warning("Worker process [%d] did not stop in time; killed.", worker.pid)
+                worker.kill()
+                worker.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shop.supervisor")
+    parser.add_argument("--host", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s", stream=sys.stderr)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as failure:
+        log.error("Cannot listen on %s:%d: %s", args.host, args.port, failure.strerror)
+        return 1
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    log.info("Listening on http://%s:%d (Press CTRL+C to quit)", shown, sock.getsockname()[1])
+    worker = [sys.executable, "-m", "shop", "serve", "--host", args.host, "--port", str(args.port)]
+    return Supervisor(sock, args.workers, worker).run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""``ocop serve --workers N``: one small parent (``shop.supervisor``) and N workers sharing its
+socket (issue 20: keep the supervisor process small).
+
+The server runs for real, on a copy of the test template database: the tests read its
+processes from /proc, kill a worker, ask for a rolling restart and stop it as a service
+manager would, asking /health all along.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shop import supervisor
+from tests.live import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+OCOP = str(Path(sys.executable).parent / "ocop")
+
+
+class Served:
+    def __init__(self, process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+        self.process, self.base_url, self.log = process, base_url, log
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text()
+        return sorted(int(pid) for pid in children.split())
+
+    def healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.base_url}/health", timeout=5).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def wait_for(self, condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if self.process.poll() is not None:
+                pytest.fail(f"the server stopped: {self.log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"not within {seconds} s: {self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+
+@contextmanager
+def serve_two(sqlite_template: Path, tmp_path: Path) -> Iterator[Served]:
+    database = tmp_path / "shop.db"
+    shutil.copyfile(sqlite_template, database)
+    port = free_port()
+    env = {
+        **os.environ,
+        "OCOP_DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "OCOP_VAR_DIR": str(tmp_path / "var"),
+        "OCOP_SECRET_KEY": "supervisor-test",
+        "OCOP_JOBS_INTERVAL": "0",
+    }
+    env.pop("OCOP_REDIS_URL", None)
+    log = tmp_path / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own console script
+            [OCOP, "serve", "--port", str(port), "--workers", "2"], env=env, stdout=out, stderr=out
+        )
+    served = Served(process, f"http://127.0.0.1:{port}", log)
+    try:
+        served.wait_for(lambda: served.healthy() and len(served.workers()) == 2)
+        yield served
+    finally:
+        if process.poll() is None:
+            process.kill()
+            for pid in served.workers() if process.poll() is None else []:
+                os.kill(pid, signal.SIGKILL)
+            process.wait()
+
+
+def _cmdline(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+
+
+def test_the_parent_is_the_small_supervisor_and_each_worker_serves_its_socket(sqlite_template, tmp_path):
+    with serve_two(sqlite_template, tmp_path) as served:
+        parent = _cmdline(served.process.pid)
+        assert parent[1:3] == ["-m", "shop.supervisor"], parent  # ocop serve became it (exec)
+        workers = [_cmdline(pid) for pid in served.workers()]
+        assert all(w[1:4] == ["-m", "shop", "serve"] and "--fd" in w for w in workers), workers
+        # No third process: multiprocessing's resource tracker (13 MiB) came with spawning.
+        assert not any("resource_tracker" in " ".join(w) for w in workers)
+        assert "Listening on http://127.0.0.1:" in served.log.read_text()
+
+
+def test_a_killed_worker_is_replaced_and_the_other_serves_meanwhile(sqlite_template, tmp_path):
+    with serve_two(sqlite_template, tmp_path) as served:
+        first, second = served.workers()
+        os.kill(first, signal.SIGKILL)
+        assert served.healthy()  # the other worker answers on the same socket
+        served.wait_for(lambda: len(served.workers()) == 2 and first not in served.workers())
+        assert second in served.workers()
+        served.wait_for(served.healthy)
+        assert "died (status -9); starting another" in served.log.read_text()
+
+
+def test_a_hangup_replaces_the_workers_one_at_a_time_without_a_refused_request(sqlite_template, tmp_path):
+    with serve_two(sqlite_template, tmp_path) as served:
+        old = set(served.workers())
+        served.process.send_signal(signal.SIGHUP)
+        answers = []
+        deadline = time.monotonic() + 90
+        while old & set(served.workers()) or len(served.workers()) != 2:
+            answers.append(served.healthy())
+            assert time.monotonic() < deadline, served.log.read_text()[-3000:]
+        served.wait_for(served.healthy)
+        assert answers and all(answers)  # one worker served while the other was replaced
+
+
+def test_a_termination_stops_every_worker_gracefully_and_ends_with_status_0(sqlite_template, tmp_path):
+    with serve_two(sqlite_template, tmp_path) as served:
+        workers = served.workers()
+        served.process.terminate()
+        assert served.process.wait(timeout=60) == 0
+        for pid in workers:
+            assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        log = served.log.read_text()
+        assert log.count("Application shutdown complete.") == 2  # each ran the app's shutdown
+        assert "Stopping parent process" in log
+
+
+def _listening() -> socket.socket:
+    return supervisor.bind("127.0.0.1", 0)
+
+
+@pytest.fixture
+def own_signals() -> Iterator[None]:
+    """The supervisor run in the test's process takes SIGTERM, SIGINT and SIGHUP: given back."""
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
+    yield
+    for sig, handler in kept.items():
+        signal.signal(sig, handler)
+
+
+def test_a_worker_that_cannot_start_stops_the_server_with_its_status(own_signals):
+    # uvicorn exits with 3 when the app's start-up fails: starting it again would fail again.
+    failing = [sys.executable, "-c", "raise SystemExit(3)"]
+    with _listening() as sock:
+        started = time.monotonic()
+        assert supervisor.Supervisor(sock, 2, failing).run() == 3
+        assert time.monotonic() - started < 30
+
+
+def test_a_worker_dying_at_once_stops_the_server_rather_than_restarting_it_forever(own_signals):
+    broken = [sys.executable, "-c", "import shop.not_a_module"]  # a broken deployment
+    with _listening() as sock:
+        assert supervisor.Supervisor(sock, 1, broken).run() == 1
+
+
+def _modules(code: str) -> set[str]:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-c", f"import json, sys; {code}; print(json.dumps(sorted(sys.modules)))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return set(json.loads(done.stdout))
+
+
+def test_the_supervisor_imports_the_standard_library_only():
+    added = _modules("import shop.supervisor") - _modules("pass")  # beyond the interpreter's start
+    outside = {name for name in added if name.split(".")[0] not in sys.stdlib_module_names}
+    assert outside == {"shop", "shop.supervisor"}
