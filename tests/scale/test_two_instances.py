@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import cache
 from shop.catalog.models import Certificate, Product
-from tests.conftest import _empty_tables
+from tests.conftest import empty_tables
 from tests.inventory.conftest import world  # noqa: F401 - the fixtures the shop is built of
 from tests.inventory.support import receipt_body
 from tests.live import LiveServer, serving
@@ -46,7 +46,7 @@ AGREE_WITHIN = 1.0  # seconds
 def database_url(postgres_url: str) -> str:
     """PostgreSQL only: several instances need a database they can share."""
     cache.catalog_changed()
-    asyncio.run(_empty_tables(postgres_url))
+    empty_tables(postgres_url)
     return postgres_url
 
 
