@@ -102,14 +102,15 @@ def _log_config() -> dict[str, Any]:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option("--fd", type=int, hidden=True, help="A worker of the supervisor: serve this inherited socket.")
-def serve(host: str, port: int, workers: int, fd: int | None = None) -> None:
+@click.option("--ready-fd", type=int, hidden=True, help="A worker: write a byte here once serving.")
+def serve(host: str, port: int, workers: int, fd: int | None = None, ready_fd: int | None = None) -> None:
     """Serve the shop, the API and /admin."""
     # The client's address (the login limits count by it) comes from X-Forwarded-For only
     # when the connection is from one of OCOP_TRUSTED_PROXIES; with none, never. Read here, a
     # wrong setting stops the command before any worker starts.
     proxies = list(_settings().trusted_proxies)
     if fd is not None:
-        _serve_socket(fd, host, port, _uvicorn_options(proxies))
+        _serve_socket(fd, ready_fd, host, port, _uvicorn_options(proxies))
     elif workers > 1:
         # The supervisor replaces this process (same id, so a service manager's signals reach
         # it): what this process imported, click and the settings, is gone from it.
@@ -123,13 +124,22 @@ def serve(host: str, port: int, workers: int, fd: int | None = None) -> None:
         uvicorn.run("shop.app:create_app", host=host, port=port, **_uvicorn_options(proxies))
 
 
-def _serve_socket(fd: int, host: str, port: int, options: dict[str, Any]) -> None:
-    """One worker of ``shop.supervisor``: uvicorn on the listening socket it was handed."""
+def _serve_socket(fd: int, ready_fd: int | None, host: str, port: int, options: dict[str, Any]) -> None:
+    """One worker of ``shop.supervisor``: uvicorn on the listening socket it was handed. It
+    tells the supervisor it serves through ``ready_fd``: uvicorn calls ``callback_notify`` at its
+    first tick after the app has started (then every ``timeout_notify`` seconds, a no-op)."""
     import socket
 
     import uvicorn
 
-    config = uvicorn.Config("shop.app:create_app", host=host, port=port, **options)
+    async def serving() -> None:
+        nonlocal ready_fd
+        if ready_fd is not None:
+            os.write(ready_fd, b"1")
+            os.close(ready_fd)
+            ready_fd = None
+
+    config = uvicorn.Config("shop.app:create_app", host=host, port=port, callback_notify=serving, **options)
     uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 

@@ -15,8 +15,10 @@ the kernel shares the connections between the workers. The parent:
   wrong and would be again), which stops the server with that status;
 - on SIGTERM or SIGINT, asks every worker to stop (SIGTERM: uvicorn finishes the requests in
   flight and runs the app's shutdown), waits ``STOP_SECONDS``, then kills what is left;
-- on SIGHUP, replaces the workers one at a time (after an upgrade, to load the new code),
-  the others serving meanwhile.
+- on SIGHUP, replaces the workers one at a time (after an upgrade, to load the new code): a
+  worker is stopped only once its replacement says it serves (a byte on a pipe, written when
+  uvicorn has started the app), so the others serve meanwhile; a replacement not ready within
+  ``READY_SECONDS`` is killed and the old workers kept.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -35,6 +38,7 @@ STARTUP_FAILURE = 3  # uvicorn's exit status when the app could not start
 STARTUP_SECONDS = 10.0  # a worker dead this soon did not start (an import failed, say)
 STOP_SECONDS = 30.0  # a worker's graceful stop: its requests in flight, then the app's shutdown
 TICK_SECONDS = 0.5
+READY_SECONDS = 60.0  # a replacement's start on a busy host (imports, the app, the database)
 BACKLOG = 2048  # uvicorn's default
 
 log = logging.getLogger("shop.supervisor")
@@ -56,15 +60,34 @@ class Supervisor:
         self.sock, self.count, self.command = sock, workers, command
         self.workers: list[subprocess.Popen[bytes]] = []
         self.started_at: dict[int, float] = {}  # by process id
+        self.ready_pipes: dict[int, int] = {}  # by process id: the read end of its pipe
         self.signals: list[int] = []
         self.exit_status = 0
 
     def start_worker(self) -> subprocess.Popen[bytes]:
         fd = self.sock.fileno()
-        worker = subprocess.Popen([*self.command, "--fd", str(fd)], pass_fds=(fd,))  # noqa: S603
+        ready_read, ready_write = os.pipe()
+        command = [*self.command, "--fd", str(fd), "--ready-fd", str(ready_write)]
+        worker = subprocess.Popen(command, pass_fds=(fd, ready_write))  # noqa: S603
+        os.close(ready_write)  # the worker's end
         self.started_at[worker.pid] = time.monotonic()
+        self.ready_pipes[worker.pid] = ready_read
         log.info("Started worker process [%d]", worker.pid)
         return worker
+
+    def wait_ready(self, worker: subprocess.Popen[bytes], seconds: float = READY_SECONDS) -> bool:
+        """True once ``worker`` says it serves; False if it died or did not within ``seconds``."""
+        pipe, deadline = self.ready_pipes[worker.pid], time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0 and worker.poll() is None:
+            readable, _, _ = select.select([pipe], [], [], min(left, TICK_SECONDS))
+            if readable:
+                return os.read(pipe, 1) == b"1"
+        return False
+
+    def forget(self, worker: subprocess.Popen[bytes]) -> None:
+        self.started_at.pop(worker.pid, None)
+        if (pipe := self.ready_pipes.pop(worker.pid, None)) is not None:
+            os.close(pipe)
 
     def run(self) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
@@ -95,7 +118,8 @@ class Supervisor:
             status = worker.poll()
             if status is None:
                 continue
-            lived = time.monotonic() - self.started_at.pop(worker.pid)
+            lived = time.monotonic() - self.started_at[worker.pid]
+            self.forget(worker)
             # A worker killed by a signal (the kernel's OOM killer, an operator) is replaced
             # however young; one that exited with an error this soon never got to serve.
             if status == STARTUP_FAILURE or (status > 0 and lived < STARTUP_SECONDS):
@@ -106,11 +130,16 @@ class Supervisor:
             self.workers[index] = self.start_worker()
         return True
 
-    def replace_all(self) -> None:
+    def replace_all(self, ready_seconds: float = READY_SECONDS) -> None:
         log.info("Replacing the workers one at a time")
         for index, old in enumerate(self.workers):
+            new = self.start_worker()
+            if not self.wait_ready(new, ready_seconds):
+                log.error("Worker process [%d] was not ready in time; keeping the others.", new.pid)
+                self.stop([new])
+                return
             self.stop([old])
-            self.workers[index] = self.start_worker()
+            self.workers[index] = new
 
     def stop_all(self) -> None:
         self.stop(self.workers)
@@ -128,6 +157,7 @@ class Supervisor:
                 log.warning("Worker process [%d] did not stop in time; killed.", worker.pid)
                 worker.kill()
                 worker.wait()
+            self.forget(worker)
 
 
 def main(argv: list[str] | None = None) -> int:

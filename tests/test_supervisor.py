@@ -163,6 +163,27 @@ def test_a_worker_dying_at_once_stops_the_server_rather_than_restarting_it_forev
         assert supervisor.Supervisor(sock, 1, broken).run() == 1
 
 
+# Workers as the supervisor starts them (``--fd N --ready-fd M`` appended to the command).
+READY = "import os, sys, time; os.write(int(sys.argv[-1]), b'1'); time.sleep(120)"
+NEVER_READY = "import time; time.sleep(120)"
+
+
+def test_a_hangup_keeps_the_workers_when_a_replacement_is_not_ready_in_time(own_signals):
+    with _listening() as sock:
+        boss = supervisor.Supervisor(sock, 1, [sys.executable, "-c", READY])
+        (old,) = boss.workers = [boss.start_worker()]
+        try:
+            assert boss.wait_ready(old, seconds=30)
+            boss.command = [sys.executable, "-c", NEVER_READY]  # a broken upgrade, say
+            started = time.monotonic()
+            boss.replace_all(ready_seconds=1.0)
+            assert boss.workers == [old] and old.poll() is None  # still serving
+            assert time.monotonic() - started < 30  # the replacement was given up, and killed
+            assert len(boss.ready_pipes) == 1
+        finally:
+            boss.stop_all()
+
+
 def _modules(code: str) -> set[str]:
     done = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", f"import json, sys; {code}; print(json.dumps(sorted(sys.modules)))"],
