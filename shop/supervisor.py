@@ -3,9 +3,9 @@ workers serving it.
 
 ``ocop serve`` parses its options, then replaces itself (``exec``, same process id) with
 ``python -m shop.supervisor``. This module imports the standard library only, so the parent
-stays at about 11 MiB for the life of the server. uvicorn's own supervisor held uvicorn,
+stays at about 14 MiB for the life of the server. uvicorn's own supervisor held uvicorn,
 asyncio and click (29 MiB), and spawned its workers through multiprocessing, which starts a
-resource tracker process of 13 MiB beside them; both count in every worker's host.
+resource tracker process of 13 MiB beside them: 42 MiB of the server's memory, doing little.
 
 Each worker is ``python -m shop serve --fd N``: uvicorn serving the socket it inherited, so
 the kernel shares the connections between the workers. The parent:
