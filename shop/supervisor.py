@@ -78,7 +78,7 @@ class Supervisor:
     def wait_ready(self, worker: subprocess.Popen[bytes], seconds: float = READY_SECONDS) -> bool:
         """True once ``worker`` says it serves; False if it died or did not within ``seconds``."""
         pipe, deadline = self.ready_pipes[worker.pid], time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0 and worker.poll() is None:
+        while (left := deadline - time.monotonic()) > 0 and worker.poll() is None and not self.stopping:
             readable, _, _ = select.select([pipe], [], [], min(left, TICK_SECONDS))
             if readable:
                 return os.read(pipe, 1) == b"1"
@@ -102,6 +102,12 @@ class Supervisor:
 
     def _queue_signal(self, sig: int, _frame: FrameType | None) -> None:
         self.signals.append(sig)  # handled in the loop, not inside the handler
+
+    @property
+    def stopping(self) -> bool:
+        """Asked to stop (a rolling replacement gives way at once: a service manager waits
+        only seconds before it kills)."""
+        return signal.SIGTERM in self.signals or signal.SIGINT in self.signals
 
     def _keep_going(self) -> bool:
         while self.signals:
@@ -135,7 +141,8 @@ class Supervisor:
         for index, old in enumerate(self.workers):
             new = self.start_worker()
             if not self.wait_ready(new, ready_seconds):
-                log.error("Worker process [%d] was not ready in time; keeping the others.", new.pid)
+                if not self.stopping:
+                    log.error("Worker process [%d] was not ready in time; keeping the others.", new.pid)
                 self.stop([new])
                 return
             self.stop([old])

@@ -184,6 +184,19 @@ def test_a_hangup_keeps_the_workers_when_a_replacement_is_not_ready_in_time(own_
             boss.stop_all()
 
 
+def test_a_termination_during_a_replacement_is_not_kept_waiting(own_signals):
+    with _listening() as sock:
+        boss = supervisor.Supervisor(sock, 1, [sys.executable, "-c", READY])
+        boss.workers = [boss.start_worker()]
+        boss.command = [sys.executable, "-c", NEVER_READY]
+        boss.signals.append(signal.SIGTERM)  # as the handler queues it, mid-replacement
+        started = time.monotonic()
+        boss.replace_all()  # would wait a minute for a replacement that never serves
+        assert time.monotonic() - started < 30
+        assert len(boss.workers) == 1 and boss.workers[0].poll() is None
+        boss.stop_all()
+
+
 def _modules(code: str) -> set[str]:
     done = subprocess.run(  # noqa: S603 - our own interpreter and code
         [sys.executable, "-c", f"import json, sys; {code}; print(json.dumps(sorted(sys.modules)))"],
