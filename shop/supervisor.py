@@ -10,15 +10,17 @@ resource tracker process of 13 MiB beside them: 42 MiB of the server's memory, d
 Each worker is ``python -m shop serve --fd N``: uvicorn serving the socket it inherited, so
 the kernel shares the connections between the workers. The parent:
 
-- replaces a worker that dies, unless it failed while starting (uvicorn's exit status 3, or
-  an error exit within ``STARTUP_SECONDS`` of its start: the code, the app or the database is
-  wrong and would be again), which stops the server with that status;
+- replaces a worker that dies, unless it exited with an error before it ever served (uvicorn's
+  status 3 when the app's start-up fails, 1 when the app cannot be imported: the code, the
+  app or the database is wrong and would be again), which stops the server with that status;
 - on SIGTERM or SIGINT, asks every worker to stop (SIGTERM: uvicorn finishes the requests in
   flight and runs the app's shutdown), waits ``STOP_SECONDS``, then kills what is left;
 - on SIGHUP, replaces the workers one at a time (after an upgrade, to load the new code): a
-  worker is stopped only once its replacement says it serves (a byte on a pipe, written when
-  uvicorn has started the app), so the others serve meanwhile; a replacement not ready within
-  ``READY_SECONDS`` is killed and the old workers kept.
+  worker is stopped only once its replacement serves, so the others serve meanwhile; a
+  replacement not serving within ``READY_SECONDS`` is killed and the old workers kept.
+
+A worker says it serves with a byte on a pipe of its own, written at uvicorn's first tick
+after the app has started.
 """
 
 from __future__ import annotations
@@ -34,8 +36,6 @@ import sys
 import time
 from types import FrameType
 
-STARTUP_FAILURE = 3  # uvicorn's exit status when the app could not start
-STARTUP_SECONDS = 10.0  # a worker dead this soon did not start (an import failed, say)
 STOP_SECONDS = 30.0  # a worker's graceful stop: its requests in flight, then the app's shutdown
 TICK_SECONDS = 0.5
 READY_SECONDS = 60.0  # a replacement's start on a busy host (imports, the app, the database)
@@ -59,8 +59,8 @@ class Supervisor:
     def __init__(self, sock: socket.socket, workers: int, command: list[str]) -> None:
         self.sock, self.count, self.command = sock, workers, command
         self.workers: list[subprocess.Popen[bytes]] = []
-        self.started_at: dict[int, float] = {}  # by process id
         self.ready_pipes: dict[int, int] = {}  # by process id: the read end of its pipe
+        self.served: set[int] = set()  # the process ids that said they serve
         self.signals: list[int] = []
         self.exit_status = 0
 
@@ -68,24 +68,36 @@ class Supervisor:
         fd = self.sock.fileno()
         ready_read, ready_write = os.pipe()
         command = [*self.command, "--fd", str(fd), "--ready-fd", str(ready_write)]
-        worker = subprocess.Popen(command, pass_fds=(fd, ready_write))  # noqa: S603
-        os.close(ready_write)  # the worker's end
-        self.started_at[worker.pid] = time.monotonic()
+        try:
+            worker = subprocess.Popen(command, pass_fds=(fd, ready_write))  # noqa: S603
+        except BaseException:
+            os.close(ready_read)
+            raise
+        finally:
+            os.close(ready_write)  # the worker's end
         self.ready_pipes[worker.pid] = ready_read
         log.info("Started worker process [%d]", worker.pid)
         return worker
 
-    def wait_ready(self, worker: subprocess.Popen[bytes], seconds: float = READY_SECONDS) -> bool:
-        """True once ``worker`` says it serves; False if it died or did not within ``seconds``."""
+    def said_ready(self, worker: subprocess.Popen[bytes], seconds: float = 0.0) -> bool:
+        """Whether ``worker`` has said it serves, waiting up to ``seconds`` for it (not after
+        it died, nor once the server is asked to stop)."""
+        if worker.pid in self.served:
+            return True
         pipe, deadline = self.ready_pipes[worker.pid], time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0 and worker.poll() is None and not self.stopping:
-            readable, _, _ = select.select([pipe], [], [], min(left, TICK_SECONDS))
-            if readable:
-                return os.read(pipe, 1) == b"1"
-        return False
+        while True:
+            wait = min(max(0.0, deadline - time.monotonic()), TICK_SECONDS)
+            readable, _, _ = select.select([pipe], [], [], wait)
+            if readable:  # its byte, or the end of a pipe it closed or left by dying
+                if os.read(pipe, 1) == b"1":
+                    self.served.add(worker.pid)
+                    return True
+                return False
+            if time.monotonic() >= deadline or worker.poll() is not None or self.stopping:
+                return False
 
     def forget(self, worker: subprocess.Popen[bytes]) -> None:
-        self.started_at.pop(worker.pid, None)
+        self.served.discard(worker.pid)
         if (pipe := self.ready_pipes.pop(worker.pid, None)) is not None:
             os.close(pipe)
 
@@ -93,10 +105,12 @@ class Supervisor:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._queue_signal)
         log.info("Started parent process [%d]", os.getpid())
-        self.workers = [self.start_worker() for _ in range(self.count)]
-        while self._keep_going():
-            time.sleep(TICK_SECONDS)
-        self.stop_all()
+        try:
+            self.workers = [self.start_worker() for _ in range(self.count)]
+            while self._keep_going():
+                time.sleep(TICK_SECONDS)
+        finally:  # whatever ends the loop, no worker is left without its parent
+            self.stop_all()
         log.info("Stopping parent process [%d]", os.getpid())
         return self.exit_status
 
@@ -124,11 +138,11 @@ class Supervisor:
             status = worker.poll()
             if status is None:
                 continue
-            lived = time.monotonic() - self.started_at[worker.pid]
+            served = self.said_ready(worker)
             self.forget(worker)
-            # A worker killed by a signal (the kernel's OOM killer, an operator) is replaced
-            # however young; one that exited with an error this soon never got to serve.
-            if status == STARTUP_FAILURE or (status > 0 and lived < STARTUP_SECONDS):
+            # A worker killed by a signal (the kernel's OOM killer, an operator) is replaced,
+            # as is one that failed after serving; one that failed before would fail again.
+            if status > 0 and not served:
                 log.error("Worker process [%d] could not start (status %d); stopping.", worker.pid, status)
                 self.exit_status = status
                 return False
@@ -139,8 +153,10 @@ class Supervisor:
     def replace_all(self, ready_seconds: float = READY_SECONDS) -> None:
         log.info("Replacing the workers one at a time")
         for index, old in enumerate(self.workers):
+            if self.stopping:
+                return
             new = self.start_worker()
-            if not self.wait_ready(new, ready_seconds):
+            if not self.said_ready(new, ready_seconds):
                 if not self.stopping:
                     log.error("Worker process [%d] was not ready in time; keeping the others.", new.pid)
                 self.stop([new])

@@ -8,6 +8,7 @@ manager would, asking /health all along.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -78,10 +79,12 @@ def serve_two(sqlite_template: Path, tmp_path: Path) -> Iterator[Served]:
         yield served
     finally:
         if process.poll() is None:
+            workers = served.workers()  # before the parent goes: its children are then orphans
             process.kill()
-            for pid in served.workers() if process.poll() is None else []:
-                os.kill(pid, signal.SIGKILL)
-            process.wait()
+            for pid in workers:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        process.wait()
 
 
 def _cmdline(pid: int) -> list[str]:
@@ -168,12 +171,25 @@ READY = "import os, sys, time; os.write(int(sys.argv[-1]), b'1'); time.sleep(120
 NEVER_READY = "import time; time.sleep(120)"
 
 
+def test_a_worker_failing_after_it_served_is_replaced(own_signals):
+    served_then_failed = "import os, sys; os.write(int(sys.argv[-1]), b'1'); sys.exit(1)"
+    with _listening() as sock:
+        boss = supervisor.Supervisor(sock, 1, [sys.executable, "-c", served_then_failed])
+        (first,) = boss.workers = [boss.start_worker()]
+        try:
+            first.wait(timeout=30)
+            assert boss.replace_dead()  # the server goes on
+            assert boss.workers[0].pid != first.pid
+        finally:
+            boss.stop_all()
+
+
 def test_a_hangup_keeps_the_workers_when_a_replacement_is_not_ready_in_time(own_signals):
     with _listening() as sock:
         boss = supervisor.Supervisor(sock, 1, [sys.executable, "-c", READY])
         (old,) = boss.workers = [boss.start_worker()]
         try:
-            assert boss.wait_ready(old, seconds=30)
+            assert boss.said_ready(old, seconds=30)
             boss.command = [sys.executable, "-c", NEVER_READY]  # a broken upgrade, say
             started = time.monotonic()
             boss.replace_all(ready_seconds=1.0)
