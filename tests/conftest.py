@@ -191,15 +191,12 @@ class _Emptier:
                 if table_name in _EMPTIED:
                     await conn.execute(f"ALTER SEQUENCE {sequence} RESTART")
 
-    def close_connection(self) -> None:
-        if self.conn is not None:
-            conn, self.conn = self.conn, None
-            self.loop.run_until_complete(conn.close(timeout=5))
-
     def close(self) -> None:
         # The database is dropped next, WITH (FORCE): a connection that cannot close is no matter.
-        with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
-            self.close_connection()
+        if self.conn is not None:
+            with contextlib.suppress(OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+                self.loop.run_until_complete(self.conn.close(timeout=5))
+            self.conn = None
         self.loop.close()
 
 

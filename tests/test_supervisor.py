@@ -17,7 +17,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -45,7 +45,7 @@ class Served:
         except httpx.HTTPError:
             return False
 
-    def wait_for(self, condition, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    def wait_for(self, condition: Callable[[], bool], seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while not condition():
             if self.process.poll() is not None:
