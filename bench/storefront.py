@@ -202,7 +202,7 @@ async def _ordered_units(url: str, since: float) -> int:
         await db.dispose()
 
 
-async def _fixtures(url: str, count: int) -> tuple[list[tuple[int, str]], str, str]:
+async def buyable_products(url: str, count: int) -> tuple[list[tuple[int, str]], str, str]:
     """Products with plenty in their warehouse (id, slug), and a province and commune code."""
     db = Database.connect(url)
     try:
@@ -440,7 +440,7 @@ def main() -> None:
     args = parser.parse_args()
     only = set(args.only.split(","))
     need_wrk()
-    products, args.province, args.commune = asyncio.run(_fixtures(args.database_url, 200))
+    products, args.province, args.commune = asyncio.run(buyable_products(args.database_url, 200))
     if len(products) < 10:
         raise SystemExit("no products with warehouse stock: load the national data first")
     slugs = asyncio.run(_all_slugs(args.database_url)) if "product" in only else []

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import product_cards
 from shop.catalog.models import Product
+from shop.catalog.schemas import ProductSummary
 from shop.catalog.sellability import product_is_sellable
 from shop.db_types import utcnow
 from shop.errors import Conflict, NotFound
@@ -80,14 +82,22 @@ async def _check_wanted(session: AsyncSession, product_id: int, wanted: int, on:
         raise SoldOut(product_id, product.name, available)
 
 
-async def start(session: AsyncSession, product_id: int, quantity: int, *, on: dt.date) -> Cart:
+# A new cart and its first line, written as plain inserts: the two flushes of the unit of
+# work cost a guest's first "add to cart" about half a millisecond more (issue 20).
+_NEW_CART = sa.insert(cast(sa.Table, Cart.__table__))
+_NEW_LINE = sa.insert(cast(sa.Table, CartLine.__table__))
+
+
+async def start(session: AsyncSession, product_id: int, quantity: int, *, on: dt.date) -> uuid.UUID:
     """A new cart with its first line, checked as ``set_quantity`` checks one: the product and
-    its stock read, then the cart and the line written (a new cart has no line to look up)."""
+    its stock read, then the cart and the line written (a new cart has no line to look up).
+    Its id."""
     await _check_wanted(session, product_id, quantity, on)
-    cart = await create(session)
-    session.add(CartLine(cart_id=cart.id, product_id=product_id, quantity=quantity))
-    await session.flush()
-    return cart
+    cart_id, now = uuid.uuid4(), utcnow()
+    await session.execute(_NEW_CART, {"id": cart_id, "created_at": now, "updated_at": now})
+    line = {"cart_id": cart_id, "product_id": product_id, "quantity": quantity, "added_at": now}
+    await session.execute(_NEW_LINE, line)
+    return cart_id
 
 
 async def set_quantity(
@@ -128,6 +138,31 @@ async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, langua
     ids = [line.product_id for line in lines]
     products = await product_cards.summaries(session, ids, on=on, language=language)
     available = await routing.available(session, ids, on=on) if ordered_at is None else {}
+    return _cart_out(cart_id, ordered_at, lines, products, available)
+
+
+async def view_for_checkout(
+    session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str
+) -> tuple[CartOut, dict[int, dict[int, int]]]:
+    """:func:`view`, and what each sales point and fair holds of the cart's products (the
+    checkout form's pickup points), the two read by one statement."""
+    ordered_at, lines = await _with_lines(session, cart_id)
+    ids = [line.product_id for line in lines]
+    products = await product_cards.summaries(session, ids, on=on, language=language)
+    available: dict[int, int] = {}
+    held: dict[int, dict[int, int]] = {}
+    if ordered_at is None:
+        available, held = await routing.online_and_held(session, ids, on=on)
+    return _cart_out(cart_id, ordered_at, lines, products, available), held
+
+
+def _cart_out(
+    cart_id: uuid.UUID,
+    ordered_at: dt.datetime | None,
+    lines: list[CartLine],
+    products: dict[int, ProductSummary],
+    available: dict[int, int],
+) -> CartOut:
     out = []
     for line in lines:
         product = products[line.product_id]

@@ -54,7 +54,7 @@ async def sources(
     stmt = _AVAILABLE["producer or pickup point" if pickup_at is not None else "producer"]
     params = {"ids": wanted, "on": on, "pickup_at": pickup_at}
     out: dict[int, list[Source]] = {}
-    for product_id, location_id, n, owner in await session.execute(stmt, params):
+    for product_id, location_id, n, owner, _ in await session.execute(stmt, params):
         out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at, owner))
     for found in out.values():
         # The pickup point first (no parcel to send), then the fullest warehouse.
@@ -62,15 +62,18 @@ async def sources(
     return out
 
 
-def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | None]:
-    """(product id, location id, units, the location's producer) a customer can have there:
-    unexpired units on hand and not reserved, at the active locations ``where`` selects (the
-    producer, for an order's fulfilment, comes along at no cost). Bound when run: the
-    products (``:ids``), the day (``:on``) and, where ``where`` names it, ``:pickup_at``."""
+def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | None, LocationKind]:
+    """(product id, location id, units, the location's producer, its kind) a customer can
+    have there: unexpired units on hand and not reserved, at the active locations ``where``
+    selects (the producer, for an order's fulfilment, and the kind come along at no cost).
+    Bound when run: the products (``:ids``), the day (``:on``) and, where ``where`` names it,
+    ``:pickup_at``."""
     available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
     on = sa.bindparam("on", type_=sa.Date)
     return (
-        sa.select(StockLevel.product_id, StockLevel.location_id, available, Location.producer_id)
+        sa.select(
+            StockLevel.product_id, StockLevel.location_id, available, Location.producer_id, Location.kind
+        )
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Batch, Batch.id == StockLevel.batch_id)
@@ -80,7 +83,7 @@ def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | 
             where,
             fresh_on(on),
         )
-        .group_by(StockLevel.product_id, StockLevel.location_id, Location.producer_id)
+        .group_by(StockLevel.product_id, StockLevel.location_id, Location.producer_id, Location.kind)
         .having(available > 0)
     )
 
@@ -90,23 +93,30 @@ _SERVES = sa.and_(Location.kind == LocationKind.producer, Location.producer_id =
 _AVAILABLE = {
     "producer": _available(_SERVES),
     "producer or pickup point": _available(sa.or_(_SERVES, Location.id == sa.bindparam("pickup_at"))),
-    "pickup points": _available(Location.kind.in_(PUBLIC_KINDS)),
+    "producer and pickup points": _available(sa.or_(_SERVES, Location.kind.in_(PUBLIC_KINDS))),
 }
 
 
-async def held_at_pickup_points(
+async def online_and_held(
     session: AsyncSession, product_ids: Iterable[int], *, on: dt.date
-) -> dict[int, dict[int, int]]:
-    """Per sales point or fair, the units of these products it holds for a pickup there (the
-    same rule checkout routes by: what a point does not hold, the producer sends it)."""
-    wanted = set(product_ids)
-    if not wanted:
-        return {}
-    out: dict[int, dict[int, int]] = {}
-    params = {"ids": sorted(wanted), "on": on}
-    for product_id, location_id, n, _ in await session.execute(_AVAILABLE["pickup points"], params):
-        out.setdefault(location_id, {})[product_id] = int(n)
-    return out
+) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
+    """What delivery can have of each product (:func:`available` without a pickup point), and
+    per open sales point or fair the units of these products it holds for a pickup there (the
+    same rule checkout routes by: what a point does not hold, the producer sends it). One
+    statement: a checkout form and the product feeds show both."""
+    ids = list(product_ids)
+    online: dict[int, int] = dict.fromkeys(ids, 0)
+    held: dict[int, dict[int, int]] = {}
+    if not ids:
+        return online, held
+    params = {"ids": sorted(set(ids)), "on": on}
+    rows = await session.execute(_AVAILABLE["producer and pickup points"], params)
+    for product_id, location_id, n, _, kind in rows:
+        if kind == LocationKind.producer:  # one of its producer's warehouses (``_SERVES``)
+            online[product_id] = max(online[product_id], int(n))
+        else:
+            held.setdefault(location_id, {})[product_id] = int(n)
+    return online, held
 
 
 @dataclass(frozen=True)

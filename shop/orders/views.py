@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import product_cards
 from shop.i18n import current_language
-from shop.inventory.models import Location
+from shop.inventory.models import Location, LocationKind
 from shop.invoices import status as invoice_status
 from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
 from shop.orders import schemas
@@ -35,12 +35,14 @@ def _transfer(instructions: Instructions | None) -> schemas.TransferOut | None:
 
 
 # An order's statements, built once and run with the order bound (``:order_id``).
-_LINES = sa.select(OrderLine).where(OrderLine.order_id == sa.bindparam("order_id")).order_by(OrderLine.id)
+# Each fulfilment with its location and its lines, one row a line (one with no line for a
+# fulfilment whose lines the office moved elsewhere): one statement, not two.
 _FULFILMENTS = (
-    sa.select(Fulfilment, Location.name, Location.kind)
+    sa.select(Fulfilment, Location.name, Location.kind, OrderLine)
     .join(Location, Location.id == Fulfilment.location_id)
+    .outerjoin(OrderLine, OrderLine.fulfilment_id == Fulfilment.id)
     .where(Fulfilment.order_id == sa.bindparam("order_id"))
-    .order_by(Fulfilment.id)
+    .order_by(Fulfilment.id, OrderLine.id)
 )
 _EVENTS = sa.select(OrderEvent).where(OrderEvent.order_id == sa.bindparam("order_id")).order_by(OrderEvent.id)
 
@@ -49,8 +51,12 @@ async def order_out(
     session: AsyncSession, settings: Settings, order: Order, instructions: Instructions | None = None
 ) -> schemas.OrderOut:
     bound = {"order_id": order.id}
-    lines = list(await session.scalars(_LINES, bound))
-    rows = (await session.execute(_FULFILMENTS, bound)).all()
+    fulfilments: dict[int, tuple[Fulfilment, str, LocationKind, list[OrderLine]]] = {}
+    for fulfilment, name, kind, line in await session.execute(_FULFILMENTS, bound):
+        _, _, _, lines_of = fulfilments.setdefault(fulfilment.id, (fulfilment, name, kind, []))
+        if line is not None:
+            lines_of.append(line)
+    lines = [line for *_, lines_of in fulfilments.values() for line in lines_of]
     # An order has a handful of events: all read by the order's index, the public ones kept
     # here (with the kinds in SQL, PostgreSQL also scanned the index of every order's kinds).
     events = [event for event in await session.scalars(_EVENTS, bound) if event.kind in PUBLIC_EVENTS]
@@ -78,11 +84,11 @@ async def order_out(
                 status=f.status.value,
                 location=name,
                 kind=kind.value,
-                lines=[_line(ln, names) for ln in lines if ln.fulfilment_id == f.id],
+                lines=[_line(ln, names) for ln in lines_of],
                 carrier=f.carrier,
                 tracking_number=f.tracking_number,
             )
-            for f, name, kind in rows
+            for f, name, kind, lines_of in fulfilments.values()
         ],
         history=[schemas.EventOut(kind=e.kind, status=e.status, at=e.at) for e in events],
         tracking_url=tracking_url(order, settings.base_url),

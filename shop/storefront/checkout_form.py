@@ -25,7 +25,6 @@ from shop.errors import DomainError, field_error
 from shop.i18n import N_, current_language
 from shop.inventory import services as locations
 from shop.inventory.models import Location
-from shop.orders import routing
 from shop.orders.cart_schemas import CartOut, CheckoutIn
 from shop.orders.checkout_fields import buyer_errors, contact_errors, payment_errors
 from shop.settings import Settings
@@ -244,11 +243,13 @@ async def _by_name(session: AsyncSession, on: dt.date, lines: int) -> list[Picku
     return points
 
 
-async def pickup_points(session: AsyncSession, cart: CartOut, *, on: dt.date) -> PickupPoints:
+async def pickup_points(
+    session: AsyncSession, cart: CartOut, held: dict[int, dict[int, int]], *, on: dt.date
+) -> PickupPoints:
     """The open sales points and fairs: those holding the whole cart, then the others, each
-    by how many of its lines they hold, then by name."""
+    by how many of its lines they hold, then by name. ``held``: what each holds of the cart's
+    products (``carts.view_for_checkout``)."""
     wanted = {line.product.id: line.quantity for line in cart.lines}
-    held = await routing.held_at_pickup_points(session, wanted, on=on)
     by_name = await _by_name(session, on, len(wanted))
     holding = [
         PickupPoint(p.location, n, len(wanted))

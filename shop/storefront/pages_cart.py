@@ -121,14 +121,15 @@ class CartPages(Controller):
         cart, quantity = await _open_cart(request, session), max(1, min(quantity, 99))
         try:
             if cart is None:
-                cart = await carts.start(session, product_id, quantity, on=today())
+                cart_id = await carts.start(session, product_id, quantity, on=today())
             else:  # held here, the cart is not read again (the session holds it weakly)
-                await carts.set_quantity(session, cart.id, product_id, quantity, on=today(), add=True)
+                cart_id = cart.id
+                await carts.set_quantity(session, cart_id, product_id, quantity, on=today(), add=True)
         except DomainError as refused:
             await session.rollback()
             return await self._cart_page(request, session, error=refused.detail, status=refused.status_code)
         await session.commit()
-        return Redirect(path="/cart", status_code=303, cookies=[_cart_cookie(cart.id, settings)])
+        return Redirect(path="/cart", status_code=303, cookies=[_cart_cookie(cart_id, settings)])
 
     @post("/cart/lines/{product_id:int}")
     async def set_line(
@@ -158,18 +159,21 @@ class CartPages(Controller):
         if cart_id is None:
             return Redirect(path="/cart")
         try:
-            view = await carts.view(session, cart_id, on=today(), language=current_language())
+            view, held = await carts.view_for_checkout(
+                session, cart_id, on=today(), language=current_language()
+            )
         except NotFound:
             return Redirect(path="/cart")
         if view.ordered or not view.lines:
             return Redirect(path="/cart")
-        return await self._checkout_page(request, session, view, {}, Problems({}, []))
+        return await self._checkout_page(request, session, view, held, {}, Problems({}, []))
 
     async def _checkout_page(
         self,
         request: Request[Any, Any, Any],
         session: AsyncSession,
         view: CartOut,
+        held: dict[int, dict[int, int]],
         values: dict[str, str],
         problems: Problems,
         status: int = 200,
@@ -192,7 +196,7 @@ class CartPages(Controller):
                 "key": values.get("idempotency_key") or secrets.token_urlsafe(18),
                 "provinces": provinces,
                 "communes": communes,
-                "points": await checkout_form.pickup_points(session, view, on=today()),
+                "points": await checkout_form.pickup_points(session, view, held, on=today()),
                 "point_items": await checkout_form.point_items(
                     session, _pickup_point_macro(request), on=today()
                 ),
@@ -217,12 +221,14 @@ class CartPages(Controller):
         """The form again, as typed, with every problem next to its field."""
         await session.rollback()
         try:
-            view = await carts.view(session, cart_id, on=today(), language=current_language())
+            view, held = await carts.view_for_checkout(
+                session, cart_id, on=today(), language=current_language()
+            )
         except NotFound:
             return Redirect(path="/cart", status_code=303)
         if view.ordered:
             return Redirect(path="/cart", status_code=303)
-        return await self._checkout_page(request, session, view, form, problems, status=status)
+        return await self._checkout_page(request, session, view, held, form, problems, status=status)
 
     @post("/checkout")
     async def place(

@@ -48,3 +48,32 @@ async def test_cash_on_delivery_order_reserves_stock_in_each_producers_warehouse
     assert len(mails) == 1 and order["number"] in mails[0].read_text()
     async with database.read_sessions() as s:
         assert (await check_ledger(s)).ok
+
+
+async def test_a_key_used_again_for_another_cart_is_refused_and_reserves_nothing(shop: Shop, database_url):
+    """Only a claimed cart can have an order, so a new order's key is looked up once its cart
+    is claimed; a key reused on another, open cart is refused by the order's unique key, the
+    whole checkout rolled back."""
+    w, client = shop.world, shop.client
+    first = checkout_body(
+        await cart_with(client, (w.noodles.id, 1)), province=shop.province, commune=shop.commune
+    )
+    placed = await client.post("/api/v1/checkout", json=first, headers=EN)
+    assert placed.status_code == 201, placed.text
+    before = await stock(database_url, w.tea.id, shop.other_warehouse.id)
+
+    other_cart = await cart_with(client, (w.tea.id, 1))
+    reused = checkout_body(other_cart, province=shop.province, commune=shop.commune)
+    reused["idempotency_key"] = first["idempotency_key"]
+    refused = await client.post("/api/v1/checkout", json=reused, headers=EN)
+    assert refused.status_code == 409 and refused.json()["code"] == "idempotency_key_reused", refused.text
+    assert await stock(database_url, w.tea.id, shop.other_warehouse.id) == before
+    cart = await client.get(f"/api/v1/carts/{other_cart}")
+    assert cart.json()["ordered"] is False  # still open: it can be ordered with a key of its own
+    again = await client.post(
+        "/api/v1/checkout",
+        json=checkout_body(other_cart, province=shop.province, commune=shop.commune),
+        headers=EN,
+    )
+    assert again.status_code == 201, again.text
+    assert await stock(database_url, w.tea.id, shop.other_warehouse.id) == (before[0], before[1] + 1)

@@ -132,8 +132,7 @@ async def _items_of(
     session: AsyncSession, products: list[ProductRow], points: dict[int, str], on: dt.date
 ) -> list[Item]:
     ids = [p.id for p in products]
-    online = await routing.available(session, ids, on=on)
-    held = await routing.held_at_pickup_points(session, ids, on=on)
+    online, held = await routing.online_and_held(session, ids, on=on)
     stocked = await _stocked(session, ids)
     items = []
     for product in products:

@@ -1,0 +1,158 @@
+"""Where a guest checkout's time goes, step by step: CPU and SQL statements per request.
+
+    python bench/checkout_steps.py --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/ocop_bench
+
+Needs the national data (``python bench/inventory.py --load``). The app runs in this process
+(no HTTP server, no worker: httpx calls it through ASGI), and one guest at a time places
+``--orders`` orders through the pages as ``bench/storefront.py``'s guests do: the product page,
+the buy form, the cart, the checkout form, its POST (cash on delivery), the order's page. For
+each step it prints the median and mean CPU of this process per request (time.process_time,
+so the app's Python, SQLAlchemy, asyncpg and Jinja, not PostgreSQL's) and the statements sent
+to the database. ``--profile FILE`` writes a cProfile of the measured orders.
+
+This is the checkout's cost per order without the server or the load generator, to compare
+one tree with another (``PYTHONPATH=<worktree>``); ``bench/oscar/compare.py`` gives the
+throughput beside the peer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import logging
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from storefront import buyable_products
+from support import parser_with_database
+
+# Runs one request of a step and keeps its figures: (step's name, the request) → its answer.
+Step = Callable[[str, Awaitable[httpx.Response]], Awaitable[httpx.Response]]
+BUYER = {"name": "Nguyễn Văn Bench", "email": "bench@example.com", "phone": "0912345678"}
+STEPS = ("product page", "add to cart", "cart", "checkout form", "place order", "order page")
+
+
+def _field(html: str, name: str) -> str:
+    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
+    if match is None:
+        raise LookupError(f"no field {name}")
+    return match.group(1)
+
+
+class Counter:
+    """Statements sent on the app's engine."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._one)
+
+    def _one(self, *_: object) -> None:
+        self.count += 1
+
+
+async def _order(
+    client: httpx.AsyncClient, product: tuple[int, str], province: str, commune: str, step: Step
+) -> bool:
+    pid, slug = product
+    page = await step("product page", client.get(f"/products/{slug}"))
+    if 'action="/cart/lines"' not in page.text:
+        return False
+    added = await step(
+        "add to cart",
+        client.post(
+            "/cart/lines",
+            data={"product_id": pid, "quantity": 1, "_csrf_token": _field(page.text, "_csrf_token")},
+        ),
+    )
+    if added.status_code != 303:
+        return False
+    await step("cart", client.get("/cart"))
+    form = await step("checkout form", client.get("/checkout"))
+    placed = await step(
+        "place order",
+        client.post(
+            "/checkout",
+            data={
+                "_csrf_token": _field(form.text, "_csrf_token"),
+                "idempotency_key": _field(form.text, "idempotency_key"),
+                **BUYER,
+                "delivery": "ship",
+                "province_code": province,
+                "commune_code": commune,
+                "street": "1 Bench St",
+                "payment": "cod",
+            },
+        ),
+    )
+    if placed.status_code != 303:
+        raise SystemExit(f"checkout answered {placed.status_code}: {placed.text[:500]}")
+    shown = await step("order page", client.get(placed.headers["location"]))
+    return shown.status_code == 200
+
+
+async def run(url: str, orders: int, warmup: int, profile: str | None) -> None:
+    from shop.app import create_app
+    from shop.settings import Settings
+
+    products, province, commune = await buyable_products(url, orders + warmup)
+    app = create_app(Settings.from_env(database_url=url))
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # a line a request is not the app's cost
+    async with app.lifespan():
+        counter = Counter(app.state.db.engine.sync_engine)
+        cpu: dict[str, list[float]] = defaultdict(list)
+        statements: dict[str, list[int]] = defaultdict(list)
+        measuring = False
+
+        async def step(name: str, call: Awaitable[httpx.Response]) -> httpx.Response:
+            before, sent = time.process_time(), counter.count
+            answer = await call
+            if measuring:
+                cpu[name].append((time.process_time() - before) * 1000)
+                statements[name].append(counter.count - sent)
+            return answer
+
+        transport = httpx.ASGITransport(app=app)
+        profiler = cProfile.Profile() if profile else None
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+            for n, product in enumerate(products):
+                if n == warmup:
+                    measuring = True
+                    if profiler:
+                        profiler.enable()
+                client.cookies.clear()
+                await _order(client, product, province, commune, step)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(profile)
+    print(f"{len(cpu['place order'])} orders, one guest at a time, the app in this process")
+    print(f"{'step':<15} {'CPU p50 ms':>10} {'mean ms':>8} {'statements':>10}")
+    total_cpu = total_statements = 0.0
+    for name in STEPS:
+        mean = statistics.fmean(cpu[name])
+        count = statistics.fmean(statements[name])
+        total_cpu, total_statements = total_cpu + mean, total_statements + count
+        print(f"{name:<15} {statistics.median(cpu[name]):>10.2f} {mean:>8.2f} {count:>10.1f}")
+    print(f"{'whole order':<15} {'':>10} {total_cpu:>8.2f} {total_statements:>10.1f}")
+
+
+def main() -> None:
+    parser = parser_with_database(__doc__)
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--profile", help="write a cProfile of the measured orders to this file")
+    args = parser.parse_args()
+    asyncio.run(run(args.database_url, args.orders, args.warmup, args.profile))
+
+
+if __name__ == "__main__":
+    main()
