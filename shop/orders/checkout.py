@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import product_is_sellable
+from shop.db import insert_rows
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_, normalize_language
 from shop.orders import carts, holds, lifecycle, notices, routing, shipping
@@ -34,6 +35,7 @@ from shop.orders.delivery import delivery_of
 from shop.orders.models import (
     Fulfilment,
     FulfilmentStatus,
+    LineStatus,
     Order,
     OrderLine,
     OrderStatus,
@@ -214,22 +216,7 @@ async def place(
     due = now + dt.timedelta(hours=settings.accept_within_hours)
     owners = {s.location_id: s.producer_id for options in found.values() for s in options}
     fulfilments = await _fulfilments(session, order, routes, owners, due)
-    order_lines = {
-        pid: OrderLine(
-            order_id=order.id,
-            fulfilment_id=fulfilments[route.location_id].id,
-            product_id=pid,
-            producer_id=products[pid].producer_id,
-            name=products[pid].name,
-            unit_price_vnd=products[pid].price_vnd,
-            quantity=route.quantity,
-            line_total_vnd=products[pid].price_vnd * route.quantity,
-        )
-        for route in routes
-        for pid in [route.product_id]
-    }
-    session.add_all(order_lines.values())
-    await session.flush()
+    order_lines = await _order_lines(session, order, routes, products, fulfilments)
     await holds.reserve(session, order.id, routes, order_lines, on=on)
     lifecycle.record(session, order.id, "placed", actor="customer", status=order.status)
     for route in routes:
@@ -281,18 +268,48 @@ async def _fulfilments(
     due: dt.datetime,
 ) -> dict[int, Fulfilment]:
     """One fulfilment per location the lines were routed to (``owners``: each location's
-    producer, None for a sales point)."""
+    producer, None for a sales point). Written as plain rows (``insert_rows``): the order's
+    pages and emails read them afresh or as given here, nothing changes them in this
+    transaction."""
     location_ids = sorted({r.location_id for r in routes})
-    out = {
-        lid: Fulfilment(
-            order_id=order.id,
-            location_id=lid,
-            producer_id=owners.get(lid),
-            status=FulfilmentStatus.new,
-            due_at=due,
-        )
+    rows = [
+        {
+            "order_id": order.id,
+            "location_id": lid,
+            "producer_id": owners.get(lid),
+            "status": FulfilmentStatus.new,
+            "due_at": due,
+            "created_at": order.created_at,
+            "updated_at": order.created_at,
+        }
         for lid in location_ids
-    }
-    session.add_all(out.values())
-    await session.flush()
-    return out
+    ]
+    written = await insert_rows(session, Fulfilment, rows)
+    return {f.location_id: f for f in written}
+
+
+async def _order_lines(
+    session: AsyncSession,
+    order: Order,
+    routes: list[routing.Route],
+    products: dict[int, Product],
+    fulfilments: dict[int, Fulfilment],
+) -> dict[int, OrderLine]:
+    """The order's lines, one per routed product (by product id), written as plain rows as
+    its fulfilments are."""
+    rows = [
+        {
+            "order_id": order.id,
+            "fulfilment_id": fulfilments[route.location_id].id,
+            "product_id": route.product_id,
+            "producer_id": products[route.product_id].producer_id,
+            "name": products[route.product_id].name,
+            "unit_price_vnd": products[route.product_id].price_vnd,
+            "quantity": route.quantity,
+            "line_total_vnd": products[route.product_id].price_vnd * route.quantity,
+            "status": LineStatus.open,
+            "reason": None,
+        }
+        for route in routes
+    ]
+    return {line.product_id: line for line in await insert_rows(session, OrderLine, rows)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,12 +21,16 @@ from shop.orders.errors import SoldOut
 from shop.orders.models import HoldState, OrderHold, OrderLine
 from shop.orders.routing import Route
 
+_NEW_HOLDS = sa.insert(cast(sa.Table, OrderHold.__table__))
+
 
 async def reserve(
     session: AsyncSession, order_id: int, routes: Sequence[Route], lines: dict[int, OrderLine], *, on: dt.date
 ) -> None:
     """Reserve every routed line at its location; SoldOut (nothing held) if one no longer fits."""
     by_location: dict[int, list[tuple[int, int]]] = {}
+    rows: list[dict[str, object]] = []
+    now = utcnow()
     for r in routes:
         by_location.setdefault(r.location_id, []).append((r.product_id, r.quantity))
     for location_id in sorted(by_location):
@@ -38,17 +43,20 @@ async def reserve(
         except InsufficientStock as short:
             line = lines[short.product_id]
             raise SoldOut(short.product_id, line.name, short.available) from short
-        session.add_all(
-            OrderHold(
-                order_id=order_id,
-                order_line_id=lines[h.product_id].id,
-                level_id=h.level_id,
-                quantity=h.quantity,
-                state=HoldState.held,
-            )
+        rows += [
+            {
+                "order_id": order_id,
+                "order_line_id": lines[h.product_id].id,
+                "level_id": h.level_id,
+                "quantity": h.quantity,
+                "state": HoldState.held,
+                "changed_at": now,
+            }
             for h in held
-        )
-    await session.flush()
+        ]
+    # Plain rows (no flush): holds are changed only by conditional updates (``_take``).
+    if rows:
+        await session.execute(_NEW_HOLDS, rows)
 
 
 async def _take(
