@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.storefront import PAGES, _all_slugs, _buyers, _fixtures, server_env
+from bench.storefront import PAGES, _all_slugs, _buyers, buyable_products, server_env
 from bench.support import (
     free_port,
     need_wrk,
@@ -109,7 +109,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="times the whole mix is run")
     args = parser.parse_args()
     need_wrk()
-    products, province, commune = asyncio.run(_fixtures(args.database_url, 200))
+    products, province, commune = asyncio.run(buyable_products(args.database_url, 200))
     slugs = asyncio.run(_all_slugs(args.database_url))
     if len(products) < 10 or len(slugs) < 1000:
         raise SystemExit("load the national data first: python bench/inventory.py --load")

@@ -147,9 +147,8 @@ async def place(
     # its order looked up (a statement fewer for every new order). A key reused on another
     # cart fails at the order's insert (unique key), answered by ``placing.place_order``.
     if not await _claim_cart(session, data.cart_id, now):
-        if replayed := await _replayed(
-            session, data, digest
-        ):  # submitted before, or a twin committed while we waited
+        # Submitted before, or a twin committed while we waited for the cart's lock.
+        if replayed := await _replayed(session, data, digest):
             return replayed
         await carts.find(session, data.cart_id)  # 404 if there is no such cart
         raise Conflict(N_("This cart has already been ordered."), error_code="cart_closed")
