@@ -296,3 +296,20 @@ async def test_a_pickup_order_says_where_and_when_to_collect(shop: Shop):
     await _move(shop, order["number"], "deliver")
     done = await _tracking(shop, order)
     assert _progress(done) == "done" and "Collected. Thank you!" in done.text
+
+
+async def test_a_pickup_point_chosen_among_the_others_stays_chosen_and_shown_after_an_error(shop: Shop):
+    """The points the producers send the products to are folded away; one chosen there is
+    shown open and still checked when the form comes back with an error."""
+    page, hidden = await _checkout_form(shop, "en", (shop.world.noodles.id, 1))
+    others = page.split('<details class="more-points"', 1)
+    assert len(others) == 2 and not others[1].startswith(" open")  # folded: a shop holds the noodles
+    code = re.search(r'name="sales_point_code" value="([^"]+)"', others[1])
+    assert code
+    fields = hidden | {"name": "Lan", "email": "lan@example.vn", "phone": "", "payment": "cod"}
+    answer = await shop.client.post(
+        "/checkout", data=fields | {"delivery": "pickup", "sales_point_code": code[1]}, params={"lang": "en"}
+    )
+    assert answer.status_code == 422 and 'id="error-phone"' in answer.text
+    assert '<details class="more-points" open' in answer.text
+    assert re.search(rf'name="sales_point_code" value="{re.escape(code[1])}" checked', answer.text)
