@@ -8,7 +8,8 @@ Needs the national data (``python bench/inventory.py --load``). The app runs in 
 the buy form, the cart, the checkout form, its POST (cash on delivery), the order's page. For
 each step it prints the median and mean CPU of the app per request (time.process_time while
 the request is in the app: its Python, SQLAlchemy, asyncpg and Jinja; not PostgreSQL's, nor
-the client's) and the statements sent to the database. ``--profile FILE`` writes a cProfile
+the client's), the statements sent to the database, and the mean CPU they cost PostgreSQL
+(from /proc, the server otherwise idle). ``--profile FILE`` writes a cProfile
 (of CPU time) of the measured orders.
 
 This is the checkout's cost per order without the server or the load generator, to compare
@@ -36,7 +37,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from storefront import buyable_products
-from support import parser_with_database
+from support import cpu_seconds, parser_with_database, postgres_pids
 
 # Runs one request of a step and keeps its figures: (step's name, the request) → its answer.
 Step = Callable[[str, Awaitable[httpx.Response]], Awaitable[httpx.Response]]
@@ -129,16 +130,18 @@ async def run(url: str, orders: int, warmup: int, profile: str | None) -> None:
         counter = Counter(app.state.db.engine.sync_engine)
         cpu: dict[str, list[float]] = defaultdict(list)
         statements: dict[str, list[int]] = defaultdict(list)
+        postgres: dict[str, list[float]] = defaultdict(list)
         measuring = False
 
         timed = Timed(app)
 
         async def step(name: str, call: Awaitable[httpx.Response]) -> httpx.Response:
-            before, sent = timed.cpu, counter.count
+            before, sent, pg_before = timed.cpu, counter.count, _postgres_cpu()
             answer = await call
             if measuring:
                 cpu[name].append((timed.cpu - before) * 1000)
                 statements[name].append(counter.count - sent)
+                postgres[name].append((_postgres_cpu() - pg_before) * 1000)
             return answer
 
         transport = httpx.ASGITransport(app=timed)
@@ -156,14 +159,20 @@ async def run(url: str, orders: int, warmup: int, profile: str | None) -> None:
             profiler.disable()
             profiler.dump_stats(profile)
     print(f"{len(cpu['place order'])} orders, one guest at a time, the app in this process")
-    print(f"{'step':<15} {'CPU p50 ms':>10} {'mean ms':>8} {'statements':>10}")
-    total_cpu = total_statements = 0.0
+    print(f"{'step':<15} {'CPU p50 ms':>10} {'mean ms':>8} {'statements':>10} {'PostgreSQL ms':>14}")
+    total_cpu = total_statements = total_pg = 0.0
     for name in STEPS:
-        mean = statistics.fmean(cpu[name])
+        mean, pg = statistics.fmean(cpu[name]), statistics.fmean(postgres[name])
         count = statistics.fmean(statements[name])
-        total_cpu, total_statements = total_cpu + mean, total_statements + count
-        print(f"{name:<15} {statistics.median(cpu[name]):>10.2f} {mean:>8.2f} {count:>10.1f}")
-    print(f"{'whole order':<15} {'':>10} {total_cpu:>8.2f} {total_statements:>10.1f}")
+        total_cpu, total_statements, total_pg = total_cpu + mean, total_statements + count, total_pg + pg
+        print(f"{name:<15} {statistics.median(cpu[name]):>10.2f} {mean:>8.2f} {count:>10.1f} {pg:>14.2f}")
+    print(f"{'whole order':<15} {'':>10} {total_cpu:>8.2f} {total_statements:>10.1f} {total_pg:>14.2f}")
+
+
+def _postgres_cpu() -> float:
+    """PostgreSQL's CPU seconds so far: the server is otherwise idle while a step runs, so
+    the difference is the step's (read in clock ticks: meaningful as a mean over many)."""
+    return cpu_seconds(postgres_pids(), ended_children=True)
 
 
 def main() -> None:

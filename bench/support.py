@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -236,6 +236,35 @@ def server_cpu() -> float:
         if p == me:
             total += used[pid]
     return total / ticks
+
+
+def cpu_seconds(pids: Iterable[int], *, ended_children: bool = False) -> float:
+    """CPU seconds (user and system) these processes have used so far, 0 for one gone; with
+    ``ended_children``, also their children's that have ended (PostgreSQL's backends end with
+    their connections, and the server's main process collects their time)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+        if ended_children:
+            total += int(fields[13]) + int(fields[14])
+    return total / ticks
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends come and go)."""
+    found = []
+    for pid, _ in _stats():
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "postgres":
+                found.append(pid)
+        except OSError:
+            continue
+    return found
 
 
 def proc_kib(path: Path, key: str) -> int:

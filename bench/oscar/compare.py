@@ -18,7 +18,9 @@ oscar's for each measurement:
   each order from a fresh visitor: the product page, add to cart, the checkout form(s), place
   the order (cash on delivery for ours; oscar's default flow, which takes no payment),
   following every redirect to the page the buyer lands on; orders/s and the whole order's
-  p50 and p99.
+  p50 and p99, and the CPU an order cost the server (its master and workers) and PostgreSQL
+  (from /proc): on two cores shared by the servers, the database and the buyers, orders/s
+  says how the cores were shared as much as what an order costs; the CPU says the latter.
 
 Then once, the oversell check: ``--race-buyers`` buyers (16) race for one product with little
 stock (ours: the sellable product whose producer holds the fewest free units, at least 5, as
@@ -65,10 +67,12 @@ import install  # noqa: E402 - beside this file
 
 from bench.support import (  # noqa: E402 - the repository is on sys.path now
     OCOP,
+    cpu_seconds,
     free_port,
     need_wrk,
     parents,
     percentile,
+    postgres_pids,
     proc_kib,
     run_wrk,
     wrk_count,
@@ -239,6 +243,10 @@ class Server:
 
     def memory(self, pss: bool = False) -> dict[str, float]:
         return memory(self.process.pid, pss)
+
+    def cpu(self) -> float:
+        """CPU seconds used so far by the master and its workers."""
+        return cpu_seconds(tree_of(self.process.pid))
 
     def _sample(self) -> None:
         while not self._stop.wait(0.5):
@@ -474,14 +482,23 @@ async def _buyers(
 
 
 def checkout_run(
-    base: str, order: Order, products: list[tuple[int, str, int]], buyers: int, seconds: int
+    server: Server, order: Order, products: list[tuple[int, str, int]], buyers: int, seconds: int
 ) -> dict[str, Any]:
+    """Orders placed by ``buyers`` for ``seconds``, and the CPU they cost: the server's (its
+    master and workers) and PostgreSQL's, per order placed. The CPU does not depend on how
+    the two cores are shared with the load generator and the database; orders/s does."""
+    app_cpu, pg_cpu = server.cpu(), cpu_seconds(postgres_pids(), ended_children=True)
     started = time.monotonic()
-    done = asyncio.run(_buyers(base, order, products, buyers, seconds))
+    done = asyncio.run(_buyers(server.base, order, products, buyers, seconds))
     elapsed = time.monotonic() - started
+    app_cpu = server.cpu() - app_cpu
+    pg_cpu = cpu_seconds(postgres_pids(), ended_children=True) - pg_cpu
+    placed = max(done.placed, 1)
     return {
         "orders_per_s": done.placed / elapsed,
         "orders": done.placed,
+        "server_cpu_ms": app_cpu * 1000 / placed,
+        "postgres_cpu_ms": pg_cpu * 1000 / placed,
         "p50": _pct(done.latencies, 50),
         "p99": _pct(done.latencies, 99),
         "refused": done.refused,
@@ -655,14 +672,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for side, server in servers.items():
             for measure in ("product page", "listing page"):
                 wrk_random(server.base, paths[side][measure], args.warmup, args.connections)
-            checkout_run(server.base, orders[side], cat.buy, 2, args.warmup)
+            checkout_run(server, orders[side], cat.buy, 2, args.warmup)
         rounds: list[dict[str, dict[str, Any]]] = []
         for n in range(1, args.rounds + 1):
             this: dict[str, dict[str, Any]] = {m: {} for m in MEASURES}
             for measure in MEASURES:
                 for side, server in servers.items():
                     if measure == "checkout":
-                        figures = checkout_run(server.base, orders[side], cat.buy, args.buyers, args.seconds)
+                        figures = checkout_run(server, orders[side], cat.buy, args.buyers, args.seconds)
                     else:
                         figures = wrk_random(
                             server.base, paths[side][measure], args.seconds, args.connections
@@ -687,7 +704,8 @@ def _brief(figures: dict[str, Any]) -> str:
     if "orders_per_s" in figures:
         text = (
             f"{figures['orders_per_s']:7.1f} orders/s  "
-            f"p50 {figures['p50']:7.1f}  p99 {figures['p99']:7.1f} ms"
+            f"p50 {figures['p50']:7.1f}  p99 {figures['p99']:7.1f} ms  CPU/order: "
+            f"server {figures['server_cpu_ms']:.1f} ms, PostgreSQL {figures['postgres_cpu_ms']:.1f} ms"
         )
         extra = (
             f"  refused {figures['refused']} failed {figures['failed']}"
@@ -704,7 +722,7 @@ def medians(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, dict
     keys = {
         "product page": ("rps", "p50", "p99"),
         "listing page": ("rps", "p50", "p99"),
-        "checkout": ("orders_per_s", "p50", "p99"),
+        "checkout": ("orders_per_s", "p50", "p99", "server_cpu_ms", "postgres_cpu_ms"),
     }
     return {
         m: {
@@ -745,6 +763,18 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
             "≥ 10×",
         ),
         ("checkout p99 ms", med["checkout"]["ours"]["p99"], med["checkout"]["oscar"]["p99"], ""),
+        (
+            "checkout server CPU ms/order",
+            med["checkout"]["ours"]["server_cpu_ms"],
+            med["checkout"]["oscar"]["server_cpu_ms"],
+            "",
+        ),
+        (
+            "checkout PG CPU ms/order",
+            med["checkout"]["ours"]["postgres_cpu_ms"],
+            med["checkout"]["oscar"]["postgres_cpu_ms"],
+            "",
+        ),
     ]
     mem = results["memory"]
     for when in ("start", "end"):

@@ -36,11 +36,16 @@ def _transfer(instructions: Instructions | None) -> schemas.TransferOut | None:
 
 # An order's statements, built once and run with the order bound (``:order_id``).
 # Each fulfilment with its location and its lines, one row a line (one with no line for a
-# fulfilment whose lines the office moved elsewhere): one statement, not two.
+# fulfilment whose lines the office moved elsewhere): one statement, not two. The lines are
+# joined by their order too, so PostgreSQL reads them by the order's index: joined by the
+# fulfilment alone, it scanned every order's lines whenever its statistics were behind.
 _FULFILMENTS = (
     sa.select(Fulfilment, Location.name, Location.kind, OrderLine)
     .join(Location, Location.id == Fulfilment.location_id)
-    .outerjoin(OrderLine, OrderLine.fulfilment_id == Fulfilment.id)
+    .outerjoin(
+        OrderLine,
+        sa.and_(OrderLine.fulfilment_id == Fulfilment.id, OrderLine.order_id == Fulfilment.order_id),
+    )
     .where(Fulfilment.order_id == sa.bindparam("order_id"))
     .order_by(Fulfilment.id, OrderLine.id)
 )
