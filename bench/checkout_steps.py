@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import logging
-import re
 import statistics
 import sys
 import time
@@ -37,19 +36,11 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from storefront import buyable_products
-from support import cpu_seconds, parser_with_database, postgres_pids
+from support import cash_checkout, cpu_seconds, form_value, parser_with_database, postgres_pids
 
 # Runs one request of a step and keeps its figures: (step's name, the request) → its answer.
 Step = Callable[[str, Awaitable[httpx.Response]], Awaitable[httpx.Response]]
-BUYER = {"name": "Nguyễn Văn Bench", "email": "bench@example.com", "phone": "0912345678"}
 STEPS = ("product page", "add to cart", "cart", "checkout form", "place order", "order page")
-
-
-def _field(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html)
-    if match is None:
-        raise LookupError(f"no field {name}")
-    return match.group(1)
 
 
 class Timed:
@@ -90,7 +81,7 @@ async def _order(
         "add to cart",
         client.post(
             "/cart/lines",
-            data={"product_id": pid, "quantity": 1, "_csrf_token": _field(page.text, "_csrf_token")},
+            data={"product_id": pid, "quantity": 1, "_csrf_token": form_value(page.text, "_csrf_token")},
         ),
     )
     if added.status_code != 303:
@@ -98,20 +89,7 @@ async def _order(
     await step("cart", client.get("/cart"))
     form = await step("checkout form", client.get("/checkout"))
     placed = await step(
-        "place order",
-        client.post(
-            "/checkout",
-            data={
-                "_csrf_token": _field(form.text, "_csrf_token"),
-                "idempotency_key": _field(form.text, "idempotency_key"),
-                **BUYER,
-                "delivery": "ship",
-                "province_code": province,
-                "commune_code": commune,
-                "street": "1 Bench St",
-                "payment": "cod",
-            },
-        ),
+        "place order", client.post("/checkout", data=cash_checkout(form.text, province, commune))
     )
     if placed.status_code != 303:
         raise SystemExit(f"checkout answered {placed.status_code}: {placed.text[:500]}")

@@ -98,6 +98,36 @@ def load_national(env: dict[str, str]) -> None:
     print(f"national load: {time.monotonic() - started:.1f} s")
 
 
+# --- a guest's checkout through the pages -----------------------------------------------------
+
+BUYER = {"name": "Nguyễn Văn Bench", "email": "bench@example.com", "phone": "0912345678"}
+
+
+def form_value(html: str, name: str) -> str:
+    """The value of the form field ``name`` in ``html`` (a hidden field: CSRF token, key)."""
+    match = re.search(rf'name="{name}"\s+value="([^"]*)"', html) or re.search(
+        rf'value="([^"]*)"\s+name="{name}"', html
+    )
+    if match is None:
+        raise LookupError(name)
+    return match.group(1)
+
+
+def cash_checkout(form_html: str, province: str, commune: str) -> dict[str, object]:
+    """What a guest submits on our checkout form: ``BUYER``, shipped to a street of
+    ``commune``, cash on delivery (the form's token and idempotency key read from it)."""
+    return {
+        "_csrf_token": form_value(form_html, "_csrf_token"),
+        "idempotency_key": form_value(form_html, "idempotency_key"),
+        **BUYER,
+        "delivery": "ship",
+        "province_code": province,
+        "commune_code": commune,
+        "street": "1 Bench St",
+        "payment": "cod",
+    }
+
+
 # --- wrk -------------------------------------------------------------------------------------
 
 

@@ -44,7 +44,6 @@ import json
 import math
 import os
 import platform
-import re
 import signal
 import statistics
 import subprocess
@@ -66,8 +65,11 @@ sys.path.insert(0, str(HERE))
 import install  # noqa: E402 - beside this file
 
 from bench.support import (  # noqa: E402 - the repository is on sys.path now
+    BUYER,
     OCOP,
+    cash_checkout,
     cpu_seconds,
+    form_value,
     free_port,
     need_wrk,
     parents,
@@ -97,7 +99,6 @@ function request()
   return wrk.format("GET", paths[math.random(#paths)])
 end
 """
-BUYER = {"name": "Nguyễn Văn Bench", "email": "bench@example.com", "phone": "0912345678"}
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -285,15 +286,6 @@ def wrk_random(base: str, paths: list[str], seconds: int, connections: int) -> d
     return {**wrk_figures(out), "timeouts": wrk_count(out, r"Socket errors:.*timeout (\d+)")}
 
 
-def _field(html: str, name: str) -> str:
-    match = re.search(rf'name="{name}"\s+value="([^"]*)"', html) or re.search(
-        rf'value="([^"]*)"\s+name="{name}"', html
-    )
-    if match is None:
-        raise LookupError(name)
-    return match.group(1)
-
-
 @dataclass
 class Page:
     """What a buyer's request ended on, after following every redirect."""
@@ -350,26 +342,14 @@ def ours_order(province: str, commune: str) -> Order:
             return False  # sold out online: no buy button
         added = await client.post(
             "/cart/lines",
-            data={"product_id": pid, "quantity": 1, "_csrf_token": _field(page.text, "_csrf_token")},
+            data={"product_id": pid, "quantity": 1, "_csrf_token": form_value(page.text, "_csrf_token")},
         )
         if added.status_code in (409, 422) or added.path != "/cart":
             return False
         form = await client.get("/checkout")
         if form.path != "/checkout":
             return False
-        placed = await client.post(
-            "/checkout",
-            data={
-                "_csrf_token": _field(form.text, "_csrf_token"),
-                "idempotency_key": _field(form.text, "idempotency_key"),
-                **BUYER,
-                "delivery": "ship",
-                "province_code": province,
-                "commune_code": commune,
-                "street": "1 Bench St",
-                "payment": "cod",
-            },
-        )
+        placed = await client.post("/checkout", data=cash_checkout(form.text, province, commune))
         if placed.status_code in (409, 422):
             return False
         placed.raise_for_status()
@@ -384,7 +364,7 @@ async def oscar_order(client: Visitor, product: tuple[int, str, int]) -> bool:
     page.raise_for_status()
     if f"/basket/add/{pk}/" not in page.text:
         return False  # unavailable: no add-to-basket form
-    token = _field(page.text, "csrfmiddlewaretoken")
+    token = form_value(page.text, "csrfmiddlewaretoken")
     added = await client.post(f"/basket/add/{pk}/", data={"csrfmiddlewaretoken": token, "quantity": 1})
     added.raise_for_status()
     gateway = await client.get("/checkout/")
@@ -393,7 +373,7 @@ async def oscar_order(client: Visitor, product: tuple[int, str, int]) -> bool:
     address = await client.post(
         "/checkout/",
         data={
-            "csrfmiddlewaretoken": _field(gateway.text, "csrfmiddlewaretoken"),
+            "csrfmiddlewaretoken": form_value(gateway.text, "csrfmiddlewaretoken"),
             "username": BUYER["email"],
             "options": "anonymous",
         },
@@ -403,7 +383,7 @@ async def oscar_order(client: Visitor, product: tuple[int, str, int]) -> bool:
     payment = await client.post(
         "/checkout/shipping-address/",
         data={
-            "csrfmiddlewaretoken": _field(address.text, "csrfmiddlewaretoken"),
+            "csrfmiddlewaretoken": form_value(address.text, "csrfmiddlewaretoken"),
             "first_name": "Văn Bench",
             "last_name": "Nguyễn",
             "line1": "1 Bench St",
@@ -420,7 +400,10 @@ async def oscar_order(client: Visitor, product: tuple[int, str, int]) -> bool:
         return False
     placed = await client.post(
         "/checkout/preview/",
-        data={"csrfmiddlewaretoken": _field(preview.text, "csrfmiddlewaretoken"), "action": "place_order"},
+        data={
+            "csrfmiddlewaretoken": form_value(preview.text, "csrfmiddlewaretoken"),
+            "action": "place_order",
+        },
     )
     placed.raise_for_status()
     return placed.path == "/checkout/thank-you/"
