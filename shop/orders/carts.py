@@ -134,9 +134,8 @@ async def set_quantity(
 
 async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> CartOut:
     """The cart as the customer sees it, each line checked against today's stock and certificates."""
-    ordered_at, lines = await _with_lines(session, cart_id)
+    ordered_at, lines, products = await _lines_and_products(session, cart_id, on=on, language=language)
     ids = [line.product_id for line in lines]
-    products = await product_cards.summaries(session, ids, on=on, language=language)
     available = await routing.available(session, ids, on=on) if ordered_at is None else {}
     return _cart_out(cart_id, ordered_at, lines, products, available)
 
@@ -146,14 +145,22 @@ async def view_for_checkout(
 ) -> tuple[CartOut, dict[int, dict[int, int]]]:
     """:func:`view`, and what each sales point and fair holds of the cart's products (the
     checkout form's pickup points), the two read by one statement."""
-    ordered_at, lines = await _with_lines(session, cart_id)
-    ids = [line.product_id for line in lines]
-    products = await product_cards.summaries(session, ids, on=on, language=language)
+    ordered_at, lines, products = await _lines_and_products(session, cart_id, on=on, language=language)
     available: dict[int, int] = {}
     held: dict[int, dict[int, int]] = {}
     if ordered_at is None:
+        ids = [line.product_id for line in lines]
         available, held = await routing.online_and_held(session, ids, on=on)
     return _cart_out(cart_id, ordered_at, lines, products, available), held
+
+
+async def _lines_and_products(
+    session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str
+) -> tuple[dt.datetime | None, list[CartLine], dict[int, ProductSummary]]:
+    """When the cart was ordered (None: open), its lines, and their products as a list shows them."""
+    ordered_at, lines = await _with_lines(session, cart_id)
+    ids = [line.product_id for line in lines]
+    return ordered_at, lines, await product_cards.summaries(session, ids, on=on, language=language)
 
 
 def _cart_out(
