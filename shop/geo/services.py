@@ -161,6 +161,39 @@ async def _all_provinces(session: AsyncSession) -> Sequence[Place]:
     return _PROVINCES[key]
 
 
+# (database, province code, commune code) → the ids of that province and of its commune on
+# today's map: reference data, so a checkout reads an address's pair once per process. Only
+# pairs that exist are kept: at most the country's ~3 300 communes.
+_CURRENT_PAIRS: dict[tuple[str, str, str], tuple[int, int]] = {}
+_PROVINCE_AND_COMMUNE = sa.select(Place.id, Place.level, Place.province_id).where(
+    Place.era == PlaceEra.current,
+    sa.or_(
+        sa.and_(Place.level == PlaceLevel.province, Place.code == sa.bindparam("province")),
+        sa.and_(Place.level == PlaceLevel.commune, Place.code == sa.bindparam("commune")),
+    ),
+)
+
+
+async def current_province_and_commune(
+    session: AsyncSession, province_code: str, commune_code: str
+) -> tuple[int | None, int | None]:
+    """The ids of today's province of that code and of its commune of that code (None for
+    what does not exist, or a commune of another province)."""
+    key = (database_key(session), province_code, commune_code)
+    if (known := _CURRENT_PAIRS.get(key)) is not None:
+        return known
+    codes = {"province": province_code, "commune": commune_code}
+    rows = (await session.execute(_PROVINCE_AND_COMMUNE, codes)).all()
+    province = next((place_id for place_id, level, _ in rows if level == PlaceLevel.province), None)
+    if province is None:
+        return None, None
+    communes = (place_id for place_id, level, of in rows if level == PlaceLevel.commune and of == province)
+    commune = next(communes, None)
+    if commune is not None:
+        _CURRENT_PAIRS[key] = (province, commune)
+    return province, commune
+
+
 async def find_provinces(session: AsyncSession, text: str) -> list[Place]:
     """Provinces of either era named by the text: "bac kan", "Tỉnh Bắc Kạn", "TP Hồ Chí Minh"."""
     parts = _parts(text)

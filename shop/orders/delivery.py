@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.errors import field_error
-from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.geo import services as geo
 from shop.i18n import N_
 from shop.inventory.models import PUBLIC_KINDS, Location, open_on
 from shop.orders.cart_schemas import CheckoutIn
@@ -32,31 +32,6 @@ class Delivery:
     pickup: Location | None = None
 
 
-# Built once, run with the two codes bound (a statement built per order cost it a third of its CPU).
-_PROVINCE_AND_COMMUNE = sa.select(Place).where(
-    Place.era == PlaceEra.current,
-    sa.or_(
-        sa.and_(Place.level == PlaceLevel.province, Place.code == sa.bindparam("province")),
-        sa.and_(Place.level == PlaceLevel.commune, Place.code == sa.bindparam("commune")),
-    ),
-)
-
-
-async def _province_and_commune(
-    session: AsyncSession, province_code: str, commune_code: str
-) -> tuple[Place | None, Place | None]:
-    """Today's province of that code and its commune of that code, in one statement (None
-    for what does not exist, or a commune of another province)."""
-    found = await session.scalars(_PROVINCE_AND_COMMUNE, {"province": province_code, "commune": commune_code})
-    places = list(found)
-    province = next((p for p in places if p.level == PlaceLevel.province), None)
-    commune = next(
-        (p for p in places if p.level == PlaceLevel.commune and province and p.province_id == province.id),
-        None,
-    )
-    return province, commune
-
-
 async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[Delivery | None, list[dict[str, str]]]:
     """The address to ship to, or every problem of it at once."""
     address = data.delivery.address
@@ -65,14 +40,15 @@ async def _shipping(session: AsyncSession, data: CheckoutIn) -> tuple[Delivery |
     errors = []
     if not address.street.strip():
         errors.append(field_error("delivery.address", N_("Enter the delivery address.")))
-    province, commune = await _province_and_commune(session, address.province_code, address.commune_code)
+    codes = address.province_code, address.commune_code
+    province, commune = await geo.current_province_and_commune(session, *codes)
     if province is None:
         errors.append(field_error("delivery.address.province_code", N_("Choose a province.")))
     elif commune is None:
         errors.append(field_error("delivery.address.commune_code", N_("Choose a commune of this province.")))
     if errors or province is None or commune is None:
         return None, errors
-    return Delivery(DeliveryMethod.ship, province.id, commune.id, address.street.strip()), []
+    return Delivery(DeliveryMethod.ship, province, commune, address.street.strip()), []
 
 
 async def delivery_of(

@@ -214,3 +214,44 @@ async def test_pickers(session: AsyncSession) -> None:
     assert {(p.era, p.level) for p in communes} == {(current, commune)}
     assert "Xã Na Rì" in {p.name for p in communes}
     assert [p.folded for p in communes] == sorted(p.folded for p in communes)
+
+
+async def test_an_address_pair_is_read_once_and_a_wrong_pair_every_time(
+    session: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A checkout's province and commune codes: reference data, read once per process when
+    they exist; a commune of another province, or a code that does not exist, is not kept."""
+    monkeypatch.setattr(services, "_CURRENT_PAIRS", {})
+    provinces = (
+        await session.scalars(sa.select(Place).where(Place.era == current, Place.level == province))
+    ).all()
+    first, second = provinces[0], provinces[1]
+    its_commune = await session.scalar(
+        sa.select(Place)
+        .where(Place.level == commune, Place.province_id == first.id)
+        .order_by(Place.code)
+        .limit(1)
+    )
+    other_commune = await session.scalar(
+        sa.select(Place).where(Place.level == commune, Place.province_id == second.id).limit(1)
+    )
+    assert its_commune is not None and other_commune is not None
+    sent: list[str] = []
+
+    def seen(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    engine = session.get_bind().engine
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        pair = first.code, its_commune.code
+        assert await services.current_province_and_commune(session, *pair) == (first.id, its_commune.id)
+        assert await services.current_province_and_commune(session, *pair) == (first.id, its_commune.id)
+        assert len(sent) == 1
+        wrong = first.code, other_commune.code
+        assert await services.current_province_and_commune(session, *wrong) == (first.id, None)
+        assert await services.current_province_and_commune(session, *wrong) == (first.id, None)
+        assert await services.current_province_and_commune(session, "99", its_commune.code) == (None, None)
+        assert len(sent) == 4
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
