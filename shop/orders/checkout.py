@@ -17,6 +17,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 import msgspec
 import sqlalchemy as sa
@@ -62,11 +63,14 @@ def request_hash(data: CheckoutIn) -> str:
 # The statements of every checkout, built once and run with their values bound: building them
 # anew cost each a third of its CPU.
 _BY_KEY = sa.select(Order).where(Order.idempotency_key == sa.bindparam("key"))
+# On the cart's table, not the mapped class: an ORM UPDATE also looks for the rows among the
+# session's objects (none here: the claim is a checkout's first statement), 0.3 ms of CPU more.
+_CARTS = cast(sa.Table, Cart.__table__)
 _CLAIM = (
-    sa.update(Cart)
-    .where(Cart.id == sa.bindparam("cart_id"), Cart.ordered_at.is_(None))
-    .values(ordered_at=sa.bindparam("now", type_=Cart.__table__.c.ordered_at.type))
-    .returning(Cart.id)
+    sa.update(_CARTS)
+    .where(_CARTS.c.id == sa.bindparam("cart_id"), _CARTS.c.ordered_at.is_(None))
+    .values(ordered_at=sa.bindparam("now", type_=_CARTS.c.ordered_at.type))
+    .returning(_CARTS.c.id)
 )
 # The cart's lines with their products and producers, in the lines' order: one statement.
 _LINES = (
