@@ -7,7 +7,7 @@ caller (a request handler, the CLI, an admin form) owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +21,7 @@ from shop.catalog.models import (
     ProductTranslation,
     QualityCertification,
 )
+from shop.db import table_of
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place
@@ -361,7 +362,7 @@ async def refresh_search_text(
         for row in rows
     ]
     if updates:
-        table = cast(sa.Table, Product.__table__)
+        table = table_of(Product)
         await session.execute(
             table.update().where(table.c.id == sa.bindparam("pid")).values(search_text=sa.bindparam("text")),
             updates,

@@ -34,10 +34,11 @@ from shop.catalog.models import (
     ProductTranslation,
 )
 from shop.catalog.services import compose_search_text
+from shop.db import table_of
 from shop.db_types import utcnow
 from shop.demo import fill, national_places, national_stock, users, vocab
 from shop.demo.councils import Units, issuing, scores
-from shop.demo.national_places import Map, Origin, table_of
+from shop.demo.national_places import Map, Origin
 from shop.text import slugify
 
 Log = Callable[[str], object]

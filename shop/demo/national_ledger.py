@@ -21,8 +21,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shop.db import table_of
 from shop.demo.bulk import Bulk
-from shop.demo.national_places import table_of
 from shop.inventory.documents.models import (
     Receipt,
     ReceiptLine,

@@ -18,17 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import ProducerKind
-from shop.db import Base
+from shop.db import table_of
 from shop.demo.councils import Units
 from shop.geo.models import Area, Place, PlaceEra, PlaceLevel
 from shop.inventory.models import Location, LocationKind
 
 Row = dict[str, Any]
-
-
-def table_of(model: type[Base]) -> sa.Table:
-    """A model's table, typed as one (``__table__`` is declared as a ``FromClause``)."""
-    return model.metadata.tables[model.__tablename__]
 
 
 SALES_POINTS, FAIRS, WAREHOUSES = 560, 40, 100  # 700 locations

@@ -26,11 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.models import PiccoloUser
 from shop.catalog.models import Product
+from shop.db import table_of
 from shop.db_types import utcnow
 from shop.demo import users
 from shop.demo.bulk import Bulk
 from shop.demo.national_ledger import DOCUMENTS, Ledger, Level, columns
-from shop.demo.national_places import table_of
 from shop.inventory.models import Batch, Location, LocationKind, Movement, StockLevel, StockThreshold
 
 Log = Callable[[str], object]

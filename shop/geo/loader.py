@@ -20,11 +20,12 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db import table_of
 from shop.geo.models import REFORM_DATE, Place, PlaceEra, PlaceLevel
 from shop.text import fold
 
@@ -197,7 +198,7 @@ async def load_places(session: AsyncSession) -> int:
     if await session.scalar(sa.select(Place.id).limit(1)) is not None:
         return 0
     rows = await asyncio.to_thread(build_rows)  # file reads: keep them off the event loop
-    table = cast(sa.Table, Place.__table__)
+    table = table_of(Place)
     # RETURNING puts SQLAlchemy on its "insertmanyvalues" path (1,000 rows per statement);
     # a plain executemany sends one INSERT per row on asyncpg and takes twice as long.
     insert = sa.insert(table).returning(table.c.id)

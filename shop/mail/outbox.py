@@ -18,19 +18,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.db import Database, insert_for
+from shop.db import Database, insert_for, table_of
 from shop.db_types import utcnow
 from shop.mail.models import OutgoingAttachment, OutgoingEmail
 from shop.settings import Settings
 
 MAX_ATTEMPTS = 10
 CLAIM_TIMEOUT = dt.timedelta(minutes=5)  # a sender that died: its emails go out again after this
-_EMAILS = cast(sa.Table, OutgoingEmail.__table__)
+_EMAILS = table_of(OutgoingEmail)
 
 
 async def queued(session: AsyncSession, keys: Sequence[str]) -> set[str]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.db import table_of
 from shop.db_types import utcnow
 from shop.inventory import reservations
 from shop.inventory.stock_changes import InsufficientStock
@@ -21,7 +21,7 @@ from shop.orders.errors import SoldOut
 from shop.orders.models import HoldState, OrderHold, OrderLine
 from shop.orders.routing import Route
 
-_NEW_HOLDS = sa.insert(cast(sa.Table, OrderHold.__table__))
+_NEW_HOLDS = sa.insert(table_of(OrderHold))
 
 
 async def reserve(

@@ -105,18 +105,17 @@ async def online_and_held(
     same rule checkout routes by: what a point does not hold, the producer sends it). One
     statement: a checkout form and the product feeds show both."""
     ids = list(product_ids)
-    online: dict[int, int] = dict.fromkeys(ids, 0)
+    warehouses: dict[int, list[Source]] = {}
     held: dict[int, dict[int, int]] = {}
-    if not ids:
-        return online, held
-    params = {"ids": sorted(set(ids)), "on": on}
-    rows = await session.execute(_AVAILABLE["producer and pickup points"], params)
-    for product_id, location_id, n, _, kind in rows:
-        if kind == LocationKind.producer:  # one of its producer's warehouses (``_SERVES``)
-            online[product_id] = max(online[product_id], int(n))
-        else:
-            held.setdefault(location_id, {})[product_id] = int(n)
-    return online, held
+    if ids:
+        params = {"ids": sorted(set(ids)), "on": on}
+        rows = await session.execute(_AVAILABLE["producer and pickup points"], params)
+        for product_id, location_id, n, owner, kind in rows:
+            if kind == LocationKind.producer:  # one of its producer's warehouses (``_SERVES``)
+                warehouses.setdefault(product_id, []).append(Source(location_id, int(n), False, owner))
+            else:
+                held.setdefault(location_id, {})[product_id] = int(n)
+    return {pid: best_available(warehouses.get(pid, [])) for pid in ids}, held
 
 
 @dataclass(frozen=True)
