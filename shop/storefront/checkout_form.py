@@ -11,17 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 import msgspec
+import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from shop.catalog import cache
 from shop.db import database_key
 from shop.errors import DomainError, field_error
+from shop.geo.models import Area, Place
 from shop.i18n import N_, current_language
 from shop.inventory import services as locations
 from shop.inventory.models import Location
@@ -174,6 +177,7 @@ class Point:
     address: str | None
     opening_hours: str | None
     starts_on: dt.date | None
+    province: str | None  # today's province code (of its commune, else of its area)
 
 
 @dataclass(frozen=True)
@@ -192,14 +196,26 @@ async def _open_points(session: AsyncSession, on: dt.date) -> list[Point]:
     read once for all the checkout pages drawn within the catalog cache's seconds. The
     order is checked afresh: a point closed meanwhile is refused when the order is placed."""
     columns = (Location.id, Location.code, Location.name, Location.address, Location.opening_hours)
+    commune, province = aliased(Place), aliased(Place)
 
     async def read() -> object:
-        stmt = locations.open_locations_select(on=on).with_only_columns(*columns, Location.starts_on)
+        stmt = (
+            locations.open_locations_select(on=on)
+            .with_only_columns(*columns, Location.starts_on, province.code)
+            .outerjoin(commune, commune.id == Location.place_id)
+            .outerjoin(Area, Area.id == Location.area_id)
+            .outerjoin(province, province.id == sa.func.coalesce(commune.province_id, Area.province_id))
+        )
         return [Point(*row) for row in await session.execute(stmt)]
 
     points = await cache.pages.get_or_compute(("pickup-points", database_key(session), on), read)
     assert isinstance(points, list)
     return points
+
+
+# Up to this many other points are all listed; more (some 600 nationally, 181 KB of form and
+# a list no one scrolls on a phone) are listed a province at a time, the buyer's choice.
+FEW_POINTS = 30
 
 
 @dataclass(frozen=True)
@@ -209,6 +225,17 @@ class PickupPoints:
 
     holders: list[PickupPoint]  # holding the whole cart, the first shown
     others: list[PickupPoint]  # the producers send the products there first
+    # A long list of others: those always shown (holding part of the cart, or in no province),
+    # how many of the rest each province has, the province chosen and its points. None: every
+    # other point is listed.
+    always: list[PickupPoint] | None = None
+    per_province: dict[str, int] = field(default_factory=dict)
+    province: str | None = None
+    in_province: list[PickupPoint] = field(default_factory=list)
+
+    @property
+    def by_province(self) -> bool:
+        return self.always is not None
 
     @cached_property
     def other_codes(self) -> frozenset[str]:
@@ -244,11 +271,18 @@ async def _by_name(session: AsyncSession, on: dt.date, lines: int) -> list[Picku
 
 
 async def pickup_points(
-    session: AsyncSession, cart: CartOut, held: dict[int, dict[int, int]], *, on: dt.date
+    session: AsyncSession,
+    cart: CartOut,
+    held: dict[int, dict[int, int]],
+    *,
+    on: dt.date,
+    province: str | None = None,
+    chosen: str | None = None,
 ) -> PickupPoints:
     """The open sales points and fairs: those holding the whole cart, then the others, each
     by how many of its lines they hold, then by name. ``held``: what each holds of the cart's
-    products (``carts.view_for_checkout``)."""
+    products (``carts.view_for_checkout``). A long list of others is split by province: that
+    of ``province``, else that of the point ``chosen``, is listed."""
     wanted = {line.product.id: line.quantity for line in cart.lines}
     by_name = await _by_name(session, on, len(wanted))
     holding = [
@@ -260,7 +294,23 @@ async def pickup_points(
     holders = [p for p in holding if p.holds_all]
     moved = {p.location.id for p in holding}
     others = holding[len(holders) :] + [p for p in by_name if p.location.id not in moved]
-    return PickupPoints(holders, others)
+    if len(others) <= FEW_POINTS:
+        return PickupPoints(holders, others)
+    return _by_province(holders, others, province, chosen)
+
+
+def _by_province(
+    holders: list[PickupPoint], others: list[PickupPoint], province: str | None, chosen: str | None
+) -> PickupPoints:
+    always = [p for p in others if p.held or p.location.province is None]
+    per_province: dict[str, int] = {}
+    for p in others:
+        if not p.held and p.location.province is not None:
+            per_province[p.location.province] = per_province.get(p.location.province, 0) + 1
+    if province not in per_province:
+        province = next((p.location.province for p in others if p.location.code == chosen), None)
+    listed = [p for p in others if not p.held and province is not None and p.location.province == province]
+    return PickupPoints(holders, others, always, per_province, province if listed else None, listed)
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,7 @@ from shop.db import READS_ONLY
 from shop.errors import DomainError, NotFound
 from shop.geo import services as geo
 from shop.geo.models import Place
-from shop.i18n import current_language, gettext
+from shop.i18n import N_, current_language, gettext
 from shop.orders import carts, shipping
 from shop.orders.cart_models import Cart
 from shop.orders.cart_schemas import CartOut
@@ -72,6 +73,9 @@ def _pickup_point_macro(request: Request[Any, Any, Any]) -> Callable[..., str]:
     module = page_template(request, "storefront/_pickup_point.html").module
     macro: Callable[..., str] = getattr(module, "pickup_point")  # noqa: B009 - a macro, unknown to mypy
     return macro
+
+
+ProvinceCode = Annotated[str | None, Parameter(max_length=10)]
 
 
 class CartPages(Controller):
@@ -196,7 +200,14 @@ class CartPages(Controller):
                 "key": values.get("idempotency_key") or secrets.token_urlsafe(18),
                 "provinces": provinces,
                 "communes": communes,
-                "points": await checkout_form.pickup_points(session, view, held, on=today()),
+                "points": await checkout_form.pickup_points(
+                    session,
+                    view,
+                    held,
+                    on=today(),
+                    province=values.get("pickup_province"),
+                    chosen=values.get("sales_point_code"),
+                ),
                 "point_items": await checkout_form.point_items(
                     session, _pickup_point_macro(request), on=today()
                 ),
@@ -206,6 +217,25 @@ class CartPages(Controller):
                 "approx": approximator(await shared_rates(session), language),
             },
             status_code=status,
+        )
+
+    @get("/checkout/pickup-points", opt={READS_ONLY: True})
+    async def province_points(
+        self, request: Request[Any, Any, Any], session: AsyncSession, province: ProvinceCode = None
+    ) -> Response[str]:
+        """The checkout form's list of a province's pickup points, as the page draws it: what
+        its script puts in place when the buyer picks a province (without script the form is
+        posted with ``show_points`` and drawn again)."""
+        cart_id = cart_id_of(request)
+        if cart_id is None:
+            raise NotFound(N_("Your cart is empty."))
+        view, held = await carts.view_for_checkout(session, cart_id, on=today(), language=current_language())
+        points = await checkout_form.pickup_points(session, view, held, on=today(), province=province)
+        items = await checkout_form.point_items(session, _pickup_point_macro(request), on=today())
+        return Response(
+            str(items.draw(points.in_province, "", None)),
+            media_type=MediaType.HTML,
+            headers={"Cache-Control": "no-store"},
         )
 
     async def _refused(
@@ -239,6 +269,9 @@ class CartPages(Controller):
         cart_id = cart_id_of(request)
         if cart_id is None:
             return Redirect(path="/cart", status_code=303)
+        if form.get("show_points"):  # without script: the form again, a province's points listed
+            nothing = Problems({}, [])
+            return await self._refused(request, session, cart_id, form=form, problems=nothing, status=200)
         problems = checkout_form.problems_of(checkout_form.typed_errors(form, settings))
         if problems:
             return await self._refused(request, session, cart_id, form=form, problems=problems, status=422)

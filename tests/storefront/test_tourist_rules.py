@@ -12,7 +12,12 @@ import re
 
 import httpx
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.storefront.checkout_form import FEW_POINTS
+from tests import factories
 from tests.inventory.test_pos_pages import _token
 from tests.storefront.conftest import SHIPPING_VND, Shop
 from tests.storefront.support import EN, cart_with, checkout_body, deliver_mail
@@ -313,3 +318,66 @@ async def test_a_pickup_point_chosen_among_the_others_stays_chosen_and_shown_aft
     assert answer.status_code == 422 and 'id="error-phone"' in answer.text
     assert '<details class="more-points" open' in answer.text
     assert re.search(rf'name="sales_point_code" value="{re.escape(code[1])}" checked', answer.text)
+
+
+async def _many_points(session: AsyncSession) -> tuple[str, str]:
+    """More sales points than the form lists at once, alternately in two provinces (by their
+    areas): answers the provinces' codes."""
+    provinces = (
+        await session.scalars(
+            sa.select(Place)
+            .where(Place.era == PlaceEra.current, Place.level == PlaceLevel.province)
+            .order_by(Place.id)
+            .limit(2)
+        )
+    ).all()
+    for n in range(FEW_POINTS + 2):
+        await factories.location(
+            session, code=f"SP-LONG-{n}", name=f"Điểm bán xa {n:02d}", province_id=provinces[n % 2].id
+        )
+    await session.commit()
+    return provinces[0].code, provinces[1].code
+
+
+async def test_a_long_list_of_pickup_points_is_shown_a_province_at_a_time(shop: Shop, session: AsyncSession):
+    """Some 600 points nationally: those holding the cart are listed, the others of the
+    province the buyer picks; the script fetches a province's list, without it the form is
+    posted to show it, and a point chosen brings its province's list back after an error."""
+    first, second = await _many_points(session)
+    page, hidden = await _checkout_form(shop, "en", (shop.world.noodles.id, 1))
+    assert re.search(r'value="SP-A".*?Has all your products', page, re.S)  # holds the noodles
+    assert "SP-LONG-" not in page and 'id="pickup-province"' in page
+    assert "Choose a province or city to see its sales points." in page
+    assert re.search(rf'<option value="{second}">[^<]+ \(16\)</option>', page)
+
+    listed = await shop.client.get("/checkout/pickup-points", params={"province": first, "lang": "en"})
+    codes = re.findall(r'name="sales_point_code" value="([^"]+)"', listed.text)
+    assert listed.status_code == 200 and listed.headers["content-type"].startswith("text/html")
+    assert {f"SP-LONG-{n}" for n in range(0, FEW_POINTS + 2, 2)} <= set(codes)
+    assert not any(code in {f"SP-LONG-{n}" for n in range(1, FEW_POINTS + 2, 2)} for code in codes)
+
+    fields = hidden | {"name": "Lan", "email": "lan@example.vn", "phone": "", "payment": "cod"}
+    fields |= {"delivery": "pickup", "pickup_province": second}
+    shown = await shop.client.post("/checkout", data=fields | {"show_points": "1"}, params={"lang": "en"})
+    assert shown.status_code == 200 and 'class="alert"' not in shown.text  # no error: only shown
+    assert 'value="SP-LONG-1"' in shown.text and 'value="SP-LONG-0"' not in shown.text
+    assert f'<option value="{second}" selected>' in shown.text and 'value="Lan"' in shown.text
+
+    chosen = fields | {"pickup_province": "", "sales_point_code": "SP-LONG-3"}
+    refused = await shop.client.post("/checkout", data=chosen, params={"lang": "en"})
+    assert refused.status_code == 422 and 'id="error-phone"' in refused.text
+    assert re.search(r'name="sales_point_code" value="SP-LONG-3" checked', refused.text)
+    placed = await shop.client.post("/checkout", data=chosen | {"phone": "0912345678"})
+    assert placed.status_code == 303 and placed.headers["location"].startswith("/orders/")
+    order = await shop.client.get(placed.headers["location"] + "&lang=en")
+    assert "Điểm bán xa 03" in order.text[order.text.index('class="pickup"') :]
+
+
+async def test_a_province_list_needs_a_cart_and_a_short_code(shop: Shop):
+    no_cart = await shop.client.get("/checkout/pickup-points", params={"province": "01"})
+    assert no_cart.status_code == 404
+    await _checkout_form(shop, "en", (shop.world.noodles.id, 1))
+    too_long = await shop.client.get("/checkout/pickup-points", params={"province": "x" * 11})
+    assert too_long.status_code == 400
+    unknown = await shop.client.get("/checkout/pickup-points", params={"province": "ZZ"})
+    assert unknown.status_code == 200 and unknown.text == ""
