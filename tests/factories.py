@@ -8,12 +8,13 @@ from typing import Any
 
 import httpx
 import msgspec
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.models import Role
 from shop.catalog import certificates, schemas, services
 from shop.catalog.models import Certificate, CouncilLevel, Producer, ProducerKind, Product
-from shop.geo.models import Area
+from shop.geo.models import Area, Place, PlaceEra, PlaceLevel
 from shop.inventory.models import Location, LocationKind
 from shop.office import people
 
@@ -70,6 +71,14 @@ async def certified_product(session: AsyncSession, stars: int = 3, **kw: Any) ->
     item = await product(session, **kw)
     await certificate(session, item, stars)
     return item
+
+
+async def provinces(session: AsyncSession, count: int) -> list[Place]:
+    """The first ``count`` provinces of today's map, by name."""
+    query = sa.select(Place).where(Place.era == PlaceEra.current, Place.level == PlaceLevel.province)
+    found = list(await session.scalars(query.order_by(Place.name).limit(count)))
+    assert len(found) == count
+    return found
 
 
 async def location(

@@ -15,9 +15,10 @@ import sqlalchemy as sa
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from shop.db import Database
-from shop.geo.models import Place, PlaceEra, PlaceLevel
+from shop.geo.models import Place
 from shop.inventory.models import Location, LocationKind
 from shop.storefront.checkout_form import FEW_POINTS
+from tests import factories
 from tests.browser.conftest import LIVE_BACKEND, _chromium
 from tests.browser.test_tourist_phone import PHONE, _add_to_cart, _contact, _shot
 from tests.conftest import demo_database
@@ -32,14 +33,7 @@ async def _add_points(url: str) -> tuple[Place, Place]:
     db = Database.connect(url)
     try:
         async with db.write_sessions() as session:
-            provinces = (
-                await session.scalars(
-                    sa.select(Place)
-                    .where(Place.era == PlaceEra.current, Place.level == PlaceLevel.province)
-                    .order_by(Place.id)
-                    .limit(2)
-                )
-            ).all()
+            provinces = await factories.provinces(session, 2)
             for n in range(FEW_POINTS + 2):
                 province = provinces[n % 2]
                 commune = await session.scalar(

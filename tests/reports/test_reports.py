@@ -31,14 +31,7 @@ async def _world(session: AsyncSession) -> dict[str, object]:
     """Province A: one 5★, two 4★, three 3★ (one of them expiring in 20 days, one in 75);
     province B: one 3★ and one product whose certificate has expired. Two areas of three
     have a sales point (one of them only a fair)."""
-    a, b = (
-        await session.scalars(
-            sa.select(Place)
-            .where(Place.era == PlaceEra.current, Place.level == PlaceLevel.province)
-            .order_by(Place.name)
-            .limit(2)
-        )
-    ).all()
+    a, b = await factories.provinces(session, 2)
     maker = await factories.producer(session, code="HTX-A", name="HTX A", email="htx-a@example.vn")
     on = today()
     decided = on - dt.timedelta(days=300)

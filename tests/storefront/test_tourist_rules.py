@@ -12,10 +12,8 @@ import re
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.geo.models import Place, PlaceEra, PlaceLevel
 from shop.storefront.checkout_form import FEW_POINTS
 from tests import factories
 from tests.inventory.test_pos_pages import _token
@@ -323,14 +321,7 @@ async def test_a_pickup_point_chosen_among_the_others_stays_chosen_and_shown_aft
 async def _many_points(session: AsyncSession) -> tuple[str, str]:
     """More sales points than the form lists at once, alternately in two provinces (by their
     areas): answers the provinces' codes."""
-    provinces = (
-        await session.scalars(
-            sa.select(Place)
-            .where(Place.era == PlaceEra.current, Place.level == PlaceLevel.province)
-            .order_by(Place.id)
-            .limit(2)
-        )
-    ).all()
+    provinces = await factories.provinces(session, 2)
     for n in range(FEW_POINTS + 2):
         await factories.location(
             session, code=f"SP-LONG-{n}", name=f"Điểm bán xa {n:02d}", province_id=provinces[n % 2].id
