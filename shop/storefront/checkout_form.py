@@ -12,12 +12,11 @@ import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import msgspec
 import sqlalchemy as sa
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -224,23 +223,40 @@ class PickupPoints:
     by the template's filters, which took a third of the form's time)."""
 
     holders: list[PickupPoint]  # holding the whole cart, the first shown
-    others: list[PickupPoint]  # the producers send the products there first
-    # A long list of others: those always shown (holding part of the cart, or in no province),
-    # how many of the rest each province has, the province chosen and its points. None: every
-    # other point is listed.
-    always: list[PickupPoint] | None = None
-    per_province: dict[str, int] = field(default_factory=dict)
+    others: list[PickupPoint]  # listed under the holders: all the others, or (a long list) the
+    # points holding part of the cart and those in no province
+    other_count: int  # the producers send the products there first
+    other_codes: frozenset[str]  # whether the point chosen is among them (shown open then)
+    # A long list: how many of the rest each province has, the province shown and its points.
+    per_province: dict[str, int] | None = None
     province: str | None = None
     in_province: list[PickupPoint] = field(default_factory=list)
 
-    @property
-    def by_province(self) -> bool:
-        return self.always is not None
+    def province_options(self, provinces: Sequence[Any]) -> Markup:
+        """The select's options: the provinces having points, each with how many (in Python,
+        as the items are: some 34 options a page)."""
+        counts = self.per_province or {}
+        return Markup(  # noqa: S704 - every value escaped
+            "".join(
+                f'<option value="{escape(p.code)}"{" selected" if p.code == self.province else ""}>'
+                f"{escape(p.name)} ({n})</option>"
+                for p in provinces
+                if (n := counts.get(p.code))
+            )
+        )
 
-    @cached_property
-    def other_codes(self) -> frozenset[str]:
-        """Whether the point chosen is among the others (their list is then shown open)."""
-        return frozenset(p.location.code for p in self.others)
+
+@dataclass(frozen=True)
+class _OpenPoints:
+    """The open points as every checkout lists them, each holding none of a cart of so many
+    lines (as most do): made once for all the checkout pages of the catalog cache's seconds,
+    not some 600 points for each page."""
+
+    by_name: list[PickupPoint]
+    by_id: dict[int, PickupPoint]
+    codes: frozenset[str]
+    by_province: dict[str, list[PickupPoint]]  # by name within each
+    nowhere: list[PickupPoint]  # no province known
 
 
 def _lines_held(wanted: dict[int, int], stock: dict[int, int] | None) -> int:
@@ -250,11 +266,7 @@ def _lines_held(wanted: dict[int, int], stock: dict[int, int] | None) -> int:
     return sum(1 for product_id, n in wanted.items() if stock.get(product_id, 0) >= n)
 
 
-async def _by_name(session: AsyncSession, on: dt.date, lines: int) -> list[PickupPoint]:
-    """The points open on ``on`` by name, each as holding none of a cart of ``lines`` lines
-    (as most do): made and sorted once for all the checkout pages of the catalog cache's
-    seconds, not some 600 points for each page."""
-
+async def _open_by_name(session: AsyncSession, on: dt.date, lines: int) -> _OpenPoints:
     async def make() -> object:
         points = [
             PickupPoint(location, 0, lines)
@@ -262,12 +274,22 @@ async def _by_name(session: AsyncSession, on: dt.date, lines: int) -> list[Picku
             if location.starts_on is None or location.starts_on <= on  # checkout refuses a fair not open yet
         ]
         points.sort(key=lambda p: p.location.name)
-        return points
+        by_province: dict[str, list[PickupPoint]] = {}
+        for p in points:
+            if p.location.province is not None:
+                by_province.setdefault(p.location.province, []).append(p)
+        return _OpenPoints(
+            points,
+            {p.location.id: p for p in points},
+            frozenset(p.location.code for p in points),
+            by_province,
+            [p for p in points if p.location.province is None],
+        )
 
     key = ("pickup-points-by-name", database_key(session), on, lines)
-    points = await cache.pages.get_or_compute(key, make)
-    assert isinstance(points, list)
-    return points
+    opened = await cache.pages.get_or_compute(key, make)
+    assert isinstance(opened, _OpenPoints)
+    return opened
 
 
 async def pickup_points(
@@ -284,33 +306,32 @@ async def pickup_points(
     products (``carts.view_for_checkout``). A long list of others is split by province: that
     of ``province``, else that of the point ``chosen``, is listed."""
     wanted = {line.product.id: line.quantity for line in cart.lines}
-    by_name = await _by_name(session, on, len(wanted))
+    opened = await _open_by_name(session, on, len(wanted))
     holding = [
         PickupPoint(p.location, n, len(wanted))
-        for p in by_name
-        if p.location.id in held and (n := _lines_held(wanted, held[p.location.id]))
+        for point_id, stock in held.items()
+        if (p := opened.by_id.get(point_id)) and (n := _lines_held(wanted, stock))
     ]
-    holding.sort(key=lambda p: (not p.holds_all, -p.held))  # stable: by name among equals
+    holding.sort(key=lambda p: (not p.holds_all, -p.held, p.location.name))
     holders = [p for p in holding if p.holds_all]
     moved = {p.location.id for p in holding}
-    others = holding[len(holders) :] + [p for p in by_name if p.location.id not in moved]
-    if len(others) <= FEW_POINTS:
-        return PickupPoints(holders, others)
-    return _by_province(holders, others, province, chosen)
-
-
-def _by_province(
-    holders: list[PickupPoint], others: list[PickupPoint], province: str | None, chosen: str | None
-) -> PickupPoints:
-    always = [p for p in others if p.held or p.location.province is None]
-    per_province: dict[str, int] = {}
-    for p in others:
-        if not p.held and p.location.province is not None:
-            per_province[p.location.province] = per_province.get(p.location.province, 0) + 1
-    if province not in per_province:
-        province = next((p.location.province for p in others if p.location.code == chosen), None)
-    listed = [p for p in others if not p.held and province is not None and p.location.province == province]
-    return PickupPoints(holders, others, always, per_province, province if listed else None, listed)
+    codes = opened.codes - {p.location.code for p in holders}
+    count = len(opened.by_name) - len(holders)
+    if count <= FEW_POINTS:
+        others = holding[len(holders) :] + [p for p in opened.by_name if p.location.id not in moved]
+        return PickupPoints(holders, others, count, codes)
+    # A long list: the points holding part of the cart, then a province's points.
+    others = holding[len(holders) :] + opened.nowhere
+    per_province = {code: len(points) for code, points in opened.by_province.items()}
+    for p in holding:
+        if p.location.province is not None:
+            per_province[p.location.province] -= 1
+    if not per_province.get(province or "") and chosen:
+        province = next((p.location.province for p in opened.by_name if p.location.code == chosen), None)
+    elif not per_province.get(province or ""):
+        province = None
+    listed = [p for p in opened.by_province.get(province or "", []) if p.location.id not in moved]
+    return PickupPoints(holders, others, count, codes, per_province, province if listed else None, listed)
 
 
 @dataclass(frozen=True)
