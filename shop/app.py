@@ -66,6 +66,7 @@ from shop.office import producers as office_producers
 from shop.office import products as office_products
 from shop.office import sheets as office_sheets
 from shop.openapi import OptionsAllow, declare_problems, render_plugins
+from shop.orders import labels as order_labels
 from shop.orders.api import fulfilments as api_fulfilments
 from shop.orders.api import orders as orders_api
 from shop.orders.pages import coop as coop_pages
@@ -220,6 +221,8 @@ def create_app(settings: Settings | None = None) -> App:
         settings.media_url, var_dir=settings.var_dir, s3_endpoint_url=settings.s3_endpoint_url
     )
     payment_providers.register(payment_methods.ALL)
+    templates = template_config()
+    templates.engine_instance.engine.globals["order_labels"] = order_labels.current
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
@@ -261,7 +264,7 @@ def create_app(settings: Settings | None = None) -> App:
             cookie_samesite="lax",
             exclude=["^/api/", "^/admin"],
         ),
-        template_config=template_config(),
+        template_config=templates,
         openapi_config=OpenAPIConfig(
             title="OCOP Market API",
             version="1",
