@@ -111,6 +111,9 @@ responses: _Expiring[bytes] = _Expiring()
 # What the public pages show (a listing's products and filters, a product with its stock),
 # for ``TOTAL_TTL`` seconds: the page is rendered per request, its reads are shared.
 pages: _Expiring[object] = _Expiring()
+# A product as a cart shows it (``product_cards.summaries``): the cart's page and its checkout
+# form show the same few products to every buyer of them.
+cards: _Expiring[object] = _Expiring()
 # database URL → place id → (name, mapped to a default successor)
 _place_names: dict[str, dict[int, tuple[str, bool]]] = {}
 # The databases whose places were all read at once (about 14 000 nationally, 3 MiB).
@@ -146,11 +149,17 @@ def _drop(change: Change) -> None:
         totals.clear()
         responses.clear()
         pages.clear()
+        cards.clear()
     else:
         _state.stock += 1
         totals.drop_stock_dependent()
         responses.drop_stock_dependent()
         pages.drop_stock_dependent()
+
+
+def catalog_generation() -> int:
+    """Changes with each drop of the catalog: a value read across one is not to be kept."""
+    return _state.catalog
 
 
 def _announce(change: Change) -> None:

@@ -237,3 +237,32 @@ async def test_the_cart_the_checkout_form_and_the_order_page_read_without_a_tran
     number = placed.headers["location"].split("/orders/", 1)[1].split("?", 1)[0]
     assert order.status_code == 200 and number in order.text
     assert (cart_seen, form_seen, order_seen) == ([], [], [])
+
+
+async def test_a_carts_products_are_read_once_until_the_catalog_changes(shop: Shop):
+    """The cart's page reads its products; its checkout form (and the cart again) reads none
+    of them within the catalog cache's seconds, and a price changed by the office shows at
+    once (every catalog change drops them)."""
+    import re
+
+    client, honey = shop.client, shop.world.honey
+    product = await client.get(f"/products/{honey.slug}")
+    token = re.search(r'name="_csrf_token" value="([^"]+)"', product.text)
+    assert token
+    added = await client.post("/cart/lines", data={"_csrf_token": token[1], "product_id": honey.id})
+    assert added.status_code == 303
+
+    def reads_products(seen: list[str]) -> bool:
+        return any("product.slug" in sql for sql in _sql(seen))
+
+    with statements(shop) as cart_seen:
+        assert (await client.get("/cart", params={"lang": "en"})).status_code == 200
+    with statements(shop) as form_seen:
+        assert (await client.get("/checkout", params={"lang": "en"})).status_code == 200
+    assert reads_products(cart_seen) and not reads_products(form_seen)
+    path = f"/api/v1/products/{honey.id}"
+    changed = await client.patch(path, json={"price_vnd": 123_000}, headers=shop.admin)
+    assert changed.status_code == 200, changed.text
+    with statements(shop) as again_seen:
+        cart = await client.get("/cart", params={"lang": "en"})
+    assert reads_products(again_seen) and "₫123,000" in cart.text
