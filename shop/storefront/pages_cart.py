@@ -238,7 +238,7 @@ class CartPages(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    async def _refused(
+    async def _form_again(
         self,
         request: Request[Any, Any, Any],
         session: AsyncSession,
@@ -248,7 +248,8 @@ class CartPages(Controller):
         problems: Problems,
         status: int,
     ) -> Template | Redirect:
-        """The form again, as typed, with every problem next to its field."""
+        """The form again, as typed, with every problem next to its field (none: only a province's
+        pickup points shown, for a browser without script)."""
         await session.rollback()
         try:
             view, held = await carts.view_for_checkout(
@@ -271,21 +272,21 @@ class CartPages(Controller):
             return Redirect(path="/cart", status_code=303)
         if form.get("show_points"):  # without script: the form again, a province's points listed
             nothing = Problems({}, [])
-            return await self._refused(request, session, cart_id, form=form, problems=nothing, status=200)
+            return await self._form_again(request, session, cart_id, form=form, problems=nothing, status=200)
         problems = checkout_form.problems_of(checkout_form.typed_errors(form, settings))
         if problems:
-            return await self._refused(request, session, cart_id, form=form, problems=problems, status=422)
+            return await self._form_again(request, session, cart_id, form=form, problems=problems, status=422)
         try:
             data = checkout_form.checkout_in(cart_id, form, current_language())
             placed = await place_order(session, settings, data)
         except DomainError as error:
             problems = checkout_form.refused(error)
-            return await self._refused(
+            return await self._form_again(
                 request, session, cart_id, form=form, problems=problems, status=error.status_code
             )
         except msgspec.ValidationError:
             problems = Problems({}, [gettext(checkout_form.SHAPE_MESSAGE)])
-            return await self._refused(request, session, cart_id, form=form, problems=problems, status=422)
+            return await self._form_again(request, session, cart_id, form=form, problems=problems, status=422)
         order = placed.order
         track = f"/orders/{order.number}?token={order.token}"
         if order.payment_method == PaymentMethod.cod:
