@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,11 +226,15 @@ class PickupPoints:
     others: list[PickupPoint]  # listed under the holders: all the others, or (a long list) the
     # points holding part of the cart and those in no province
     other_count: int  # the producers send the products there first
-    other_codes: frozenset[str]  # whether the point chosen is among them (shown open then)
+    open_codes: Container[str]  # every open point's code
     # A long list: how many of the rest each province has, the province shown and its points.
     per_province: dict[str, int] | None = None
     province: str | None = None
     in_province: list[PickupPoint] = field(default_factory=list)
+
+    def is_other(self, code: str | None) -> bool:
+        """Whether the point chosen is among the others (their list is then shown open)."""
+        return code in self.open_codes and all(p.location.code != code for p in self.holders)
 
     def province_options(self, provinces: Sequence[Any]) -> Markup:
         """The select's options: the provinces having points, each with how many (in Python,
@@ -254,7 +258,7 @@ class _OpenPoints:
 
     by_name: list[PickupPoint]
     by_id: dict[int, PickupPoint]
-    codes: frozenset[str]
+    by_code: dict[str, PickupPoint]
     by_province: dict[str, list[PickupPoint]]  # by name within each
     nowhere: list[PickupPoint]  # no province known
 
@@ -281,7 +285,7 @@ async def _open_by_name(session: AsyncSession, on: dt.date, lines: int) -> _Open
         return _OpenPoints(
             points,
             {p.location.id: p for p in points},
-            frozenset(p.location.code for p in points),
+            {p.location.code: p for p in points},
             by_province,
             [p for p in points if p.location.province is None],
         )
@@ -315,23 +319,22 @@ async def pickup_points(
     holding.sort(key=lambda p: (not p.holds_all, -p.held, p.location.name))
     holders = [p for p in holding if p.holds_all]
     moved = {p.location.id for p in holding}
-    codes = opened.codes - {p.location.code for p in holders}
     count = len(opened.by_name) - len(holders)
     if count <= FEW_POINTS:
         others = holding[len(holders) :] + [p for p in opened.by_name if p.location.id not in moved]
-        return PickupPoints(holders, others, count, codes)
+        return PickupPoints(holders, others, count, opened.by_code)
     # A long list: the points holding part of the cart, then a province's points.
     others = holding[len(holders) :] + opened.nowhere
     per_province = {code: len(points) for code, points in opened.by_province.items()}
     for p in holding:
         if p.location.province is not None:
             per_province[p.location.province] -= 1
-    if not per_province.get(province or "") and chosen:
-        province = next((p.location.province for p in opened.by_name if p.location.code == chosen), None)
-    elif not per_province.get(province or ""):
-        province = None
+    if not per_province.get(province or ""):  # none asked for (or none there): the chosen point's
+        point = opened.by_code.get(chosen or "")
+        province = point.location.province if point else None
     listed = [p for p in opened.by_province.get(province or "", []) if p.location.id not in moved]
-    return PickupPoints(holders, others, count, codes, per_province, province if listed else None, listed)
+    shown = province if listed else None
+    return PickupPoints(holders, others, count, opened.by_code, per_province, shown, listed)
 
 
 @dataclass(frozen=True)
