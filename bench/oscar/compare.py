@@ -21,6 +21,9 @@ oscar's for each measurement:
   p50 and p99, and the CPU an order cost the server (its master and workers) and PostgreSQL
   (from /proc): on two cores shared by the servers, the database and the buyers, orders/s
   says how the cores were shared as much as what an order costs; the CPU says the latter.
+  Also printed: how the buyers' connections were shared between the workers halfway through
+  (each buyer keeps one keep-alive connection, with the worker that accepted it, for the whole
+  round: 8/0 leaves one worker doing every order, and our orders/s drops by a fifth or more).
 
 Then once, the oversell check: ``--race-buyers`` buyers (16) race for one product with little
 stock (ours: the sellable product whose producer holds the fewest free units, at least 5, as
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -213,13 +217,37 @@ def memory(pid: int, pss: bool = False) -> dict[str, float]:
     return out
 
 
+def connections_by_process(pids: list[int], port: int) -> list[int]:
+    """How many established TCP connections to ``port`` each of ``pids`` holds, most first (the
+    workers' share of the buyers' keep-alive connections; the process that accepted one keeps
+    it for as long as the client does)."""
+    established: set[str] = set()  # socket inodes
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+                if local_port == port and state == "01":
+                    established.add(inode)
+    counts = []
+    for pid in pids:
+        held = 0
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    held += link.startswith("socket:[") and link[8:-1] in established
+        counts.append(held)
+    return sorted((n for n in counts if n), reverse=True)
+
+
 class Server:
     """A server in a child process (its own process group), its memory watched until stopped."""
 
     def __init__(
         self, name: str, command: list[str], env: dict[str, str], port: int, cwd: Path | None = None
     ) -> None:
-        self.name, self.base = name, f"http://127.0.0.1:{port}"
+        self.name, self.base, self.port = name, f"http://127.0.0.1:{port}", port
         self.log = open(VAR / f"{name}-server.log", "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             command, env=env, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
@@ -244,6 +272,10 @@ class Server:
 
     def memory(self, pss: bool = False) -> dict[str, float]:
         return memory(self.process.pid, pss)
+
+    def connections(self) -> list[int]:
+        """The established connections each of its processes holds, most first."""
+        return connections_by_process(tree_of(self.process.pid), self.port)
 
     def cpu(self) -> float:
         """CPU seconds used so far by the master and its workers."""
@@ -471,8 +503,16 @@ def checkout_run(
     master and workers) and PostgreSQL's, per order placed. The CPU does not depend on how
     the two cores are shared with the load generator and the database; orders/s does."""
     app_cpu, pg_cpu = server.cpu(), cpu_seconds(postgres_pids(), ended_children=True)
+    # Halfway through, how the buyers' connections are shared between the workers: each buyer
+    # keeps one connection, with the worker that accepted it, for the whole run.
+    split: list[int] = []
+    halfway = threading.Timer(seconds / 2, lambda: split.extend(server.connections()))
+    halfway.start()
     started = time.monotonic()
-    done = asyncio.run(_buyers(server.base, order, products, buyers, seconds))
+    try:
+        done = asyncio.run(_buyers(server.base, order, products, buyers, seconds))
+    finally:
+        halfway.cancel()
     elapsed = time.monotonic() - started
     app_cpu = server.cpu() - app_cpu
     pg_cpu = cpu_seconds(postgres_pids(), ended_children=True) - pg_cpu
@@ -487,6 +527,7 @@ def checkout_run(
         "refused": done.refused,
         "failed": done.failed,
         "failures": done.failures,
+        "connections_per_worker": split,
     }
 
 
@@ -690,6 +731,8 @@ def _brief(figures: dict[str, Any]) -> str:
             f"p50 {figures['p50']:7.1f}  p99 {figures['p99']:7.1f} ms  CPU/order: "
             f"server {figures['server_cpu_ms']:.1f} ms, PostgreSQL {figures['postgres_cpu_ms']:.1f} ms"
         )
+        if split := figures.get("connections_per_worker"):
+            text += "  connections " + "/".join(map(str, split))
         extra = (
             f"  refused {figures['refused']} failed {figures['failed']}"
             if figures["refused"] or figures["failed"]
