@@ -50,6 +50,12 @@ _FULFILMENTS = (
     .order_by(Fulfilment.id, OrderLine.id)
 )
 _EVENTS = sa.select(OrderEvent).where(OrderEvent.order_id == sa.bindparam("order_id")).order_by(OrderEvent.id)
+# The latest payment's status and whether the order has any e-invoice, in one statement: most
+# orders have none (an invoice is issued once paid or delivered), so their list is not read.
+_PAYMENT_AND_INVOICED = sa.select(
+    payments.latest_status(sa.bindparam("order_id")),
+    sa.exists().where(Invoice.order_id == sa.bindparam("order_id")),
+)
 
 
 async def order_out(
@@ -66,7 +72,8 @@ async def order_out(
     # here (with the kinds in SQL, PostgreSQL also scanned the index of every order's kinds).
     events = [event for event in await session.scalars(_EVENTS, bound) if event.kind in PUBLIC_EVENTS]
     names = await product_cards.translated_names(session, [ln.product_id for ln in lines], current_language())
-    payment = await payments.payment_of(session, order.id)
+    payment_status, invoiced = (await session.execute(_PAYMENT_AND_INVOICED, bound)).one()
+    invoices = await invoice_status.for_order(session, order.id) if invoiced else []
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
     return schemas.OrderOut(
         number=order.number,
@@ -78,7 +85,7 @@ async def order_out(
         shipping_vnd=order.shipping_vnd,
         paid_vnd=order.paid_vnd,
         payment_method=order.payment_method.value,
-        payment_status=payment.status.value if payment else None,
+        payment_status=payment_status.value if payment_status else None,
         delivery_method=order.delivery_method.value,
         pickup_sales_point=pickup.code if pickup else None,
         expires_at=order.expires_at,
@@ -100,7 +107,7 @@ async def order_out(
         payment_url=instructions.redirect_url if instructions else None,
         transfer=_transfer(instructions),
         invoice_buyer=_buyer(order),
-        invoices=[_invoice(i) for i in await invoice_status.for_order(session, order.id)],
+        invoices=[_invoice(i) for i in invoices],
     )
 
 

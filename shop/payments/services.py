@@ -27,6 +27,17 @@ _LATEST = (
 )
 
 
+def latest_status(order_id: sa.ColumnElement[int]) -> sa.ScalarSelect[PaymentStatus]:
+    """The status of the order's latest payment, as a column of another statement."""
+    return (
+        sa.select(Payment.status)
+        .where(Payment.order_id == order_id)
+        .order_by(Payment.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 async def payment_of(session: AsyncSession, order_id: int) -> Payment | None:
     return await session.scalar(_LATEST, {"order_id": order_id})
 
