@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import product_cards
+from shop.catalog.models import Product
 from shop.i18n import current_language
 from shop.inventory.models import Location, LocationKind
 from shop.invoices import status as invoice_status
 from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
+from shop.media.models import StoredImage
+from shop.media.naming import Picture
 from shop.orders import schemas
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderLine
 from shop.orders.notices import tracking_url
@@ -39,13 +44,18 @@ def _transfer(instructions: Instructions | None) -> schemas.TransferOut | None:
 # fulfilment whose lines the office moved elsewhere): one statement, not two. The lines are
 # joined by their order too, so PostgreSQL reads them by the order's index: joined by the
 # fulfilment alone, it scanned every order's lines whenever its statistics were behind.
+# Each line comes with its product's main photo (the page's thumbnail), joined by unique keys:
+# no statement of its own.
 _FULFILMENTS = (
     sa.select(Fulfilment, Location.name, Location.kind, OrderLine)
+    .add_columns(StoredImage.digest, StoredImage.width, StoredImage.height)
     .join(Location, Location.id == Fulfilment.location_id)
     .outerjoin(
         OrderLine,
         sa.and_(OrderLine.fulfilment_id == Fulfilment.id, OrderLine.order_id == Fulfilment.order_id),
     )
+    .outerjoin(Product, Product.id == OrderLine.product_id)
+    .outerjoin(StoredImage, StoredImage.id == Product.main_image_id)
     .where(Fulfilment.order_id == sa.bindparam("order_id"))
     .order_by(Fulfilment.id, OrderLine.id)
 )
@@ -58,15 +68,32 @@ _PAYMENT_AND_INVOICED = sa.select(
 )
 
 
+@dataclass(frozen=True)
+class Shown:
+    """An order as its page shows it: what the API answers, and its lines' photos."""
+
+    order: schemas.OrderOut
+    pictures: dict[int, Picture]  # by product: its main photo, for the lines' thumbnails
+
+
 async def order_out(
     session: AsyncSession, settings: Settings, order: Order, instructions: Instructions | None = None
 ) -> schemas.OrderOut:
+    return (await order_shown(session, settings, order, instructions)).order
+
+
+async def order_shown(
+    session: AsyncSession, settings: Settings, order: Order, instructions: Instructions | None = None
+) -> Shown:
     bound = {"order_id": order.id}
     fulfilments: dict[int, tuple[Fulfilment, str, LocationKind, list[OrderLine]]] = {}
-    for fulfilment, name, kind, line in await session.execute(_FULFILMENTS, bound):
+    pictures: dict[int, Picture] = {}
+    for fulfilment, name, kind, line, digest, width, height in await session.execute(_FULFILMENTS, bound):
         _, _, _, lines_of = fulfilments.setdefault(fulfilment.id, (fulfilment, name, kind, []))
         if line is not None:
             lines_of.append(line)
+            if digest is not None:
+                pictures[line.product_id] = Picture(digest, width, height)
     lines = [line for *_, lines_of in fulfilments.values() for line in lines_of]
     # An order has a handful of events: all read by the order's index, the public ones kept
     # here (with the kinds in SQL, PostgreSQL also scanned the index of every order's kinds).
@@ -75,7 +102,7 @@ async def order_out(
     payment_status, invoiced = (await session.execute(_PAYMENT_AND_INVOICED, bound)).one()
     invoices = await invoice_status.for_order(session, order.id) if invoiced else []
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
-    return schemas.OrderOut(
+    out = schemas.OrderOut(
         number=order.number,
         token=order.token,
         status=order.status.value,
@@ -109,6 +136,7 @@ async def order_out(
         invoice_buyer=_buyer(order),
         invoices=[_invoice(i) for i in invoices],
     )
+    return Shown(out, pictures)
 
 
 def _buyer(order: Order) -> schemas.InvoiceBuyerOut | None:

@@ -171,9 +171,9 @@ async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Sho
         order = await client.get(placed.headers["location"])
     assert order.status_code == 200
     # The order's page: the order, its fulfilments with their lines (were apart), its
-    # history, its payment's status with whether it has invoices (were apart, the invoices
-    # read only when it has some), and pictures.
-    assert len(_sql(order_seen)) <= 5, _sql(order_seen)
+    # history, and its payment's status with whether it has invoices (were apart, the
+    # invoices read only when it has some); the lines' photos come with the lines (were apart).
+    assert len(_sql(order_seen)) <= 4, _sql(order_seen)
 
 
 @contextmanager

@@ -15,7 +15,6 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.accounts.guards import actor, requires_admin
-from shop.catalog import photos
 from shop.catalog.sellability import today
 from shop.db import READS_ONLY
 from shop.db_types import utcnow
@@ -71,16 +70,16 @@ class OrderPages(Controller):
         instructions = None
         if _awaits_transfer(order):
             instructions = await payments.start(session, settings, order)
-        out = await views.order_out(session, settings, order, instructions)
+        shown = await views.order_shown(session, settings, order, instructions)
+        out = shown.order
         pickup = await _pickup(session, order.pickup_location_id)
         # A pickup's parcels come from the chosen sales point or from a producer's warehouse.
         parcels = {f.id: tracking.Parcel(f.status, f.kind != "producer") for f in out.fulfilments}
-        ordered = [line.product_id for f in out.fulfilments for line in f.lines]
         return Template(
             "orders/order.html",
             context={
                 "order": out,
-                "pictures": await photos.main_pictures(session, ordered),
+                "pictures": shown.pictures,
                 "progress": tracking.overall(out.status, out.delivery_method, list(parcels.values())),
                 "parcels": parcels,
                 "steps": {fid: tracking.steps(parcel) for fid, parcel in parcels.items()},
