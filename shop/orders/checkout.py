@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog.models import Producer, Product
 from shop.catalog.sellability import product_is_sellable
-from shop.db import insert_rows, table_of
+from shop.db import dialect_of, insert_rows, table_of
 from shop.errors import Conflict, InvalidInput, field_error
 from shop.i18n import N_, normalize_language
 from shop.orders import carts, holds, lifecycle, notices, routing, shipping
@@ -136,6 +136,22 @@ async def _sellable(
     return lines, {p.id: p for _, p, _ in rows}, {m.id: m for _, _, m in rows}
 
 
+def order_number(order_id: int) -> str:
+    return f"OC{order_id:06d}"  # short enough to read out and to put in a transfer
+
+
+# PostgreSQL: the new order's id taken from its sequence first, so that the order is inserted
+# with its number, not inserted and then updated (a write to each of its five indexes).
+# SQLite has no sequence: there the number is set after the insert.
+_NEXT_ID = sa.select(sa.func.nextval(sa.func.pg_get_serial_sequence("customer_order", "id")))
+
+
+async def _next_order_id(session: AsyncSession) -> int | None:
+    if dialect_of(session) != "postgresql":
+        return None
+    return int(await session.scalar(_NEXT_ID) or 0) or None
+
+
 async def place(
     session: AsyncSession,
     settings: Settings,
@@ -187,8 +203,10 @@ async def place(
     )
     routes = routing.route(wanted, found, {pid: p.name for pid, p in products.items()})
     hold = provider.hold_minutes(settings)
+    order_id = await _next_order_id(session)
     order = Order(
-        number=f"tmp-{secrets.token_hex(6)}",
+        id=order_id,
+        number=order_number(order_id) if order_id else f"tmp-{secrets.token_hex(6)}",
         token=secrets.token_urlsafe(32),
         idempotency_key=data.idempotency_key,
         request_hash=digest,
@@ -214,7 +232,8 @@ async def place(
     )
     session.add(order)
     await session.flush()
-    order.number = f"OC{order.id:06d}"  # short enough to read out and to put in a transfer
+    if not order_id:
+        order.number = order_number(order.id)
     due = now + dt.timedelta(hours=settings.accept_within_hours)
     owners = {s.location_id: s.producer_id for options in found.values() for s in options}
     fulfilments = await _fulfilments(session, order, routes, owners, due)

@@ -164,7 +164,9 @@ async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Sho
     # then 21: the products read again to reserve them, and the producers of the locations
     # apart from their stock; then 19: the reservation and its movement apart; then 18: the
     # lines apart from their products, and the producers to tell read back; then 17: the key
-    # looked up before the cart was claimed, when only a claimed cart can have an order).
+    # looked up before the cart was claimed, when only a claimed cart can have an order). On
+    # PostgreSQL the order's id is taken from its sequence first and the order inserted with
+    # its number, where SQLite updates the number after the insert.
     # The address's province and commune are read once per process: a later order does not.
     assert len(_sql(post_seen)) <= 17, _sql(post_seen)
     with statements(shop) as order_seen:
