@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.catalog import product_cards
 from shop.catalog.models import Product
 from shop.catalog.schemas import ProductSummary
-from shop.catalog.sellability import product_is_sellable
+from shop.catalog.sellability import sellable_product_clause
 from shop.db import table_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, NotFound
@@ -61,25 +61,27 @@ async def _with_lines(session: AsyncSession, cart_id: uuid.UUID) -> tuple[dt.dat
     return rows[0][0], [line for _, line in rows if line is not None]
 
 
-async def _sellable_product(session: AsyncSession, product_id: int, on: dt.date) -> Product:
-    product = await session.get(Product, product_id)
-    if product is None:
-        raise NotFound(N_("No product {id}."), error_code="product_not_found", id=product_id)
-    if not product_is_sellable(product, on):
-        raise Conflict(
-            N_("{product} is not on sale: its OCOP certificate is not valid."),
-            error_code="not_sellable",
-            product=product.name,
-        )
-    return product
+# The product's name, whether it is on sale and what can be ordered of it, in one statement.
+_WANTED = sa.select(
+    Product.name, sellable_product_clause(sa.bindparam("on", type_=sa.Date)), routing.available_column()
+).where(Product.id == sa.bindparam("product_id"))
 
 
 async def _check_wanted(session: AsyncSession, product_id: int, wanted: int, on: dt.date) -> None:
     """``wanted`` units of the product can be ordered now: certified, and in stock."""
-    product = await _sellable_product(session, product_id, on)
-    available = (await routing.available(session, [product_id], on=on))[product_id]
+    bound = {"product_id": product_id, "ids": [product_id], "on": on}
+    found = (await session.execute(_WANTED, bound)).first()
+    if found is None:
+        raise NotFound(N_("No product {id}."), error_code="product_not_found", id=product_id)
+    name, sellable, available = found
+    if not sellable:
+        raise Conflict(
+            N_("{product} is not on sale: its OCOP certificate is not valid."),
+            error_code="not_sellable",
+            product=name,
+        )
     if wanted > available:
-        raise SoldOut(product_id, product.name, available)
+        raise SoldOut(product_id, name, available)
 
 
 # A new cart and its first line, written as plain inserts: the two flushes of the unit of

@@ -72,7 +72,11 @@ def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | 
     on = sa.bindparam("on", type_=sa.Date)
     return (
         sa.select(
-            StockLevel.product_id, StockLevel.location_id, available, Location.producer_id, Location.kind
+            StockLevel.product_id,
+            StockLevel.location_id,
+            available.label("units"),
+            Location.producer_id,
+            Location.kind,
         )
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
@@ -220,6 +224,14 @@ def offer_from(rows: list[dict[str, Any]] | None, outlets: dict[int, Outlet], pr
 def best_available(found: Sequence[Source]) -> int:
     """What one line of this product can have: the most any single source holds."""
     return max((s.available for s in found), default=0)
+
+
+def available_column() -> sa.ScalarSelect[int]:
+    """:func:`available` of the products ``:ids`` (one, in practice) on ``:on``, without a
+    pickup point, as a column of another statement: a cart's line checks its product and its
+    stock in one statement."""
+    per_location = _AVAILABLE["producer"].subquery()
+    return sa.select(sa.func.coalesce(sa.func.max(per_location.c.units), 0)).scalar_subquery()
 
 
 async def available(

@@ -41,6 +41,8 @@ async def test_the_cart_is_limited_by_what_can_be_bought(shop: Shop, session):
     assert bad.status_code == 400 and bad.headers["content-type"].startswith("application/problem+json")
     unknown = await client.get(f"/api/v1/carts/{uuid.uuid4()}", headers=EN)
     assert unknown.status_code == 404 and unknown.json()["code"] == "cart_not_found"
+    no_product = await client.post(f"/api/v1/carts/{cart}/lines", json={"product_id": 987654, "quantity": 1})
+    assert no_product.status_code == 404 and no_product.json()["code"] == "product_not_found"
     removed = await client.delete(f"/api/v1/carts/{cart}/lines/{w.noodles.id}")
     assert removed.status_code == 200 and removed.json()["lines"] == []
 
