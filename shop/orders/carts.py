@@ -53,12 +53,27 @@ _CART_AND_LINES = (
 )
 
 
+# The same with what can be ordered of each line's product (a cart's page shows both).
+_CART_LINES_AND_STOCK = _CART_AND_LINES.add_columns(routing.available_of(CartLine.product_id))
+
+
 async def _with_lines(session: AsyncSession, cart_id: uuid.UUID) -> tuple[dt.datetime | None, list[CartLine]]:
     """When the cart was ordered (None: still open) and its lines; NotFound if there is none."""
     rows = (await session.execute(_CART_AND_LINES, {"cart_id": cart_id})).all()
     if not rows:
         raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
     return rows[0][0], [line for _, line in rows if line is not None]
+
+
+async def _with_lines_and_stock(
+    session: AsyncSession, cart_id: uuid.UUID, on: dt.date
+) -> tuple[dt.datetime | None, list[CartLine], dict[int, int]]:
+    """:func:`_with_lines`, and what can be ordered of each line's product now."""
+    rows = (await session.execute(_CART_LINES_AND_STOCK, {"cart_id": cart_id, "on": on})).all()
+    if not rows:
+        raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
+    lines = {line: int(free) for _, line, free in rows if line is not None}
+    return rows[0][0], list(lines), {line.product_id: free for line, free in lines.items()}
 
 
 # The product's name, whether it is on sale and what can be ordered of it, in one statement.
@@ -136,10 +151,10 @@ async def set_quantity(
 
 async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> CartOut:
     """The cart as the customer sees it, each line checked against today's stock and certificates."""
-    ordered_at, lines, products = await _lines_and_products(session, cart_id, on=on, language=language)
+    ordered_at, lines, available = await _with_lines_and_stock(session, cart_id, on)
     ids = [line.product_id for line in lines]
-    available = await routing.available(session, ids, on=on) if ordered_at is None else {}
-    return _cart_out(cart_id, ordered_at, lines, products, available)
+    products = await product_cards.summaries(session, ids, on=on, language=language)
+    return _cart_out(cart_id, ordered_at, lines, products, available if ordered_at is None else {})
 
 
 async def view_for_checkout(

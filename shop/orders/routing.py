@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from shop.catalog import cache
 from shop.catalog.models import Product
@@ -68,27 +69,31 @@ def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | 
     selects (the producer, for an order's fulfilment, and the kind come along at no cost).
     Bound when run: the products (``:ids``), the day (``:on``) and, where ``where`` names it,
     ``:pickup_at``."""
-    available = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    ids: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
+    return _per_location(
+        where, StockLevel.product_id.in_(ids), sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    )
+
+
+def _per_location(
+    where: sa.ColumnElement[bool], products: sa.ColumnElement[bool], units: sa.ColumnElement[Any]
+) -> sa.Select[int, int, int, int | None, LocationKind]:
+    """:func:`_available` of the ``products`` chosen, ``units`` being the sum it counts."""
     on = sa.bindparam("on", type_=sa.Date)
     return (
         sa.select(
             StockLevel.product_id,
             StockLevel.location_id,
-            available.label("units"),
+            units.label("units"),
             Location.producer_id,
             Location.kind,
         )
         .join(Product, Product.id == StockLevel.product_id)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Batch, Batch.id == StockLevel.batch_id)
-        .where(
-            StockLevel.product_id.in_(sa.bindparam("ids", expanding=True)),
-            Location.is_active.is_(True),
-            where,
-            fresh_on(on),
-        )
+        .where(products, Location.is_active.is_(True), where, fresh_on(on))
         .group_by(StockLevel.product_id, StockLevel.location_id, Location.producer_id, Location.kind)
-        .having(available > 0)
+        .having(units > 0)
     )
 
 
@@ -224,6 +229,21 @@ def offer_from(rows: list[dict[str, Any]] | None, outlets: dict[int, Outlet], pr
 def best_available(found: Sequence[Source]) -> int:
     """What one line of this product can have: the most any single source holds."""
     return max((s.available for s in found), default=0)
+
+
+def available_of(product_id: sa.ColumnElement[int] | InstrumentedAttribute[int]) -> sa.ColumnElement[int]:
+    """:func:`available` of the product ``product_id`` (a column of the enclosing statement,
+    such as a cart's line) on ``:on``, without a pickup point: its fullest location's units,
+    0 when none holds it."""
+    units = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    fullest = (
+        _per_location(_SERVES, StockLevel.product_id == product_id, units)
+        .with_only_columns(units)
+        .order_by(units.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(fullest, 0)
 
 
 def available_column() -> sa.ScalarSelect[int]:
