@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +14,7 @@ from shop.catalog import product_cards
 from shop.catalog.models import Product
 from shop.catalog.schemas import ProductSummary
 from shop.catalog.sellability import sellable_product_clause
-from shop.db import table_of
+from shop.db import dialect_of, table_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, NotFound
 from shop.i18n import N_, gettext
@@ -57,18 +59,11 @@ _CART_AND_LINES = (
 _CART_LINES_AND_STOCK = _CART_AND_LINES.add_columns(routing.available_of(CartLine.product_id))
 
 
-async def _with_lines(session: AsyncSession, cart_id: uuid.UUID) -> tuple[dt.datetime | None, list[CartLine]]:
-    """When the cart was ordered (None: still open) and its lines; NotFound if there is none."""
-    rows = (await session.execute(_CART_AND_LINES, {"cart_id": cart_id})).all()
-    if not rows:
-        raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
-    return rows[0][0], [line for _, line in rows if line is not None]
-
-
 async def _with_lines_and_stock(
     session: AsyncSession, cart_id: uuid.UUID, on: dt.date
 ) -> tuple[dt.datetime | None, list[CartLine], dict[int, int]]:
-    """:func:`_with_lines`, and what can be ordered of each line's product now."""
+    """When the cart was ordered (None: still open), its lines, and what can be ordered of each
+    line's product now; NotFound if there is no such cart."""
     rows = (await session.execute(_CART_LINES_AND_STOCK, {"cart_id": cart_id, "on": on})).all()
     if not rows:
         raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
@@ -162,22 +157,28 @@ async def view_for_checkout(
 ) -> tuple[CartOut, dict[int, dict[int, int]]]:
     """:func:`view`, and what each sales point and fair holds of the cart's products (the
     checkout form's pickup points), the two read by one statement."""
-    ordered_at, lines, products = await _lines_and_products(session, cart_id, on=on, language=language)
+    stmt = _cart_lines_and_held(dialect_of(session))
+    rows = (await session.execute(stmt, {"cart_id": cart_id, "on": on})).all()
+    if not rows:
+        raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
+    ordered_at = rows[0][0]
+    lines = [line for _, line, _ in rows if line is not None]
+    products = await product_cards.summaries(
+        session, [ln.product_id for ln in lines], on=on, language=language
+    )
     available: dict[int, int] = {}
     held: dict[int, dict[int, int]] = {}
     if ordered_at is None:
-        ids = [line.product_id for line in lines]
-        available, held = await routing.online_and_held(session, ids, on=on)
+        available, held = routing.online_and_held_in(
+            (line.product_id, stock) for _, line, stock in rows if line
+        )
     return _cart_out(cart_id, ordered_at, lines, products, available), held
 
 
-async def _lines_and_products(
-    session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str
-) -> tuple[dt.datetime | None, list[CartLine], dict[int, ProductSummary]]:
-    """When the cart was ordered (None: open), its lines, and their products as a list shows them."""
-    ordered_at, lines = await _with_lines(session, cart_id)
-    ids = [line.product_id for line in lines]
-    return ordered_at, lines, await product_cards.summaries(session, ids, on=on, language=language)
+@functools.cache
+def _cart_lines_and_held(dialect: str) -> sa.Select[Any]:
+    """The cart's state and lines, each with where its product is held (built once per database)."""
+    return _CART_AND_LINES.add_columns(routing.line_stock_column(dialect, "producer and pickup points"))
 
 
 def _cart_out(

@@ -23,6 +23,7 @@ from shop.catalog import cache
 from shop.catalog.models import Product
 from shop.db import database_key
 from shop.inventory.models import PUBLIC_KINDS, Batch, Location, LocationKind, StockLevel, fresh_on, public_on
+from shop.orders.cart_models import CartLine
 from shop.orders.errors import SoldOut
 
 
@@ -57,10 +58,7 @@ async def sources(
     out: dict[int, list[Source]] = {}
     for product_id, location_id, n, owner, _ in await session.execute(stmt, params):
         out.setdefault(product_id, []).append(Source(location_id, int(n), location_id == pickup_at, owner))
-    for found in out.values():
-        # The pickup point first (no parcel to send), then the fullest warehouse.
-        found.sort(key=lambda s: (not s.is_pickup_point, -s.available, s.location_id))
-    return out
+    return {product_id: _best_first(found) for product_id, found in out.items()}
 
 
 def _available(where: sa.ColumnElement[bool]) -> sa.Select[int, int, int, int | None, LocationKind]:
@@ -98,12 +96,71 @@ def _per_location(
 
 
 _SERVES = sa.and_(Location.kind == LocationKind.producer, Location.producer_id == Product.producer_id)
-# Built once (a cart, its checkout and the order read them several times each).
-_AVAILABLE = {
-    "producer": _available(_SERVES),
-    "producer or pickup point": _available(sa.or_(_SERVES, Location.id == sa.bindparam("pickup_at"))),
-    "producer and pickup points": _available(sa.or_(_SERVES, Location.kind.in_(PUBLIC_KINDS))),
+# The locations a product can come from: its producer's warehouses, with the pickup point
+# chosen (``:pickup_at``), or with every sales point and fair (what a checkout form offers).
+_FROM = {
+    "producer": _SERVES,
+    "producer or pickup point": sa.or_(_SERVES, Location.id == sa.bindparam("pickup_at")),
+    "producer and pickup points": sa.or_(_SERVES, Location.kind.in_(PUBLIC_KINDS)),
 }
+# Built once (a cart, its checkout and the order read them several times each).
+_AVAILABLE = {name: _available(where) for name, where in _FROM.items()}
+
+
+@functools.cache
+def line_stock_column(dialect: str, where: str) -> sa.ScalarSelect[Any]:
+    """The rows of ``_AVAILABLE[where]`` for the product of a cart's line, as one JSON column of
+    a statement that selects from :class:`CartLine` (correlated to it): a checkout reads its
+    lines and their stock in one statement (:func:`sources_in`, :func:`online_and_held_in`).
+    Bound: ``on``, and ``pickup_at`` where ``where`` names it. Built once per database."""
+    units = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
+    per_location = (
+        _per_location(_FROM[where], StockLevel.product_id == CartLine.product_id, units)
+        .correlate(CartLine)
+        .subquery("held")
+    )
+    pairs: list[Any] = []
+    for name in ("location_id", "units", "producer_id", "kind"):
+        pairs += [sa.literal_column(f"'{name}'"), per_location.c[name]]
+    if dialect == "postgresql":
+        rows = sa.func.json_agg(sa.func.json_build_object(*pairs))
+    else:
+        rows = sa.func.json_group_array(sa.func.json_object(*pairs))
+    return sa.select(sa.type_coerce(rows, sa.JSON)).scalar_subquery()
+
+
+def _best_first(found: list[Source]) -> list[Source]:
+    """The pickup point first (no parcel to send), then the fullest warehouse."""
+    return sorted(found, key=lambda s: (not s.is_pickup_point, -s.available, s.location_id))
+
+
+def sources_in(rows: list[dict[str, Any]] | None, pickup_at: int | None) -> list[Source]:
+    """:func:`sources` of one product, from its :func:`line_stock_column` (``producer`` or
+    ``producer or pickup point``)."""
+    return _best_first(
+        [
+            Source(row["location_id"], int(row["units"]), row["location_id"] == pickup_at, row["producer_id"])
+            for row in rows or []
+        ]
+    )
+
+
+def online_and_held_in(
+    lines: Iterable[tuple[int, list[dict[str, Any]] | None]],
+) -> tuple[dict[int, int], dict[int, dict[int, int]]]:
+    """:func:`online_and_held`, from each line's product id and its :func:`line_stock_column`
+    (``producer and pickup points``)."""
+    online: dict[int, int] = {}
+    held: dict[int, dict[int, int]] = {}
+    for product_id, rows in lines:
+        warehouses = 0
+        for row in rows or []:
+            if row["kind"] == LocationKind.producer.value:
+                warehouses = max(warehouses, int(row["units"]))
+            else:
+                held.setdefault(row["location_id"], {})[product_id] = int(row["units"])
+        online[product_id] = warehouses
+    return online, held
 
 
 async def online_and_held(
