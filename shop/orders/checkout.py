@@ -13,10 +13,12 @@ there too) and where the order goes in ``delivery``; ``lookup`` finds an order o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import sqlalchemy as sa
@@ -117,23 +119,33 @@ def _buyer_columns(data: CheckoutIn) -> dict[str, str | None]:
     }
 
 
+@functools.cache
+def _lines_and_sources(dialect: str, pickup: bool) -> sa.Select[Any]:
+    """``_LINES``, each line with where its product can come from (built once per database)."""
+    where = "producer or pickup point" if pickup else "producer"
+    return _LINES.add_columns(routing.line_stock_column(dialect, where))
+
+
 async def _sellable(
-    session: AsyncSession, cart_id: uuid.UUID, on: dt.date
-) -> tuple[list[CartLine], dict[int, Product], dict[int, Producer]]:
-    """The cart's lines, its products, each still sellable as OCOP today (rule 5), and their
-    producers (who are told of a cash order's fulfilments)."""
-    rows = (await session.execute(_LINES, {"cart_id": cart_id})).all()
+    session: AsyncSession, cart_id: uuid.UUID, on: dt.date, pickup_at: int | None
+) -> tuple[list[CartLine], dict[int, Product], dict[int, Producer], dict[int, list[routing.Source]]]:
+    """The cart's lines, its products, each still sellable as OCOP today (rule 5), their
+    producers (who are told of a cash order's fulfilments), and where each product can come
+    from (:func:`routing.sources`, read with them)."""
+    stmt = _lines_and_sources(dialect_of(session), pickup_at is not None)
+    rows = (await session.execute(stmt, {"cart_id": cart_id, "on": on, "pickup_at": pickup_at})).all()
     if not rows:
         raise InvalidInput(errors=[field_error("cart_id", N_("The cart is empty."))])
-    for _, product, _ in rows:
+    for _, product, _, _ in rows:
         if not product_is_sellable(product, on):
             raise Conflict(
                 N_("{product} is not on sale: its OCOP certificate is not valid."),
                 error_code="not_sellable",
                 product=product.name,
             )
-    lines = [line for line, _, _ in rows]
-    return lines, {p.id: p for _, p, _ in rows}, {m.id: m for _, _, m in rows}
+    lines = [line for line, *_ in rows]
+    found = {line.product_id: routing.sources_in(stock, pickup_at) for line, _, _, stock in rows}
+    return lines, {p.id: p for _, p, _, _ in rows}, {m.id: m for _, _, m, _ in rows}, found
 
 
 def order_number(order_id: int) -> str:
@@ -181,7 +193,8 @@ async def place(
     if errors or delivery is None:
         raise InvalidInput(errors=errors)
     provider = providers.provider_for(PaymentMethod(data.payment.method))
-    lines, products, producers = await _sellable(session, data.cart_id, on)
+    pickup_at = delivery.pickup.id if delivery.pickup else None
+    lines, products, producers, found = await _sellable(session, data.cart_id, on, pickup_at)
     subtotal = sum(products[ln.product_id].price_vnd * ln.quantity for ln in lines)
     fee = 0
     if delivery.province_id is not None:
@@ -198,9 +211,6 @@ async def place(
             ]
         )
     wanted = [(ln.product_id, ln.quantity) for ln in lines]
-    found = await routing.sources(
-        session, products, on=on, pickup_at=delivery.pickup.id if delivery.pickup else None
-    )
     routes = routing.route(wanted, found, {pid: p.name for pid, p in products.items()})
     hold = provider.hold_minutes(settings)
     order_id = await _next_order_id(session)
