@@ -21,7 +21,11 @@ _BY_NUMBER = sa.select(Order).where(Order.number == sa.bindparam("number"))
 
 async def find(session: AsyncSession, number: str, token: str | None) -> Order:
     """The order behind a tracking link; the same 404 for a wrong number or a wrong token."""
-    order = await session.scalar(_BY_NUMBER, {"number": number})
+    return linked(await session.scalar(_BY_NUMBER, {"number": number}), number, token)
+
+
+def linked(order: Order | None, number: str, token: str | None) -> Order:
+    """``order`` (read by ``number``) if ``token`` is its link's; else the 404 of :func:`find`."""
     if order is None or token is None or not secrets.compare_digest(order.token, token):
         raise NotFound(N_("No order {number} with this link."), error_code="order_not_found", number=number)
     return order

@@ -15,10 +15,11 @@ from shop.invoices import status as invoice_status
 from shop.invoices.models import Invoice, InvoiceStatus, SourceKind
 from shop.media.models import StoredImage
 from shop.media.naming import Picture
-from shop.orders import schemas
+from shop.orders import lookup, schemas
 from shop.orders.models import Fulfilment, Order, OrderEvent, OrderLine
 from shop.orders.notices import tracking_url
 from shop.payments import services as payments
+from shop.payments.models import PaymentStatus
 from shop.payments.providers import Instructions
 from shop.settings import Settings
 
@@ -66,6 +67,26 @@ _PAYMENT_AND_INVOICED = sa.select(
     payments.latest_status(sa.bindparam("order_id")),
     sa.exists().where(Invoice.order_id == sa.bindparam("order_id")),
 )
+# The same as columns of the order's own read, for its tracking page.
+_SHOWN = sa.select(
+    Order, payments.latest_status(Order.id), sa.exists().where(Invoice.order_id == Order.id)
+).where(Order.number == sa.bindparam("number"))
+
+
+@dataclass(frozen=True)
+class Paid:
+    """The order's latest payment's status (None: no payment), and whether it has e-invoices."""
+
+    status: PaymentStatus | None
+    invoiced: bool
+
+
+async def find_shown(session: AsyncSession, number: str, token: str | None) -> tuple[Order, Paid]:
+    """:func:`lookup.find`, with what :func:`order_shown` reads of its payment, in one statement."""
+    found = (await session.execute(_SHOWN, {"number": number})).first()
+    order = lookup.linked(found[0] if found else None, number, token)
+    assert found is not None  # linked() raised otherwise
+    return order, Paid(found[1], bool(found[2]))
 
 
 @dataclass(frozen=True)
@@ -83,8 +104,13 @@ async def order_out(
 
 
 async def order_shown(
-    session: AsyncSession, settings: Settings, order: Order, instructions: Instructions | None = None
+    session: AsyncSession,
+    settings: Settings,
+    order: Order,
+    instructions: Instructions | None = None,
+    paid: Paid | None = None,
 ) -> Shown:
+    """The order as its page shows it; ``paid`` when :func:`find_shown` read it already."""
     bound = {"order_id": order.id}
     fulfilments: dict[int, tuple[Fulfilment, str, LocationKind, list[OrderLine]]] = {}
     pictures: dict[int, Picture] = {}
@@ -99,7 +125,9 @@ async def order_shown(
     # here (with the kinds in SQL, PostgreSQL also scanned the index of every order's kinds).
     events = [event for event in await session.scalars(_EVENTS, bound) if event.kind in PUBLIC_EVENTS]
     names = await product_cards.translated_names(session, [ln.product_id for ln in lines], current_language())
-    payment_status, invoiced = (await session.execute(_PAYMENT_AND_INVOICED, bound)).one()
+    if paid is None:
+        paid = Paid(*(await session.execute(_PAYMENT_AND_INVOICED, bound)).one())
+    payment_status, invoiced = paid.status, paid.invoiced
     invoices = await invoice_status.for_order(session, order.id) if invoiced else []
     pickup = await session.get(Location, order.pickup_location_id) if order.pickup_location_id else None
     out = schemas.OrderOut(

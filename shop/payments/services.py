@@ -6,6 +6,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from shop.db import insert_for
 from shop.db_types import utcnow
@@ -27,7 +28,9 @@ _LATEST = (
 )
 
 
-def latest_status(order_id: sa.ColumnElement[int]) -> sa.ScalarSelect[PaymentStatus]:
+def latest_status(
+    order_id: sa.ColumnElement[int] | InstrumentedAttribute[int],
+) -> sa.ScalarSelect[PaymentStatus]:
     """The status of the order's latest payment, as a column of another statement."""
     return (
         sa.select(Payment.status)

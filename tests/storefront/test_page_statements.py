@@ -176,8 +176,9 @@ async def test_a_guest_checkout_through_the_pages_costs_few_statements(shop: Sho
     assert order.status_code == 200
     # The order's page: the order, its fulfilments with their lines (were apart), its
     # history, and its payment's status with whether it has invoices (were apart, the
-    # invoices read only when it has some); the lines' photos come with the lines (were apart).
-    assert len(_sql(order_seen)) <= 4, _sql(order_seen)
+    # invoices read only when it has some) with the order itself; the lines' photos come with
+    # the lines (were apart).
+    assert len(_sql(order_seen)) <= 3, _sql(order_seen)
 
 
 @contextmanager

@@ -66,11 +66,13 @@ class OrderPages(Controller):
         token: Token = None,
     ) -> Template:
         settings: Settings = request.app.state.settings
-        order = await lookup.find(session, number, token)
+        order, read = await views.find_shown(session, number, token)
+        paid: views.Paid | None = read
         instructions = None
         if _awaits_transfer(order):
             instructions = await payments.start(session, settings, order)
-        shown = await views.order_shown(session, settings, order, instructions)
+            paid = None  # read again, after the provider's start
+        shown = await views.order_shown(session, settings, order, instructions, paid)
         out = shown.order
         pickup = await _pickup(session, order.pickup_location_id)
         # A pickup's parcels come from the chosen sales point or from a producer's warehouse.
