@@ -119,14 +119,7 @@ def line_stock_column(dialect: str, where: str) -> sa.ScalarSelect[Any]:
         .correlate(CartLine)
         .subquery("held")
     )
-    pairs: list[Any] = []
-    for name in ("location_id", "units", "producer_id", "kind"):
-        pairs += [sa.literal_column(f"'{name}'"), per_location.c[name]]
-    if dialect == "postgresql":
-        rows = sa.func.json_agg(sa.func.json_build_object(*pairs))
-    else:
-        rows = sa.func.json_group_array(sa.func.json_object(*pairs))
-    return sa.select(sa.type_coerce(rows, sa.JSON)).scalar_subquery()
+    return _json_rows(dialect, per_location, ("location_id", "units", "producer_id", "kind"))
 
 
 def _best_first(found: list[Source]) -> list[Source]:
@@ -256,14 +249,20 @@ def offer_column(dialect: str) -> sa.ScalarSelect[Any]:
         .correlate(Product)
         .subquery("offer")
     )
+    return _json_rows(dialect, per_location, ("location", "units", "fresh"))
+
+
+def _json_rows(dialect: str, rows: sa.Subquery, names: Sequence[str]) -> sa.ScalarSelect[Any]:
+    """The ``rows`` as one JSON column, a list of objects with these columns (``[]`` or NULL
+    when there is none)."""
     pairs: list[Any] = []
-    for name in ("location", "units", "fresh"):
-        pairs += [sa.literal_column(f"'{name}'"), per_location.c[name]]
+    for name in names:
+        pairs += [sa.literal_column(f"'{name}'"), rows.c[name]]
     if dialect == "postgresql":
-        rows = sa.func.json_agg(sa.func.json_build_object(*pairs))
+        listed = sa.func.json_agg(sa.func.json_build_object(*pairs))
     else:
-        rows = sa.func.json_group_array(sa.func.json_object(*pairs))
-    return sa.select(sa.type_coerce(rows, sa.JSON)).scalar_subquery()
+        listed = sa.func.json_group_array(sa.func.json_object(*pairs))
+    return sa.select(sa.type_coerce(listed, sa.JSON)).scalar_subquery()
 
 
 def offer_from(rows: list[dict[str, Any]] | None, outlets: dict[int, Outlet], producer_id: int) -> Offer:
