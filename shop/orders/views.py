@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,16 +62,18 @@ _FULFILMENTS = (
     .order_by(Fulfilment.id, OrderLine.id)
 )
 _EVENTS = sa.select(OrderEvent).where(OrderEvent.order_id == sa.bindparam("order_id")).order_by(OrderEvent.id)
-# The latest payment's status and whether the order has any e-invoice, in one statement: most
-# orders have none (an invoice is issued once paid or delivered), so their list is not read.
-_PAYMENT_AND_INVOICED = sa.select(
-    payments.latest_status(sa.bindparam("order_id")),
-    sa.exists().where(Invoice.order_id == sa.bindparam("order_id")),
-)
+
+
+def _paid(order_id: Any) -> tuple[sa.ScalarSelect[PaymentStatus], sa.Exists]:
+    """The order's latest payment's status and whether it has any e-invoice, as two columns:
+    most orders have none (an invoice is issued once paid or delivered), so their list is not
+    read."""
+    return payments.latest_status(order_id), sa.exists().where(Invoice.order_id == order_id)
+
+
+_PAYMENT_AND_INVOICED = sa.select(*_paid(sa.bindparam("order_id")))
 # The same as columns of the order's own read, for its tracking page.
-_SHOWN = sa.select(
-    Order, payments.latest_status(Order.id), sa.exists().where(Invoice.order_id == Order.id)
-).where(Order.number == sa.bindparam("number"))
+_SHOWN = sa.select(Order, *_paid(Order.id)).where(Order.number == sa.bindparam("number"))
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,8 @@ class Paid:
 async def find_shown(session: AsyncSession, number: str, token: str | None) -> tuple[Order, Paid]:
     """:func:`lookup.find`, with what :func:`order_shown` reads of its payment, in one statement."""
     found = (await session.execute(_SHOWN, {"number": number})).first()
-    order = lookup.linked(found[0] if found else None, number, token)
-    assert found is not None  # linked() raised otherwise
-    return order, Paid(found[1], bool(found[2]))
+    order, status, invoiced = found if found else (None, None, False)
+    return lookup.linked(order, number, token), Paid(status, bool(invoiced))
 
 
 @dataclass(frozen=True)

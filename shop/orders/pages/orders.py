@@ -66,8 +66,8 @@ class OrderPages(Controller):
         token: Token = None,
     ) -> Template:
         settings: Settings = request.app.state.settings
-        order, read = await views.find_shown(session, number, token)
-        paid: views.Paid | None = read
+        paid: views.Paid | None
+        order, paid = await views.find_shown(session, number, token)
         instructions = None
         if _awaits_transfer(order):
             instructions = await payments.start(session, settings, order)
