@@ -59,28 +59,28 @@ _CART_AND_LINES = (
 _CART_LINES_AND_STOCK = _CART_AND_LINES.add_columns(routing.available_of(CartLine.product_id))
 
 
-async def _with_lines_and_stock(
-    session: AsyncSession, cart_id: uuid.UUID, on: dt.date
-) -> tuple[dt.datetime | None, list[CartLine], dict[int, int]]:
-    """When the cart was ordered (None: still open), its lines, and what can be ordered of each
-    line's product now; NotFound if there is no such cart."""
-    rows = (await session.execute(_CART_LINES_AND_STOCK, {"cart_id": cart_id, "on": on})).all()
+async def _lines_with(
+    session: AsyncSession, stmt: sa.Select[Any], cart_id: uuid.UUID, on: dt.date
+) -> tuple[dt.datetime | None, list[tuple[CartLine, Any]]]:
+    """When the cart was ordered (None: still open), and its lines each with the stock column
+    ``stmt`` adds to ``_CART_AND_LINES``; NotFound if there is no such cart."""
+    rows = (await session.execute(stmt, {"cart_id": cart_id, "on": on})).all()
     if not rows:
         raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
-    lines = {line: int(free) for _, line, free in rows if line is not None}
-    return rows[0][0], list(lines), {line.product_id: free for line, free in lines.items()}
+    return rows[0][0], [(line, stock) for _, line, stock in rows if line is not None]
 
 
 # The product's name, whether it is on sale and what can be ordered of it, in one statement.
 _WANTED = sa.select(
-    Product.name, sellable_product_clause(sa.bindparam("on", type_=sa.Date)), routing.available_column()
+    Product.name,
+    sellable_product_clause(sa.bindparam("on", type_=sa.Date)),
+    routing.available_of(sa.bindparam("product_id")),
 ).where(Product.id == sa.bindparam("product_id"))
 
 
 async def _check_wanted(session: AsyncSession, product_id: int, wanted: int, on: dt.date) -> None:
     """``wanted`` units of the product can be ordered now: certified, and in stock."""
-    bound = {"product_id": product_id, "ids": [product_id], "on": on}
-    found = (await session.execute(_WANTED, bound)).first()
+    found = (await session.execute(_WANTED, {"product_id": product_id, "on": on})).first()
     if found is None:
         raise NotFound(N_("No product {id}."), error_code="product_not_found", id=product_id)
     name, sellable, available = found
@@ -146,10 +146,10 @@ async def set_quantity(
 
 async def view(session: AsyncSession, cart_id: uuid.UUID, *, on: dt.date, language: str) -> CartOut:
     """The cart as the customer sees it, each line checked against today's stock and certificates."""
-    ordered_at, lines, available = await _with_lines_and_stock(session, cart_id, on)
-    ids = [line.product_id for line in lines]
-    products = await product_cards.summaries(session, ids, on=on, language=language)
-    return _cart_out(cart_id, ordered_at, lines, products, available if ordered_at is None else {})
+    ordered_at, stocked = await _lines_with(session, _CART_LINES_AND_STOCK, cart_id, on)
+    lines, products = await _products_of(session, stocked, on, language)
+    available = {line.product_id: int(free) for line, free in stocked} if ordered_at is None else {}
+    return _cart_out(cart_id, ordered_at, lines, products, available)
 
 
 async def view_for_checkout(
@@ -158,21 +158,22 @@ async def view_for_checkout(
     """:func:`view`, and what each sales point and fair holds of the cart's products (the
     checkout form's pickup points), the two read by one statement."""
     stmt = _cart_lines_and_held(dialect_of(session))
-    rows = (await session.execute(stmt, {"cart_id": cart_id, "on": on})).all()
-    if not rows:
-        raise NotFound(N_("No cart {id}."), error_code="cart_not_found", id=cart_id)
-    ordered_at = rows[0][0]
-    lines = [line for _, line, _ in rows if line is not None]
-    products = await product_cards.summaries(
-        session, [ln.product_id for ln in lines], on=on, language=language
-    )
+    ordered_at, stocked = await _lines_with(session, stmt, cart_id, on)
+    lines, products = await _products_of(session, stocked, on, language)
     available: dict[int, int] = {}
     held: dict[int, dict[int, int]] = {}
     if ordered_at is None:
-        available, held = routing.online_and_held_in(
-            (line.product_id, stock) for _, line, stock in rows if line
-        )
+        available, held = routing.online_and_held_in((line.product_id, stock) for line, stock in stocked)
     return _cart_out(cart_id, ordered_at, lines, products, available), held
+
+
+async def _products_of(
+    session: AsyncSession, stocked: list[tuple[CartLine, Any]], on: dt.date, language: str
+) -> tuple[list[CartLine], dict[int, ProductSummary]]:
+    """The lines, and their products as a list shows them."""
+    lines = [line for line, _ in stocked]
+    ids = [line.product_id for line in lines]
+    return lines, await product_cards.summaries(session, ids, on=on, language=language)
 
 
 @functools.cache

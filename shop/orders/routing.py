@@ -289,8 +289,8 @@ def best_available(found: Sequence[Source]) -> int:
 
 def available_of(product_id: sa.ColumnElement[int] | InstrumentedAttribute[int]) -> sa.ColumnElement[int]:
     """:func:`available` of the product ``product_id`` (a column of the enclosing statement,
-    such as a cart's line) on ``:on``, without a pickup point: its fullest location's units,
-    0 when none holds it."""
+    such as a cart's line, or a bound parameter) on ``:on``, without a pickup point, as a
+    column of another statement: its fullest location's units, 0 when none holds it."""
     units = sa.func.sum(StockLevel.on_hand - StockLevel.reserved)
     fullest = (
         _per_location(_SERVES, StockLevel.product_id == product_id, units)
@@ -300,14 +300,6 @@ def available_of(product_id: sa.ColumnElement[int] | InstrumentedAttribute[int])
         .scalar_subquery()
     )
     return sa.func.coalesce(fullest, 0)
-
-
-def available_column() -> sa.ScalarSelect[int]:
-    """:func:`available` of the products ``:ids`` (one, in practice) on ``:on``, without a
-    pickup point, as a column of another statement: a cart's line checks its product and its
-    stock in one statement."""
-    per_location = _AVAILABLE["producer"].subquery()
-    return sa.select(sa.func.coalesce(sa.func.max(per_location.c.units), 0)).scalar_subquery()
 
 
 async def available(
