@@ -31,17 +31,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from shop import i18n
+from shop.catalog.models import Product
 from shop.db import database_key, unwrapped_reads
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
 # Entries per cache: a listing page's held reads weigh about 60 KiB, a product page's about
-# 8 KiB, so at most about 8 MiB a cache in each process. The least recently used goes first:
-# the entries every page reads (a list's page keys, the locations) stay while the pages of a
-# whole catalog come and go. Measured under bench/oscar/compare.py's load, against 512
-# entries cleared whole when full: about 20 MiB less for two workers, the same product
-# pages/s, a random list page's p99 as low.
-_MAX_ENTRIES = 128
+# 8 KiB. The least recently used goes first: the entries every page reads (a list's page keys,
+# the locations, the pickup points) stay while the pages of a whole catalog come and go, and
+# what many visitors ask for at the same moment is read once. Measured under
+# bench/oscar/compare.py's load: 128 entries held 5.2 MiB of reads in each worker (512, cleared
+# whole when full, about 10 MiB more); 32 hold a quarter of that, with the same product pages/s
+# and a random list page's p99 as low (a random one of 830 pages was seldom a hit anyway).
+_MAX_ENTRIES = 32
 V = TypeVar("V")
 
 
@@ -116,9 +118,28 @@ pages: _Expiring[object] = _Expiring()
 cards: _Expiring[object] = _Expiring()
 # database URL → place id → (name, mapped to a default successor)
 _place_names: dict[str, dict[int, tuple[str, bool]]] = {}
-# The databases whose places were all read at once (about 14 000 nationally, 3 MiB).
-_all_places_read: set[str] = set()
-_ALL_PLACES = sa.select(Place.id, Place.name, Place.successor_is_default)
+# The databases whose places named by products were read at once (about 7 000 nationally,
+# 1.5 MiB in each process; every place was 3 MiB).
+_product_places_read: set[str] = set()
+_PLACES = sa.select(Place.id, Place.name, Place.successor_is_default)
+# The places some product's origin names: what the catalog's pages ask for, about half of the
+# 14 000 places nationally (the others, legacy communes no product names, are read on a miss).
+_NAMED_BY_PRODUCTS = _PLACES.where(
+    Place.id.in_(
+        sa.union(
+            *(
+                sa.select(column).where(column.is_not(None))
+                for column in (
+                    Product.origin_province_id,
+                    Product.origin_commune_id,
+                    Product.legacy_province_id,
+                    Product.legacy_district_id,
+                    Product.origin_place_id,
+                )
+            )
+        )
+    )
+)
 
 
 def _reads_stock(key: Hashable) -> bool:
@@ -205,7 +226,7 @@ def forget_place_names() -> None:
     """Place names are reference data, kept for the process; tests that count statements
     start from none cached."""
     _place_names.clear()
-    _all_places_read.clear()
+    _product_places_read.clear()
 
 
 async def commit(session: AsyncSession) -> None:
@@ -216,19 +237,21 @@ async def commit(session: AsyncSession) -> None:
 
 
 async def place_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, tuple[str, bool]]:
-    """Place names by id. The first miss reads every place (a product page of a random
-    product would otherwise miss one commune after another for hours); a place added
-    since is read on its own."""
+    """Place names by id. The first miss reads every place a product names (a product page of
+    a random product would otherwise miss one commune after another for hours); another
+    place, or one named since, is read on its own."""
     db = database_key(session)
     known = _place_names.setdefault(db, {})
     wanted = set(ids)
     missing = [i for i in wanted if i not in known]
+    if missing and db not in _product_places_read:
+        known.update(
+            (i, (name, bool(default))) for i, name, default in await session.execute(_NAMED_BY_PRODUCTS)
+        )
+        _product_places_read.add(db)
+        missing = [i for i in missing if i not in known]
     if missing:
-        if db in _all_places_read:
-            rows = await session.execute(_ALL_PLACES.where(Place.id.in_(missing)))
-        else:
-            rows = await session.execute(_ALL_PLACES)
-            _all_places_read.add(db)
+        rows = await session.execute(_PLACES.where(Place.id.in_(missing)))
         for place_id, name, is_default in rows:
             known[place_id] = (name, bool(is_default))
     return {i: known[i] for i in wanted if i in known}
