@@ -110,7 +110,9 @@ def serve(host: str, port: int, workers: int, fd: int | None = None, ready_fd: i
     # wrong setting stops the command before any worker starts.
     proxies = list(_settings().trusted_proxies)
     if fd is not None:
-        _serve_socket(fd, ready_fd, host, port, _uvicorn_options(proxies))
+        from shop import worker
+
+        worker.serve(fd, ready_fd, host, port, _uvicorn_options(proxies))
     elif workers > 1:
         # The supervisor replaces this process (same id, so a service manager's signals reach
         # it): what this process imported, click and the settings, is gone from it.
@@ -122,25 +124,6 @@ def serve(host: str, port: int, workers: int, fd: int | None = None, ready_fd: i
         import uvicorn
 
         uvicorn.run("shop.app:create_app", host=host, port=port, **_uvicorn_options(proxies))
-
-
-def _serve_socket(fd: int, ready_fd: int | None, host: str, port: int, options: dict[str, Any]) -> None:
-    """One worker of ``shop.supervisor``: uvicorn on the listening socket it was handed. It
-    tells the supervisor it serves through ``ready_fd``: uvicorn calls ``callback_notify`` at its
-    first tick after the app has started (then every ``timeout_notify`` seconds, a no-op)."""
-    import socket
-
-    import uvicorn
-
-    async def serving() -> None:
-        nonlocal ready_fd
-        if ready_fd is not None:
-            os.write(ready_fd, b"1")
-            os.close(ready_fd)
-            ready_fd = None
-
-    config = uvicorn.Config("shop.app:create_app", host=host, port=port, callback_notify=serving, **options)
-    uvicorn.Server(config).run(sockets=[socket.socket(fileno=fd)])
 
 
 def _uvicorn_options(proxies: list[str]) -> dict[str, Any]:

@@ -23,7 +23,7 @@ oscar's for each measurement:
   says how the cores were shared as much as what an order costs; the CPU says the latter.
   Also printed: how the buyers' connections were shared between the workers halfway through
   (each buyer keeps one keep-alive connection, with the worker that accepted it, for the whole
-  round: 8/0 leaves one worker doing every order, and our orders/s drops by a fifth or more).
+  round: 8/0 left one worker doing every order, our orders/s a fifth lower, before shop.worker).
 
 Then once, the oversell check: ``--race-buyers`` buyers (16) race for one product with little
 stock (ours: the sellable product whose producer holds the fewest free units, at least 5, as
