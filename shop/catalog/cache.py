@@ -36,22 +36,26 @@ from shop.db import database_key, unwrapped_reads
 from shop.geo.models import Place
 
 TOTAL_TTL = 10.0
-# Entries per cache: a listing page's held reads weigh about 60 KiB, a product page's about
-# 8 KiB. The least recently used goes first: the entries every page reads (a list's page keys,
+# Entries per cache: a product page's held reads weigh about 3 KiB, a listing page's about
+# 40 KiB. The least recently used goes first: the entries every page reads (a list's page keys,
 # the locations, the pickup points) stay while the pages of a whole catalog come and go, and
 # what many visitors ask for at the same moment is read once. Measured under
-# bench/oscar/compare.py's load: 128 entries held 5.2 MiB of reads in each worker (512, cleared
-# whole when full, about 10 MiB more); 32 hold a quarter of that, with the same product pages/s
-# and a random list page's p99 as low (a random one of 830 pages was seldom a hit anyway).
-_MAX_ENTRIES = 32
+# bench/oscar/compare.py's load, against 512 entries cleared whole when full: about 20 MiB less
+# for two workers, the same product pages/s, a random list page's p99 as low. Fewer entries
+# cost the checkout (its product pages, 200 products, missed: 15 % fewer orders/s at 32).
+_MAX_ENTRIES = 128
+# Listing pages apart, fewer: at 128 they held 5.2 MiB in each worker, and a random page of
+# the 830 of the whole catalog was seldom asked twice within the seconds an entry lives.
+_MAX_LISTINGS = 32
 V = TypeVar("V")
 
 
 class _Expiring(Generic[V]):
     """A small dict whose entries live ``TOTAL_TTL`` seconds, the least recently used
-    forgotten first when it holds ``_MAX_ENTRIES``."""
+    forgotten first when it holds ``max_entries`` (``_MAX_ENTRIES`` unless given)."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_entries: int | None = None) -> None:
+        self._max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._pending: dict[tuple[Hashable, tuple[int, int]], asyncio.Future[V]] = {}
         self._stock_keys: set[Hashable] = set()  # the entries read with a sales point filter
@@ -71,7 +75,7 @@ class _Expiring(Generic[V]):
         self._entries.move_to_end(key)
         if _reads_stock(key):
             self._stock_keys.add(key)
-        while len(self._entries) > _MAX_ENTRIES:
+        while len(self._entries) > (self._max_entries or _MAX_ENTRIES):
             self._forget(next(iter(self._entries)))
 
     def _forget(self, key: Hashable) -> None:
@@ -116,6 +120,8 @@ pages: _Expiring[object] = _Expiring()
 # A product as a cart shows it (``product_cards.summaries``): the cart's page and its checkout
 # form show the same few products to every buyer of them.
 cards: _Expiring[object] = _Expiring()
+# What a listing page shows (its products, rendered), kept for fewer pages.
+listings: _Expiring[object] = _Expiring(_MAX_LISTINGS)
 # database URL → place id → (name, mapped to a default successor)
 _place_names: dict[str, dict[int, tuple[str, bool]]] = {}
 # The databases whose places named by products were read at once (about 7 000 nationally,
@@ -171,11 +177,13 @@ def _drop(change: Change) -> None:
         responses.clear()
         pages.clear()
         cards.clear()
+        listings.clear()
     else:
         _state.stock += 1
         totals.drop_stock_dependent()
         responses.drop_stock_dependent()
         pages.drop_stock_dependent()
+        listings.drop_stock_dependent()
 
 
 def catalog_generation() -> int:
@@ -258,11 +266,15 @@ async def place_names(session: AsyncSession, ids: Iterable[int]) -> dict[int, tu
 
 
 async def shared(
-    session: AsyncSession, key: Hashable, compute: Callable[[AsyncSession], Awaitable[object]]
+    session: AsyncSession,
+    key: Hashable,
+    compute: Callable[[AsyncSession], Awaitable[object]],
+    kept_in: _Expiring[object] = pages,
 ) -> object:
     """What a public page reads, computed once for all the visitors asking at that moment
     (in its own session: the first visitor may be gone before the others are answered; its
-    reads run outside a transaction on PostgreSQL, see ``unwrapped_reads``)."""
+    reads run outside a transaction on PostgreSQL, see ``unwrapped_reads``), kept in
+    ``kept_in``."""
     language = i18n.current_language()
 
     async def run() -> object:
@@ -270,4 +282,4 @@ async def shared(
             with i18n.language(language):
                 return await compute(own)
 
-    return await pages.get_or_compute(key, run)
+    return await kept_in.get_or_compute(key, run)

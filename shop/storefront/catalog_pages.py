@@ -174,7 +174,7 @@ async def listing(
         page_template(request, "catalog/_listing.html"), page_template(request, "catalog/_filters.html")
     )
     data = await cache.shared(
-        session, key, lambda own: _listing_data(own, filters, page, templates, base_url)
+        session, key, lambda own: _listing_data(own, filters, page, templates, base_url), cache.listings
     )
     assert isinstance(data, _Listing)
     return Template("catalog/index.html", context={"content": data.content, "head": data.head})

@@ -52,3 +52,12 @@ def test_a_forgotten_sales_point_entry_leaves_the_stock_drop_nothing_to_do(small
     small.drop_stock_dependent()
     assert small.get(("list", _Filter(sales_point="SP-B"))) is None
     assert small.get(("list", 2)) == "plain"
+
+
+def test_a_cache_given_fewer_entries_keeps_no_more_than_those():
+    listings: cache._Expiring[str] = cache._Expiring(2)  # as cache.listings, with its 32
+    for page in range(1, 6):
+        listings.put(("listing", page), f"page {page}")
+    assert len(listings) == 2
+    assert listings.get(("listing", 5)) == "page 5" and listings.get(("listing", 3)) is None
+    assert len(cache.listings._entries) <= cache._MAX_LISTINGS < cache._MAX_ENTRIES
