@@ -44,8 +44,9 @@ TOTAL_TTL = 10.0
 # for two workers, the same product pages/s, a random list page's p99 as low. Fewer entries
 # cost the checkout (its product pages, 200 products, missed: 15 % fewer orders/s at 32).
 _MAX_ENTRIES = 128
-# Listing pages apart, fewer: at 128 they held 5.2 MiB in each worker, and a random page of
-# the 830 of the whole catalog was seldom asked twice within the seconds an entry lives.
+# Listing pages and the API's lists apart, fewer: at 128 the pages held 5.2 MiB in each worker,
+# and a random page of the 830 of the whole catalog was seldom asked twice within the seconds
+# an entry lives.
 _MAX_LISTINGS = 32
 V = TypeVar("V")
 
@@ -113,7 +114,8 @@ class _Expiring(Generic[V]):
 
 
 totals: _Expiring[int] = _Expiring()
-responses: _Expiring[bytes] = _Expiring()
+# The API's product lists, whole (up to 100 products a page, tens of KiB): as many as listings.
+responses: _Expiring[bytes] = _Expiring(_MAX_LISTINGS)
 # What the public pages show (a listing's products and filters, a product with its stock),
 # for ``TOTAL_TTL`` seconds: the page is rendered per request, its reads are shared.
 pages: _Expiring[object] = _Expiring()
