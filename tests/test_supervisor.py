@@ -102,45 +102,6 @@ def test_the_parent_is_the_small_supervisor_and_each_worker_serves_its_socket(sq
         assert "Listening on http://127.0.0.1:" in served.log.read_text()
 
 
-def _held(pid: int, port: int) -> int:
-    """The established connections to ``port`` that process ``pid`` holds (from /proc)."""
-    inodes = set()
-    for row in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = row.split()
-        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # established
-            inodes.add(f"socket:[{fields[9]}]")
-    held = 0
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
-        with contextlib.suppress(OSError):
-            held += os.readlink(fd) in inodes
-    return held
-
-
-def test_connections_opened_together_are_shared_by_the_workers(sqlite_template, tmp_path):
-    # A browser's or a proxy's keep-alive connections open together and each stays with the
-    # worker that accepted it: all of them to one worker left the other idle (shop.worker).
-    with serve_two(sqlite_template, tmp_path) as served:
-        port = int(served.base_url.rsplit(":", 1)[1])
-        for _attempt in range(3):  # a worker the machine did not run for milliseconds takes fewer
-            clients = [socket.socket() for _ in range(8)]
-            try:
-                for client in clients:  # all at once: the handshakes done before a worker wakes
-                    client.setblocking(False)
-                    client.connect_ex(("127.0.0.1", port))
-                for client in clients:
-                    client.setblocking(True)
-                for client in clients:
-                    client.sendall(b"GET /health HTTP/1.1\r\nHost: shop\r\n\r\n")
-                assert all(client.recv(4096).startswith(b"HTTP/1.1 200") for client in clients)
-                shares = sorted(_held(pid, port) for pid in served.workers())
-            finally:
-                for client in clients:
-                    client.close()
-            if sum(shares) == 8 and shares[0] >= 2:
-                return
-        pytest.fail(f"8 connections opened together were shared {shares}")
-
-
 def test_a_killed_worker_is_replaced_and_the_other_serves_meanwhile(sqlite_template, tmp_path):
     with serve_two(sqlite_template, tmp_path) as served:
         first, second = served.workers()
