@@ -56,7 +56,7 @@ class _Expiring(Generic[V]):
     forgotten first when it holds ``max_entries`` (``_MAX_ENTRIES`` unless given)."""
 
     def __init__(self, max_entries: int | None = None) -> None:
-        self._max_entries = max_entries
+        self._max_entries = max_entries or _MAX_ENTRIES
         self._entries: OrderedDict[Hashable, tuple[float, V]] = OrderedDict()
         self._pending: dict[tuple[Hashable, tuple[int, int]], asyncio.Future[V]] = {}
         self._stock_keys: set[Hashable] = set()  # the entries read with a sales point filter
@@ -76,7 +76,7 @@ class _Expiring(Generic[V]):
         self._entries.move_to_end(key)
         if _reads_stock(key):
             self._stock_keys.add(key)
-        while len(self._entries) > (self._max_entries or _MAX_ENTRIES):
+        while len(self._entries) > self._max_entries:
             self._forget(next(iter(self._entries)))
 
     def _forget(self, key: Hashable) -> None:
