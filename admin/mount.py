@@ -15,18 +15,44 @@ from litestar.enums import ScopeType
 from litestar.handlers import ASGIRouteHandler
 from litestar.types import Message, Receive, Scope, Send
 
+from shop.catalog import cache
 from shop.db import Database
 from shop.settings import Settings
 
 if TYPE_CHECKING:
     from admin.site import AdminSite
 
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_DATA_PATHS = ("/api/tables/", "/api/forms/")  # a table's rows, and the forms that write rows
 MFA_SETUP_PATH = "/api/mfa-setup"  # Piccolo's own set-up pages, under the admin's menu
 SECURITY_PAGE = "/account/security/"  # where the app's two-step sign-in is set up
 
 
 def is_mfa_setup(scope: Scope) -> bool:
     return str(scope.get("path", "")).rstrip("/").endswith(MFA_SETUP_PATH)
+
+
+def writes_data(scope: Scope) -> bool:
+    path = str(scope.get("path", ""))
+    return scope.get("method") in _WRITES and any(part in path for part in _DATA_PATHS)
+
+
+def _dropping_the_catalog(send: Send) -> Send:
+    """``send``, which drops the catalog caches (here, and through ``shop.cluster`` on the
+    other instances) just before a successful answer's last part: Piccolo has committed by
+    then, and whoever reads after the answer reads the write. Its own hooks drop before the
+    write, for the few tables they know; a page read between the two would be kept stale."""
+    succeeded = False
+
+    async def forward(message: Message) -> None:
+        nonlocal succeeded
+        if message["type"] == "http.response.start":
+            succeeded = int(message["status"]) < 400
+        elif message["type"] == "http.response.body" and not message.get("more_body") and succeeded:
+            cache.catalog_changed()
+        await send(message)
+
+    return forward
 
 
 async def _redirect(send: Send, status: int, location: str) -> None:
@@ -79,6 +105,8 @@ class AdminMount:
                 await _redirect(send, 303, SECURITY_PAGE)
                 return
             site = await mount.site()
+            if scope["type"] == ScopeType.HTTP and writes_data(scope):
+                send = _dropping_the_catalog(send)
             await site.serve(scope, receive, send)
 
         return admin

@@ -8,7 +8,7 @@ from piccolo import columns as pc
 from admin.config import TABLES
 from admin.site import AdminSite, listed_columns
 from shop.accounts.models import Role
-from shop.catalog.models import Certificate, Producer, Product
+from shop.catalog.models import Certificate, Producer, Product, ProductGroup
 from shop.db import Database
 from shop.geo.models import Place
 from shop.models import Base
@@ -261,3 +261,22 @@ async def test_roles_cannot_be_changed_in_admin(client, session):
         f"/admin/api/tables/account/{account_id}/", json={"role": "staff"}, headers=headers
     )
     assert response.status_code == 405
+
+
+async def test_an_admin_edit_shows_at_once_on_the_cached_public_pages(client, session):
+    """The product group has no write hook: the admin's write itself drops the catalog caches
+    (here, and through ``shop.cluster`` on the other instances), once Piccolo has committed."""
+    name = await f.user(session, Role.admin)
+    item = await f.certified_product(session, 4)
+    await session.commit()
+    _, headers = await _admin_login(client, name)
+    page = await client.get(f"/products/{item.slug}", headers={"Accept-Language": "vi"})
+    group = await session.get(ProductGroup, item.group_id)
+    await session.commit()  # SQLite: our read would hold off Piccolo's write
+    assert group.name in page.text
+    response = await client.patch(
+        f"/admin/api/tables/product_group/{group.id}/", json={"name": "Nhóm Đổi Tên"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    page = await client.get(f"/products/{item.slug}", headers={"Accept-Language": "vi"})
+    assert "Nhóm Đổi Tên" in page.text
