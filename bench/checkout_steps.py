@@ -36,7 +36,14 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from storefront import buyable_products
-from support import cash_checkout, cpu_seconds, form_value, parser_with_database, postgres_pids
+from support import (
+    cash_checkout,
+    cpu_seconds,
+    form_value,
+    parser_with_database,
+    postgres_pids,
+    vacuum_analyze,
+)
 
 # Runs one request of a step and keeps its figures: (step's name, the request) → its answer.
 Step = Callable[[str, Awaitable[httpx.Response]], Awaitable[httpx.Response]]
@@ -161,6 +168,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--profile", help="write a cProfile of the measured orders to this file")
     args = parser.parse_args()
+    asyncio.run(vacuum_analyze(args.database_url))
     asyncio.run(run(args.database_url, args.orders, args.warmup, args.profile))
 
 

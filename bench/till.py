@@ -43,6 +43,7 @@ from bench.support import (
     run_wrk,
     server_cpu,
     serving,
+    vacuum_analyze,
     wrk_figures,
 )
 
@@ -223,6 +224,7 @@ def main() -> None:
     need_wrk()
     # No scheduled jobs in the server: their CPU is not a sale's (bench/storefront.py does so too).
     env = {**os.environ, "OCOP_DATABASE_URL": args.database_url, "OCOP_JOBS_INTERVAL": "0"}
+    asyncio.run(vacuum_analyze(args.database_url))
     picked = asyncio.run(pick(args.database_url))
     with serving(env, free_port(), args.workers) as base:
         tills = asyncio.run(prepare(base, env, picked))
