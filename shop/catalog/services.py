@@ -26,7 +26,7 @@ from shop.errors import Conflict, InvalidInput, NotFound, field_error
 from shop.geo import services as geo
 from shop.geo.models import Place
 from shop.i18n import N_
-from shop.text import fold, random_code, slugify
+from shop.text import random_code, search_terms, slugify
 
 _PRODUCER_FIELDS = (
     "kind",
@@ -288,8 +288,10 @@ async def add_quality(
 def compose_search_text(
     name: str, producer_name: str, place_names: Iterable[str], translated_names: Iterable[str] = ()
 ) -> str:
-    """What search matches: the names of the product, its producer and places, folded."""
-    return fold(" ".join([name, producer_name, *translated_names, *place_names]))[:1000]
+    """What search matches: the names of the product, its producer and places, folded, as
+    words between single spaces (punctuation dropped), so that a search can match a word's
+    start (``queries.search_clause``)."""
+    return " ".join(search_terms(" ".join([name, producer_name, *translated_names, *place_names])))[:1000]
 
 
 async def _place_short_names(session: AsyncSession, ids: Iterable[int | None]) -> dict[int, str]:

@@ -85,6 +85,24 @@ async def test_search_finds_vietnamese_and_english_names(client, catalog):
     assert names(response) == ["Mint honey"]
 
 
+async def test_a_latin_word_matches_a_word_s_start_not_its_middle(client, catalog, session):
+    """ "mật ong" listed the aromatic wax gourd of an agricultural co-operative first ("mat" is
+    inside "aromatic", "ong" inside "nông"); a word being typed still finds its product."""
+    farm = await f.producer(session, code="NONGNGHIEP", name="HTX Nông nghiệp Ba Bể", place="Na Rì, Bắc Kạn")
+    gourd = await f.product(
+        session,
+        farm,
+        name="Bí sáp thơm",
+        translations=[{"language": "en", "name": "Ba Bể aromatic wax-gourd"}],
+    )
+    await f.certificate(session, gourd, 3)
+    await session.commit()
+    assert names(await client.get("/api/v1/products", params={"q": "mật ong"})) == ["Mật ong bạc hà"]
+    assert names(await client.get("/api/v1/products", params={"q": "mie"})) == ["Miến dong Tài Hoan"]
+    assert names(await client.get("/api/v1/products", params={"q": "gourd"})) == ["Bí sáp thơm"]
+    assert names(await client.get("/api/v1/products", params={"q": "oney"})) == []
+
+
 @pytest.mark.parametrize(
     ("province", "expected"),
     [
