@@ -67,7 +67,7 @@ async def list_producers(
     for term in search_terms(q):
         # Producers are few per province; folding in SQL is not portable, so match the
         # folded names of their products' search text, which includes the producer's name.
-        stmt = stmt.where(Producer.id.in_(sa.select(Product.producer_id).where(queries.search_clause(term))))
+        stmt = stmt.where(Producer.id.in_(sa.select(Product.producer_id).where(queries.word_clause(term))))
     if kind:
         stmt = stmt.where(Producer.kind == kind)
     total = await session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0

@@ -147,7 +147,7 @@ async def _group_ids(session: AsyncSession, code: str) -> list[int]:
     return list(rows)
 
 
-def _word_clause(term: str) -> sa.ColumnElement[bool]:
+def word_clause(term: str) -> sa.ColumnElement[bool]:
     """A folded word of a search in the product's search text. Words of scripts written
     with spaces and folded to ASCII (Vietnamese, English, French) match a word's start:
     "mat ong" is honey, not "aromatic" and "nong". Others (Chinese, Japanese, Korean, which
@@ -158,13 +158,13 @@ def _word_clause(term: str) -> sa.ColumnElement[bool]:
     return Product.search_text.like(f"%{term}%")
 
 
-def search_clause(q: str | None) -> sa.ColumnElement[bool]:
+def _search_clause(q: str | None) -> sa.ColumnElement[bool]:
     """Every word of ``q`` in the product's folded names (any language); a search of
     punctuation only matches nothing, never everything."""
     terms = search_terms(q)
     if not terms:
         return sa.false()
-    return sa.and_(*(_word_clause(term) for term in terms))
+    return sa.and_(*(word_clause(term) for term in terms))
 
 
 async def _in_stock(session: AsyncSession, code: str, stock: Stock | None) -> sa.ColumnElement[bool]:
@@ -180,7 +180,7 @@ async def _filtered(
     if not filters.include_unsellable:
         stmt = stmt.where(sellable_product_clause(on))
     if filters.q and filters.q.strip():
-        stmt = stmt.where(search_clause(filters.q))
+        stmt = stmt.where(_search_clause(filters.q))
     if filters.province:
         stmt = stmt.where(await _province_clause(session, filters.province))
     if filters.group:

@@ -290,7 +290,7 @@ def compose_search_text(
 ) -> str:
     """What search matches: the names of the product, its producer and places, folded, as
     words between single spaces (punctuation dropped), so that a search can match a word's
-    start (``queries.search_clause``)."""
+    start (``queries.word_clause``)."""
     return " ".join(search_terms(" ".join([name, producer_name, *translated_names, *place_names])))[:1000]
 
 
