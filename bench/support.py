@@ -39,9 +39,8 @@ def parser_with_database(doc: str | None) -> argparse.ArgumentParser:
 async def vacuum_analyze(database_url: str) -> None:
     """A PostgreSQL database as one in service is: vacuumed and analysed, as autovacuum would
     within minutes. Where autovacuum is off (as on the machine of these figures), the rows of
-    earlier runs leave the planner statistics of an emptier database: after 68 000 orders, it
-    scanned every product for each order placed (bench/oscar/compare.py's vacuum). Nothing for
-    SQLite."""
+    earlier runs leave the planner statistics of an emptier database (bench/oscar/compare.py's
+    ``vacuum`` says what that cost). Nothing for SQLite."""
     if not database_url.startswith("postgresql"):
         return
     from sqlalchemy import text
