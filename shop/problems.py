@@ -19,6 +19,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from shop.errors import DomainError, TooManyRequests
 from shop.i18n import N_, gettext
+from shop.web import use_request_language
 
 log = logging.getLogger("shop")
 PROBLEM_JSON = "application/problem+json"
@@ -112,6 +113,11 @@ def _wants_problem_json(request: Request[Any, Any, Any]) -> bool:
 
 
 def exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if "language" not in request.state:
+        # No route matched the path (a mistyped address), or a middleware refused the request
+        # first: the hook that picks the visitor's language did not run, and the answer would
+        # be in Vietnamese whatever they chose.
+        use_request_language(request)
     problem = describe(exc)
     if _wants_problem_json(request):
         return Response(
@@ -123,6 +129,10 @@ def exception_handler(request: Request[Any, Any, Any], exc: Exception) -> Respon
     if problem.status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path=f"/login?next={quote(target)}")
+    if isinstance(exc, ValidationException):
+        # Litestar's own words ("Expected `int | null`, got `str`") and parameter names mean
+        # nothing to a person: the page says the values are not valid; the API lists them.
+        problem.errors = []
     return Template(
         template_name="error.html",
         context={"problem": problem},

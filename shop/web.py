@@ -37,6 +37,11 @@ def download(body: bytes, media_type: str, filename: str, *, inline: bool = Fals
 
 async def set_request_language(request: Request[Any, Any, Any]) -> None:
     """``?lang=`` → cookie → Accept-Language → Vietnamese (a before_request hook)."""
+    use_request_language(request)
+
+
+def use_request_language(request: Request[Any, Any, Any]) -> None:
+    """The visitor's language for the rest of the request (see :func:`set_request_language`)."""
     query = request.query_params.get("lang")
     lang = i18n.pick_language(query, request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
     i18n.set_language(lang)

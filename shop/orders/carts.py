@@ -17,7 +17,7 @@ from shop.catalog.sellability import sellable_product_clause
 from shop.db import dialect_of, table_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, NotFound
-from shop.i18n import N_, gettext
+from shop.i18n import N_, current_language, gettext
 from shop.orders import routing
 from shop.orders.cart_models import Cart, CartLine
 from shop.orders.cart_schemas import CartLineOut, CartOut
@@ -91,7 +91,14 @@ async def _check_wanted(session: AsyncSession, product_id: int, wanted: int, on:
             product=name,
         )
     if wanted > available:
-        raise SoldOut(product_id, name, available)
+        raise await sold_out(session, product_id, name, available)
+
+
+async def sold_out(session: AsyncSession, product_id: int, name: str, available: int) -> SoldOut:
+    """SoldOut naming the product as the visitor reads it on its page: its translation in
+    their language, else English, else ``name`` (the Vietnamese)."""
+    names = await product_cards.translated_names(session, [product_id], current_language())
+    return SoldOut(product_id, names.get(product_id, name), available)
 
 
 # A new cart and its first line, written as plain inserts: the two flushes of the unit of

@@ -34,6 +34,7 @@ from shop.orders.cart_models import Cart, CartLine
 from shop.orders.cart_schemas import CheckoutIn
 from shop.orders.checkout_fields import buyer_errors, contact_errors, payment_errors
 from shop.orders.delivery import delivery_of
+from shop.orders.errors import SoldOut
 from shop.orders.models import (
     Fulfilment,
     FulfilmentStatus,
@@ -164,6 +165,19 @@ async def _next_order_id(session: AsyncSession) -> int | None:
     return int(await session.scalar(_NEXT_ID) or 0) or None
 
 
+async def _routed(
+    session: AsyncSession,
+    wanted: list[tuple[int, int]],
+    found: dict[int, list[routing.Source]],
+    products: dict[int, Product],
+) -> list[routing.Route]:
+    """Each line to the place that sends it; SoldOut naming the product in the visitor's language."""
+    try:
+        return routing.route(wanted, found, {pid: p.name for pid, p in products.items()})
+    except SoldOut as short:
+        raise await carts.sold_out(session, short.product_id, short.name, short.available) from None
+
+
 async def place(
     session: AsyncSession,
     settings: Settings,
@@ -211,7 +225,7 @@ async def place(
             ]
         )
     wanted = [(ln.product_id, ln.quantity) for ln in lines]
-    routes = routing.route(wanted, found, {pid: p.name for pid, p in products.items()})
+    routes = await _routed(session, wanted, found, products)
     hold = provider.hold_minutes(settings)
     order_id = await _next_order_id(session)
     order = Order(

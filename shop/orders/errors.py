@@ -26,7 +26,7 @@ class SoldOut(Conflict):
                 errors=[{"field": "lines", "product_id": product_id, "available": 0}],
                 product=name,
             )
-        self.product_id, self.available = product_id, available
+        self.product_id, self.name, self.available = product_id, name, available
 
 
 class PaymentUnavailable(DomainError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from shop.catalog.models import ProductTranslation
 from tests.inventory.test_pos_pages import _token, login
 from tests.storefront.conftest import Shop
 from tests.storefront.support import cart_with, checkout_body, stock
@@ -84,6 +85,35 @@ async def test_pages_speak_the_visitors_language_and_keep_the_page(shop: Shop):
     assert point.status_code == 200 and "Open in a map" in point.text
     missing = await client.get("/orders/OC999999", params={"token": "x", "lang": "en"})
     assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+
+
+async def test_a_mistyped_address_answers_in_the_visitor_s_language(shop: Shop):
+    client = shop.client
+    await client.get("/products", params={"lang": "ko"})  # the choice, kept in a cookie
+    lost = await client.get("/no-such-page")
+    assert lost.status_code == 404 and '<html lang="ko">' in lost.text
+    assert "Không tìm thấy" not in lost.text  # Vietnamese, before: no route, no language hook
+    # A hand-edited filter: a friendly page, without the validator's words or field names.
+    edited = await client.get("/products", params={"min_price": "abc", "lang": "en"})
+    assert edited.status_code == 400 and "Some fields are not valid." in edited.text
+    assert "Expected" not in edited.text and "min_price" not in edited.text.split("<main", 1)[-1]
+    assert 'rel="icon"' in edited.text  # no /favicon.ico asked (and missed) on every page
+
+
+async def test_sold_out_names_the_product_as_the_visitor_reads_it(shop: Shop, session):
+    client, w = shop.client, shop.world
+    session.add(ProductTranslation(product_id=w.honey.id, language="en", name="Mint honey"))
+    await session.commit()
+    product = await client.get(f"/products/{w.honey.slug}", params={"lang": "en"})
+    too_many = await client.post(
+        "/cart/lines", data={"_csrf_token": _token(product.text), "product_id": w.honey.id, "quantity": 20}
+    )
+    assert too_many.status_code == 409 and "Only 10 of Mint honey left." in too_many.text
+    vietnamese = await client.get(f"/products/{w.honey.slug}", params={"lang": "vi"})
+    again = await client.post(
+        "/cart/lines", data={"_csrf_token": _token(vietnamese.text), "product_id": w.honey.id, "quantity": 20}
+    )
+    assert "Mật ong bạc hà" in again.text and "Mint honey" not in again.text
 
 
 async def test_the_office_confirms_a_bank_transfer_on_its_page(shop: Shop):
