@@ -52,6 +52,22 @@ class InvoiceBuyerOut(msgspec.Struct):
     email: str | None  # where the invoice's PDF and lookup code are sent
 
 
+class ContactOut(msgspec.Struct):
+    """Who placed the order, as they typed it at checkout (the shop's way to reach them)."""
+
+    name: str
+    email: str
+    phone: str
+
+
+class AddressOut(msgspec.Struct):
+    """Where a delivery goes: the street as typed, the commune and province by their names."""
+
+    street: str | None
+    commune: str | None
+    province: str | None
+
+
 class InvoiceOut(msgspec.Struct):
     """One of the order's e-invoices: the invoice, or an adjustment of it (a line closed after payment)."""
 
@@ -88,6 +104,8 @@ class OrderOut(msgspec.Struct):
     transfer: TransferOut | None = None
     invoice_buyer: InvoiceBuyerOut | None = None  # None: invoiced to an anonymous retail buyer
     invoices: list[InvoiceOut] = msgspec.field(default_factory=list)
+    contact: ContactOut | None = None
+    ship_to: AddressOut | None = None  # None: collected at a sales point (pickup_sales_point)
 
 
 class TransferConfirmIn(msgspec.Struct, forbid_unknown_fields=True):

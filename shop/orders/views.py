@@ -8,8 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shop.catalog import product_cards
+from shop.catalog import cache, product_cards
 from shop.catalog.models import Product
+from shop.geo.models import Place
 from shop.i18n import current_language
 from shop.inventory.models import Location, LocationKind
 from shop.invoices import status as invoice_status
@@ -72,8 +73,17 @@ def _paid(order_id: Any) -> tuple[sa.ScalarSelect[PaymentStatus], sa.Exists]:
 
 
 _PAYMENT_AND_INVOICED = sa.select(*_paid(sa.bindparam("order_id")))
-# The same as columns of the order's own read, for its tracking page.
-_SHOWN = sa.select(Order, *_paid(Order.id)).where(Order.number == sa.bindparam("number"))
+
+
+def _place_name(place_id: Any) -> sa.ScalarSelect[str]:
+    return sa.select(Place.name).where(Place.id == place_id).scalar_subquery()
+
+
+# The same as columns of the order's own read, for its tracking page, with the names of the
+# delivery's commune and province.
+_SHOWN = sa.select(
+    Order, *_paid(Order.id), _place_name(Order.ship_commune_id), _place_name(Order.ship_province_id)
+).where(Order.number == sa.bindparam("number"))
 
 
 @dataclass(frozen=True)
@@ -82,13 +92,14 @@ class Paid:
 
     status: PaymentStatus | None
     invoiced: bool
+    ship_to_names: tuple[str | None, str | None] | None = None  # (commune, province), if read
 
 
 async def find_shown(session: AsyncSession, number: str, token: str | None) -> tuple[Order, Paid]:
     """:func:`lookup.find`, with what :func:`order_shown` reads of its payment, in one statement."""
     found = (await session.execute(_SHOWN, {"number": number})).first()
-    order, status, invoiced = found if found else (None, None, False)
-    return lookup.linked(order, number, token), Paid(status, bool(invoiced))
+    order, status, invoiced, commune, province = found if found else (None, None, False, None, None)
+    return lookup.linked(order, number, token), Paid(status, bool(invoiced), (commune, province))
 
 
 @dataclass(frozen=True)
@@ -165,8 +176,29 @@ async def order_shown(
         transfer=_transfer(instructions),
         invoice_buyer=_buyer(order),
         invoices=[_invoice(i) for i in invoices],
+        contact=schemas.ContactOut(
+            name=order.contact_name, email=order.contact_email, phone=order.contact_phone
+        ),
+        ship_to=await _ship_to(session, order, paid.ship_to_names),
     )
     return Shown(out, pictures)
+
+
+async def _ship_to(
+    session: AsyncSession, order: Order, names: tuple[str | None, str | None] | None
+) -> schemas.AddressOut | None:
+    """A delivery's address, for the buyer to check; ``names``: its places' read already."""
+    if order.ship_commune_id is None:
+        return None
+    if names is None:
+        places = await cache.place_names(session, {order.ship_commune_id, order.ship_province_id or 0} - {0})
+        names = (_name(places, order.ship_commune_id), _name(places, order.ship_province_id))
+    commune, province = names
+    return schemas.AddressOut(street=order.ship_street, commune=commune, province=province)
+
+
+def _name(places: dict[int, tuple[str, bool]], place_id: int | None) -> str | None:
+    return places[place_id][0] if place_id is not None and place_id in places else None
 
 
 def _buyer(order: Order) -> schemas.InvoiceBuyerOut | None:

@@ -68,6 +68,13 @@ async def test_a_visitor_buys_with_cash_on_delivery_through_the_pages(shop: Shop
     page = await client.get(placed.headers["location"])
     assert page.status_code == 200 and "Thank you! Your order is placed" in page.text
     assert "Waiting for the producer" in page.text and "Kho Tài Hoan" in page.text
+    # Where it goes and who to call, for the buyer to check: as typed, places by their names.
+    tracked = await client.get(f"/api/v1/orders/{page.url.path.rsplit('/', 1)[1]}", params=page.url.params)
+    ship_to, contact = tracked.json()["ship_to"], tracked.json()["contact"]
+    assert ship_to["street"] == "1 Lê Lợi" and ship_to["commune"] and ship_to["province"]
+    assert contact == {"name": "Jane Tourist", "email": "jane@example.com", "phone": "0912345678"}
+    address = f"1 Lê Lợi, {ship_to['commune']}, {ship_to['province']}"
+    assert address in page.text and "Jane Tourist" in page.text and 'href="tel:0912345678"' in page.text
     assert await stock(database_url, w.honey.id, w.warehouse.id) == (10, 2)
     emptied = await client.get("/cart")
     assert "Your cart is empty." in emptied.text  # the ordered cart is closed
