@@ -167,6 +167,17 @@ def _search_clause(q: str | None) -> sa.ColumnElement[bool]:
     return sa.and_(*(word_clause(term) for term in terms))
 
 
+async def origin_province_ids(session: AsyncSession, on: dt.date) -> set[int]:
+    """The provinces (today's map) some product on sale comes from: the ones worth suggesting
+    in the list's province filter (a province's shop sells mostly its own)."""
+    stmt = (
+        sa.select(Product.origin_province_id)
+        .where(sellable_product_clause(on), Product.origin_province_id.is_not(None))
+        .distinct()
+    )
+    return {pid for pid in await session.scalars(stmt) if pid is not None}
+
+
 async def _in_stock(session: AsyncSession, code: str, stock: Stock | None) -> sa.ColumnElement[bool]:
     if stock is None:
         raise ValueError("filtering by sales point needs the stock")

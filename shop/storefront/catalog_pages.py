@@ -27,7 +27,7 @@ from shop.catalog.sellability import today
 from shop.db import database_key, dialect_of
 from shop.errors import InvalidInput
 from shop.geo import services as geo
-from shop.geo.models import Area
+from shop.geo.models import Area, Place
 from shop.i18n import _, current_language
 from shop.inventory import availability
 from shop.inventory.models import PUBLIC_KINDS, Location
@@ -108,7 +108,7 @@ async def _filter_form(
             template.render(
                 filters=filters,
                 groups=await group_queries.list_groups(session),
-                provinces=await geo.provinces(session),
+                provinces=await _provinces_with_products(session),
                 sales_points=await public_sales_points(session, filters.province),
                 sorts=sort_labels(),
             )
@@ -117,6 +117,14 @@ async def _filter_form(
     form = await cache.pages.get_or_compute(key, draw)
     assert isinstance(form, Markup)
     return form
+
+
+async def _provinces_with_products(session: AsyncSession) -> list[Place]:
+    """The provinces the filter suggests: those some product on sale comes from (all of them
+    while none is known, as on an empty catalog)."""
+    provinces = await geo.provinces(session)
+    wanted = await queries.origin_province_ids(session, today())
+    return [p for p in provinces if p.id in wanted] or provinces
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
-from shop.catalog.models import ProductTranslation
+import sqlalchemy as sa
+
+from shop.catalog import cache
+from shop.catalog.models import Product, ProductTranslation
+from shop.geo.models import Place, PlaceEra, PlaceLevel
 from tests.inventory.test_pos_pages import _token, login
 from tests.storefront.conftest import Shop
 from tests.storefront.support import cart_with, checkout_body, stock
@@ -105,6 +109,26 @@ async def test_a_mistyped_address_answers_in_the_visitor_s_language(shop: Shop):
     assert edited.status_code == 400 and "Some fields are not valid." in edited.text
     assert "Expected" not in edited.text and "min_price" not in edited.text.split("<main", 1)[-1]
     assert 'rel="icon"' in edited.text  # no /favicon.ico asked (and missed) on every page
+
+
+async def test_the_province_filter_suggests_the_provinces_products_come_from(shop: Shop, session):
+    province = await session.scalar(sa.select(Place).where(Place.code == shop.province))
+    assert province is not None
+    honey = sa.update(Product).where(Product.id == shop.world.honey.id)
+    await session.execute(honey.values(origin_province_id=province.id))
+    await session.commit()
+    cache.catalog_changed()
+    listing = await shop.client.get("/products", params={"lang": "en"})
+    suggested = re.search(r'<datalist id="provinces">(.*?)</datalist>', listing.text)
+    assert suggested
+    options = re.findall(r'<option value="([^"]+)">', suggested.group(1))
+    origins = sa.select(Product.origin_province_id).where(Product.origin_province_id.is_not(None))
+    others = sa.select(Place.short_name).where(
+        Place.era == PlaceEra.current, Place.level == PlaceLevel.province, Place.id.not_in(origins)
+    )
+    no_products = list(await session.scalars(others))
+    assert province.short_name in options and no_products  # the map has provinces without products
+    assert not set(no_products) & set(options)
 
 
 async def test_sold_out_names_the_product_as_the_visitor_reads_it(shop: Shop, session):
