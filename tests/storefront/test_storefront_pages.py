@@ -79,6 +79,7 @@ async def test_a_visitor_buys_with_cash_on_delivery_through_the_pages(shop: Shop
     assert contact == {"name": "Jane Tourist", "email": "jane@example.com", "phone": "0912345678"}
     address = f"1 Lê Lợi, {ship_to['commune']}, {ship_to['province']}"
     assert address in page.text and "Jane Tourist" in page.text and 'href="tel:0912345678"' in page.text
+    assert "Times are Vietnam time (UTC+7)." in page.text  # a tourist's phone may be on another
     assert await stock(database_url, w.honey.id, w.warehouse.id) == (10, 2)
     emptied = await client.get("/cart")
     assert "Your cart is empty." in emptied.text  # the ordered cart is closed
