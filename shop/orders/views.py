@@ -88,7 +88,8 @@ _SHOWN = sa.select(
 
 @dataclass(frozen=True)
 class Paid:
-    """The order's latest payment's status (None: no payment), and whether it has e-invoices."""
+    """The order's latest payment's status (None: no payment), whether it has e-invoices, and
+    the names of its delivery's commune and province when they were read with it."""
 
     status: PaymentStatus | None
     invoiced: bool
