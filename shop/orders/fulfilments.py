@@ -17,7 +17,7 @@ from shop.accounts.services import CurrentUser
 from shop.db import dialect_of
 from shop.db_types import utcnow
 from shop.errors import Conflict, InvalidInput, NotFound, field_error
-from shop.i18n import N_
+from shop.i18n import N_, format_number
 from shop.invoices import queue as invoices
 from shop.invoices.models import SourceKind
 from shop.orders import holds, lifecycle, notices, refunds
@@ -206,7 +206,9 @@ async def deliver(
             raise InvalidInput(
                 errors=[
                     field_error(
-                        "cash_collected_vnd", N_("Collect {amount} VND for this parcel."), amount=f"{due:,}"
+                        "cash_collected_vnd",
+                        N_("Collect {amount} VND for this parcel."),
+                        amount=format_number(due),
                     )
                 ]
             )

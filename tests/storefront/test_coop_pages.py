@@ -36,6 +36,7 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
         f"/coop/fulfilments/{fid}/accept", data={"_csrf_token": _token(page.text), f"reject-{honey}": "1"}
     )
     assert missing.status_code == 422 and "Say why a line is rejected." in missing.text
+    assert re.search(rf'name="reject-{honey}" value="1" checked', missing.text)  # the tick is kept
     accepted = await client.post(
         f"/coop/fulfilments/{fid}/accept",
         data={"_csrf_token": _token(page.text), f"reject-{honey}": "1", f"reason-{honey}": "Hết mật vụ này"},
@@ -54,6 +55,7 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
         data={"_csrf_token": _token(after.text), "carrier": "GHN", "tracking_number": ""},
     )
     assert no_number.status_code == 422 and "Enter the tracking number." in no_number.text
+    assert 'name="carrier" required maxlength="80" list="carriers" value="GHN"' in no_number.text
     shipped = await client.post(
         f"/coop/fulfilments/{fid}/ship",
         data={"_csrf_token": _token(after.text), "carrier": "GHN", "tracking_number": "GHN777"},
@@ -62,9 +64,15 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
     assert await stock(database_url, w.noodles.id, w.warehouse.id) == (8, 0)
     page = await client.get(shipped.headers["location"])
     assert 'value="130000"' in page.text  # 2 × 50 000 + the delivery fee, honey no longer owed
-    delivered = await client.post(
+    short = await client.post(
         f"/coop/fulfilments/{fid}/deliver",
-        data={"_csrf_token": _token(page.text), "cash_collected_vnd": "130000"},
+        data={"_csrf_token": _token(page.text), "cash_collected_vnd": "100.000 đ"},
+    )
+    assert short.status_code == 422 and "Collect 130,000 VND for this parcel." in short.text
+    assert 'value="100.000 đ"' in short.text  # what was typed, to correct
+    delivered = await client.post(
+        f"/coop/fulfilments/{fid}/deliver",  # as the portal writes amounts, separators and đồng
+        data={"_csrf_token": _token(page.text), "cash_collected_vnd": "130.000 ₫"},
     )
     assert delivered.status_code == 303
     assert 'data-status="delivered"' in (await client.get(delivered.headers["location"])).text

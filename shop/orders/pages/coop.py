@@ -32,6 +32,17 @@ from shop.params import Id
 TABS = ("new", "accepted", "packed", "shipped", "delivered", "rejected", "cancelled")
 
 
+# Cash as a courier's note or this portal shows it: "110000", "110.000", "110,000 đ", "110.000 ₫".
+_CASH = re.compile(r"\s*([0-9][0-9 .,]{0,20}?)\s*(?:₫|đ|vnđ|vnd)?\s*", re.IGNORECASE)
+
+
+def cash_amount(text: str) -> int | None:
+    """Whole đồng typed with or without thousands separators and the currency; None if not."""
+    found = _CASH.fullmatch(text)
+    digits = re.sub(r"[ .,]", "", found.group(1)) if found else ""
+    return int(digits) if 1 <= len(digits) <= 13 else None
+
+
 def _done_message(code: str | None) -> str | None:
     return {
         "accepted": gettext("Accepted: prepare the parcel."),
@@ -93,6 +104,7 @@ class CoopPages(Controller):
         fulfilment_id: int,
         error: str | None = None,
         status: int = 200,
+        values: dict[str, str] | None = None,
     ) -> Template:
         f, loc = await fulfilment_queue.find(session, actor(request), fulfilment_id)
         order = await session.get(Order, f.order_id)
@@ -109,6 +121,7 @@ class CoopPages(Controller):
                 "invoice": await invoice_status.for_source(session, SourceKind.online_order, order.id),
                 "next": [s.value for s in possible],
                 "error": error,
+                "values": values or {},  # what was typed, shown again with a refusal
                 "done": _done_message(request.query_params.get("done")),
             },
             status_code=status,
@@ -163,12 +176,11 @@ class CoopPages(Controller):
                     base_url=base_url,
                 )
             elif action == "deliver":
-                cash = str(form.get("cash_collected_vnd") or "").replace(".", "").replace(",", "").strip()
                 await fulfilments.deliver(
                     session,
                     f,
                     user,
-                    cash_collected_vnd=int(cash) if re.fullmatch(r"[0-9]{1,13}", cash) else None,
+                    cash_collected_vnd=cash_amount(str(form.get("cash_collected_vnd") or "")),
                     base_url=base_url,
                 )
             else:
@@ -176,8 +188,9 @@ class CoopPages(Controller):
         except DomainError as refused:
             await session.rollback()
             messages = [str(e["message"]) for e in refused.errors if e.get("message")] or [refused.detail]
+            typed = {key: str(value) for key, value in form.items()}
             return await self._detail(
-                request, session, fulfilment_id, "; ".join(messages), refused.status_code
+                request, session, fulfilment_id, "; ".join(messages), refused.status_code, typed
             )
         await session.commit()
         await session.refresh(f)
