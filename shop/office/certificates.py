@@ -102,7 +102,7 @@ class OfficeCertificatePages(Controller):
         if outcome is None:
             return await product_page(session, product, form=form)
         await cache.commit(session)
-        return Redirect(path=f"/office/products/{product.id}?done={outcome}#certificates", status_code=303)
+        return Redirect(path=f"/office/products/{product.id}?done={outcome}", status_code=303)
 
     @get("/{certificate_id:uuid}/revoke")
     async def revoke_form(self, session: AsyncSession, product_id: Id, certificate_id: uuid.UUID) -> Template:
@@ -119,7 +119,7 @@ class OfficeCertificatePages(Controller):
         certificate_id: uuid.UUID,
     ) -> Template | Redirect:
         product, cert = await _certificate(session, product_id, certificate_id)
-        done = Redirect(path=f"/office/products/{product.id}?done=revoked#certificates", status_code=303)
+        done = Redirect(path=f"/office/products/{product.id}?done=revoked", status_code=303)
         if cert.status is CertificateStatus.revoked:
             return done  # confirmed twice (a double click, the back button): it is revoked once
         form = forms.read(await request.form(), REVOKE_FIELDS)

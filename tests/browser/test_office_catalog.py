@@ -118,8 +118,12 @@ async def test_the_office_runs_its_catalog_week_on_a_phone(
     await expect(page.locator("h1")).to_have_text("Bánh gio Côn Minh")
     await _step(page, "4-product-page")
 
-    # Issue the certificate (a decision of last year), then renew it with this year's.
-    form = page.locator("form[action$='/certificates/']")
+    # Issue the certificate (a decision of last year), then renew it with this year's. Sent
+    # with nothing chosen first: the answer opens at the form, its message in view.
+    form = page.locator("form[action*='/certificates/']")
+    await form.locator("button[type=submit]").click()
+    await expect(page.locator("#certify ~ .alert")).to_be_in_viewport()
+    form = page.locator("form[action*='/certificates/']")
     await form.locator("select[name=stars]").select_option("4")
     await form.locator("input[name=decision_number]").fill("1114/QĐ-UBND")
     await form.locator("input[name=decision_date]").fill((today() - dt.timedelta(days=400)).isoformat())
@@ -127,7 +131,7 @@ async def test_the_office_runs_its_catalog_week_on_a_phone(
     await expect(page.locator(".flash")).to_contain_text("Đã ghi nhận giấy chứng nhận")
     await expect(page.locator(".state")).to_contain_text("Đang bán")
     await _step(page, "5-certificate-issued")
-    form = page.locator("form[action$='/certificates/']")
+    form = page.locator("form[action*='/certificates/']")
     await form.locator("select[name=stars]").select_option("5")
     await form.locator("select[name=council_level]").select_option("central")
     await form.locator("input[name=issuer]").fill("Bộ Nông nghiệp và Môi trường")
