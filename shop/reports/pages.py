@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shop.accounts.guards import requires_admin
 from shop.catalog.sellability import today
 from shop.db import provide_report_session
+from shop.errors import InvalidInput
 from shop.i18n import gettext
 from shop.reports import chart, evaluation, figures, programme, registry, trade
 from shop.reports.tables import Table
@@ -80,8 +81,11 @@ class ReportPages(Controller):
     @get("/{name:str}")
     async def report(self, request: Request[Any, Any, Any], session: AsyncSession, name: str) -> Template:
         params = dict(request.query_params)
-        table = await registry.build(session, name, params)
-        start, end = registry.period(params) if name in PERIODIC else (None, None)
+        error = _period_error(params) if name in PERIODIC else None
+        # A period refused is shown as typed, with why, to correct; no figures meanwhile.
+        shown = {k: v for k, v in params.items() if not (error and k in ("from", "to"))}
+        table = await registry.build(session, name, shown)
+        start, end = registry.period(shown) if name in PERIODIC else (None, None)
         query = "&".join(f"{k}={v}" for k, v in params.items() if k != "format")
         return Template(
             "reports/report.html",
@@ -93,6 +97,7 @@ class ReportPages(Controller):
                 "start": start,
                 "end": end,
                 "params": params,
+                "error": error,
                 "api": f"/api/v1/reports/{name}" + (f"?{query}" if query else ""),
                 "reports": report_titles(),
                 "evaluation": await evaluation.choices(session, name, params)
@@ -100,4 +105,14 @@ class ReportPages(Controller):
                 else None,
                 "programme": await programme.choices(session, params) if name in programme.REPORTS else None,
             },
+            status_code=422 if error else 200,
         )
+
+
+def _period_error(params: dict[str, str]) -> str | None:
+    """Why the period asked for is refused (reversed, too long, not a date); None if it is not."""
+    try:
+        registry.period(params)
+    except InvalidInput as refused:
+        return "; ".join(str(e["message"]) for e in refused.errors) or refused.detail
+    return None

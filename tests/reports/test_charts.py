@@ -86,3 +86,14 @@ async def test_the_online_channel_is_named_in_words(client: httpx.AsyncClient, s
     assert "Đơn hàng trực tuyến" in page.text and "Đang trực tuyến" not in page.text
     dashboard = await client.get("/reports/")
     assert "<title>" in dashboard.text and "all-reports" not in dashboard.text.split("</title>")[0]
+
+
+async def test_a_reversed_period_is_shown_as_typed_with_why(client: httpx.AsyncClient, session: AsyncSession):
+    name = await factories.user(session, Role.admin)
+    await session.commit()
+    await login(client, name, lang="en")
+    reversed_period = {"from": "2026-12-05", "to": "2026-11-01", "by": "month"}
+    page = await client.get("/reports/sales", params=reversed_period)
+    assert page.status_code == 422 and "The period starts after it ends." in page.text
+    assert 'value="2026-12-05"' in page.text and 'value="2026-11-01"' in page.text  # to correct
+    assert '<option value="month" selected>' in page.text and "<table" not in page.text
