@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from shop.orders.models import Order
 from shop.payments.models import Payment
+from tests import factories
 from tests.inventory.test_pos_pages import _token, login
 from tests.storefront.conftest import Shop
 from tests.storefront.support import cart_with, checkout_body
@@ -60,3 +61,22 @@ async def test_the_api_takes_the_bank_reference_too(shop: Shop):
     )
     assert confirmed.status_code == 200, confirmed.text
     assert await _reference(shop, placed["number"]) == "VCB-889900"
+
+
+async def test_the_office_list_says_where_each_order_is_as_its_customer_reads_it(shop: Shop):
+    w, client = shop.world, shop.client
+    cart = await cart_with(client, (w.noodles.id, 1))
+    body = checkout_body(cart, province=shop.province, commune=shop.commune)
+    order = (await client.post("/api/v1/checkout", json=body)).json()
+    coop = await factories.bearer(client, w.coop)
+    (mine,) = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
+    base = f"/api/v1/fulfilments/{mine['id']}"
+    await client.post(f"{base}/accept", json={}, headers=coop)
+    await client.post(f"{base}/pack", headers=coop)
+    parcel = {"carrier": "GHN", "tracking_number": "GHN0001"}
+    shipped = await client.post(f"{base}/ship", json=parcel, headers=coop)
+    assert shipped.status_code == 200, shipped.text
+    await login(client, w.admin, lang="en")
+    recent = await client.get("/office/orders/?view=recent")
+    row = recent.text.split(order["number"], 2)[2].split("</tr>", 1)[0]  # after the link's text
+    assert 'data-progress="shipped"' in row and "On its way" in row  # the order itself: "placed"

@@ -21,10 +21,10 @@ from shop.db_types import utcnow
 from shop.errors import DomainError, InvalidInput, NotFound, field_error
 from shop.geo.models import Place
 from shop.i18n import N_, gettext
-from shop.inventory.models import Location
+from shop.inventory.models import Location, LocationKind
 from shop.orders import fulfilment_queue, lookup, office, tracking, views
 from shop.orders.api.orders import Token
-from shop.orders.models import Order, OrderStatus, PaymentMethod
+from shop.orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
 from shop.orders.placing import send_mail, start_payment
 from shop.params import Id
 from shop.payments import banks
@@ -187,6 +187,7 @@ class OfficeOrderPages(Controller):
             context={
                 "orders": orders,
                 "references": await _bank_references(session, [o.id for o in orders]),
+                "progress": await _progress(session, orders),
                 "late": late,
                 "view": view,
                 "error": error,
@@ -267,6 +268,24 @@ class OfficeOrderPages(Controller):
         return Redirect(
             path=f"/office/orders/?view=late&moved={code}", status_code=303, background=send_mail(request)
         )
+
+
+async def _progress(session: AsyncSession, orders: list[Order]) -> dict[int, str]:
+    """Each order's state as its parcels make it (the customer's page says the same): an
+    order stays "placed" while its parcels are shipped and delivered."""
+    if not orders:
+        return {}
+    rows = await session.execute(
+        sa.select(Fulfilment.order_id, Fulfilment.status, Location.kind)
+        .join(Location, Location.id == Fulfilment.location_id)
+        .where(Fulfilment.order_id.in_([o.id for o in orders]))
+    )
+    parcels: dict[int, list[tracking.Parcel]] = {}
+    for order_id, status, kind in rows.all():
+        parcels.setdefault(order_id, []).append(tracking.Parcel(status, kind != LocationKind.producer))
+    return {
+        o.id: tracking.overall(o.status.value, o.delivery_method.value, parcels.get(o.id, [])) for o in orders
+    }
 
 
 async def _bank_references(session: AsyncSession, order_ids: list[int]) -> dict[int, str]:
