@@ -42,6 +42,16 @@ async def test_charts_fit_and_name_the_online_channel(page: Page, live_server: L
     for chart in charts:
         assert chart["clipped"] == [] and chart["overlapping"] == [], chart
     await expect(page.locator("figure.chart g[data-legend]", has_text="Đơn hàng trực tuyến")).to_be_visible()
+    # On a phone a chart scrolls in its box; its words stay readable (12 px drawn at 10 or more).
+    await page.set_viewport_size({"width": 390, "height": 844})
+    scales = await page.evaluate(
+        "[...document.querySelectorAll('figure.chart svg')]"
+        ".map(svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width)"
+    )
+    assert scales and min(scales) * 12 >= 10, scales
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    await page.screenshot(path=str(ARTIFACTS / "reports-1-dashboard-phone.png"))
+    await page.set_viewport_size({"width": 1280, "height": 800})
     await page.goto("/reports/sales?by=channel")
     await page.screenshot(path=str(ARTIFACTS / "reports-2-sales.png"), full_page=True)
     await expect(page.locator("table.report thead")).to_contain_text("Đơn hàng trực tuyến")
