@@ -20,14 +20,15 @@ expire with the TTL as before.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Session
 
 from shop import i18n
@@ -35,6 +36,7 @@ from shop.catalog.models import Product
 from shop.db import database_key, unwrapped_reads
 from shop.geo.models import Place
 
+log = logging.getLogger(__name__)
 TOTAL_TTL = 10.0
 # Entries per cache: a product page's held reads weigh about 3 KiB, a listing page's about
 # 40 KiB. The least recently used goes first: the entries every page reads (a list's page keys,
@@ -104,6 +106,40 @@ class _Expiring(Generic[V]):
         if generation == _state.generation(key):  # a write meanwhile makes this result old news
             self.put(key, value)
         return value
+
+    async def get_or_refresh(self, key: Hashable, compute: Callable[[], Awaitable[V]]) -> V:
+        """As :meth:`get_or_compute`, but an entry past its seconds is still answered while its
+        fresh value is computed, once, in the background (``compute`` must not use the
+        caller's session, which may be gone by then). For what every page of a list needs
+        (its page keys, its total): their expiry made all the requests of that moment wait
+        for one slow read, the listing's p99. A drop (a write here, or announced) still
+        forgets the entry at once, so nothing older than a write is answered after it."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return await self.get_or_compute(key, compute)
+        if time.monotonic() - entry[0] > TOTAL_TTL:
+            self._refresh(key, compute)
+        self._entries.move_to_end(key)
+        return entry[1]
+
+    def _refresh(self, key: Hashable, compute: Callable[[], Awaitable[V]]) -> None:
+        generation = _state.generation(key)
+        flight = (key, generation)
+        if flight in self._pending:
+            return
+        task = self._pending[flight] = asyncio.ensure_future(compute())
+
+        def done(finished: asyncio.Future[V]) -> None:
+            self._pending.pop(flight, None)
+            if finished.cancelled():
+                return
+            if (failure := finished.exception()) is not None:
+                # The stale value stays; the next request past its seconds tries again.
+                log.warning("Could not refresh a catalog cache entry: %s", failure)
+            elif generation == _state.generation(key):
+                self.put(key, finished.result())
+
+        task.add_done_callback(done)
 
     def drop_stock_dependent(self) -> None:
         """Forget the entries read with a sales point filter (they list what is in stock
@@ -285,3 +321,26 @@ async def shared(
                 return await compute(own)
 
     return await kept_in.get_or_compute(key, run)
+
+
+async def shared_or_stale(
+    session: AsyncSession,
+    key: Hashable,
+    compute: Callable[[AsyncSession], Awaitable[Any]],
+    kept_in: _Expiring[Any] = pages,
+) -> object:
+    """As :func:`shared`, but on PostgreSQL a value past its seconds is answered while it is
+    read again in the background, in a session of its own (:meth:`_Expiring.get_or_refresh`)."""
+    language = i18n.current_language()
+    bind = unwrapped_reads(session.bind)
+
+    async def run() -> object:
+        async with AsyncSession(bind, expire_on_commit=False) as own:
+            with i18n.language(language):
+                return await compute(own)
+
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
+        # SQLite (one writer, whose lock a second connection would wait for) and a connection
+        # lent (tests): read in the caller's session, when the entry is missing or past.
+        return await kept_in.get_or_compute(key, lambda: compute(session))
+    return await kept_in.get_or_refresh(key, run)

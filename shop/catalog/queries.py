@@ -294,14 +294,17 @@ async def _page_keys(
     session: AsyncSession, sort: str, language: str, on: dt.date, size: int
 ) -> list[tuple[Any, int]]:
     """The plain list's page keys, read once for all the pages drawn within the catalog
-    cache's seconds (and dropped with it when the catalog changes)."""
+    cache's seconds (and dropped with it when the catalog changes); once those seconds are
+    past, read again in the background while the pages use the last ones. Read in a session
+    of their own: only the storefront's and the API's reads of the whole list come here,
+    never a write (a product just added in this transaction is not in them)."""
 
-    async def read() -> object:
-        rows = await session.execute(_plain_page_keys(sort, language), {"on": on, "size": size})
+    async def read(own: AsyncSession) -> object:
+        rows = await own.execute(_plain_page_keys(sort, language), {"on": on, "size": size})
         return [(key, product_id) for key, product_id in rows]
 
     key = ("page-keys", database_key(session), sort, language, on, size)
-    found = await cache.pages.get_or_compute(key, read)
+    found = await cache.shared_or_stale(session, key, read)
     assert isinstance(found, list)
     return found
 
@@ -326,6 +329,7 @@ async def list_products(
     else:
         stmt = await _filtered(session, filters, on, stock)
         statements = _page_statements(stmt, filters.sort, language, skip, seek=seek)
+
     key = (database_key(session), filters, on)
     total = cache.totals.get(key)
     if total is None:

@@ -103,18 +103,19 @@ async def _filter_form(
     the same for every page of one list, so drawn once per filters and language."""
     key = ("listing-form", database_key(session), filters, current_language())
 
-    async def draw() -> object:
+    async def draw(own: AsyncSession) -> object:
         return Markup(  # noqa: S704 - a template's output, escaped by it
             template.render(
                 filters=filters,
-                groups=await group_queries.list_groups(session),
-                provinces=await _provinces_with_products(session),
-                sales_points=await public_sales_points(session, filters.province),
+                groups=await group_queries.list_groups(own),
+                provinces=await _provinces_with_products(own),
+                sales_points=await public_sales_points(own, filters.province),
                 sorts=sort_labels(),
             )
         )
 
-    form = await cache.pages.get_or_compute(key, draw)
+    # Past its seconds, drawn again in the background: every list page waited for it.
+    form = await cache.shared_or_stale(session, key, draw)
     assert isinstance(form, Markup)
     return form
 

@@ -3,7 +3,9 @@ first, so the entries every page reads outlive the pages of a whole catalog (iss
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 
@@ -61,3 +63,38 @@ def test_a_cache_given_fewer_entries_keeps_no_more_than_those():
     assert len(listings) == 2
     assert listings.get(("listing", 5)) == "page 5" and listings.get(("listing", 3)) is None
     assert len(cache.listings._entries) <= cache._MAX_LISTINGS < cache._MAX_ENTRIES
+
+
+async def test_a_value_past_its_seconds_is_answered_while_read_again_once(
+    small: cache._Expiring[str], monkeypatch: pytest.MonkeyPatch
+):
+    """The list's page keys: their expiry no longer holds every page of that moment."""
+    reads: list[str] = []
+    gate = asyncio.Event()
+
+    async def read_again() -> str:
+        reads.append("read")
+        await gate.wait()
+        return "fresh keys"
+
+    small.put("page keys", "last keys")
+    later = cache.time.monotonic() + cache.TOTAL_TTL + 1
+    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: later))  # asyncio's clock runs on
+    answers = [await small.get_or_refresh("page keys", read_again) for _ in range(5)]
+    assert answers == ["last keys"] * 5  # nobody waited for the read
+    await asyncio.sleep(0)
+    assert reads == ["read"]  # one read for the five
+    gate.set()
+    await asyncio.sleep(0.01)
+    assert await small.get_or_refresh("page keys", read_again) == "fresh keys"
+
+
+async def test_a_value_dropped_by_a_write_is_read_again_before_it_is_answered():
+    cache.pages.put("page keys", "before the write")
+    cache.dropped_elsewhere("catalog")  # as a write here, or one another instance announced
+
+    async def read() -> str:
+        return "after the write"
+
+    assert await cache.pages.get_or_refresh("page keys", read) == "after the write"
+    cache.pages.clear()
