@@ -313,6 +313,13 @@ async def shared(
     (in its own session: the first visitor may be gone before the others are answered; its
     reads run outside a transaction on PostgreSQL, see ``unwrapped_reads``), kept in
     ``kept_in``."""
+    return await kept_in.get_or_compute(key, _in_own_session(session, compute))
+
+
+def _in_own_session(
+    session: AsyncSession, compute: Callable[[AsyncSession], Awaitable[Any]]
+) -> Callable[[], Awaitable[Any]]:
+    """``compute`` in a session of its own on ``session``'s database, in this request's language."""
     language = i18n.current_language()
 
     async def run() -> object:
@@ -320,7 +327,7 @@ async def shared(
             with i18n.language(language):
                 return await compute(own)
 
-    return await kept_in.get_or_compute(key, run)
+    return run
 
 
 async def shared_or_stale(
@@ -331,16 +338,9 @@ async def shared_or_stale(
 ) -> object:
     """As :func:`shared`, but on PostgreSQL a value past its seconds is answered while it is
     read again in the background, in a session of its own (:meth:`_Expiring.get_or_refresh`)."""
-    language = i18n.current_language()
     bind = unwrapped_reads(session.bind)
-
-    async def run() -> object:
-        async with AsyncSession(bind, expire_on_commit=False) as own:
-            with i18n.language(language):
-                return await compute(own)
-
     if not isinstance(bind, AsyncEngine) or bind.dialect.name != "postgresql":
         # SQLite (one writer, whose lock a second connection would wait for) and a connection
         # lent (tests): read in the caller's session, when the entry is missing or past.
         return await kept_in.get_or_compute(key, lambda: compute(session))
-    return await kept_in.get_or_refresh(key, run)
+    return await kept_in.get_or_refresh(key, _in_own_session(session, compute))
