@@ -44,6 +44,12 @@ class Parcel:
     status: str
     at_pickup_point: bool  # prepared by the sales point the customer collects from
 
+    @classmethod
+    def prepared_at(cls, status: str, location_kind: str) -> Parcel:
+        """A parcel of a fulfilment at a location of this kind: a pickup's parcels come from
+        the chosen sales point, or from a producer's warehouse that sends them there."""
+        return cls(status, location_kind != "producer")
+
 
 def steps(parcel: Parcel) -> list[Step]:
     """A parcel's steps, those reached marked done (none for a rejected or cancelled one).

@@ -21,7 +21,7 @@ from shop.db_types import utcnow
 from shop.errors import DomainError, InvalidInput, NotFound, field_error
 from shop.geo.models import Place
 from shop.i18n import N_, gettext
-from shop.inventory.models import Location, LocationKind
+from shop.inventory.models import Location
 from shop.orders import fulfilment_queue, lookup, office, tracking, views
 from shop.orders.api.orders import Token
 from shop.orders.models import Fulfilment, Order, OrderStatus, PaymentMethod
@@ -75,8 +75,7 @@ class OrderPages(Controller):
         shown = await views.order_shown(session, settings, order, instructions, paid)
         out = shown.order
         pickup = await _pickup(session, order.pickup_location_id)
-        # A pickup's parcels come from the chosen sales point or from a producer's warehouse.
-        parcels = {f.id: tracking.Parcel(f.status, f.kind != "producer") for f in out.fulfilments}
+        parcels = {f.id: tracking.Parcel.prepared_at(f.status, f.kind) for f in out.fulfilments}
         return Template(
             "orders/order.html",
             context={
@@ -282,7 +281,7 @@ async def _progress(session: AsyncSession, orders: list[Order]) -> dict[int, str
     )
     parcels: dict[int, list[tracking.Parcel]] = {}
     for order_id, status, kind in rows.all():
-        parcels.setdefault(order_id, []).append(tracking.Parcel(status, kind != LocationKind.producer))
+        parcels.setdefault(order_id, []).append(tracking.Parcel.prepared_at(status, kind))
     return {
         o.id: tracking.overall(o.status.value, o.delivery_method.value, parcels.get(o.id, [])) for o in orders
     }
