@@ -229,6 +229,7 @@ async def test_every_page_a_role_reaches_works(client: httpx.AsyncClient, role: 
     if credentials := ROLES[role]:
         await _log_in(client, *credentials)
     client.cookies.set("lang", lang)
+    client.app.sections.load_all()  # type: ignore[attr-defined]
     vocabulary = {
         segment
         for route in client.app.routes  # type: ignore[attr-defined]

@@ -33,6 +33,7 @@ Probe = tuple[str, str, str, str, dict[str, type]]
 
 def int_parameters(app: Litestar) -> list[Probe]:
     """(method, path, parameter, "path" or "query", path types) for every int parameter."""
+    app.sections.load_all()  # type: ignore[attr-defined]
     found = []
     for route in app.routes:
         if not isinstance(route, HTTPRoute):
@@ -172,6 +173,7 @@ def test_every_int_in_a_request_body_has_an_upper_bound():
     app = create_app(
         Settings(database_url="sqlite+aiosqlite://", secret_key="test-secret-key-not-for-production")
     )
+    app.sections.load_all()
     bodies = {
         field.annotation
         for route in app.routes
