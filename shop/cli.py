@@ -115,11 +115,13 @@ def serve(host: str, port: int, workers: int, fd: int | None = None, ready_fd: i
         worker.serve(fd, ready_fd, host, port, _uvicorn_options(proxies))
     elif workers > 1:
         # The supervisor replaces this process (same id, so a service manager's signals reach
-        # it): what this process imported, click and the settings, is gone from it.
+        # it): what this process imported, click and the settings, is gone from it. It runs
+        # isolated and without site (it needs the standard library only): 10 MiB, not 13.
         sys.stdout.flush()
         sys.stderr.flush()
         argv = ["--host", host, "--port", str(port), "--workers", str(workers)]
-        os.execv(sys.executable, [sys.executable, "-m", "shop.supervisor", *argv])  # noqa: S606
+        supervisor = str(Path(__file__).with_name("supervisor.py"))
+        os.execv(sys.executable, [sys.executable, "-I", "-S", supervisor, *argv])  # noqa: S606
     else:
         import uvicorn
 

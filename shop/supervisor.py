@@ -1,11 +1,13 @@
 """``ocop serve --workers N``: the parent process that holds the listening socket and keeps N
 workers serving it.
 
-``ocop serve`` parses its options, then replaces itself (``exec``, same process id) with
-``python -m shop.supervisor``. This module imports the standard library only, so the parent
-stays at about 14 MiB for the life of the server. uvicorn's own supervisor held uvicorn,
-asyncio and click (29 MiB), and spawned its workers through multiprocessing, which starts a
-resource tracker process of 13 MiB beside them: 42 MiB of the server's memory, doing little.
+``ocop serve`` parses its options, then replaces itself (``exec``, same process id) with this
+file run by an isolated interpreter without ``site`` (``python -I -S shop/supervisor.py``). It
+imports the few modules of the standard library it needs, no more: not ``subprocess``,
+``logging`` nor ``argparse`` (3.3 MiB together with ``site``), so the parent stays at about
+10 MiB for the life of the server. uvicorn's own supervisor held uvicorn, asyncio and click
+(29 MiB), and spawned its workers through multiprocessing, which starts a resource tracker
+process of 13 MiB beside them: 42 MiB of the server's memory, doing little.
 
 Each worker is ``python -m shop serve --fd N``: uvicorn serving the socket it inherited
 (``shop.worker``, which takes one connection at a time, so connections arriving together are
@@ -26,13 +28,10 @@ after the app has started.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import os
 import select
 import signal
 import socket
-import subprocess
 import sys
 import time
 from types import FrameType
@@ -42,7 +41,50 @@ TICK_SECONDS = 0.5
 READY_SECONDS = 60.0  # a replacement's start on a busy host (imports, the app, the database)
 BACKLOG = 2048  # uvicorn's default
 
-log = logging.getLogger("shop.supervisor")
+
+
+def say(level: str, message: str) -> None:
+    """A line on standard error, as uvicorn's workers write theirs."""
+    sys.stderr.write(f"{level}:     {message}\n")
+    sys.stderr.flush()
+
+
+class Worker:
+    """A worker process, started with ``posix_spawn``: it inherits the descriptors marked
+    inheritable (the listening socket and its own end of its pipe), no other."""
+
+    def __init__(self, command: list[str]) -> None:
+        # The signals Python ignores go back to their defaults, as subprocess does it.
+        defaults = (signal.SIGPIPE, signal.SIGXFSZ)
+        self.pid = os.posix_spawn(command[0], command, os.environ, setsigdef=defaults)
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        """Its exit status once it has ended (minus the signal that killed it), else None."""
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def terminate(self) -> None:
+        self._send(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._send(signal.SIGKILL)
+
+    def _send(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def wait(self, timeout: float | None = None) -> int:
+        """Its exit status; ``TimeoutError`` if it has not ended within ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (status := self.poll()) is None:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TimeoutError(self.pid)
+            time.sleep(0.05)
+        return status
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -59,28 +101,29 @@ def bind(host: str, port: int) -> socket.socket:
 class Supervisor:
     def __init__(self, sock: socket.socket, workers: int, command: list[str]) -> None:
         self.sock, self.count, self.command = sock, workers, command
-        self.workers: list[subprocess.Popen[bytes]] = []
+        self.workers: list[Worker] = []
         self.ready_pipes: dict[int, int] = {}  # by process id: the read end of its pipe
         self.served: set[int] = set()  # the process ids that said they serve
         self.signals: list[int] = []
         self.exit_status = 0
 
-    def start_worker(self) -> subprocess.Popen[bytes]:
+    def start_worker(self) -> Worker:
         fd = self.sock.fileno()
-        ready_read, ready_write = os.pipe()
+        ready_read, ready_write = os.pipe()  # neither inheritable, as pipes are made
         command = [*self.command, "--fd", str(fd), "--ready-fd", str(ready_write)]
         try:
-            worker = subprocess.Popen(command, pass_fds=(fd, ready_write))  # noqa: S603
+            os.set_inheritable(ready_write, True)
+            worker = Worker(command)
         except BaseException:
             os.close(ready_read)
             raise
         finally:
             os.close(ready_write)  # the worker's end
         self.ready_pipes[worker.pid] = ready_read
-        log.info("Started worker process [%d]", worker.pid)
+        say("INFO", f"Started worker process [{worker.pid}]")
         return worker
 
-    def said_ready(self, worker: subprocess.Popen[bytes], seconds: float = 0.0) -> bool:
+    def said_ready(self, worker: Worker, seconds: float = 0.0) -> bool:
         """Whether ``worker`` has said it serves, waiting up to ``seconds`` for it (not after
         it died, nor once the server is asked to stop)."""
         if worker.pid in self.served:
@@ -97,7 +140,7 @@ class Supervisor:
             if time.monotonic() >= deadline or worker.poll() is not None or self.stopping:
                 return False
 
-    def forget(self, worker: subprocess.Popen[bytes]) -> None:
+    def forget(self, worker: Worker) -> None:
         self.served.discard(worker.pid)
         if (pipe := self.ready_pipes.pop(worker.pid, None)) is not None:
             os.close(pipe)
@@ -105,14 +148,14 @@ class Supervisor:
     def run(self) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(sig, self._queue_signal)
-        log.info("Started parent process [%d]", os.getpid())
+        say("INFO", f"Started parent process [{os.getpid()}]")
         try:
             self.workers = [self.start_worker() for _ in range(self.count)]
             while self._keep_going():
                 time.sleep(TICK_SECONDS)
         finally:  # whatever ends the loop, no worker is left without its parent
             self.stop_all()
-        log.info("Stopping parent process [%d]", os.getpid())
+        say("INFO", f"Stopping parent process [{os.getpid()}]")
         return self.exit_status
 
     def _queue_signal(self, sig: int, _frame: FrameType | None) -> None:
@@ -144,22 +187,22 @@ class Supervisor:
             # A worker killed by a signal (the kernel's OOM killer, an operator) is replaced,
             # as is one that failed after serving; one that failed before would fail again.
             if status > 0 and not served:
-                log.error("Worker process [%d] could not start (status %d); stopping.", worker.pid, status)
+                say("ERROR", f"Worker process [{worker.pid}] could not start (status {status}); stopping.")
                 self.exit_status = status
                 return False
-            log.warning("Worker process [%d] died (status %d); starting another.", worker.pid, status)
+            say("WARNING", f"Worker process [{worker.pid}] died (status {status}); starting another.")
             self.workers[index] = self.start_worker()
         return True
 
     def replace_all(self, ready_seconds: float = READY_SECONDS) -> None:
-        log.info("Replacing the workers one at a time")
+        say("INFO", "Replacing the workers one at a time")
         for index, old in enumerate(self.workers):
             if self.stopping:
                 return
             new = self.start_worker()
             if not self.said_ready(new, ready_seconds):
                 if not self.stopping:
-                    log.error("Worker process [%d] was not ready in time; keeping the others.", new.pid)
+                    say("ERROR", f"Worker process [{new.pid}] was not ready in time; keeping the others.")
                 self.stop([new])
                 return
             self.stop([old])
@@ -168,7 +211,7 @@ class Supervisor:
     def stop_all(self) -> None:
         self.stop(self.workers)
 
-    def stop(self, workers: list[subprocess.Popen[bytes]]) -> None:
+    def stop(self, workers: list[Worker]) -> None:
         """SIGTERM to each, then up to ``STOP_SECONDS`` for all, then SIGKILL to the rest."""
         for worker in workers:
             if worker.poll() is None:
@@ -177,29 +220,36 @@ class Supervisor:
         for worker in workers:
             try:
                 worker.wait(timeout=max(0.0, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                log.warning("Worker process [%d] did not stop in time; killed.", worker.pid)
+            except TimeoutError:
+                say("WARNING", f"Worker process [{worker.pid}] did not stop in time; killed.")
                 worker.kill()
                 worker.wait()
             self.forget(worker)
 
 
+def options(argv: list[str]) -> tuple[str, int, int]:
+    """``--host H --port P --workers N``, as ``ocop serve`` passes them (it checked them)."""
+    given = dict(zip(argv[::2], argv[1::2], strict=True))
+    if len(argv) % 2 or set(given) != {"--host", "--port", "--workers"}:
+        raise ValueError("usage: supervisor.py --host HOST --port PORT --workers N")
+    return given["--host"], int(given["--port"]), int(given["--workers"])
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m shop.supervisor")
-    parser.add_argument("--host", required=True)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--workers", type=int, required=True)
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s", stream=sys.stderr)
     try:
-        sock = bind(args.host, args.port)
+        host, port, workers = options(sys.argv[1:] if argv is None else argv)
+    except ValueError as failure:
+        say("ERROR", str(failure))
+        return 2
+    try:
+        sock = bind(host, port)
     except OSError as failure:
-        log.error("Cannot listen on %s:%d: %s", args.host, args.port, failure.strerror)
+        say("ERROR", f"Cannot listen on {host}:{port}: {failure.strerror}")
         return 1
-    shown = f"[{args.host}]" if ":" in args.host else args.host
-    log.info("Listening on http://%s:%d (Press CTRL+C to quit)", shown, sock.getsockname()[1])
-    worker = [sys.executable, "-m", "shop", "serve", "--host", args.host, "--port", str(args.port)]
-    return Supervisor(sock, args.workers, worker).run()
+    shown = f"[{host}]" if ":" in host else host
+    say("INFO", f"Listening on http://{shown}:{sock.getsockname()[1]} (Press CTRL+C to quit)")
+    worker = [sys.executable, "-m", "shop", "serve", "--host", host, "--port", str(port)]
+    return Supervisor(sock, workers, worker).run()
 
 
 if __name__ == "__main__":

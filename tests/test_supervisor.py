@@ -94,7 +94,8 @@ def _cmdline(pid: int) -> list[str]:
 def test_the_parent_is_the_small_supervisor_and_each_worker_serves_its_socket(sqlite_template, tmp_path):
     with serve_two(sqlite_template, tmp_path) as served:
         parent = _cmdline(served.process.pid)
-        assert parent[1:3] == ["-m", "shop.supervisor"], parent  # ocop serve became it (exec)
+        # ocop serve became it (exec), isolated and without site: the standard library only.
+        assert parent[1:4] == ["-I", "-S", str(ROOT / "shop" / "supervisor.py")], parent
         workers = [_cmdline(pid) for pid in served.workers()]
         assert all(w[1:4] == ["-m", "shop", "serve"] and "--fd" in w for w in workers), workers
         # No third process: multiprocessing's resource tracker (13 MiB) came with spawning.
@@ -229,3 +230,14 @@ def test_the_supervisor_imports_the_standard_library_only():
     added = _modules("import shop.supervisor") - _modules("pass")  # beyond the interpreter's start
     outside = {name for name in added if name.split(".")[0] not in sys.stdlib_module_names}
     assert outside == {"shop", "shop.supervisor"}
+
+
+def test_the_supervisor_run_without_its_options_says_how_and_stops():
+    done = subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, "-I", "-S", str(ROOT / "shop" / "supervisor.py"), "--host", "127.0.0.1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "usage: supervisor.py --host HOST --port PORT --workers N" in done.stderr
