@@ -19,7 +19,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler, LifeSpanScope, Scope
 
 from admin.mount import AdminMount
-from shop import cluster, jobs
+from shop import cluster, scheduler
 from shop.accounts import pages as accounts_pages
 from shop.accounts import pages_second_step, pages_security
 from shop.accounts.middleware import CSRF_COOKIE, CSRF_HEADER, AuthenticationMiddleware
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None) -> App:
         gc.freeze()
         gc.set_threshold(2_000, 10, 10)
         try:
-            async with cluster.broadcasting(settings), jobs.scheduler(db, settings):
+            async with cluster.broadcasting(settings), scheduler.scheduler(db, settings):
                 yield
         finally:
             await scans.flush(db)  # what the trace pages counted since the last write

@@ -367,14 +367,14 @@ def jobs_group() -> None:
 @jobs_group.command("run")
 def jobs_run() -> None:
     """Run the work that is due now (expire reservations and certificates, send emails…)."""
-    from shop import jobs
+    from shop import scheduler
     from shop.db import Database
 
     async def work() -> dict[str, int]:
         settings = _settings()
         db = Database.connect(settings.database_url)
         try:
-            return await jobs.run_exclusively(db, settings)
+            return await scheduler.run_exclusively(db, settings)
         finally:
             await db.dispose()
 

@@ -81,6 +81,9 @@ def test_a_started_app_has_not_imported_the_heavy_libraries(tmp_path: Path):
     loaded = _loaded(STARTUP, tmp_path)
     assert "shop.app" in loaded
     assert _heavy(loaded) == []
+    # The due jobs' modules come with their first run (shop.scheduler), here none.
+    assert "shop.jobs" not in loaded
+    assert "shop.evaluation.reevaluation" not in loaded
 
 
 def test_the_command_line_imports_no_more_than_click_for_serve(tmp_path: Path):
