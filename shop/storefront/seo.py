@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape, quoteattr
 
 import sqlalchemy as sa
 from litestar import Controller, Request, Response, get
@@ -142,6 +141,9 @@ def robots(base_url: str) -> str:
 
 
 def sitemap_index(base_url: str) -> str:
+    # xml.sax comes with the sitemaps only: a worker showing pages does without it (0.7 MiB).
+    from xml.sax.saxutils import escape
+
     entries = "".join(
         f"<sitemap><loc>{escape(base_url.rstrip('/'))}/sitemaps/{code}</loc></sitemap>" for code in LANGUAGES
     )
@@ -152,6 +154,8 @@ def sitemap_index(base_url: str) -> str:
 
 
 def _url(base_url: str, path: str, language: str) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     links = "".join(
         f'<xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>'
         for lang, href in alternates(base_url, path)
