@@ -21,8 +21,6 @@ from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.dates import get_timezone
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import LazyProxy, NullTranslations, Translations
 
@@ -134,16 +132,31 @@ def _locale(lang: str) -> Locale:
 
 @cache
 def translations_for(lang: str) -> NullTranslations:
-    """The catalog of ``lang``, compiled in memory from its .po file."""
+    """The catalog of ``lang``: its compiled ``messages.mo`` when it is as new as its .po
+    (``make run`` and the Containerfile compile them: ``python -m shop.i18n_tools compile``),
+    else compiled in memory from the .po (a fresh edit, a checkout without the build step).
+    Compiling in memory costs a worker 3.3 MiB per language against 0.6 for reading the .mo:
+    the parsed catalog is dropped, but the memory it took stays with the process."""
     po_path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
     if not po_path.exists():
         return NullTranslations()
+    mo_path = po_path.with_suffix(".mo")
+    if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        with mo_path.open("rb") as mo_file:
+            return Translations(fp=mo_file)
+    return Translations(fp=io.BytesIO(compile_catalog(po_path, lang)))
+
+
+def compile_catalog(po_path: Path, lang: str) -> bytes:
+    """The .mo of the catalog ``po_path`` (its fuzzy entries left out, as untranslated)."""
+    from babel.messages.mofile import write_mo  # with the catalog tools: only where compiled
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as po_file:
         catalog = read_po(po_file, locale=lang)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    return buffer.getvalue()
 
 
 def gettext(message: str) -> str:

@@ -2,7 +2,8 @@
 
 ``extract()`` reads the UI strings from the sources exactly as ``pybabel extract`` would;
 ``update()`` writes ``messages.pot`` and merges it into every language's catalog. English
-msgids are the source text, so the English catalog is filled with them.
+msgids are the source text, so the English catalog is filled with them. ``compile()`` writes
+each catalog's ``messages.mo`` beside it, which the app reads (``shop.i18n.translations_for``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from shop.i18n import LANGUAGES, LOCALES_DIR
+from shop.i18n import LANGUAGES, LOCALES_DIR, compile_catalog
 
 ROOT = LOCALES_DIR.parent
 SOURCE_DIRS = ("shop", "admin")
@@ -132,8 +133,23 @@ def update() -> None:
             write_po(po_file, catalog, no_location=True, sort_output=True, ignore_obsolete=True)
 
 
+def compile_all() -> None:
+    """Each language's ``messages.mo``, written only when its .po changed (atomically: a
+    running server may read it meanwhile)."""
+    for lang in LANGUAGES:
+        po = po_path(lang)
+        mo = po.with_suffix(".mo")
+        if not po.exists() or (mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime):
+            continue
+        partial = mo.with_suffix(".mo.partial")
+        partial.write_bytes(compile_catalog(po, lang))
+        partial.replace(mo)
+
+
+COMMANDS = {"update": update, "compile": compile_all}
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["update"]:
-        update()
+    if len(sys.argv) == 2 and sys.argv[1] in COMMANDS:
+        COMMANDS[sys.argv[1]]()
     else:
-        sys.exit("usage: python -m shop.i18n_tools update")
+        sys.exit("usage: python -m shop.i18n_tools update|compile")
