@@ -641,6 +641,8 @@ def _ours_url(database: str) -> str:
 
 
 def start(args: argparse.Namespace) -> tuple[Server, Server]:
+    # The catalogs compiled, as a deployment has them (make run, the Containerfile).
+    subprocess.run([sys.executable, "-m", "shop.i18n_tools", "compile"], cwd=ROOT, check=True)
     ours_port = free_port()
     ours = Server(
         "ours",
