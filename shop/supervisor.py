@@ -42,7 +42,6 @@ READY_SECONDS = 60.0  # a replacement's start on a busy host (imports, the app, 
 BACKLOG = 2048  # uvicorn's default
 
 
-
 def say(level: str, message: str) -> None:
     """A line on standard error, as uvicorn's workers write theirs."""
     sys.stderr.write(f"{level}:     {message}\n")
