@@ -36,7 +36,7 @@ from shop.orders.pages import orders as orders_pages
 from shop.payments import methods as payment_methods
 from shop.payments import providers as payment_providers
 from shop.problems import exception_handler
-from shop.request_parsing import without_caches
+from shop.request_parsing import bound_caches
 from shop.sections import SECTIONS, Sections
 from shop.settings import Settings
 from shop.storefront import catalog_pages, seo
@@ -111,7 +111,6 @@ def create_app(settings: Settings | None = None) -> App:
         settings.media_url, var_dir=settings.var_dir, s3_endpoint_url=settings.s3_endpoint_url
     )
     payment_providers.register(payment_methods.ALL)
-    without_caches()
     templates = template_config()
     templates.engine_instance.engine.globals["order_labels"] = order_labels.current
 
@@ -173,4 +172,5 @@ def create_app(settings: Settings | None = None) -> App:
         debug=settings.debug,
     )
     app.sections = Sections(app, after_load=declare_problems, pending=dict(SECTIONS))
+    bound_caches(app)
     return app

@@ -1,4 +1,5 @@
-"""Forms and cookies are parsed for each request and not kept (shop.request_parsing)."""
+"""Forms and cookies are parsed for each request and not kept, paths and query strings kept
+for the most recent only (shop.request_parsing)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import re
 
 import httpx
 from litestar import _parsers
+from litestar._asgi.routing_trie import traversal
 from litestar._kwargs import extractors
 from litestar.connection import base, request
+from litestar.datastructures import url
+
+from shop.request_parsing import RECENT
 
 
 def _cached(function: object) -> bool:
@@ -34,5 +39,17 @@ async def test_forms_and_cookies_are_read_without_being_kept(client: httpx.Async
     assert not _cached(extractors.parse_url_encoded_form_data)
     assert not _cached(base.parse_cookie_string)
     assert not _cached(_parsers.parse_cookie_string)
-    # The parsers of what comes back (query strings, paths) keep their caches.
-    assert _cached(_parsers.parse_query_string)
+    # What comes back (query strings, paths, routes) is kept for the most recent only.
+    for parser in (
+        _parsers.parse_query_string,
+        base.parse_query_string,
+        url.parse_query_string,
+        extractors.parse_query_string,
+        extractors.create_query_default_dict,
+        traversal.parse_path_params,
+        client.app.asgi_router.handle_routing,  # type: ignore[attr-defined]
+    ):
+        assert parser.cache_parameters()["maxsize"] == RECENT  # type: ignore[attr-defined]
+    listing = await client.get("/products?page=2")
+    assert listing.status_code == 200
+    assert client.app.asgi_router.handle_routing.cache_info().currsize >= 1  # type: ignore[attr-defined]
