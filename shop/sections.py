@@ -203,12 +203,15 @@ class Sections:
     after_load: Callable[[Litestar], None]
     pending: dict[str, Callable[[], list[ControllerRouterHandler]]]
 
+    def __post_init__(self) -> None:
+        self._prefixes = (*self.pending, WHOLE_APP)
+
     def ensure(self, path: str) -> None:
         """Build the section ``path`` belongs to, if it is not built yet. Synchronous on purpose:
         no other request of this worker runs until its routes are all in place."""
-        if not self.pending:
-            return
-        prefix = "/" + path.split("/", 2)[1] if path.startswith("/") else path
+        if not self.pending or not path.startswith(self._prefixes):
+            return  # most requests: the storefront's
+        prefix = "/" + path.split("/", 2)[1]
         if prefix == WHOLE_APP:
             self.load_all()
         elif prefix in self.pending:
