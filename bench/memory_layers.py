@@ -98,6 +98,11 @@ def main() -> None:
     handlers, automatic = handler_counts(app)
     table.row(f"the app built: {handlers} route handlers, {automatic} of them Litestar's automatic OPTIONS")
     _babel_data(table)
+    # What a worker adds once asked for the API, the office, the sales points, the cooperatives
+    # and the reports (shop/sections.py): a worker serving the storefront only does without.
+    app.sections.load_all()
+    handlers, automatic = handler_counts(app)
+    table.row(f"the other sections built, as their first requests do: {handlers} route handlers in all")
 
 
 def _babel_data(table: Table) -> None:
