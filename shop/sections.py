@@ -215,17 +215,20 @@ class Sections:
         if prefix == WHOLE_APP:
             self.load_all()
         elif prefix in self.pending:
-            self._load([self.pending.pop(prefix)])
+            self._load([prefix])
 
     def load_all(self) -> None:
-        routes, self.pending = list(self.pending.values()), {}
-        self._load(routes)
+        self._load(list(self.pending))
 
-    def _load(self, sections: list[Callable[[], list[ControllerRouterHandler]]]) -> None:
-        if not sections:
+    def _load(self, prefixes: list[str]) -> None:
+        """Build the sections of ``prefixes``; one that fails to import stays pending, so its
+        next request fails the same way (a 500 with its cause logged), not as a 404."""
+        if not prefixes:
             return
-        handlers = [handler for section in sections for handler in section()]
+        handlers = [handler for prefix in prefixes for handler in self.pending[prefix]()]
         self.app.register(Router(path="/", route_handlers=handlers))
+        for prefix in prefixes:
+            del self.pending[prefix]
         self.after_load(self.app)
         if gc.get_freeze_count():
             # Like what start-up built (shop.app's lifespan), the section lives as long as the
