@@ -134,6 +134,7 @@ def _uvicorn_options(proxies: list[str]) -> dict[str, Any]:
         "log_level": "info",
         "log_config": _log_config(),
         "access_log": False,
+        "ws": "none",
         "proxy_headers": bool(proxies),
         "forwarded_allow_ips": proxies or None,
     }
