@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
-import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -160,6 +159,8 @@ def message(
 
 def _send(msg: EmailMessage, email: OutgoingEmail, settings: Settings) -> None:
     if settings.smtp_host:
+        import smtplib  # here: only the instance that sends mail needs it
+
         with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
             if settings.smtp_user:
                 smtp.starttls()
@@ -223,7 +224,7 @@ async def deliver_pending(db: Database, settings: Settings, *, limit: int = 100)
         try:
             msg = message(email, settings, files.get(email.id, []))
             await asyncio.to_thread(_send, msg, email, settings)
-        except (OSError, smtplib.SMTPException) as failure:
+        except OSError as failure:  # smtplib.SMTPException is an OSError
             error = str(failure)[:500]
         async with db.write_sessions() as session:
             values: dict[str, object] = {"last_error": error, "claimed_at": None}
