@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None) -> App:
         settings.media_url, var_dir=settings.var_dir, s3_endpoint_url=settings.s3_endpoint_url
     )
     payment_providers.register(payment_methods.ALL)
-    templates = template_config()
+    templates = template_config(settings.var_dir / "templates")
     templates.engine_instance.engine.globals["order_labels"] = order_labels.current
 
     @asynccontextmanager

@@ -12,7 +12,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -154,8 +162,31 @@ class _Environment(Environment):
         return {**self.globals, **(d or {})}
 
 
-def build_environment() -> Environment:
-    """One shared environment; gettext callables read the per-request language."""
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates in a folder, shared by the workers and kept across
+    restarts: a template is compiled once, then each worker loads its code (keyed by the
+    template's source, so an edited template compiles again). Compiling in every worker cost
+    each about 1.5 MiB that it kept (the parser's garbage), and the first request to each page
+    its compile time. A folder removed meanwhile is made again; one that cannot be written
+    keeps nothing, and templates compile in memory as before."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:  # Jinja lets a few through: a file in the folder's place
+            pass  # compiled in memory
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # not kept: the next process compiles it again
+
+
+def build_environment(compiled: Path | None = None) -> Environment:
+    """One shared environment; gettext callables read the per-request language. ``compiled``:
+    a folder for the compiled templates (``_CompiledTemplates``)."""
     loaders = [FileSystemLoader(SHOP_DIR / "templates")]
     loaders += [FileSystemLoader(SHOP_DIR / d / "templates") for d in _DOMAINS]
     env = _Environment(
@@ -166,6 +197,7 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
         # Templates ship with the code: no file stat per include (set OCOP_DEBUG=1 to edit live).
         auto_reload=os.environ.get("OCOP_DEBUG") == "1",
+        bytecode_cache=None if compiled is None else _CompiledTemplates(str(compiled)),
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -19,8 +20,9 @@ from shop.templating import build_environment
 LANG_COOKIE = "lang"
 
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment()))
+def template_config(compiled: Path | None = None) -> TemplateConfig[JinjaTemplateEngine]:
+    """The pages' templates; ``compiled``: where their compiled code is kept."""
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(build_environment(compiled)))
 
 
 CSV_TYPE = "text/csv; charset=utf-8"
