@@ -105,6 +105,8 @@ async def test_a_mistyped_address_answers_in_the_visitor_s_language(shop: Shop):
     lost = await client.get("/no-such-page")
     assert lost.status_code == 404 and '<html lang="ko">' in lost.text
     assert "Không tìm thấy" not in lost.text  # Vietnamese, before: no route, no language hook
+    # The page's title and heading say "Not found." once each, then what may have happened.
+    assert lost.text.count("찾을 수 없습니다") == 2 and "주소를 잘못 입력했거나" in lost.text
     # A hand-edited filter: a friendly page, without the validator's words or field names.
     edited = await client.get("/products", params={"min_price": "abc", "lang": "en"})
     assert edited.status_code == 400 and "Some fields are not valid." in edited.text
