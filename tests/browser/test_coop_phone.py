@@ -36,6 +36,8 @@ async def test_a_cooperative_accepts_prints_and_ships_on_a_phone(page: Page, liv
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / "coop-1-queue.png"), full_page=True)
     await card.locator("a").first.click()
+    await page.screenshot(path=str(ARTIFACTS / "coop-1b-order.png"))
+    await expect(page.locator("#accept")).to_be_in_viewport()  # on the first screen, no scrolling
     await page.click("#accept")
     await expect(page.locator("[data-status]")).to_have_attribute("data-status", "accepted")
 
