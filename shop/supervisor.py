@@ -5,9 +5,10 @@ workers serving it.
 file run by an isolated interpreter without ``site`` (``python -I -S shop/supervisor.py``). It
 imports the few modules of the standard library it needs, no more: not ``subprocess``,
 ``logging``, ``argparse``, ``typing``, nor the enums of ``socket`` and ``signal`` (6 MiB together
-with ``site``), so the parent stays at under 10 MiB for the life of the server. uvicorn's own supervisor held uvicorn, asyncio and click
-(29 MiB), and spawned its workers through multiprocessing, which starts a resource tracker
-process of 13 MiB beside them: 42 MiB of the server's memory, doing little.
+with ``site``), so the parent stays at under 10 MiB for the life of the server. uvicorn's own
+supervisor held uvicorn, asyncio and click (29 MiB), and spawned its workers through
+multiprocessing, which starts a resource tracker process of 13 MiB beside them: 42 MiB of the
+server's memory, doing little.
 
 Each worker is ``python -X no_debug_ranges -m shop serve --fd N``: uvicorn serving the socket it inherited
 (``shop.worker``, which takes one connection at a time, so connections arriving together are

@@ -6,6 +6,7 @@ and a page share their filters without the rule importing the web layer.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import MutableMapping
 from functools import lru_cache
@@ -171,10 +172,9 @@ class _CompiledTemplates(FileSystemBytecodeCache):
     keeps nothing, and templates compile in memory as before."""
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        try:
+        # Jinja lets a few errors through (a file in the folder's place): compiled in memory.
+        with contextlib.suppress(OSError):
             super().load_bytecode(bucket)
-        except OSError:  # Jinja lets a few through: a file in the folder's place
-            pass  # compiled in memory
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:

@@ -97,7 +97,8 @@ def test_the_parent_is_the_small_supervisor_and_each_worker_serves_its_socket(sq
         # ocop serve became it (exec), isolated and without site: the standard library only.
         assert parent[1:4] == ["-I", "-S", str(ROOT / "shop" / "supervisor.py")], parent
         workers = [_cmdline(pid) for pid in served.workers()]
-        assert all(w[1:6] == ["-X", "no_debug_ranges", "-m", "shop", "serve"] and "--fd" in w for w in workers), workers
+        command = ["-X", "no_debug_ranges", "-m", "shop", "serve"]
+        assert all(w[1:6] == command and "--fd" in w for w in workers), workers
         # No third process: multiprocessing's resource tracker (13 MiB) came with spawning.
         assert not any("resource_tracker" in " ".join(w) for w in workers)
         assert "Listening on http://127.0.0.1:" in served.log.read_text()
