@@ -17,6 +17,7 @@ from litestar.params import Parameter
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shop.catalog import product_cards
 from shop.catalog.sellability import today
 from shop.db import READS_ONLY
 from shop.errors import DomainError, NotFound
@@ -82,8 +83,15 @@ class CartPages(Controller):
     include_in_schema = False
 
     @get("/cart", opt={READS_ONLY: True})
-    async def cart(self, request: Request[Any, Any, Any], session: AsyncSession) -> Template:
-        return await self._cart_page(request, session)
+    async def cart(
+        self,
+        request: Request[Any, Any, Any],
+        session: AsyncSession,
+        removed: Annotated[str | None, Parameter(query="removed")] = None,
+    ) -> Template:
+        """The cart; ``removed``: the product a quantity of 0 or "Remove" just took out of it,
+        named at the top so the line does not vanish unexplained."""
+        return await self._cart_page(request, session, removed=_product_id(removed))
 
     async def _cart_page(
         self,
@@ -91,6 +99,7 @@ class CartPages(Controller):
         session: AsyncSession,
         error: str | None = None,
         status: int = 200,
+        removed: int | None = None,
     ) -> Template:
         cart_id = cart_id_of(request)
         view = None
@@ -102,11 +111,23 @@ class CartPages(Controller):
                 view = None
         if view is not None and view.ordered:
             view = None
+        if (
+            removed is not None
+            and view is not None
+            and any(line.product.id == removed for line in view.lines)
+        ):
+            removed = None  # put back since
+        gone = None
+        if removed is not None:
+            gone = (await product_cards.summaries(session, [removed], on=today(), language=language)).get(
+                removed
+            )
         return Template(
             "storefront/cart.html",
             context={
                 "cart": view,
                 "error": error,
+                "removed": gone,
                 "approx": approximator(await shared_rates(session), language),
             },
             status_code=status,
@@ -153,7 +174,11 @@ class CartPages(Controller):
             await session.rollback()
             return await self._cart_page(request, session, error=refused.detail, status=refused.status_code)
         await session.commit()
-        return Redirect(path="/cart", status_code=303)
+        return Redirect(
+            path="/cart",
+            status_code=303,
+            query_params={"removed": [str(product_id)]} if quantity <= 0 else None,
+        )
 
     @get("/checkout", opt={READS_ONLY: True})
     async def checkout_form(
@@ -303,6 +328,15 @@ class CartPages(Controller):
             instructions.redirect_url if instructions and instructions.redirect_url else track + "&placed=1"
         )
         return Redirect(path=target, status_code=303, background=send_mail(request))
+
+
+def _product_id(value: str | None) -> int | None:
+    """A product id from the address, None for anything else (an edited address is no error)."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 1 <= number <= MAX_ID else None
 
 
 def _invalid_quantity() -> str:

@@ -43,6 +43,25 @@ async def test_a_visitor_buys_with_cash_on_delivery_through_the_pages(shop: Shop
         "/cart/lines", data={"_csrf_token": _token(cart.text), "product_id": w.honey.id, "quantity": 20}
     )
     assert too_many.status_code == 409 and "Only 10 of Mật ong bạc hà left." in too_many.text
+    # A quantity of 0 takes the line out, and the cart says which; putting it back is a click away.
+    emptied = await client.post(
+        f"/cart/lines/{w.honey.id}", data={"_csrf_token": _token(cart.text), "quantity": 0}
+    )
+    assert emptied.status_code == 303 and emptied.headers["location"] == f"/cart?removed={w.honey.id}"
+    told = await client.get(emptied.headers["location"])
+    assert (
+        "Mật ong bạc hà was removed from your cart." in told.text
+        and 'data-subtotal="100000"' not in told.text
+    )
+    assert f'href="/products/{w.honey.slug}"' in told.text
+    assert "removed from your cart" not in (await client.get("/cart?removed=abc")).text
+    again = await client.post(
+        "/cart/lines", data={"_csrf_token": _token(cart.text), "product_id": w.honey.id, "quantity": 2}
+    )
+    assert again.status_code == 303
+    assert (
+        "removed from your cart" not in (await client.get(f"/cart?removed={w.honey.id}")).text
+    )  # back in it
 
     form = await client.get("/checkout")
     assert form.status_code == 200 and "Cash on delivery" in form.text
