@@ -172,6 +172,7 @@ class FulfilmentQueueOut(msgspec.Struct):
     lines: list[QueueLineOut]
     carrier: str | None
     tracking_number: str | None
+    location_name: str  # the location's name, as a person reads it
 
 
 class ReassignIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -39,8 +39,8 @@ async def test_three_fulfilments_each_seen_only_by_its_holder_and_a_rejection_re
     ]
     coop = await factories.bearer(client, w.coop)  # Tài Hoan's cooperative
     queue = (await client.get("/api/v1/fulfilments", headers=coop)).json()["items"]
-    assert [(f["location"], [ln["name"] for ln in f["lines"]]) for f in queue] == [
-        ("KHO-TH", ["Mật ong bạc hà"])
+    assert [(f["location"], f["location_name"], [ln["name"] for ln in f["lines"]]) for f in queue] == [
+        ("KHO-TH", "Kho Tài Hoan", ["Mật ong bạc hà"])
     ]
     others = {f["id"] for f in order["fulfilments"]} - {queue[0]["id"]}
     for other in others:

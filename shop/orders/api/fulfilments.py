@@ -83,6 +83,7 @@ async def queue_out(session: AsyncSession, f: Fulfilment, location: Location) ->
         ],
         carrier=f.carrier,
         tracking_number=f.tracking_number,
+        location_name=location.name,
     )
 
 
