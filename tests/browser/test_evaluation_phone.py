@@ -22,8 +22,11 @@ from tests.evaluation import dossier_support as ev
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 # Anything drawn past the right edge of the screen, as "tag.class (right edge)".
+# Beyond the phone's right edge, outside a region that scrolls sideways (.scroll-x: the
+# cooperative's tabs, one row on a phone).
 OVERFLOW = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.getClientRects().length)
+  .filter(e => !e.closest('.scroll-x') && e.getClientRects().length
+    && e.getBoundingClientRect().right > window.innerWidth + 1)
   .map(e => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)})`)"""
 
 

@@ -22,6 +22,7 @@ async def test_a_cooperative_fulfils_its_part_from_the_portal(shop: Shop, databa
     assert queue.status_code == 200 and "Miến dong Tài Hoan" in queue.text
     assert "Chè Shan tuyết" not in queue.text  # Đồng Văn's part is not theirs
     assert "Kho Tài Hoan" in queue.text and "KHO-TH" not in queue.text  # where it leaves from, by name
+    assert '<a href="/coop/" aria-current="page">' in queue.text  # the tab of the page it is on
     fid = int(re.search(r'data-fulfilment="(\d+)"', queue.text).group(1))
     admin_ids = [
         f["id"] for f in (await client.get("/api/v1/fulfilments", headers=shop.admin)).json()["items"]
