@@ -38,8 +38,14 @@ async def test_a_cooperative_accepts_prints_and_ships_on_a_phone(page: Page, liv
     await card.locator("a").first.click()
     await page.screenshot(path=str(ARTIFACTS / "coop-1b-order.png"))
     await expect(page.locator("#accept")).to_be_in_viewport()  # on the first screen, no scrolling
+    # A line ticked in the fold, then the fold closed: the big button still accepts every line.
+    fold = page.locator("details.cannot-supply")
+    await fold.locator("summary").click()
+    await fold.locator("input[type=checkbox]").first.check()
+    await fold.locator("summary").click()
     await page.click("#accept")
     await expect(page.locator("[data-status]")).to_have_attribute("data-status", "accepted")
+    await expect(page.locator(".order-lines del")).to_have_count(0)  # no line struck out
 
     slip_url = await page.locator("a", has_text=re.compile("Phiếu đóng gói|Packing slip")).get_attribute(
         "href"
