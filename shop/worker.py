@@ -72,13 +72,13 @@ class _Acceptor:
             log.warning("Could not accept a connection: %s", failure)
             self._pause(0.1)
             return
-        # The next connection is another worker's to take first, the more so the more this one
-        # already serves (serving none, the loop's next turn is pause enough).
-        if serving := self.open_connections():
-            self._pause(min(serving * PAUSE_MS, MAX_PAUSE_MS) / 1000)
         task = self.loop.create_task(self._wire(connection))
         self.wiring.add(task)
         task.add_done_callback(self.wiring.discard)
+        # The next connection is another worker's to take first, the more so the more this one
+        # already serves (counting those still being wired, this one included).
+        serving = self.open_connections() + len(self.wiring)
+        self._pause(min(serving * PAUSE_MS, MAX_PAUSE_MS) / 1000)
 
     async def _wire(self, connection: socket.socket) -> None:
         try:
@@ -87,6 +87,9 @@ class _Acceptor:
             await self.loop.connect_accepted_socket(self.protocol, connection)
         except OSError:  # the client left already
             connection.close()
+        except BaseException:  # cancelled at exit: the socket is not left to the collector
+            connection.close()
+            raise
 
     def close(self) -> None:
         self.closed = True
@@ -125,6 +128,8 @@ class Server(uvicorn.Server):
         request in a few thousand) got no answer. The other workers take the new ones."""
         for server in self.servers:
             server.close()
+        for server in self.servers:
+            await server.wait_closed()  # every accepted connection has its protocol
         await asyncio.sleep(ARRIVAL_SECONDS)
         await super().shutdown(sockets)
 
