@@ -6,13 +6,16 @@ and a page share their filters without the rule importing the web layer.
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import os
+import pickle
+import sys
 from collections.abc import MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -165,16 +168,25 @@ class _Environment(Environment):
 
 class _CompiledTemplates(FileSystemBytecodeCache):
     """Jinja's cache of compiled templates in a folder, shared by the workers and kept across
-    restarts: a template is compiled once, then each worker loads its code (keyed by the
-    template's source, so an edited template compiles again). Compiling in every worker cost
-    each about 1.5 MiB that it kept (the parser's garbage), and the first request to each page
-    its compile time. A folder removed meanwhile is made again; one that cannot be written
-    keeps nothing, and templates compile in memory as before."""
+    restarts: a template is compiled once, then each worker loads its code. Compiling in every
+    worker cost each about 1.5 MiB that it kept (the parser's garbage), and the first request
+    to each page its compile time.
+
+    Jinja keys a file by the template's name and source; the file's name here adds
+    ``_fingerprint`` of the environment, so an upgrade that changes how the code compiles
+    (Jinja itself, a filter now given the context) never loads code compiled before it. A
+    folder removed meanwhile is made again; an unreadable or damaged file is compiled again
+    and replaced; a folder that cannot be written keeps nothing (templates compile in memory,
+    as without it)."""
+
+    def __init__(self, folder: Path, environment: Environment) -> None:
+        super().__init__(str(folder), f"__jinja2_%s_{_fingerprint(environment)}.cache")
 
     def load_bytecode(self, bucket: Bucket) -> None:
-        # Jinja lets a few errors through (a file in the folder's place): compiled in memory.
-        with contextlib.suppress(OSError):
+        try:
             super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+            bucket.reset()  # a file in the folder's place, a truncated or foreign file
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         try:
@@ -182,6 +194,27 @@ class _CompiledTemplates(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:
             pass  # not kept: the next process compiles it again
+
+
+def _fingerprint(environment: Environment) -> str:
+    """What a template's compiled code depends on besides its source: the Python and Jinja
+    versions, the environment's options and extensions, and how each filter and test is called
+    (Jinja compiles the context into a call to one marked ``pass_context``)."""
+    calls = [
+        (kind, name, str(getattr(function, "jinja_pass_arg", None)))
+        for kind, functions in (("filter", environment.filters), ("test", environment.tests))
+        for name, function in sorted(functions.items())
+    ]
+    options = (
+        sys.version,
+        jinja2.__version__,
+        sorted(environment.extensions),
+        environment.trim_blocks,
+        environment.lstrip_blocks,
+        environment.is_async,
+        getattr(environment, "newstyle_gettext", None),
+    )
+    return hashlib.sha256(repr((options, calls)).encode()).hexdigest()[:16]
 
 
 def build_environment(compiled: Path | None = None) -> Environment:
@@ -197,7 +230,6 @@ def build_environment(compiled: Path | None = None) -> Environment:
         lstrip_blocks=True,
         # Templates ship with the code: no file stat per include (set OCOP_DEBUG=1 to edit live).
         auto_reload=os.environ.get("OCOP_DEBUG") == "1",
-        bytecode_cache=None if compiled is None else _CompiledTemplates(str(compiled)),
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext
@@ -213,4 +245,6 @@ def build_environment(compiled: Path | None = None) -> Environment:
     env.globals["picture_tag"] = picture_tag
     env.globals["placeholder_tag"] = placeholder_tag
     env.globals["product_image_tag"] = product_image_tag
+    if compiled is not None:  # last: its files are named after the filters and options above
+        env.bytecode_cache = _CompiledTemplates(compiled, env)
     return env

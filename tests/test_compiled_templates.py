@@ -8,8 +8,9 @@ import os
 from pathlib import Path
 
 import httpx
+from jinja2 import pass_context
 
-from shop.templating import build_environment
+from shop.templating import _fingerprint, build_environment
 
 TEMPLATE = "base.html"
 
@@ -53,6 +54,28 @@ def test_a_removed_or_blocked_folder_still_renders(tmp_path: Path):
         loaded.root_render_func.__code__.co_code
         == environment.get_template(TEMPLATE).root_render_func.__code__.co_code
     )
+
+
+def test_a_damaged_file_is_compiled_again_and_replaced(tmp_path: Path):
+    folder = tmp_path / "templates"
+    first = build_environment(folder).get_template(TEMPLATE)
+    (cached,) = folder.iterdir()
+    cached.write_bytes(cached.read_bytes()[:200])  # cut short, as by a full disk
+
+    again = build_environment(folder).get_template(TEMPLATE)
+
+    assert again.root_render_func.__code__.co_code == first.root_render_func.__code__.co_code
+    assert cached.stat().st_size > 200  # written whole again
+
+
+def test_code_compiled_for_other_filters_is_not_loaded(tmp_path: Path):
+    """A filter that now takes the context compiles into another call: an upgrade that makes
+    one so names its files apart from those compiled before it."""
+    before = build_environment()
+    after = build_environment()
+    after.filters["vnd"] = pass_context(lambda _context, value: str(value))
+    assert _fingerprint(before) == _fingerprint(build_environment())
+    assert _fingerprint(before) != _fingerprint(after)
 
 
 async def test_the_app_keeps_its_compiled_pages_in_its_var_folder(client: httpx.AsyncClient, var_dir: Path):
