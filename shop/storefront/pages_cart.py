@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shop.catalog import product_cards
+from shop.catalog.schemas import ProductSummary
 from shop.catalog.sellability import today
 from shop.db import READS_ONLY
 from shop.errors import DomainError, NotFound
@@ -111,23 +112,12 @@ class CartPages(Controller):
                 view = None
         if view is not None and view.ordered:
             view = None
-        if (
-            removed is not None
-            and view is not None
-            and any(line.product.id == removed for line in view.lines)
-        ):
-            removed = None  # put back since
-        gone = None
-        if removed is not None:
-            gone = (await product_cards.summaries(session, [removed], on=today(), language=language)).get(
-                removed
-            )
         return Template(
             "storefront/cart.html",
             context={
                 "cart": view,
                 "error": error,
-                "removed": gone,
+                "removed": await _taken_out(session, removed, view, language),
                 "approx": approximator(await shared_rates(session), language),
             },
             status_code=status,
@@ -328,6 +318,17 @@ class CartPages(Controller):
             instructions.redirect_url if instructions and instructions.redirect_url else track + "&placed=1"
         )
         return Redirect(path=target, status_code=303, background=send_mail(request))
+
+
+async def _taken_out(
+    session: AsyncSession, product_id: int | None, view: CartOut | None, language: str
+) -> ProductSummary | None:
+    """The product just taken out of the cart, as the cart names it; None if it is back in."""
+    if product_id is None or (view is not None and any(line.product.id == product_id for line in view.lines)):
+        return None
+    return (await product_cards.summaries(session, [product_id], on=today(), language=language)).get(
+        product_id
+    )
 
 
 def _product_id(value: str | None) -> int | None:
