@@ -1,5 +1,6 @@
 # The two commands a new user types: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The fastest Python 3.11+ here (tools/pick_python.py says why builds differ); PYTHON=… overrides.
+PYTHON ?= $(shell python3 tools/pick_python.py 2>/dev/null || command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -33,7 +34,7 @@ test: install
 	$(BIN)/python -m pytest -n 2
 
 lint: install
-	$(BIN)/ruff check shop admin tests bench migrations
+	$(BIN)/ruff check shop admin tests bench migrations tools
 	$(BIN)/mypy
 
 # Re-extract UI strings and merge them into every catalog (then translate the new entries).

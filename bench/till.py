@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import platform
 import subprocess
 import sys
 import time
@@ -237,7 +238,8 @@ def main() -> None:
     db = args.database_url.split(":", 1)[0]
     print(
         f"\n{db}, {args.workers} worker(s), {len(tills)} tills, "
-        f"{args.connections} connections, {args.seconds} s"
+        f"{args.connections} connections, {args.seconds} s; Python {platform.python_version()} "
+        f"({sys.base_prefix})"
     )
     print(f"{'measure':<44}{'value':>14}{'target':>12}")
     for name, value, target in (

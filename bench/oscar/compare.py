@@ -776,7 +776,8 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
     print(
         f"\nmedians of {args.rounds} interleaved rounds, {args.seconds} s each; pages at {args.connections} "
         f"connections, checkout by {args.buyers} buyers; {args.workers} workers each "
-        f"(oscar: gunicorn {args.oscar_worker_class}); {os.cpu_count()} CPUs, shared machine"
+        f"(oscar: gunicorn {args.oscar_worker_class}); {os.cpu_count()} CPUs, shared machine; "
+        f"both on Python {platform.python_version()} ({sys.base_prefix})"
     )
     print(f"{'':<26}{'ours':>12}{'oscar':>12}{'ratio':>10}   target")
     lines = [

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -65,6 +66,10 @@ def run_sql(sql: str, database: str = "postgres") -> str:
 
 
 def ensure_venv() -> None:
+    if PYTHON.exists() and _interpreter(PYTHON) != _interpreter(Path(sys.executable)):
+        # Both sides of the comparison run on one interpreter: builds differ by a quarter.
+        print(f"{VENV} was made with another Python: making it again")
+        shutil.rmtree(VENV)
     if not PYTHON.exists():
         print(f"creating {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -77,6 +82,12 @@ def ensure_venv() -> None:
         return
     print("pip install " + " ".join(PACKAGES))
     subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", *PACKAGES], check=True)
+
+
+def _interpreter(python: Path) -> str:
+    """The interpreter under a virtual environment's ``python``: its base prefix and version."""
+    code = "import sys; print(sys.base_prefix, sys.version)"
+    return subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout
 
 
 def ensure_database(database: str, fresh: bool) -> None:
