@@ -1,6 +1,8 @@
 # The two commands a new user types: `make run` and `make test`.
-# The fastest Python 3.11+ here (tools/pick_python.py says why builds differ); PYTHON=… overrides.
-PYTHON ?= $(shell python3 tools/pick_python.py 2>/dev/null || command -v python3.11 || command -v python3)
+# The fastest build of the lowest Python 3.11+ here (tools/pick_python.py says why builds
+# differ); PYTHON=… overrides. Run only when .venv is made.
+PYTHON ?= $(shell (python3 tools/pick_python.py || python3.11 tools/pick_python.py) 2>/dev/null \
+	|| command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -9,8 +11,10 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	touch $(STAMP)

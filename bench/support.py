@@ -21,6 +21,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OCOP = str(ROOT / ".venv" / "bin" / "ocop")
+
+
+def server_interpreter() -> str:
+    """The version and base prefix of the Python ``OCOP`` (the server) runs on: builds of one
+    version differ by a quarter in speed (tools/pick_python.py)."""
+    code = "import platform, sys; print(platform.python_version(), sys.base_prefix)"
+    python = str(ROOT / ".venv" / "bin" / "python")
+    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
 _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 

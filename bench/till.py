@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -43,6 +42,7 @@ from bench.support import (
     parser_with_database,
     run_wrk,
     server_cpu,
+    server_interpreter,
     serving,
     vacuum_analyze,
     wrk_figures,
@@ -238,8 +238,7 @@ def main() -> None:
     db = args.database_url.split(":", 1)[0]
     print(
         f"\n{db}, {args.workers} worker(s), {len(tills)} tills, "
-        f"{args.connections} connections, {args.seconds} s; Python {platform.python_version()} "
-        f"({sys.base_prefix})"
+        f"{args.connections} connections, {args.seconds} s; Python {server_interpreter()}"
     )
     print(f"{'measure':<44}{'value':>14}{'target':>12}")
     for name, value, target in (

@@ -82,6 +82,7 @@ from bench.support import (  # noqa: E402 - the repository is on sys.path now
     postgres_pids,
     proc_kib,
     run_wrk,
+    server_interpreter,
     vacuum_analyze,
     wrk_count,
     wrk_figures,
@@ -777,7 +778,7 @@ def report(results: dict[str, Any], args: argparse.Namespace) -> None:
         f"\nmedians of {args.rounds} interleaved rounds, {args.seconds} s each; pages at {args.connections} "
         f"connections, checkout by {args.buyers} buyers; {args.workers} workers each "
         f"(oscar: gunicorn {args.oscar_worker_class}); {os.cpu_count()} CPUs, shared machine; "
-        f"both on Python {platform.python_version()} ({sys.base_prefix})"
+        f"both on Python {server_interpreter()}"
     )
     print(f"{'':<26}{'ours':>12}{'oscar':>12}{'ratio':>10}   target")
     lines = [

@@ -66,8 +66,9 @@ def run_sql(sql: str, database: str = "postgres") -> str:
 
 
 def ensure_venv() -> None:
-    if PYTHON.exists() and _interpreter(PYTHON) != _interpreter(Path(sys.executable)):
-        # Both sides of the comparison run on one interpreter: builds differ by a quarter.
+    if PYTHON.exists() and interpreter(PYTHON) != interpreter(Path(sys.executable)):
+        # Both sides of the comparison run on one interpreter: builds differ by a quarter. One
+        # that no longer starts (its base Python removed) is made again too.
         print(f"{VENV} was made with another Python: making it again")
         shutil.rmtree(VENV)
     if not PYTHON.exists():
@@ -84,10 +85,15 @@ def ensure_venv() -> None:
     subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", *PACKAGES], check=True)
 
 
-def _interpreter(python: Path) -> str:
-    """The interpreter under a virtual environment's ``python``: its base prefix and version."""
-    code = "import sys; print(sys.base_prefix, sys.version)"
-    return subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout
+def interpreter(python: Path) -> str:
+    """The interpreter under a virtual environment's ``python``: its version and base prefix
+    (``sys.version`` carries the build's date), or "" if it does not start."""
+    code = "import sys; print(sys.version.split()[0], sys.base_prefix, sys.version)"
+    try:
+        done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def ensure_database(database: str, fresh: bool) -> None:
