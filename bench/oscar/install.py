@@ -21,7 +21,6 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -29,6 +28,7 @@ ROOT = HERE.parent.parent
 VAR = ROOT / "var" / "bench-oscar"
 VENV = VAR / "venv"
 PYTHON = VENV / "bin" / "python"
+OURS = ROOT / ".venv" / "bin" / "python"  # the Python our server runs on
 PACKAGES = ["django-oscar==4.2.1", "gunicorn", "psycopg[binary]", "sorl-thumbnail"]
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 
@@ -66,14 +66,14 @@ def run_sql(sql: str, database: str = "postgres") -> str:
 
 
 def ensure_venv() -> None:
-    if PYTHON.exists() and interpreter(PYTHON) != interpreter(Path(sys.executable)):
+    if PYTHON.exists() and interpreter(PYTHON) != interpreter(OURS):
         # Both sides of the comparison run on one interpreter: builds differ by a quarter. One
         # that no longer starts (its base Python removed) is made again too.
         print(f"{VENV} was made with another Python: making it again")
         shutil.rmtree(VENV)
     if not PYTHON.exists():
         print(f"creating {VENV}")
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        subprocess.run([str(OURS), "-m", "venv", "--copies", str(VENV)], check=True)
     check = subprocess.run(
         [str(PYTHON), "-c", "import oscar, gunicorn, psycopg, sorl; print(oscar.get_version())"],
         capture_output=True,
