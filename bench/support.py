@@ -21,14 +21,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OCOP = str(ROOT / ".venv" / "bin" / "ocop")
+SERVER_PYTHON = ROOT / ".venv" / "bin" / "python"  # the Python ``OCOP`` runs on
+
+
+def interpreter(python: Path) -> str:
+    """The interpreter under a virtual environment's ``python``: its version, base prefix and
+    ``sys.version`` (which carries the build's date), or "" if it does not start. Builds of one
+    version differ by a quarter in speed (tools/pick_python.py)."""
+    code = "import sys; print(sys.version.split()[0], sys.base_prefix, sys.version)"
+    try:
+        done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def server_interpreter() -> str:
-    """The version and base prefix of the Python ``OCOP`` (the server) runs on: builds of one
-    version differ by a quarter in speed (tools/pick_python.py)."""
-    code = "import platform, sys; print(platform.python_version(), sys.base_prefix)"
-    python = str(ROOT / ".venv" / "bin" / "python")
-    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    """The version and base prefix of the Python the server runs on."""
+    return " ".join(interpreter(SERVER_PYTHON).split()[:2])
 
 
 _UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}

@@ -10,9 +10,9 @@ supervisor held uvicorn, asyncio and click (29 MiB), and spawned its workers thr
 multiprocessing, which starts a resource tracker process of 13 MiB beside them: 42 MiB of the
 server's memory, doing little.
 
-Each worker is ``python -X no_debug_ranges -m shop serve --fd N``: uvicorn serving the socket it inherited
-(``shop.worker``, which takes one connection at a time, so connections arriving together are
-shared between the workers). The parent:
+Each worker is ``python -X no_debug_ranges -m shop serve --fd N``: uvicorn serving the socket
+it inherited (``shop.worker``, which takes one connection at a time, so connections arriving
+together are shared between the workers). The parent:
 
 - replaces a worker that dies, unless it exited with an error before it ever served (uvicorn's
   status 3 when the app's start-up fails, 1 when the app cannot be imported: the code, the

@@ -28,8 +28,10 @@ ROOT = HERE.parent.parent
 VAR = ROOT / "var" / "bench-oscar"
 VENV = VAR / "venv"
 PYTHON = VENV / "bin" / "python"
-OURS = ROOT / ".venv" / "bin" / "python"  # the Python our server runs on
 PACKAGES = ["django-oscar==4.2.1", "gunicorn", "psycopg[binary]", "sorl-thumbnail"]
+sys.path.insert(0, str(ROOT))  # bench.support, when this file is run on its own
+from bench.support import SERVER_PYTHON, interpreter  # noqa: E402
+
 PG = {"host": "127.0.0.1", "port": "5432", "user": "postgres"}
 
 
@@ -66,14 +68,14 @@ def run_sql(sql: str, database: str = "postgres") -> str:
 
 
 def ensure_venv() -> None:
-    if PYTHON.exists() and interpreter(PYTHON) != interpreter(OURS):
+    if PYTHON.exists() and interpreter(PYTHON) != interpreter(SERVER_PYTHON):
         # Both sides of the comparison run on one interpreter: builds differ by a quarter. One
         # that no longer starts (its base Python removed) is made again too.
         print(f"{VENV} was made with another Python: making it again")
         shutil.rmtree(VENV)
     if not PYTHON.exists():
         print(f"creating {VENV}")
-        subprocess.run([str(OURS), "-m", "venv", "--copies", str(VENV)], check=True)
+        subprocess.run([str(SERVER_PYTHON), "-m", "venv", "--copies", str(VENV)], check=True)
     check = subprocess.run(
         [str(PYTHON), "-c", "import oscar, gunicorn, psycopg, sorl; print(oscar.get_version())"],
         capture_output=True,
@@ -83,17 +85,6 @@ def ensure_venv() -> None:
         return
     print("pip install " + " ".join(PACKAGES))
     subprocess.run([str(PYTHON), "-m", "pip", "install", "-q", *PACKAGES], check=True)
-
-
-def interpreter(python: Path) -> str:
-    """The interpreter under a virtual environment's ``python``: its version and base prefix
-    (``sys.version`` carries the build's date), or "" if it does not start."""
-    code = "import sys; print(sys.version.split()[0], sys.base_prefix, sys.version)"
-    try:
-        done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
-    except OSError:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def ensure_database(database: str, fresh: bool) -> None:
